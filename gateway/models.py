@@ -1,0 +1,25 @@
+"""The gateway's own tables: notifications for signed-in users, and its inbox."""
+from sqlalchemy import Column, Index, MetaData, String, Text
+from sqlalchemy.orm import declarative_base
+
+from loupan.tables import ID, inbox_table
+from loupan.types import UTCDateTime, utcnow
+
+metadata = MetaData()
+Base = declarative_base(metadata=metadata)
+inbox = inbox_table(metadata)
+
+
+class Notification(Base):
+    """A message for one account (e.g. 'your hold on 1号楼-1201 expired')."""
+
+    __tablename__ = "notifications"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID)
+    account_id = Column(ID, nullable=False)
+    kind = Column(String(40), nullable=False)
+    text = Column(Text, nullable=False)
+    event_id = Column(String(36), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    __table_args__ = (Index("ix_notifications_account", "account_id", "id"),)

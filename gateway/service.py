@@ -1,0 +1,136 @@
+"""gateway: the HTTP API for front-ends. Authenticates, checks roles and projects, validates
+input against the contracts, and calls the services over RPC with a timeout."""
+from nameko.dependency_providers import Config
+from nameko.web.handlers import http
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from gateway import openapi
+from gateway.auth import issue_token
+from gateway.http import PUBLIC, error_response, json_response, route
+from gateway.models import Notification, metadata
+from loupan.contracts import hr as hrc
+from loupan.contracts import inventory as inv
+from loupan.contracts.gateway import NotificationOut
+from loupan.db import Database
+from loupan.errors import NotFound
+from loupan.inbox import handles
+from loupan.ops import OpsEndpoints
+from loupan.rpc import TimedRpcProxy
+
+STAFF = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "hr", "developer_viewer")
+SELLERS = ("director", "manager", "supervisor", "advisor")
+MANAGERS = ("director", "manager")
+
+
+class GatewayService(OpsEndpoints):
+    name = "gateway"
+    db = Database(metadata)
+    inventory = TimedRpcProxy("inventory")
+    hr = TimedRpcProxy("hr")
+    config = Config()
+
+    @route("POST", "/api/auth/login", roles=PUBLIC, body=hrc.LoginIn, response=hrc.TokenOut,
+           summary="Sign in; returns a bearer token")
+    def login(self, request, body):
+        account = self.hr.authenticate(body["username"], body["password"])
+        return issue_token(account, self.config)
+
+    @route("GET", "/api/ping", summary="One RPC round trip to inventory (benchmark baseline)")
+    def ping(self, request, actor):
+        return {"inventory": self.inventory.ping()}
+
+    @route("POST", "/api/accounts", roles=("director", "hr"), body=hrc.AccountIn,
+           response=hrc.AccountOut, status=201, summary="Create a staff account")
+    def create_account(self, request, actor, body):
+        return self.hr.create_account(actor, body)
+
+    @route("GET", "/api/accounts", roles=("director", "hr", "manager"), response=hrc.AccountOut,
+           many=True, summary="Staff accounts of the agency")
+    def list_accounts(self, request, actor):
+        return self.hr.list_accounts(actor)
+
+    @route("POST", "/api/projects", roles=("director",), body=inv.ProjectIn, response=inv.ProjectOut,
+           status=201, summary="Create a project (项目)")
+    def create_project(self, request, actor, body):
+        return self.inventory.create_project(actor, body)
+
+    @route("GET", "/api/projects", response=inv.ProjectOut, many=True,
+           summary="Projects the caller may see")
+    def list_projects(self, request, actor):
+        return self.inventory.list_projects(actor)
+
+    @route("GET", "/api/projects/<int:project_id>", response=inv.ProjectOut, summary="One project")
+    def get_project(self, request, actor, project_id):
+        return self.inventory.get_project(actor, project_id)
+
+    @route("POST", "/api/projects/<int:project_id>/buildings", roles=MANAGERS, body=inv.BuildingIn,
+           response=inv.BuildingOut, status=201, summary="Add a building (楼栋) with its presale permit")
+    def create_building(self, request, actor, project_id, body):
+        return self.inventory.create_building(actor, project_id, body)
+
+    @route("POST", "/api/projects/<int:project_id>/units", roles=MANAGERS + ("assistant",),
+           body=inv.UnitsIn, response=inv.UnitOut, many=True, status=201, summary="Create units in bulk")
+    def create_units(self, request, actor, project_id, body):
+        return self.inventory.create_units(actor, project_id, body)
+
+    @route("GET", "/api/projects/<int:project_id>/units", query=inv.UnitQuery, response=inv.UnitPage,
+           summary="Units of a project, by status and building")
+    def list_units(self, request, actor, project_id, query):
+        return self.inventory.list_units(actor, project_id, query)
+
+    @route("POST", "/api/projects/<int:project_id>/releases", roles=MANAGERS, body=inv.ReleaseIn,
+           response=inv.ReleaseOut, summary="推盘: put units on sale")
+    def release_units(self, request, actor, project_id, body):
+        return self.inventory.release_units(actor, project_id, body)
+
+    @route("POST", "/api/units/<int:unit_id>/holds", roles=SELLERS, body=inv.HoldIn, response=inv.HoldOut,
+           status=201, summary="预留: hold an available unit for a customer (409 UNIT_NOT_AVAILABLE if taken)")
+    def hold_unit(self, request, actor, unit_id, body):
+        return self.inventory.hold_unit(actor, unit_id, body)
+
+    @route("DELETE", "/api/holds/<int:hold_id>", roles=SELLERS, response=inv.HoldOut,
+           summary="Cancel a hold; the unit is available again")
+    def cancel_hold(self, request, actor, hold_id):
+        return self.inventory.cancel_hold(actor, hold_id)
+
+    @route("GET", "/api/projects/<int:project_id>/board", response=inv.Board,
+           summary="销控表: buildings × floors × units with status, counts and amounts")
+    def board(self, request, actor, project_id):
+        return self.inventory.get_board(actor, project_id)
+
+    @route("GET", "/api/notifications", response=NotificationOut, many=True,
+           summary="The caller's latest notifications (e.g. expired holds)")
+    def notifications(self, request, actor):
+        rows = self.db.session.execute(
+            select(Notification).where(Notification.account_id == actor["account_id"])
+            .order_by(Notification.id.desc()).limit(100)
+        ).scalars().all()
+        return NotificationOut(many=True).dump(rows)
+
+    @http("GET", "/api/openapi.json")
+    def openapi_document(self, request):
+        """The OpenAPI document, generated from the contract schemas."""
+        return json_response(200, openapi.document())
+
+    @http("GET", "/api/docs")
+    def docs_page(self, request):
+        """A readable page of the API, rendered from the OpenAPI document."""
+        return Response(openapi.docs_html(openapi.document()), mimetype="text/html")
+
+    @http("GET,POST,PUT,PATCH,DELETE", "/api/<path:rest>")
+    def unknown_route(self, request, rest):
+        """Unknown API paths answer JSON like every other error."""
+        return error_response(NotFound(f"no route /api/{rest}", "NO_ROUTE"))
+
+    @handles("inventory", "unit_hold_expired")
+    def on_hold_expired(self, event):
+        """Tell the advisor that their hold lapsed and the unit is back on sale."""
+        payload = event["payload"]
+        if payload["advisor_id"] is None:
+            return
+        self.db.session.add(Notification(
+            agency_id=event["agency_id"], project_id=event["project_id"],
+            account_id=payload["advisor_id"], kind="hold_expired", event_id=event["event_id"],
+            text=f"{payload['unit_label']} 的预留已到期（客户 {payload['customer_name']}），房源已重新待售",
+        ))

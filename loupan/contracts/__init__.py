@@ -1,0 +1,28 @@
+"""RPC contracts: the marshmallow schemas of each service's inputs and outputs.
+
+The service validates its inputs with them; the gateway validates HTTP bodies and builds
+the OpenAPI document from the same classes, so the two can never disagree.
+"""
+from marshmallow import ValidationError
+
+from loupan.errors import Invalid
+
+
+def load(schema, data, **kwargs):
+    """Validate `data` with `schema`; a failure becomes Invalid(VALIDATION_ERROR) with the
+    field messages, which the gateway answers as 400."""
+    try:
+        return schema.load(data if data is not None else {}, **kwargs)
+    except ValidationError as exc:
+        raise Invalid(flatten(exc.messages), "VALIDATION_ERROR") from None
+
+
+def flatten(messages, prefix=""):
+    if isinstance(messages, dict):
+        parts = [flatten(v, f"{prefix}{k}.") for k, v in messages.items()]
+        return "; ".join(p for p in parts if p)
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return f"{prefix.rstrip('.')}: {' '.join(messages)}"
+    if isinstance(messages, list):
+        return "; ".join(flatten(m, prefix) for m in messages)
+    return f"{prefix.rstrip('.')}: {messages}"

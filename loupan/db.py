@@ -1,0 +1,57 @@
+"""The database dependency: one engine per service, one session per worker.
+
+Commits are explicit (`db.commit()` inside the entrypoint) rather than at worker end,
+because nameko sends the RPC reply *before* `worker_result` runs: a commit that failed
+there would already have been reported as success. At worker end whatever was not
+committed is rolled back and the connection goes back to the pool.
+"""
+from nameko.extensions import DependencyProvider
+
+from loupan.outbox import Outbox
+from loupan.uow import UnitOfWork, make_engine
+
+
+class Database(DependencyProvider):
+    """`self.db` in a service: a UnitOfWork per worker over the service's own database."""
+
+    def __init__(self, metadata, config_key="DATABASE_URL"):
+        self.metadata = metadata
+        self.config_key = config_key
+        self.engine = None
+        self.outbox = None
+        self.units = {}
+
+    def setup(self):
+        config = self.container.config
+        max_workers = int(config.get("max_workers", 10))
+        self.engine = make_engine(config[self.config_key], pool_size=max_workers + 2)
+        table = self.metadata.tables.get("outbox")
+        if table is not None:
+            self.outbox = Outbox(
+                table, self.container.service_name, self.engine, config["AMQP_URI"],
+                config.get("OUTBOX"),
+            )
+
+    def start(self):
+        if self.outbox is not None:
+            self.container.spawn_managed_thread(self.outbox.run, identifier="outbox-relay")
+
+    def stop(self):
+        if self.outbox is not None:
+            self.outbox.stop()
+        self.engine.dispose()
+
+    def kill(self):
+        if self.outbox is not None:
+            self.outbox.stop()
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        uow = UnitOfWork(self.engine, self.outbox, self.metadata)
+        self.units[worker_ctx] = uow
+        return uow
+
+    def worker_teardown(self, worker_ctx):
+        uow = self.units.pop(worker_ctx, None)
+        if uow is not None:
+            uow.close()

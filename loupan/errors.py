@@ -1,0 +1,70 @@
+"""Domain errors that cross the RPC boundary typed.
+
+Services raise these; nameko serialises them with their module path and, because each
+class is registered here, the gateway receives the same class back and maps it to an HTTP
+status through one table. `code` is the stable machine-readable name front-ends rely on.
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class DomainError(Exception):
+    status = 400
+    default_code = "BAD_REQUEST"
+
+    def __init__(self, message, code=None):
+        super().__init__(message, code or self.default_code)
+
+    @property
+    def message(self):
+        return self.args[0]
+
+    @property
+    def code(self):
+        return self.args[1]
+
+
+@deserialize_to_instance
+class Invalid(DomainError):
+    status = 400
+    default_code = "INVALID"
+
+
+@deserialize_to_instance
+class Unauthenticated(DomainError):
+    status = 401
+    default_code = "UNAUTHENTICATED"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    status = 403
+    default_code = "FORBIDDEN"
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    status = 404
+    default_code = "NOT_FOUND"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    status = 409
+    default_code = "CONFLICT"
+
+
+@deserialize_to_instance
+class RuleViolated(DomainError):
+    status = 422
+    default_code = "RULE_VIOLATED"
+
+
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """A service did not answer in time or is not running."""
+
+    status = 503
+    default_code = "SERVICE_UNAVAILABLE"
+
+
+deserialize_to_instance(DomainError)

@@ -1,0 +1,129 @@
+"""Event contracts: the envelope every event travels in, and the payload schema of each
+event type. Publishers validate before writing to the outbox; consumers validate on
+receipt, so a malformed event is dead-lettered instead of half-applied."""
+import uuid
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+from loupan.types import utcnow
+
+
+class Actor(Schema):
+    """Who caused the event: the account acting, or a service timer (account_id None)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.Integer(allow_none=True, load_default=None)
+    username = fields.String(allow_none=True, load_default=None)
+    role = fields.String(allow_none=True, load_default=None)
+
+
+class Envelope(Schema):
+    event_id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    agency_id = fields.Integer(required=True)
+    project_id = fields.Integer(allow_none=True, load_default=None)
+    actor = fields.Nested(Actor, allow_none=True, load_default=None)
+    payload = fields.Dict(required=True)
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE  # newer minor versions may add fields
+
+
+# inventory ------------------------------------------------------------------------------
+class ProjectCreated(_Payload):
+    name = fields.String(required=True)
+    city = fields.String(required=True)
+    developer_name = fields.String(required=True)
+
+
+class UnitsReleased(_Payload):
+    unit_ids = fields.List(fields.Integer(), required=True)
+
+
+class UnitHeld(_Payload):
+    hold_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_label = fields.String(required=True)
+    customer_name = fields.String(required=True)
+    customer_phone = fields.String(required=True)
+    advisor_id = fields.Integer(allow_none=True, required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class UnitHoldEnded(_Payload):
+    hold_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_label = fields.String(required=True)
+    customer_name = fields.String(required=True)
+    advisor_id = fields.Integer(allow_none=True, required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+# hr -------------------------------------------------------------------------------------
+class AccountCreated(_Payload):
+    account_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    project_ids = fields.List(fields.Integer(), required=True)
+
+
+# (source service, payload schema) by (type, version): the catalogue of every event.
+CATALOGUE = {
+    ("project_created", 1): ("inventory", ProjectCreated),
+    ("units_released", 1): ("inventory", UnitsReleased),
+    ("unit_held", 1): ("inventory", UnitHeld),
+    ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),
+    ("unit_hold_expired", 1): ("inventory", UnitHoldEnded),
+    ("account_created", 1): ("hr", AccountCreated),
+}
+
+
+class InvalidEvent(ValueError):
+    """An event that does not match its contract; it is dead-lettered, never applied."""
+
+
+def source_of(event_type, version=1):
+    try:
+        return CATALOGUE[(event_type, version)][0]
+    except KeyError:
+        raise InvalidEvent(f"unknown event {event_type} v{version}") from None
+
+
+def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, version=1):
+    """Build a validated envelope (JSON-ready dict) for `event_type`."""
+    _, schema = CATALOGUE.get((event_type, version), (None, None))
+    if schema is None:
+        raise InvalidEvent(f"unknown event {event_type} v{version}")
+    errors = schema().validate(schema().dump(payload))
+    if errors:
+        raise InvalidEvent(f"{event_type}: {errors}")
+    return Envelope().dump(
+        {
+            "event_id": uuid.uuid4(),
+            "type": event_type,
+            "version": version,
+            "occurred_at": utcnow(),
+            "agency_id": agency_id,
+            "project_id": project_id,
+            "actor": actor,
+            "payload": schema().dump(payload),
+        }
+    )
+
+
+def parse_envelope(body):
+    """Validate a received envelope; returns it with `payload` loaded by its schema."""
+    try:
+        envelope = Envelope().load(body)
+        _, schema = CATALOGUE[(envelope["type"], envelope["version"])]
+        envelope["payload"] = schema().load(envelope["payload"])
+    except (ValidationError, KeyError, TypeError) as exc:
+        raise InvalidEvent(f"malformed event: {exc}") from None
+    envelope["event_id"] = str(envelope["event_id"])
+    return envelope

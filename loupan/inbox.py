@@ -1,0 +1,125 @@
+"""Consuming events: nothing done twice, nothing silently dropped.
+
+`handles(source, event_type)` decorates a service method taking the validated envelope.
+Before the method runs, `(handler, event_id)` is inserted into the service's `inbox` table
+in the same transaction as the method's effect; a redelivered event hits the primary key
+and is skipped. The wrapper commits after the method returns.
+
+nameko acks a message whose handler raised. Here a failure is instead re-published to the
+handler's `<queue>.retry` queue (a TTL queue that dead-letters back into the handler's
+queue after `EVENT_RETRY.delay_ms`) and acked; after `max_attempts`, or at once for an
+event that breaks its contract, it goes to `<queue>.dlq`, where it stays for an operator.
+Publishing before acking means a crash in between redelivers, which the inbox absorbs.
+"""
+import functools
+import logging
+
+from kombu import Connection, Exchange, Queue
+from kombu.pools import producers
+from nameko.events import EventHandler
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from loupan import logs
+from loupan.events import InvalidEvent, parse_envelope
+from loupan.types import utcnow
+
+log = logging.getLogger(__name__)
+ATTEMPTS_HEADER = "x-loupan-attempts"
+
+
+def record_once(uow, inbox, handler, event_id):
+    """Insert (handler, event_id) as the first statement of the transaction; False if it
+    was already there (the whole transaction is rolled back, nothing else was done)."""
+    try:
+        uow.session.execute(
+            insert(inbox).values(handler=handler, event_id=event_id, received_at=utcnow())
+        )
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        return False
+    return True
+
+
+class RetryingEventHandler(EventHandler):
+    def setup(self):
+        super().setup()
+        retry = self.container.config.get("EVENT_RETRY") or {}
+        self.max_attempts = int(retry.get("max_attempts", 5))
+        self.delay_ms = int(retry.get("delay_ms", 2000))
+        name = self.queue.name
+        self.retry_queue = Queue(
+            f"{name}.retry",
+            exchange=Exchange(""),
+            routing_key=f"{name}.retry",
+            durable=True,
+            queue_arguments={
+                "x-message-ttl": self.delay_ms,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": name,
+            },
+        )
+        self.dead_queue = Queue(f"{name}.dlq", exchange=Exchange(""), routing_key=f"{name}.dlq", durable=True)
+
+    def start(self):
+        with Connection(self.container.config["AMQP_URI"]) as conn:
+            channel = conn.channel()
+            self.retry_queue(channel).declare()
+            self.dead_queue(channel).declare()
+        super().start()
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+        final = attempts >= self.max_attempts or issubclass(exc_info[0], InvalidEvent)
+        target = self.dead_queue if final else self.retry_queue
+        headers = dict(message.headers or {})
+        headers.update({ATTEMPTS_HEADER: attempts, "x-loupan-error": repr(exc_info[1])[:500]})
+        try:
+            conn = Connection(self.container.config["AMQP_URI"], transport_options={"confirm_publish": True})
+            with producers[conn].acquire(block=True, timeout=10) as producer:
+                producer.publish(
+                    message.body,
+                    exchange="",
+                    routing_key=target.name,
+                    headers=headers,
+                    content_type=message.content_type,
+                    content_encoding=message.content_encoding,
+                    delivery_mode=2,
+                    retry=True,
+                    retry_policy={"max_retries": 3},
+                )
+        except Exception:  # could not park it: give it back to the queue rather than lose it
+            log.exception("could not re-publish failed event; requeueing")
+            self.queue_consumer.requeue_message(message)
+            return
+        if final:
+            log.error("event dead-lettered to %s after %d attempts", target.name, attempts)
+        self.queue_consumer.ack_message(message)
+
+
+def handles(source_service, event_type, **options):
+    """Decorate `method(self, event)`: validated envelope in, effect committed exactly once.
+    The service must have `db` (Database) with an `inbox` table in its metadata."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def consume(self, body):
+            event = parse_envelope(body)
+            logs.context.event_id = event["event_id"]
+            if event["type"] != event_type:
+                raise InvalidEvent(f"expected {event_type}, got {event['type']}")
+            inbox = self.db.metadata.tables["inbox"]
+            if not record_once(self.db, inbox, method.__name__, event["event_id"]):
+                log.info("duplicate event %s skipped by %s", event["event_id"], method.__name__)
+                return None
+            result = method(self, event)
+            self.db.commit()
+            return result
+
+        return RetryingEventHandler.decorator(source_service, event_type, **options)(consume)
+
+    return decorate

@@ -1,0 +1,128 @@
+"""What every service exposes to operations: RED metrics per entrypoint, business gauges,
+`/metrics`, `/health/live` and `/health/ready` (ready = database and broker answer)."""
+import time
+
+from kombu import Connection
+from nameko.extensions import DependencyProvider
+from nameko.web.handlers import http
+from prometheus_client import (CONTENT_TYPE_LATEST, Counter, Gauge, Histogram,
+                               disable_created_metrics, generate_latest)
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from loupan import logs
+from loupan.errors import DomainError
+from loupan.inbox import RetryingEventHandler
+
+disable_created_metrics()  # `_created` series double the exposition and nobody graphs them
+_METRICS = {}  # one registry per process; containers of one service share their series
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+def metric(kind, name, doc, labels=(), **kwargs):
+    """A process-wide metric by name, created on first use (tests start services repeatedly)."""
+    if name not in _METRICS:
+        _METRICS[name] = kind(name, doc, list(labels), **kwargs)
+    return _METRICS[name]
+
+
+def outcome_of(result, exc_info):
+    if exc_info is not None:
+        return "rejected" if issubclass(exc_info[0], DomainError) else "error"
+    status = getattr(result, "status_code", None)  # http entrypoints answer with a Response
+    if status is not None:
+        return "error" if status >= 500 else ("rejected" if status >= 400 else "ok")
+    return "ok"
+
+
+class Operations(DependencyProvider):
+    def setup(self):
+        svc = self.container.service_name
+        self.calls = metric(Counter, f"loupan_{svc}_entrypoint_calls_total",
+                            "Entrypoint calls by outcome (ok, rejected by a rule, error).",
+                            ("entrypoint", "outcome"))
+        self.duration = metric(Histogram, f"loupan_{svc}_entrypoint_duration_seconds",
+                               "Entrypoint duration.", ("entrypoint",), buckets=BUCKETS)
+        self.started = {}
+
+    def worker_setup(self, worker_ctx):
+        self.started[worker_ctx] = time.perf_counter()
+        logs.context.entrypoint = worker_ctx.entrypoint.method_name
+        logs.context.call_id = worker_ctx.call_id
+        logs.context.event_id = None
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        started = self.started.pop(worker_ctx, None)
+        name = worker_ctx.entrypoint.method_name
+        if started is not None:
+            self.duration.labels(name).observe(time.perf_counter() - started)
+        self.calls.labels(name, outcome_of(result, exc_info)).inc()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def gauge(self, name, doc, labels=()):
+        return metric(Gauge, f"loupan_{self.container.service_name}_{name}", doc, labels)
+
+    def refresh_kernel_gauges(self, uow):
+        outbox = uow.outbox
+        if outbox is not None:
+            pending, age, unrouted = outbox.backlog()
+            self.gauge("outbox_pending", "Outbox rows not yet published.").set(pending)
+            self.gauge("outbox_oldest_age_seconds", "Age of the oldest unpublished row.").set(age)
+            self.gauge("outbox_unrouted", "Events no queue was bound for.").set(unrouted)
+        dead = self.dead_letter_counts()
+        if dead is not None:
+            self.gauge("dead_letters", "Events parked in dead-letter queues.").set(sum(dead.values()))
+
+    def dead_letter_counts(self):
+        queues = [e.dead_queue for e in self.container.entrypoints if isinstance(e, RetryingEventHandler)]
+        if not queues:
+            return None
+        counts = {}
+        with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as conn:
+            channel = conn.channel()
+            for queue in queues:
+                counts[queue.name] = queue(channel).queue_declare(passive=True).message_count
+        return counts
+
+    def readiness(self, uow):
+        problems = []
+        try:
+            uow.session.execute(text("SELECT 1"))
+        except Exception as exc:  # report, don't raise: this is the health answer  # noqa: BLE001
+            problems.append(f"database: {type(exc).__name__}")
+        try:
+            with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1)
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"broker: {type(exc).__name__}")
+        if problems:
+            return Response("; ".join(problems), status=503)
+        return Response("ready", status=200)
+
+
+class OpsEndpoints:
+    """Mixin for a service class with `db`: /metrics and the health checks."""
+
+    ops = Operations()
+
+    def refresh_metrics(self):
+        """Services override to set their business gauges (and call super)."""
+        self.ops.refresh_kernel_gauges(self.db)
+
+    @http("GET", "/metrics")
+    def metrics(self, request):
+        """Prometheus exposition of this process."""
+        self.refresh_metrics()
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    @http("GET", "/health/live")
+    def health_live(self, request):
+        """The process runs and its event loop answers."""
+        return Response("live", status=200)
+
+    @http("GET", "/health/ready")
+    def health_ready(self, request):
+        """Ready to take traffic: its database and the broker answer."""
+        return self.ops.readiness(self.db)

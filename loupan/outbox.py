@@ -1,0 +1,152 @@
+"""Transactional outbox: events are rows written with the state change, then relayed.
+
+`Outbox.write` adds the row inside the caller's transaction. The relay loop publishes
+pending rows right after a commit wakes it, and every `sweep_seconds` anyway: the sweep is
+what gets out the rows a crashed process committed but never published. With several
+replicas, `FOR UPDATE SKIP LOCKED` (PostgreSQL) gives each row to one relay at a time;
+SQLite has one process per database and needs no locking.
+"""
+import json
+import logging
+from datetime import timedelta
+
+import eventlet
+from eventlet.event import Event
+from sqlalchemy import delete, func, insert, select, update
+
+from loupan.uow import unit_of_work
+from loupan.events import make_envelope, source_of
+from loupan.publisher import ConfirmingPublisher
+from loupan.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def backoff(attempts, cap=300):
+    """Seconds before the next try: 1, 2, 4, … capped, so a dead broker is not hammered."""
+    return min(cap, 2 ** max(0, attempts - 1))
+
+
+class Outbox:
+    def __init__(self, table, service_name, engine, amqp_uri, config=None):
+        config = config or {}
+        self.table = table
+        self.service_name = service_name
+        self.engine = engine
+        self.sweep_seconds = float(config.get("sweep_seconds", 2))
+        self.batch_size = int(config.get("batch_size", 200))
+        self.unrouted_attempts = int(config.get("unrouted_attempts", 6))
+        self.keep_sent_days = float(config.get("keep_sent_days", 7))
+        self.publisher = ConfirmingPublisher(amqp_uri)
+        self._wake = Event()
+        self._running = False
+
+    # writing -----------------------------------------------------------------------------
+    def write(self, session, event_type, payload, agency_id, project_id=None, actor=None):
+        """Add the event to the outbox in `session`'s transaction; returns the envelope."""
+        if source_of(event_type) != self.service_name:
+            raise ValueError(f"{self.service_name} may not publish {event_type}")
+        envelope = make_envelope(event_type, payload, agency_id, project_id, actor)
+        now = utcnow()
+        session.execute(
+            insert(self.table).values(
+                event_id=envelope["event_id"],
+                exchange=f"{self.service_name}.events",
+                routing_key=event_type,
+                body=json.dumps(envelope, ensure_ascii=False),
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+        return envelope
+
+    # relaying ----------------------------------------------------------------------------
+    def wake(self):
+        if not self._wake.ready():
+            self._wake.send(True)
+
+    def run(self):
+        """The relay loop; spawned as a managed thread of the service container."""
+        self._running = True
+        sweeps = 0
+        while self._running:
+            with eventlet.Timeout(self.sweep_seconds, False):
+                self._wake.wait()
+            self._wake = Event()
+            try:
+                while self._running and self.relay_once() == self.batch_size:
+                    pass
+                sweeps += 1
+                if sweeps % 1000 == 0:
+                    self.purge_sent()
+            except Exception:  # keep relaying: the rows stay pending and are retried
+                log.exception("outbox relay pass failed")
+
+    def stop(self):
+        self._running = False
+        self.wake()
+        self.publisher.close()
+
+    def relay_once(self):
+        """Publish one batch of due rows; returns how many rows it took."""
+        t = self.table
+        with unit_of_work(self.engine) as uow:
+            rows = uow.session.execute(
+                select(t.c.id, t.c.event_id, t.c.exchange, t.c.routing_key, t.c.body, t.c.attempts)
+                .where(t.c.state == "pending", t.c.next_attempt_at <= utcnow())
+                .order_by(t.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                return 0
+            try:
+                outcomes = self.publisher.publish_batch(
+                    (r.event_id, r.exchange, r.routing_key, r.body) for r in rows
+                )
+                error = None
+            except Exception as exc:  # broker down or refused: retry the batch later
+                outcomes, error = {}, f"{type(exc).__name__}: {exc}"
+                log.warning("outbox publish failed: %s", error)
+            self._record(uow.session, rows, outcomes, error)
+            uow.commit()
+            return len(rows)
+
+    def _record(self, session, rows, outcomes, error):
+        t, now = self.table, utcnow()
+        sent = [r.id for r in rows if outcomes.get(r.event_id) == "sent"]
+        if sent:
+            session.execute(update(t).where(t.c.id.in_(sent)).values(state="sent", sent_at=now))
+        for r in rows:
+            outcome = outcomes.get(r.event_id)
+            if outcome == "sent":
+                continue
+            attempts = r.attempts + 1
+            values = {"attempts": attempts, "last_error": error or outcome or "unconfirmed"}
+            if outcome == "unrouted" and attempts >= self.unrouted_attempts:
+                # No queue is bound for this event: nobody subscribes. Kept, counted, not retried.
+                values["state"] = "unrouted"
+            values["next_attempt_at"] = now + timedelta(seconds=backoff(attempts))
+            session.execute(update(t).where(t.c.id == r.id).values(**values))
+
+    def purge_sent(self):
+        t = self.table
+        cutoff = utcnow() - timedelta(days=self.keep_sent_days)
+        with unit_of_work(self.engine) as uow:
+            uow.session.execute(delete(t).where(t.c.state == "sent", t.c.sent_at < cutoff))
+            uow.commit()
+
+    def backlog(self):
+        """(pending rows, age in seconds of the oldest pending, unrouted rows) for metrics."""
+        t = self.table
+        with unit_of_work(self.engine) as uow:
+            pending, oldest = uow.session.execute(
+                select(func.count(), func.min(t.c.created_at)).where(t.c.state == "pending")
+            ).one()
+            unrouted = uow.session.execute(
+                select(func.count()).where(t.c.state == "unrouted")
+            ).scalar_one()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        return pending, age, unrouted

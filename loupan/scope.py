@@ -1,0 +1,36 @@
+"""Who is acting and what they may see: the actor dict the gateway passes on every RPC.
+
+{account_id, username, role, agency_id, project_ids}; project_ids is None for roles that
+see every project of their agency. Services check each row they touch against it, so a
+forged id from a front-end finds nothing outside the caller's agency and projects.
+"""
+from marshmallow import EXCLUDE, Schema, fields
+
+from loupan.errors import Forbidden, NotFound
+
+
+class ActorSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    agency_id = fields.Integer(required=True)
+    project_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)
+
+
+def check_scope(actor, agency_id, project_id, what="record"):
+    """Another agency's record does not exist for the actor (404); a project of its own
+    agency it is not assigned to is forbidden (403)."""
+    if actor["agency_id"] != agency_id:
+        raise NotFound(f"{what} not found", f"{what.upper()}_NOT_FOUND")
+    if actor.get("project_ids") is not None and project_id not in actor["project_ids"]:
+        raise Forbidden(f"no access to project {project_id}", "PROJECT_FORBIDDEN")
+
+
+def event_actor(actor):
+    """The part of the actor that goes into an event envelope."""
+    if actor is None:
+        return None
+    return {k: actor.get(k) for k in ("account_id", "username", "role")}

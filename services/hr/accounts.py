@@ -1,0 +1,73 @@
+"""Account verbs over a unit of work: used by the service and by the first-director command."""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from loupan.errors import Conflict, Invalid
+from loupan.roles import AGENCY_WIDE
+from services.hr.models import Account, AccountProject, Agency
+from services.hr.passwords import hash_password
+
+
+def project_ids_of(session, account):
+    """None for agency-wide roles (they see every project of their agency)."""
+    if account.role in AGENCY_WIDE:
+        return None
+    rows = session.execute(
+        select(AccountProject.project_id).where(AccountProject.account_id == account.id)
+    ).scalars()
+    return sorted(rows)
+
+
+def as_dict(session, account):
+    return {
+        "id": account.id,
+        "agency_id": account.agency_id,
+        "username": account.username,
+        "full_name": account.full_name,
+        "role": account.role,
+        "active": account.active,
+        "project_ids": project_ids_of(session, account),
+        "created_at": account.created_at,
+    }
+
+
+def add_account(uow, agency_id, data, created_by=None, actor=None):
+    """Create an account and publish `account_created`; the caller commits."""
+    session = uow.session
+    account = Account(
+        agency_id=agency_id,
+        username=data["username"],
+        password_hash=hash_password(data["password"]),
+        full_name=data["full_name"],
+        role=data["role"],
+        created_by=created_by,
+    )
+    session.add(account)
+    try:
+        session.flush()
+    except IntegrityError:
+        uow.rollback()
+        raise Conflict(f"username {data['username']} is taken", "USERNAME_TAKEN") from None
+    project_ids = sorted(set(data.get("project_ids") or []))
+    if account.role not in AGENCY_WIDE:
+        session.add_all(
+            AccountProject(account_id=account.id, project_id=p, agency_id=agency_id) for p in project_ids
+        )
+    uow.publish(
+        "account_created",
+        {"account_id": account.id, "username": account.username, "role": account.role,
+         "project_ids": project_ids},
+        agency_id=agency_id,
+        actor=actor,
+    )
+    return account
+
+
+def add_agency(uow, name):
+    session = uow.session
+    if session.execute(select(Agency).where(Agency.name == name)).scalar_one_or_none():
+        raise Invalid(f"agency {name} exists already", "AGENCY_EXISTS")
+    agency = Agency(name=name)
+    session.add(agency)
+    session.flush()
+    return agency

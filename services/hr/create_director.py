@@ -1,0 +1,47 @@
+"""Create an agency and its first director account (the account that creates all others).
+
+    python -m services.hr.create_director services/hr/config.yaml \
+        --agency 示例代理 --username director --password '…' --name 张总
+"""
+import argparse
+
+from loupan.config import load_config
+from loupan.uow import make_engine, unit_of_work
+from loupan.outbox import Outbox
+from services.hr import accounts
+from services.hr.models import metadata
+
+
+def create_director(config, agency_name, username, password, full_name):
+    engine = make_engine(config["DATABASE_URL"])
+    outbox = Outbox(metadata.tables["outbox"], "hr", engine, config["AMQP_URI"])
+    try:
+        with unit_of_work(engine) as uow:
+            uow.outbox = outbox  # the event is written now, relayed when the service runs
+            agency = accounts.add_agency(uow, agency_name)
+            account = accounts.add_account(
+                uow, agency.id,
+                {"username": username, "password": password, "full_name": full_name, "role": "director"},
+            )
+            uow.commit()
+            return agency.id, account.id
+    finally:
+        engine.dispose()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("config")
+    parser.add_argument("--agency", required=True)
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--name", default="总监")
+    args = parser.parse_args()
+    agency_id, account_id = create_director(
+        load_config(args.config), args.agency, args.username, args.password, args.name
+    )
+    print(f"agency {agency_id} created with director account {account_id} ({args.username})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""hr service (accounts part): staff accounts, login check, roles and project assignment."""
+from nameko.rpc import rpc
+from sqlalchemy import select
+
+from loupan.db import Database
+from loupan.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from loupan.ops import OpsEndpoints
+from loupan.scope import ActorSchema
+from services.hr import accounts
+from services.hr.models import Account, metadata
+from services.hr.passwords import verify_password
+from loupan.contracts import load
+from loupan.contracts.hr import AccountIn, AccountOut
+
+MAY_CREATE_ACCOUNTS = ("director", "hr")
+
+
+class HrService(OpsEndpoints):
+    name = "hr"
+    db = Database(metadata)
+
+    @rpc(expected_exceptions=DomainError)
+    def authenticate(self, username, password):
+        """Check a login; returns the account with its role and projects, or Unauthenticated."""
+        session = self.db.session
+        account = session.execute(
+            select(Account).where(Account.username == str(username))
+        ).scalar_one_or_none()
+        if account is None or not account.active or not verify_password(str(password), account.password_hash):
+            raise Unauthenticated("wrong username or password", "BAD_CREDENTIALS")
+        return AccountOut().dump(accounts.as_dict(session, account))
+
+    @rpc(expected_exceptions=DomainError)
+    def create_account(self, actor, data):
+        """Create a staff account in the actor's agency (director or hr only)."""
+        actor = ActorSchema().load(actor)
+        if actor["role"] not in MAY_CREATE_ACCOUNTS:
+            raise Forbidden("only a director or hr may create accounts")
+        data = load(AccountIn(), data)
+        if data["role"] == "director" and actor["role"] != "director":
+            raise Forbidden("only a director may create a director account")
+        account = accounts.add_account(self.db, actor["agency_id"], data, actor["account_id"], actor)
+        result = AccountOut().dump(accounts.as_dict(self.db.session, account))
+        self.db.commit()
+        return result
+
+    @rpc(expected_exceptions=DomainError)
+    def list_accounts(self, actor):
+        """Accounts of the actor's agency."""
+        actor = ActorSchema().load(actor)
+        session = self.db.session
+        rows = session.execute(
+            select(Account).where(Account.agency_id == actor["agency_id"]).order_by(Account.id)
+        ).scalars()
+        return AccountOut(many=True).dump([accounts.as_dict(session, a) for a in rows])
+
+    @rpc(expected_exceptions=DomainError)
+    def get_account(self, actor, account_id):
+        """One account of the actor's agency."""
+        actor = ActorSchema().load(actor)
+        session = self.db.session
+        account = session.get(Account, account_id)
+        if account is None or account.agency_id != actor["agency_id"]:
+            raise NotFound(f"account {account_id} not found", "ACCOUNT_NOT_FOUND")
+        return AccountOut().dump(accounts.as_dict(session, account))

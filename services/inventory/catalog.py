@@ -1,0 +1,141 @@
+"""Projects, buildings and units: creating them and reading them (the board included)."""
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from loupan.errors import Conflict, NotFound
+from loupan.scope import check_scope, event_actor
+from loupan.types import CENT
+from services.inventory.domain import STATUSES
+from services.inventory.models import Building, Project, Unit, UnitHistory
+
+
+def get_project(session, actor, project_id):
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
+    check_scope(actor, project.agency_id, project.id, "project")
+    return project
+
+
+def list_projects(session, actor):
+    query = select(Project).where(Project.agency_id == actor["agency_id"]).order_by(Project.id)
+    if actor.get("project_ids") is not None:
+        query = query.where(Project.id.in_(actor["project_ids"]))
+    return session.execute(query).scalars().all()
+
+
+def create_project(uow, actor, data):
+    project = Project(agency_id=actor["agency_id"], **data)
+    uow.session.add(project)
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        raise Conflict(f"a project named {data['name']} exists", "PROJECT_EXISTS") from None
+    uow.publish(
+        "project_created",
+        {"name": project.name, "city": project.city, "developer_name": project.developer_name},
+        agency_id=project.agency_id, project_id=project.id, actor=event_actor(actor),
+    )
+    return project
+
+
+def create_building(uow, actor, project_id, data):
+    project = get_project(uow.session, actor, project_id)
+    building = Building(agency_id=project.agency_id, project_id=project.id, **data)
+    uow.session.add(building)
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        raise Conflict(f"building {data['name']} exists in this project", "BUILDING_EXISTS") from None
+    return building
+
+
+def create_units(uow, actor, project_id, units):
+    """Bulk creation, all or nothing; each unit starts `unreleased` (未推) with a history row."""
+    session = uow.session
+    project = get_project(session, actor, project_id)
+    building_ids = {u["building_id"] for u in units}
+    known = set(session.execute(
+        select(Building.id).where(Building.project_id == project.id, Building.id.in_(building_ids))
+    ).scalars())
+    unknown = sorted(building_ids - known)
+    if unknown:
+        raise NotFound(f"buildings {unknown} are not in project {project.id}", "BUILDING_NOT_FOUND")
+    seen = set()
+    for u in units:
+        key = (u["building_id"], u["number"])
+        if key in seen:
+            raise Conflict(f"unit {u['number']} appears twice in building {u['building_id']}", "DUPLICATE_UNIT")
+        seen.add(key)
+    rows = [Unit(agency_id=project.agency_id, project_id=project.id, status="unreleased", **u) for u in units]
+    session.add_all(rows)
+    try:
+        session.flush()
+    except IntegrityError:
+        uow.rollback()
+        raise Conflict("a unit with one of these numbers exists already", "DUPLICATE_UNIT") from None
+    session.add_all(
+        UnitHistory(agency_id=project.agency_id, project_id=project.id, unit_id=r.id, from_status=None,
+                    to_status="unreleased", actor_id=actor["account_id"], actor_name=actor["username"],
+                    reason="created")
+        for r in rows
+    )
+    return rows
+
+
+def unit_dict(unit):
+    data = {c.name: getattr(unit, c.name) for c in Unit.__table__.columns}
+    data["unit_price"] = (unit.list_price / unit.gross_area).quantize(CENT)
+    return data
+
+
+def list_units(session, actor, project_id, query):
+    project = get_project(session, actor, project_id)
+    where = [Unit.project_id == project.id]
+    if query.get("status"):
+        where.append(Unit.status == query["status"])
+    if query.get("building_id"):
+        where.append(Unit.building_id == query["building_id"])
+    total = session.execute(select(func.count()).select_from(Unit).where(*where)).scalar_one()
+    rows = session.execute(
+        select(Unit).where(*where).order_by(Unit.building_id, Unit.floor, Unit.number)
+        .limit(query["limit"]).offset(query["offset"])
+    ).scalars().all()
+    return {"items": [unit_dict(u) for u in rows], "total": total,
+            "limit": query["limit"], "offset": query["offset"]}
+
+
+def board(session, actor, project_id):
+    """销控表 of one project, from two indexed queries."""
+    project = get_project(session, actor, project_id)
+    buildings = session.execute(
+        select(Building).where(Building.project_id == project.id).order_by(Building.id)
+    ).scalars().all()
+    units = session.execute(
+        select(Unit.id, Unit.building_id, Unit.floor, Unit.number, Unit.layout, Unit.gross_area,
+               Unit.list_price, Unit.status)
+        .where(Unit.project_id == project.id)
+        .order_by(Unit.building_id, Unit.floor.desc(), Unit.number)
+    ).all()
+    floors = defaultdict(lambda: defaultdict(list))
+    totals = {s: {"count": 0, "gross_area": Decimal(0), "amount": Decimal(0)} for s in STATUSES}
+    for u in units:
+        floors[u.building_id][u.floor].append(u._asdict())
+        total = totals[u.status]
+        total["count"] += 1
+        total["gross_area"] += u.gross_area
+        total["amount"] += u.list_price
+    return {
+        "project": project,
+        "buildings": [
+            {"id": b.id, "name": b.name, "permit_no": b.permit_no,
+             "floors": [{"floor": f, "units": us} for f, us in floors[b.id].items()]}
+            for b in buildings
+        ],
+        "totals": totals,
+    }

@@ -1,0 +1,153 @@
+"""Releases and holds: every status change is a conditional update whose row count is
+checked, so two buyers racing for one unit cannot both win, on PostgreSQL or SQLite."""
+from sqlalchemy import insert, select, update
+
+from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.scope import check_scope, event_actor
+from loupan.types import utcnow
+from services.inventory.catalog import get_project
+from services.inventory.domain import hold_expiry, unit_label
+from services.inventory.models import Building, Hold, Unit, UnitHistory
+
+# who may end somebody else's hold; an advisor may end only their own
+HOLD_OVERSEERS = ("director", "manager", "supervisor")
+
+
+def _history(session, unit, from_status, to_status, actor, reason, at):
+    session.execute(insert(UnitHistory).values(
+        agency_id=unit.agency_id, project_id=unit.project_id, unit_id=unit.id,
+        from_status=from_status, to_status=to_status,
+        actor_id=actor.get("account_id") if actor else None,
+        actor_name=actor.get("username") if actor else "system", reason=reason, at=at,
+    ))
+
+
+def release_units(uow, actor, project_id, unit_ids):
+    """推盘: unreleased units of the project become available. All ids must belong to the
+    project and their buildings must have a presale permit, or nothing is released."""
+    session = uow.session
+    project = get_project(session, actor, project_id)
+    wanted = sorted(set(unit_ids))
+    rows = session.execute(
+        select(Unit.id, Unit.status, Building.permit_no)
+        .join(Building, Building.id == Unit.building_id)
+        .where(Unit.project_id == project.id, Unit.id.in_(wanted))
+    ).all()
+    missing = sorted(set(wanted) - {r.id for r in rows})
+    if missing:
+        raise NotFound(f"units {missing[:20]} are not in project {project.id}", "UNIT_NOT_FOUND")
+    no_permit = sorted(r.id for r in rows if not r.permit_no)
+    if no_permit:
+        raise RuleViolated(
+            f"units {no_permit[:20]} are in buildings without a presale permit (预售许可证)",
+            "NO_PRESALE_PERMIT",
+        )
+    candidates = [r.id for r in rows if r.status == "unreleased"]
+    now = utcnow()
+    released = []
+    if candidates:
+        result = session.execute(
+            update(Unit).where(Unit.id.in_(candidates), Unit.status == "unreleased")
+            .values(status="available", status_changed_at=now)
+            .returning(Unit.id)
+        )
+        released = sorted(result.scalars())
+        session.execute(insert(UnitHistory), [
+            {"agency_id": project.agency_id, "project_id": project.id, "unit_id": uid,
+             "from_status": "unreleased", "to_status": "available", "actor_id": actor["account_id"],
+             "actor_name": actor["username"], "reason": "released", "at": now}
+            for uid in released
+        ])
+        uow.publish("units_released", {"unit_ids": released}, agency_id=project.agency_id,
+                    project_id=project.id, actor=event_actor(actor))
+    already = sorted(set(wanted) - set(released))
+    return {"released": released, "already_released": already}
+
+
+def hold_unit(uow, actor, unit_id, customer):
+    """预留 a unit for a customer. The conditional update decides the race; the partial
+    unique index on active holds backs it up."""
+    session = uow.session
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} not found", "UNIT_NOT_FOUND")
+    check_scope(actor, unit.agency_id, unit.project_id, "unit")
+    project = get_project(session, actor, unit.project_id)
+    now = utcnow()
+    taken = session.execute(
+        update(Unit).where(Unit.id == unit_id, Unit.status == "available")
+        .values(status="held", status_changed_at=now)
+    ).rowcount
+    if taken != 1:
+        uow.rollback()
+        raise Conflict(f"unit {unit_id} is not available", "UNIT_NOT_AVAILABLE")
+    hold = Hold(
+        agency_id=unit.agency_id, project_id=unit.project_id, unit_id=unit.id,
+        customer_name=customer["customer_name"], customer_phone=customer["customer_phone"],
+        advisor_id=actor["account_id"], status="active", created_at=now,
+        expires_at=hold_expiry(now, project.hold_minutes),
+    )
+    session.add(hold)
+    session.flush()
+    _history(session, unit, "available", "held", actor, f"hold {hold.id}", now)
+    building = session.get(Building, unit.building_id)
+    uow.publish(
+        "unit_held",
+        {"hold_id": hold.id, "unit_id": unit.id, "unit_label": unit_label(building.name, unit.number),
+         "customer_name": hold.customer_name, "customer_phone": hold.customer_phone,
+         "advisor_id": hold.advisor_id, "expires_at": hold.expires_at},
+        agency_id=unit.agency_id, project_id=unit.project_id, actor=event_actor(actor),
+    )
+    return hold
+
+
+def end_hold(uow, hold, new_status, actor, reason, event_type):
+    """Cancel or expire an active hold and give the unit back to sale, both conditionally:
+    a hold that already ended (cancelled twice, or expired meanwhile) changes nothing."""
+    session = uow.session
+    now = utcnow()
+    ended = session.execute(
+        update(Hold).where(Hold.id == hold.id, Hold.status == "active")
+        .values(status=new_status, ended_at=now, ended_reason=reason)
+    ).rowcount
+    if ended != 1:
+        return False
+    session.execute(
+        update(Unit).where(Unit.id == hold.unit_id, Unit.status == "held")
+        .values(status="available", status_changed_at=now)
+    )
+    unit = session.get(Unit, hold.unit_id)
+    building = session.get(Building, unit.building_id)
+    _history(session, unit, "held", "available", actor, f"hold {hold.id} {new_status}: {reason}", now)
+    uow.publish(
+        event_type,
+        {"hold_id": hold.id, "unit_id": unit.id, "unit_label": unit_label(building.name, unit.number),
+         "customer_name": hold.customer_name, "advisor_id": hold.advisor_id, "reason": reason},
+        agency_id=unit.agency_id, project_id=unit.project_id, actor=event_actor(actor),
+    )
+    return True
+
+
+def cancel_hold(uow, actor, hold_id):
+    session = uow.session
+    hold = session.get(Hold, hold_id)
+    if hold is None:
+        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
+    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
+        raise Forbidden("only the advisor who holds the unit or a supervisor may cancel it", "NOT_HOLD_OWNER")
+    if not end_hold(uow, hold, "cancelled", actor, "cancelled", "unit_hold_cancelled"):
+        raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
+    return hold
+
+
+def expire_due_holds(uow, limit=500):
+    """Expire active holds whose time is up; returns how many. Safe with several replicas
+    running it at once: each hold ends once, by conditional update."""
+    now = utcnow()
+    due = uow.session.execute(
+        select(Hold).where(Hold.status == "active", Hold.expires_at <= now)
+        .order_by(Hold.expires_at).limit(limit)
+    ).scalars().all()
+    count = sum(end_hold(uow, h, "expired", None, "expired", "unit_hold_expired") for h in due)
+    return count
