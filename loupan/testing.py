@@ -92,12 +92,13 @@ class EventSink:
         self.queue(self.channel).declare()
         self.received = []
 
-    def _drain(self):
+    def drain(self):
+        """Everything received so far (reads what is waiting in the queue first)."""
         bound = self.queue(self.channel)
         while True:
             message = bound.get(no_ack=True)
             if message is None:
-                return
+                return self.received
             self.received.append(message.payload)
 
     def wait_for(self, event_type, count=1, timeout=10.0):
@@ -106,7 +107,7 @@ class EventSink:
 
         with eventlet.Timeout(timeout, False):
             while True:
-                self._drain()
+                self.drain()
                 found = [e for e in self.received if e["type"] == event_type]
                 if len(found) >= count:
                     return found

@@ -1,0 +1,28 @@
+# One image for every Loupan service; docker-compose.yml picks the service by its command, e.g.
+#   python -m loupan.run services/inventory/config.yaml
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, so code changes do not reinstall them.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
+
+# Only the code: not .venv/ nor var/ (there is no .dockerignore yet).
+# The configs and migrations/ directories are read from /app at run time by relative path.
+COPY pyproject.toml ./
+COPY loupan ./loupan
+COPY services ./services
+COPY gateway ./gateway
+RUN pip install --no-deps . \
+    && useradd --system --no-create-home --home-dir /app loupan \
+    && mkdir -p var && chown loupan var
+
+USER loupan
+# No default service: compose (or Kubernetes) gives the command. Without one this prints usage.
+CMD ["python", "-m", "loupan.run"]

@@ -1,0 +1,6 @@
+-- One database per service (DESIGN.md, Data). Run once by the postgres image on an empty
+-- data directory, as POSTGRES_USER, who therefore owns the three databases.
+-- Tables are created by `python -m loupan.migrate <service config.yaml>` (the migrate service).
+CREATE DATABASE hr;
+CREATE DATABASE inventory;
+CREATE DATABASE gateway;

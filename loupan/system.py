@@ -1,0 +1,183 @@
+"""Start the whole system as processes: every Procfile entry, each on its own database.
+
+Used by the system tests, the benchmarks and the demo runner, so that all three run the
+system the same way production does (one process per service, real broker, real database),
+only wired with free ports, fresh databases and, for tests, a throw-away vhost.
+"""
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from loupan.config import load_config
+from loupan.migrate import upgrade
+from loupan.testing import create_pg_database, drop_pg_database, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+RABBIT_API = os.environ.get("LOUPAN_RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
+AMQP_BASE = os.environ.get("LOUPAN_AMQP_BASE", "amqp://{user}:{password}@127.0.0.1:5672/{vhost}")
+
+
+def procfile(path=ROOT / "Procfile"):
+    """{name: config path} from `name: python -m loupan.run <config>` lines."""
+    entries = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            entries[name.strip()] = shlex.split(command)[-1]
+    return entries
+
+
+class Rabbit:
+    """The broker's management API: vhosts and users for isolated runs."""
+
+    def __init__(self, api=RABBIT_API):
+        self.api = api
+
+    def _call(self, method, path, **kwargs):
+        response = requests.request(method, f"{self.api}/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def create_vhost(self, vhost):
+        self._call("PUT", f"vhosts/{vhost}")
+        self.grant(vhost, "guest")
+
+    def delete_vhost(self, vhost):
+        requests.delete(f"{self.api}/vhosts/{vhost}", timeout=30)
+
+    def create_user(self, user, password):
+        self._call("PUT", f"users/{user}", json={"password": password, "tags": ""})
+
+    def delete_user(self, user):
+        requests.delete(f"{self.api}/users/{user}", timeout=30)
+
+    def grant(self, vhost, user, configure=".*", write=".*", read=".*"):
+        self._call("PUT", f"permissions/{vhost}/{user}",
+                   json={"configure": configure, "write": write, "read": read})
+
+
+class System:
+    """The running system. `database` is "sqlite" (files under `workdir`) or "postgresql"
+    (a fresh database per service). `instances` runs several processes of one service."""
+
+    def __init__(self, workdir, database="postgresql", vhost=None, instances=None, env=None,
+                 log_dir=None):
+        self.workdir = Path(workdir)
+        self.database = database
+        self.vhost = vhost or f"loupan_{uuid.uuid4().hex[:8]}"
+        self.instances = instances or {}
+        self.extra_env = env or {}
+        self.log_dir = Path(log_dir or self.workdir)
+        self.services = procfile()
+        self.urls, self.ports, self.procs, self.pg_names, self.env_of = {}, {}, {}, [], {}
+        self.rabbit = Rabbit()
+        self.amqp_uri = AMQP_BASE.format(user="guest", password="guest", vhost=self.vhost)
+
+    # set-up -------------------------------------------------------------------------------
+    def prepare(self):
+        """Vhost, databases and migrations; nothing runs yet."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.rabbit.create_vhost(self.vhost)
+        for name, config_path in self.services.items():
+            if self.database == "sqlite":
+                url = f"sqlite:///{self.workdir / name}.db"
+            else:
+                db_name, url = create_pg_database(f"loupan_{name}")
+                self.pg_names.append(db_name)
+            self.urls[name] = url
+            upgrade((ROOT / config_path).parent / "migrations", url)
+        return self
+
+    def env(self, name, instance=0, amqp_uri=None):
+        port = free_port()
+        self.ports[(name, instance)] = port
+        env = dict(os.environ, **self.extra_env)
+        env.update({
+            "AMQP_URI": amqp_uri or self.amqp_uri,
+            f"{name.upper()}_DATABASE_URL": self.urls[name],
+            f"{name.upper()}_HTTP": f"127.0.0.1:{port}",
+            "PYTHONPATH": str(ROOT),
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        })
+        return env
+
+    def start_service(self, name, instance=0, amqp_uri=None, wait=True):
+        env = self.env_of.get((name, instance, amqp_uri)) or self.env(name, instance, amqp_uri)
+        self.env_of[(name, instance, amqp_uri)] = env
+        self.ports[(name, instance)] = int(env[f"{name.upper()}_HTTP"].rsplit(":", 1)[1])
+        log = open(self.log_dir / f"{name}.{instance}.log", "ab")
+        self.procs[(name, instance)] = subprocess.Popen(
+            [sys.executable, "-m", "loupan.run", self.services[name]],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        if wait:
+            self.wait_ready(name, instance)
+
+    def start(self):
+        for name in self.services:
+            for instance in range(self.instances.get(name, 1)):
+                self.start_service(name, instance, wait=False)
+        for key in list(self.procs):
+            self.wait_ready(*key)
+        return self
+
+    def wait_ready(self, name, instance=0, timeout=60):
+        url = f"http://127.0.0.1:{self.ports[(name, instance)]}/health/ready"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            proc = self.procs[(name, instance)]
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir}/{name}.{instance}.log")
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} not ready after {timeout}s")
+
+    def url(self, name="gateway", instance=0):
+        return f"http://127.0.0.1:{self.ports[(name, instance)]}"
+
+    def config(self, name):
+        return load_config(ROOT / self.services[name], self.env_of.get((name, 0, None)) or {})
+
+    # faults --------------------------------------------------------------------------------
+    def kill(self, name, instance=0, sig=signal.SIGKILL):
+        proc = self.procs.pop((name, instance))
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+
+    def stop(self):
+        for proc in self.procs.values():
+            proc.send_signal(signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.procs.clear()
+
+    def destroy(self):
+        self.stop()
+        self.rabbit.delete_vhost(self.vhost)
+        for db_name in self.pg_names:
+            drop_pg_database(db_name)
+
+    def run_module(self, name, module, *args):
+        """Run `python -m module config args…` with service `name`'s settings (e.g. a
+        service's admin command against its database)."""
+        env = dict(os.environ, **{f"{name.upper()}_DATABASE_URL": self.urls[name],
+                                  "AMQP_URI": self.amqp_uri, "PYTHONPATH": str(ROOT),
+                                  "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+        return subprocess.run([sys.executable, "-m", module, self.services[name], *args], cwd=ROOT,
+                              env=env, check=True, capture_output=True, text=True).stdout
