@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from prometheus_client import Counter
 
 from gateway.auth import actor_from_request
-from loupan.contracts import flatten
+from loupan.contracts import flatten, schema_instance
 from loupan.errors import DomainError, Forbidden, Invalid, NotFound
 from loupan.ops import metric
 
@@ -48,6 +48,7 @@ class JsonRoute(HttpRequestHandler):
         self.response_schema = response
         self.status = status
         self.summary = summary
+        kwargs.setdefault("expected_exceptions", DomainError)  # a 4xx is not a server error
         super().__init__(method, url, **kwargs)
 
     def setup(self):
@@ -102,8 +103,7 @@ def parse_body(request, schema):
 def validated(schema, data):
     """Check `data` against the contract schema; pass the raw dict on (the service loads it
     again: it trusts no caller, and raw JSON travels over RPC where Decimals would not)."""
-    instance = schema() if isinstance(schema, type) else schema
-    errors = instance.validate(data)
+    errors = schema_instance(schema).validate(data)
     if errors:
         raise Invalid(flatten(errors), "VALIDATION_ERROR")
     return data

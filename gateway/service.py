@@ -9,6 +9,7 @@ from gateway import openapi
 from gateway.auth import issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
 from gateway.models import Notification, metadata
+from loupan.contracts import dump
 from loupan.contracts import hr as hrc
 from loupan.contracts import inventory as inv
 from loupan.contracts.gateway import NotificationOut
@@ -106,7 +107,7 @@ class GatewayService(OpsEndpoints):
             select(Notification).where(Notification.account_id == actor["account_id"])
             .order_by(Notification.id.desc()).limit(100)
         ).scalars().all()
-        return NotificationOut(many=True).dump(rows)
+        return dump(NotificationOut, rows, many=True)
 
     @http("GET", "/api/openapi.json")
     def openapi_document(self, request):

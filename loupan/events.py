@@ -95,15 +95,20 @@ def source_of(event_type, version=1):
         raise InvalidEvent(f"unknown event {event_type} v{version}") from None
 
 
+_SCHEMAS = {key: schema() for key, (_, schema) in CATALOGUE.items()}
+_ENVELOPE = Envelope()
+
+
 def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, version=1):
     """Build a validated envelope (JSON-ready dict) for `event_type`."""
-    _, schema = CATALOGUE.get((event_type, version), (None, None))
+    schema = _SCHEMAS.get((event_type, version))
     if schema is None:
         raise InvalidEvent(f"unknown event {event_type} v{version}")
-    errors = schema().validate(schema().dump(payload))
+    body = schema.dump(payload)
+    errors = schema.validate(body)
     if errors:
         raise InvalidEvent(f"{event_type}: {errors}")
-    return Envelope().dump(
+    return _ENVELOPE.dump(
         {
             "event_id": uuid.uuid4(),
             "type": event_type,
@@ -112,7 +117,7 @@ def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, v
             "agency_id": agency_id,
             "project_id": project_id,
             "actor": actor,
-            "payload": schema().dump(payload),
+            "payload": body,
         }
     )
 
@@ -120,9 +125,8 @@ def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, v
 def parse_envelope(body):
     """Validate a received envelope; returns it with `payload` loaded by its schema."""
     try:
-        envelope = Envelope().load(body)
-        _, schema = CATALOGUE[(envelope["type"], envelope["version"])]
-        envelope["payload"] = schema().load(envelope["payload"])
+        envelope = _ENVELOPE.load(body)
+        envelope["payload"] = _SCHEMAS[(envelope["type"], envelope["version"])].load(envelope["payload"])
     except (ValidationError, KeyError, TypeError) as exc:
         raise InvalidEvent(f"malformed event: {exc}") from None
     envelope["event_id"] = str(envelope["event_id"])

@@ -34,10 +34,16 @@ class Outbox:
         self.service_name = service_name
         self.engine = engine
         self.sweep_seconds = float(config.get("sweep_seconds", 2))
+        # after a wake-up, wait this long for more commits so they share one batch (one
+        # SELECT, one confirm round, one UPDATE) when commits come fast, as on launch day
+        self.gather_seconds = float(config.get("gather_seconds", 0.005))
         self.batch_size = int(config.get("batch_size", 200))
-        self.unrouted_attempts = int(config.get("unrouted_attempts", 6))
+        # The broker's return is definitive for this moment: no queue is bound. Retrying only
+        # helps a subscriber that is being deployed right now; 1 means do not retry.
+        self.unrouted_attempts = int(config.get("unrouted_attempts", 1))
         self.keep_sent_days = float(config.get("keep_sent_days", 7))
         self.publisher = ConfirmingPublisher(amqp_uri)
+        self.insert = insert(table)  # built once: its compiled form is reused
         self._wake = Event()
         self._running = False
 
@@ -48,16 +54,14 @@ class Outbox:
             raise ValueError(f"{self.service_name} may not publish {event_type}")
         envelope = make_envelope(event_type, payload, agency_id, project_id, actor)
         now = utcnow()
-        session.execute(
-            insert(self.table).values(
-                event_id=envelope["event_id"],
-                exchange=f"{self.service_name}.events",
-                routing_key=event_type,
-                body=json.dumps(envelope, ensure_ascii=False),
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
+        session.connection().execute(self.insert, {
+            "event_id": envelope["event_id"],
+            "exchange": f"{self.service_name}.events",
+            "routing_key": event_type,
+            "body": json.dumps(envelope, ensure_ascii=False),
+            "created_at": now,
+            "next_attempt_at": now,
+        })
         return envelope
 
     # relaying ----------------------------------------------------------------------------
@@ -72,6 +76,7 @@ class Outbox:
         while self._running:
             with eventlet.Timeout(self.sweep_seconds, False):
                 self._wake.wait()
+            eventlet.sleep(self.gather_seconds)
             self._wake = Event()
             try:
                 while self._running and self.relay_once() == self.batch_size:

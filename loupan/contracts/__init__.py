@@ -8,11 +8,27 @@ from marshmallow import ValidationError
 from loupan.errors import Invalid
 
 
+_INSTANCES = {}  # schema class -> instance: building a schema costs more than using it
+
+
+def schema_instance(schema):
+    if not isinstance(schema, type):
+        return schema
+    if schema not in _INSTANCES:
+        _INSTANCES[schema] = schema()
+    return _INSTANCES[schema]
+
+
+def dump(schema, obj, many=False):
+    """Serialise with a cached instance of `schema` (class or instance)."""
+    return schema_instance(schema).dump(obj, many=many)
+
+
 def load(schema, data, **kwargs):
-    """Validate `data` with `schema`; a failure becomes Invalid(VALIDATION_ERROR) with the
-    field messages, which the gateway answers as 400."""
+    """Validate `data` with `schema` (class or instance); a failure becomes
+    Invalid(VALIDATION_ERROR) with the field messages, which the gateway answers as 400."""
     try:
-        return schema.load(data if data is not None else {}, **kwargs)
+        return schema_instance(schema).load(data if data is not None else {}, **kwargs)
     except ValidationError as exc:
         raise Invalid(flatten(exc.messages), "VALIDATION_ERROR") from None
 

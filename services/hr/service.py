@@ -9,7 +9,7 @@ from loupan.scope import ActorSchema
 from services.hr import accounts
 from services.hr.models import Account, metadata
 from services.hr.passwords import verify_password
-from loupan.contracts import load
+from loupan.contracts import dump, load
 from loupan.contracts.hr import AccountIn, AccountOut
 
 MAY_CREATE_ACCOUNTS = ("director", "hr")
@@ -28,38 +28,38 @@ class HrService(OpsEndpoints):
         ).scalar_one_or_none()
         if account is None or not account.active or not verify_password(str(password), account.password_hash):
             raise Unauthenticated("wrong username or password", "BAD_CREDENTIALS")
-        return AccountOut().dump(accounts.as_dict(session, account))
+        return dump(AccountOut, accounts.as_dict(session, account))
 
     @rpc(expected_exceptions=DomainError)
     def create_account(self, actor, data):
         """Create a staff account in the actor's agency (director or hr only)."""
-        actor = ActorSchema().load(actor)
+        actor = load(ActorSchema, actor)
         if actor["role"] not in MAY_CREATE_ACCOUNTS:
             raise Forbidden("only a director or hr may create accounts")
-        data = load(AccountIn(), data)
+        data = load(AccountIn, data)
         if data["role"] == "director" and actor["role"] != "director":
             raise Forbidden("only a director may create a director account")
         account = accounts.add_account(self.db, actor["agency_id"], data, actor["account_id"], actor)
-        result = AccountOut().dump(accounts.as_dict(self.db.session, account))
+        result = dump(AccountOut, accounts.as_dict(self.db.session, account))
         self.db.commit()
         return result
 
     @rpc(expected_exceptions=DomainError)
     def list_accounts(self, actor):
         """Accounts of the actor's agency."""
-        actor = ActorSchema().load(actor)
+        actor = load(ActorSchema, actor)
         session = self.db.session
         rows = session.execute(
             select(Account).where(Account.agency_id == actor["agency_id"]).order_by(Account.id)
         ).scalars()
-        return AccountOut(many=True).dump([accounts.as_dict(session, a) for a in rows])
+        return dump(AccountOut, [accounts.as_dict(session, a) for a in rows], many=True)
 
     @rpc(expected_exceptions=DomainError)
     def get_account(self, actor, account_id):
         """One account of the actor's agency."""
-        actor = ActorSchema().load(actor)
+        actor = load(ActorSchema, actor)
         session = self.db.session
         account = session.get(Account, account_id)
         if account is None or account.agency_id != actor["agency_id"]:
             raise NotFound(f"account {account_id} not found", "ACCOUNT_NOT_FOUND")
-        return AccountOut().dump(accounts.as_dict(session, account))
+        return dump(AccountOut, accounts.as_dict(session, account))
