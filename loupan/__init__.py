@@ -3,3 +3,8 @@
 config, database, outbox/inbox, event envelope and schemas, errors, RPC with a timeout,
 metrics, health, JSON logs. A service imports this package, never another service.
 """
+import warnings
+
+# nameko 2 runs on eventlet by design (DESIGN.md); its deprecation notice on every process
+# start says nothing an operator can act on.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")

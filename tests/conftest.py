@@ -2,7 +2,8 @@
 import pytest
 
 from loupan.system import System
-from tests.api import DIRECTOR, Api
+from gateway.client import Api
+from tests.api import DIRECTOR
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import jwt
 import pytest
 import requests
 
-from tests.api import Api, make_project
+from gateway.client import Api
+from tests.api import make_project
 from tests.conftest import staff
 
 

@@ -11,7 +11,7 @@ from loupan.events import make_envelope
 from loupan.system import AMQP_BASE
 from loupan.testing import EventSink
 from services.inventory.models import outbox
-from tests.api import Api, make_project
+from tests.api import make_project
 from tests.conftest import staff
 
 

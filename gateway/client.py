@@ -1,0 +1,33 @@
+"""A small HTTP client of the gateway API, as a front-end uses it (demo data, benchmarks,
+system tests)."""
+import requests
+
+
+class Api:
+    def __init__(self, base_url, token=None):
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.token = token
+
+    def login(self, username, password):
+        response = self.post("/api/auth/login", {"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        self.token = response.json()["access_token"]
+        return self
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path, **kwargs):
+        return self.session.get(self.base_url + path, headers=self.headers(), timeout=30, **kwargs)
+
+    def post(self, path, body=None, data=None, **kwargs):
+        return self.session.post(self.base_url + path, json=body, data=data, headers=self.headers(),
+                                 timeout=30, **kwargs)
+
+    def delete(self, path):
+        return self.session.delete(self.base_url + path, headers=self.headers(), timeout=30)
+
+    def ok(self, response, status=200):
+        assert response.status_code == status, (response.status_code, response.text)
+        return response.json()

@@ -1,0 +1,59 @@
+# Shared by scripts/run.sh, scripts/test.sh and .ci/run: a virtualenv with the pinned
+# requirements, and the machine's RabbitMQ and PostgreSQL started if they are stopped.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+ensure_venv() {
+  local stamp="$VENV/.installed-$(sha256sum "$ROOT/requirements.lock" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    say "installing the project into $VENV (pinned: requirements.lock)"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.lock" 2>&1 | grep -v "^WARNING: Location" || true
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT" 2>&1 | grep -v "^WARNING: Location" || true
+    "$VENV/bin/python" -c "import nameko, sqlalchemy, psycopg2, loupan" || { echo "install failed" >&2; exit 1; }
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+  export PATH="$VENV/bin:$PATH"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {  # wait_port PORT NAME SECONDS
+  for _ in $(seq 1 "$3"); do port_open "$1" && return 0; sleep 1; done
+  echo "$2 did not open port $1 within $3 s" >&2
+  return 1
+}
+
+ensure_rabbitmq() {  # ensure_rabbitmq [with-management]
+  if ! port_open 5672; then
+    if ! command -v rabbitmq-server >/dev/null; then
+      echo "RabbitMQ is not running and not installed. Install it (Debian: apt-get install rabbitmq-server)" >&2
+      echo "or point AMQP_URI at a broker (e.g. docker run -p 5672:5672 rabbitmq:3-management)." >&2
+      exit 1
+    fi
+    say "starting RabbitMQ"
+    [ "${1:-}" = "with-management" ] && rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    wait_port 5672 RabbitMQ 90
+  fi
+  if [ "${1:-}" = "with-management" ] && ! port_open 15672; then
+    say "enabling the RabbitMQ management plugin (the tests make a vhost per test through it)"
+    rabbitmq-plugins enable rabbitmq_management >/dev/null
+    wait_port 15672 "RabbitMQ management" 60
+  fi
+}
+
+ensure_postgres() {
+  if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+    say "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+    for _ in $(seq 1 60); do pg_isready -h 127.0.0.1 -p 5432 -q && return 0; sleep 1; done
+    echo "PostgreSQL did not start" >&2
+    exit 1
+  fi
+}

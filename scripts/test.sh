@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Run every test: domain units, service tests (real RabbitMQ, SQLite and PostgreSQL) and
+# system tests (all services as processes, driven over HTTP). Extra args go to pytest.
+source "$(dirname "$0")/lib.sh"
+ensure_venv
+ensure_rabbitmq with-management
+ensure_postgres
+cd "$ROOT"
+say "running the tests"
+exec python -m pytest "$@"
