@@ -104,7 +104,10 @@ def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, v
     schema = _SCHEMAS.get((event_type, version))
     if schema is None:
         raise InvalidEvent(f"unknown event {event_type} v{version}")
-    body = schema.dump(payload)
+    try:
+        body = schema.dump(payload)
+    except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong type
+        raise InvalidEvent(f"{event_type}: {exc}") from None
     errors = schema.validate(body)
     if errors:
         raise InvalidEvent(f"{event_type}: {errors}")

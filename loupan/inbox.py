@@ -13,10 +13,12 @@ Publishing before acking means a crash in between redelivers, which the inbox ab
 """
 import functools
 import logging
+from functools import partial
 
 from kombu import Connection, Exchange, Queue
 from kombu.pools import producers
 from nameko.events import EventHandler
+from nameko.messaging import QueueConsumer
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -42,7 +44,20 @@ def record_once(uow, inbox, handler, event_id):
     return True
 
 
+class DeadLetteringQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a body kombu cannot decode (not JSON, say) is
+    parked in the handler's dead-letter queue; kombu's default would log it and ack it away."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(provider.undecodable, self)
+        return consumers
+
+
 class RetryingEventHandler(EventHandler):
+    queue_consumer = DeadLetteringQueueConsumer()
+
     def setup(self):
         super().setup()
         retry = self.container.config.get("EVENT_RETRY") or {}
@@ -75,9 +90,18 @@ class RetryingEventHandler(EventHandler):
             return
         attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
         final = attempts >= self.max_attempts or issubclass(exc_info[0], InvalidEvent)
-        target = self.dead_queue if final else self.retry_queue
+        self.park(message, self.dead_queue if final else self.retry_queue, attempts, exc_info[1])
+
+    def undecodable(self, queue_consumer, message, exc):
+        """A body that is not even JSON breaks the contract: straight to the dead letters."""
+        self.park(message, self.dead_queue, 1, exc)
+
+    def park(self, message, target, attempts, error):
+        """Re-publish `message` to the retry or dead-letter queue, then ack it; if that
+        publish fails, requeue it instead, so that it is never lost."""
+        final = target is self.dead_queue
         headers = dict(message.headers or {})
-        headers.update({ATTEMPTS_HEADER: attempts, "x-loupan-error": repr(exc_info[1])[:500]})
+        headers.update({ATTEMPTS_HEADER: attempts, "x-loupan-error": repr(error)[:500]})
         try:
             conn = Connection(self.container.config["AMQP_URI"], transport_options={"confirm_publish": True})
             with producers[conn].acquire(block=True, timeout=10) as producer:

@@ -93,29 +93,49 @@ class Outbox:
         self.publisher.close()
 
     def relay_once(self):
-        """Publish one batch of due rows; returns how many rows it took."""
-        t = self.table
-        with unit_of_work(self.engine) as uow:
-            rows = uow.session.execute(
-                select(t.c.id, t.c.event_id, t.c.exchange, t.c.routing_key, t.c.body, t.c.attempts)
-                .where(t.c.state == "pending", t.c.next_attempt_at <= utcnow())
-                .order_by(t.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
-            if not rows:
-                return 0
-            try:
-                outcomes = self.publisher.publish_batch(
-                    (r.event_id, r.exchange, r.routing_key, r.body) for r in rows
-                )
-                error = None
-            except Exception as exc:  # broker down or refused: retry the batch later
-                outcomes, error = {}, f"{type(exc).__name__}: {exc}"
-                log.warning("outbox publish failed: %s", error)
-            self._record(uow.session, rows, outcomes, error)
-            uow.commit()
+        """Publish one batch of due rows; returns how many rows it took.
+
+        PostgreSQL: rows stay locked (SKIP LOCKED) while they are published, so another
+        replica's relay passes them by. SQLite: one process owns the file and this loop is
+        its only relay, so the rows are read, the green lock released while the broker
+        confirms (other workers keep using the database), and the outcome written after."""
+        if self.engine.dialect.name == "sqlite":
+            with unit_of_work(self.engine) as uow:
+                rows = self._due(uow.session)
+            if rows:
+                outcomes, error = self._publish(rows)
+                with unit_of_work(self.engine) as uow:
+                    self._record(uow.session, rows, outcomes, error)
+                    uow.commit()
             return len(rows)
+        with unit_of_work(self.engine) as uow:
+            rows = self._due(uow.session)
+            if rows:
+                outcomes, error = self._publish(rows)
+                self._record(uow.session, rows, outcomes, error)
+                uow.commit()
+            return len(rows)
+
+    def _due(self, session):
+        t = self.table
+        return session.execute(
+            select(t.c.id, t.c.event_id, t.c.exchange, t.c.routing_key, t.c.body, t.c.attempts)
+            .where(t.c.state == "pending", t.c.next_attempt_at <= utcnow())
+            .order_by(t.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        ).all()
+
+    def _publish(self, rows):
+        try:
+            outcomes = self.publisher.publish_batch(
+                (r.event_id, r.exchange, r.routing_key, r.body) for r in rows
+            )
+            return outcomes, None
+        except Exception as exc:  # broker down or refused: the batch is retried later
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("outbox publish failed: %s", error)
+            return {}, error
 
     def _record(self, session, rows, outcomes, error):
         t, now = self.table, utcnow()

@@ -13,7 +13,7 @@ import pytest
 from kombu import Connection
 from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.orm import Session
 
 from loupan.db import Database
@@ -26,7 +26,7 @@ from loupan.tables import ID, inbox_table, outbox_table
 # the publishing side --------------------------------------------------------------------
 publisher_metadata = MetaData()
 outbox = outbox_table(publisher_metadata)
-outbox_inbox = inbox_table(publisher_metadata)
+publisher_inbox = inbox_table(publisher_metadata)
 releases = Table("releases", publisher_metadata,
                  Column("id", ID, primary_key=True, autoincrement=True),
                  Column("unit_id", Integer, nullable=False))
@@ -175,8 +175,8 @@ def test_rolled_back_event_is_never_published(start, engine, event_sink):
     event_id = call(container, "release", [8])
     sink.wait_for("units_released")
     wait_until(lambda: outbox_row(engine, event_id).state == "sent", what="outbox row sent")
-    sink._drain()
-    assert [(e["event_id"], e["payload"]) for e in sink.received] == [(event_id, {"unit_ids": [8]})]
+    events = sink.wait_for("units_released")  # everything that arrived by now
+    assert [(e["event_id"], e["payload"]) for e in events] == [(event_id, {"unit_ids": [8]})]
     assert [r.event_id for r in rows(engine, outbox)] == [event_id]
     assert [r.unit_id for r in rows(engine, releases)] == [8]
 

@@ -17,15 +17,14 @@ def hash_password(password):
 
 
 def verify_password(password, stored):
+    """True if `password` matches; a damaged stored hash never matches (and never raises)."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
+        if scheme != "scrypt" or not (1 < int(n) <= 2**20 and 0 < int(r) <= 32 and 0 < int(p) <= 16):
+            return False
+        expected = base64.b64decode(digest, validate=True)
+        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt, validate=True),
+                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+    except ValueError:  # binascii.Error is a ValueError too
         return False
-    if scheme != "scrypt":
-        return False
-    expected = base64.b64decode(digest)
-    actual = hashlib.scrypt(
-        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-        dklen=len(expected),
-    )
     return hmac.compare_digest(actual, expected)

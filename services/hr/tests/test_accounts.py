@@ -1,0 +1,153 @@
+"""Accounts through the real hr entrypoints, on SQLite and PostgreSQL with the real broker:
+the first-director command, login, who may create whom, validation, agency scope and the
+`account_created` events that go out."""
+import json
+
+import pytest
+from sqlalchemy import create_engine, select, update
+
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from services.hr.models import Account, outbox
+from services.hr.passwords import verify_password
+from services.hr.tests.conftest import PASSWORD, actor_of, make_director
+
+
+def account(username, role="advisor", project_ids=(), password="advisor-pass-1", full_name="王五"):
+    return {"username": username, "password": password, "full_name": full_name, "role": role,
+            "project_ids": list(project_ids)}
+
+
+def read(config, statement):
+    engine = create_engine(config["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(statement).all()
+    finally:
+        engine.dispose()
+
+
+def test_director_made_by_the_command_can_log_in(call, director):
+    me = call("authenticate", "boss", PASSWORD)
+    assert actor_of(me) == director
+    assert me["full_name"] == "张总" and me["active"] is True and "password" not in json.dumps(me)
+
+
+@pytest.mark.parametrize("username,password", [("boss", "wrong password"), ("nobody", PASSWORD),
+                                               ("boss", "")])
+def test_bad_credentials_are_unauthenticated(call, director, username, password):
+    with pytest.raises(Unauthenticated) as err:
+        call("authenticate", username, password)
+    assert err.value.code == "BAD_CREDENTIALS"
+
+
+def test_inactive_account_cannot_log_in(call, director, hr_config):
+    engine = create_engine(hr_config["DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(update(Account).where(Account.username == "boss").values(active=False))
+    engine.dispose()
+    with pytest.raises(Unauthenticated):
+        call("authenticate", "boss", PASSWORD)
+
+
+def test_password_is_stored_as_a_scrypt_hash(call, director, hr_config):
+    call("create_account", director, account("adv1", password="advisor-pass-1"))
+    stored = dict(read(hr_config, select(Account.username, Account.password_hash)))
+    assert set(stored) == {"boss", "adv1"}
+    for username, password in (("boss", PASSWORD), ("adv1", "advisor-pass-1")):
+        assert stored[username].startswith("scrypt$") and password not in stored[username]
+        assert verify_password(password, stored[username])
+
+
+def test_second_agency_with_the_same_name_is_refused(hr_config, director):
+    with pytest.raises(Invalid) as err:
+        make_director(hr_config, username="boss2")
+    assert err.value.code == "AGENCY_EXISTS"
+
+
+def test_director_creates_an_advisor_who_can_log_in(call, director):
+    created = call("create_account", director, account("adv1", project_ids=[3, 1, 3]))
+    assert created["agency_id"] == director["agency_id"] and created["role"] == "advisor"
+    assert created["project_ids"] == [1, 3]
+    me = call("authenticate", "adv1", "advisor-pass-1")
+    assert me["id"] == created["id"] and me["project_ids"] == [1, 3]
+
+
+def test_directors_see_every_project(call, director):
+    """A director account carries project_ids None even when projects were given."""
+    created = call("create_account", director, account("boss2", role="director", project_ids=[1]))
+    assert created["project_ids"] is None
+    assert call("authenticate", "boss2", "advisor-pass-1")["project_ids"] is None
+
+
+def test_hr_creates_accounts_but_not_directors(call, director):
+    call("create_account", director, account("hr1", role="hr", password="hr-pass-123"))
+    hr_actor = actor_of(call("authenticate", "hr1", "hr-pass-123"))
+    created = call("create_account", hr_actor, account("adv1", project_ids=[2]))
+    assert created["agency_id"] == director["agency_id"] and created["project_ids"] == [2]
+    with pytest.raises(Forbidden):
+        call("create_account", hr_actor, account("boss2", role="director"))
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "hr1", "adv1"]
+
+
+@pytest.mark.parametrize("role", ["advisor", "manager", "finance"])
+def test_other_roles_may_not_create_accounts(call, director, role):
+    call("create_account", director, account("someone", role=role, project_ids=[1]))
+    actor = actor_of(call("authenticate", "someone", "advisor-pass-1"))
+    with pytest.raises(Forbidden):
+        call("create_account", actor, account("adv2"))
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "someone"]
+
+
+def test_duplicate_username_is_a_conflict_and_leaves_no_event(call, director, hr_config):
+    call("create_account", director, account("adv1"))
+    with pytest.raises(Conflict) as err:
+        call("create_account", director, account("adv1", full_name="另一个人"))
+    assert err.value.code == "USERNAME_TAKEN"
+    assert [a["full_name"] for a in call("list_accounts", director) if a["username"] == "adv1"] == ["王五"]
+    bodies = [json.loads(b) for (b,) in read(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
+    assert [b["payload"]["username"] for b in bodies] == ["boss", "adv1"]
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"role": "king"}, "role"),
+    ({"password": "short"}, "password"),
+    ({"username": "a b"}, "username"),
+    ({"full_name": ""}, "full_name"),
+    ({"project_ids": ["1"]}, "project_ids"),
+])
+def test_invalid_account_data_is_refused(call, director, changes, field):
+    with pytest.raises(Invalid) as err:
+        call("create_account", director, dict(account("adv1"), **changes))
+    assert err.value.code == "VALIDATION_ERROR" and field in err.value.message
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss"]
+
+
+def test_accounts_are_scoped_to_the_agency(call, director, hr_config):
+    other = make_director(hr_config, agency="别家代理", username="rival")
+    mine = call("create_account", director, account("adv1"))
+    theirs = call("create_account", other, account("adv9"))
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "adv1"]
+    assert [a["username"] for a in call("list_accounts", other)] == ["rival", "adv9"]
+    assert call("get_account", director, mine["id"])["username"] == "adv1"
+    for account_id in (theirs["id"], other["account_id"], 999999):
+        with pytest.raises(NotFound) as err:
+            call("get_account", director, account_id)
+        assert err.value.code == "ACCOUNT_NOT_FOUND"
+
+
+def test_account_created_events_are_published(hr, hr_config, call, event_sink):
+    """The director's event, written by the command, is relayed by the running service;
+    the advisor's carries who created it."""
+    sink = event_sink("hr")
+    director = make_director(hr_config)
+    created = call("create_account", director, account("adv1", project_ids=[5, 4]))
+    events = sink.wait_for("account_created", count=2)
+    by_name = {e["payload"]["username"]: e for e in events}
+    assert set(by_name) == {"boss", "adv1"} and len(events) == 2
+    assert by_name["boss"]["payload"] == {"account_id": director["account_id"], "username": "boss",
+                                          "role": "director", "project_ids": []}
+    assert by_name["adv1"]["payload"] == {"account_id": created["id"], "username": "adv1",
+                                          "role": "advisor", "project_ids": [4, 5]}
+    assert by_name["adv1"]["agency_id"] == director["agency_id"]
+    assert by_name["adv1"]["actor"] == {"account_id": director["account_id"], "username": "boss",
+                                        "role": "director"}
