@@ -29,8 +29,16 @@ class _TimedServiceProxy:
 
 class TimedRpcProxy(RpcProxy):
     """Like RpcProxy, but every call gives up after `RPC_TIMEOUT` seconds (config, default 10)
-    with `Unavailable`, so a dead service costs the caller a bounded wait, not a hung worker."""
+    with `Unavailable`, so a dead service costs the caller a bounded wait, not a hung worker.
+
+    The request also expires in the broker after the same time: a command still queued when
+    its caller gave up (the front-end was told 503) must not run later when the service
+    comes back, e.g. a hold nobody is waiting for."""
+
+    def setup(self):
+        super().setup()
+        self.timeout = float(self.container.config.get("RPC_TIMEOUT", 10))
+        self.options = dict(self.options, expiration=self.timeout)
 
     def get_dependency(self, worker_ctx):
-        timeout = float(self.container.config.get("RPC_TIMEOUT", 10))
-        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, timeout)
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)

@@ -100,3 +100,25 @@ def queue_drained(system, queue):
     info = system.rabbit._call("GET", f"queues/{system.vhost}/{queue}").json()
     return info.get("messages", 1) == 0 and info.get("messages_unacknowledged", 1) == 0 \
         and info.get("message_stats", {}).get("ack", 0) >= 2
+
+
+def test_a_dead_service_answers_503_and_its_queued_commands_never_run(system, director):
+    """inventory down: the gateway answers 503 after RPC_TIMEOUT instead of hanging, and the
+    hold request it gave up on expires in the queue instead of running on restart."""
+    project, units = make_project(director, "停机测试", units=1)
+    system.kill("inventory")
+    try:
+        response = director.get("/api/ping")
+        assert response.status_code == 503 and response.json()["error"] == "SERVICE_UNAVAILABLE"
+        response = director.post(f"/api/units/{units[0]}/holds",
+                                 {"customer_name": "李四", "customer_phone": "13812345678"})
+        assert response.status_code == 503
+        poll(lambda: queue_empty(system, "rpc-inventory"), what="the stale request expired")
+    finally:
+        system.start_service("inventory")
+    board = director.ok(director.get(f"/api/projects/{project['id']}/board"))
+    assert board["totals"]["available"]["count"] == 1 and board["totals"]["held"]["count"] == 0
+
+
+def queue_empty(system, queue):
+    return system.rabbit._call("GET", f"queues/{system.vhost}/{queue}").json().get("messages", 1) == 0
