@@ -64,6 +64,18 @@ def migrated():
     return run
 
 
+def entrypoint_caller(container):
+    """call(method, *args): run one entrypoint of a running container, return its result.
+    (One call at a time: for concurrent calls use a real RPC proxy.)"""
+    from nameko.testing.services import entrypoint_hook
+
+    def call(method, *args):
+        with entrypoint_hook(container, method) as hook:
+            return hook(*args)
+
+    return call
+
+
 @pytest.fixture
 def service_config(rabbit_config):
     """Settings every service test needs; tests add DATABASE_URL."""

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 from eventlet.semaphore import Semaphore
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -57,6 +58,17 @@ class UnitOfWork:
             self.engine.guard.acquire()
             self._session = Session(self.engine, expire_on_commit=False)
         return self._session
+
+    def add_unique(self, obj, conflict):
+        """Add `obj` and flush; if a unique constraint refuses it, roll back and raise
+        `conflict` (the database decides, not a check-then-insert that races)."""
+        self.session.add(obj)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            self.rollback()
+            raise conflict from None
+        return obj
 
     def on_commit(self, callback):
         """Run `callback()` once after the next successful commit (e.g. wake the relay)."""

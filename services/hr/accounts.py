@@ -1,6 +1,5 @@
 """Account verbs over a unit of work: used by the service and by the first-director command."""
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Invalid
 from loupan.roles import AGENCY_WIDE
@@ -42,12 +41,7 @@ def add_account(uow, agency_id, data, created_by=None, actor=None):
         role=data["role"],
         created_by=created_by,
     )
-    session.add(account)
-    try:
-        session.flush()
-    except IntegrityError:
-        uow.rollback()
-        raise Conflict(f"username {data['username']} is taken", "USERNAME_TAKEN") from None
+    uow.add_unique(account, Conflict(f"username {data['username']} is taken", "USERNAME_TAKEN"))
     project_ids = sorted(set(data.get("project_ids") or []))
     if account.role not in AGENCY_WIDE:
         session.add_all(

@@ -28,13 +28,8 @@ def list_projects(session, actor):
 
 
 def create_project(uow, actor, data):
-    project = Project(agency_id=actor["agency_id"], **data)
-    uow.session.add(project)
-    try:
-        uow.session.flush()
-    except IntegrityError:
-        uow.rollback()
-        raise Conflict(f"a project named {data['name']} exists", "PROJECT_EXISTS") from None
+    project = uow.add_unique(Project(agency_id=actor["agency_id"], **data),
+                             Conflict(f"a project named {data['name']} exists", "PROJECT_EXISTS"))
     uow.publish(
         "project_created",
         {"name": project.name, "city": project.city, "developer_name": project.developer_name},
@@ -45,14 +40,8 @@ def create_project(uow, actor, data):
 
 def create_building(uow, actor, project_id, data):
     project = get_project(uow.session, actor, project_id)
-    building = Building(agency_id=project.agency_id, project_id=project.id, **data)
-    uow.session.add(building)
-    try:
-        uow.session.flush()
-    except IntegrityError:
-        uow.rollback()
-        raise Conflict(f"building {data['name']} exists in this project", "BUILDING_EXISTS") from None
-    return building
+    return uow.add_unique(Building(agency_id=project.agency_id, project_id=project.id, **data),
+                          Conflict(f"building {data['name']} exists in this project", "BUILDING_EXISTS"))
 
 
 def create_units(uow, actor, project_id, units):

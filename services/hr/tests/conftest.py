@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from loupan.testing import entrypoint_caller
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 PASSWORD = "correct horse battery"
 
@@ -25,13 +27,7 @@ def hr(hr_config, container_factory):
 @pytest.fixture
 def call(hr):
     """call(method, *args): run an RPC entrypoint of the running container."""
-    from nameko.testing.services import entrypoint_hook
-
-    def run(method, *args):
-        with entrypoint_hook(hr, method) as hook:
-            return hook(*args)
-
-    return run
+    return entrypoint_caller(hr)
 
 
 def make_director(config, agency="示例代理", username="boss", password=PASSWORD, full_name="张总"):

@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from loupan.testing import entrypoint_caller
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 DIRECTOR = {"account_id": 1, "username": "director", "role": "director", "agency_id": 1, "project_ids": None}
 
@@ -20,13 +22,7 @@ def inventory(container_factory, service_config, database_url, migrated):
 @pytest.fixture
 def call(inventory):
     """call(method, *args): run an RPC entrypoint of the running container."""
-    from nameko.testing.services import entrypoint_hook
-
-    def run(method, *args):
-        with entrypoint_hook(inventory, method) as hook:
-            return hook(*args)
-
-    return run
+    return entrypoint_caller(inventory)
 
 
 @pytest.fixture
