@@ -6,6 +6,7 @@ import uuid
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from loupan.types import utcnow
+from loupan.validators import Amount
 
 
 class Actor(Schema):
@@ -65,6 +66,59 @@ class UnitHoldEnded(_Payload):
     reason = fields.String(allow_none=True, load_default=None)
 
 
+class PriceListPublished(_Payload):
+    price_list_id = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    unit_count = fields.Integer(required=True)
+    changed_count = fields.Integer(required=True)
+
+
+# contracts ------------------------------------------------------------------------------
+class _Deal(_Payload):
+    deal_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class SubscriptionApproved(_Deal):
+    """认购 approved by the manager: the unit counts as subscribed."""
+
+    subscription_id = fields.Integer(required=True)
+    hold_id = fields.Integer(allow_none=True, load_default=None)
+    customer_name = fields.String(required=True)
+    customer_phone = fields.String(required=True)
+    price = Amount(required=True)
+    payment_method = fields.String(required=True)
+
+
+class ContractSigned(_Deal):
+    contract_id = fields.Integer(required=True)
+    price = Amount(required=True)
+
+
+class ContractFiled(_Deal):
+    filing_no = fields.String(required=True)
+
+
+class DealCancelled(_Deal):
+    """退房: the unit goes back on sale."""
+
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class DealUnitSwapped(_Payload):
+    """换房: the deal moved from one unit to another."""
+
+    deal_id = fields.Integer(required=True)
+    from_unit_id = fields.Integer(required=True)
+    to_unit_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class UnitHandedOver(_Deal):
+    handed_over_at = fields.AwareDateTime(required=True)
+
+
 # hr -------------------------------------------------------------------------------------
 class AccountCreated(_Payload):
     account_id = fields.Integer(required=True)
@@ -80,6 +134,13 @@ CATALOGUE = {
     ("unit_held", 1): ("inventory", UnitHeld),
     ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),
     ("unit_hold_expired", 1): ("inventory", UnitHoldEnded),
+    ("price_list_published", 1): ("inventory", PriceListPublished),
+    ("subscription_approved", 1): ("contracts", SubscriptionApproved),
+    ("contract_signed", 1): ("contracts", ContractSigned),
+    ("contract_filed", 1): ("contracts", ContractFiled),
+    ("deal_cancelled", 1): ("contracts", DealCancelled),
+    ("deal_unit_swapped", 1): ("contracts", DealUnitSwapped),
+    ("unit_handed_over", 1): ("contracts", UnitHandedOver),
     ("account_created", 1): ("hr", AccountCreated),
 }
 

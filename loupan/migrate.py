@@ -21,7 +21,7 @@ def alembic_config(migrations_dir, url):
     return cfg
 
 
-def upgrade(migrations_dir, url, revision="head"):
+def upgrade(migrations_dir, url, revision="heads"):
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 

@@ -349,7 +349,8 @@ def rabbit_password_ok(password_hash, password):
 def test_definitions_declare_the_event_exchanges_as_the_code_does(compose, definitions):
     assert {"name": "/"} in [{"name": v["name"]} for v in definitions["vhosts"]]
     exchanges = {e["name"]: e for e in definitions["exchanges"]}
-    expected = {f"{svc}.events" for svc in EXPECTED_PORTS}
+    # every running service's exchange, and those of event sources that are planned
+    expected = {f"{svc}.events" for svc in EXPECTED_PORTS} | {f"{src}.events" for src, _ in CATALOGUE.values()}
     assert set(exchanges) == expected
     for source, _schema in CATALOGUE.values():
         assert f"{source}.events" in exchanges, f"no exchange for {source}'s events"

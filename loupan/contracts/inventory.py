@@ -14,6 +14,10 @@ class ProjectIn(Schema):
     city = fields.String(required=True, validate=validate.Length(min=1, max=100))
     developer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     hold_minutes = fields.Integer(strict=True, load_default=1440, validate=validate.Range(1, 7 * 24 * 60))
+    max_holds_per_buyer = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 50),
+                                         metadata={"description": "units one buyer may hold at once"})
+    advisor_discount_pct = Amount(load_default="0", validate=validate.Range(0, 100),
+                                  metadata={"description": "discount % an advisor may give alone"})
 
 
 class ProjectOut(Schema):
@@ -23,6 +27,8 @@ class ProjectOut(Schema):
     city = fields.String()
     developer_name = fields.String()
     hold_minutes = fields.Integer()
+    max_holds_per_buyer = fields.Integer()
+    advisor_discount_pct = Amount()
     created_at = fields.AwareDateTime()
 
 

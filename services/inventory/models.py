@@ -23,6 +23,10 @@ class Project(Base):
     city = Column(String(100), nullable=False)
     developer_name = Column(String(200), nullable=False)
     hold_minutes = Column(Integer, nullable=False, default=1440)
+    # one buyer (phone) may hold at most this many units of the project at once
+    max_holds_per_buyer = Column(Integer, nullable=False, default=1, server_default="1")
+    # the discount (percent of list price) an advisor may give alone; beyond it a manager approves
+    advisor_discount_pct = Column(Decimal2, nullable=False, default=0, server_default="0")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     __table_args__ = (UniqueConstraint("agency_id", "name", name="uq_project_name"),)
 
@@ -60,6 +64,8 @@ class Unit(Base):
     delivery_date = Column(Date)
     status = Column(String(20), nullable=False, default="unreleased")
     status_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    deal_id = Column(ID)  # the contracts deal the unit belongs to once subscribed
+    advisor_id = Column(ID)  # the advisor of the current hold or deal
     __table_args__ = (
         UniqueConstraint("building_id", "number", name="uq_unit_number"),
         Index("ix_units_project_status", "project_id", "status"),
@@ -81,6 +87,10 @@ class Hold(Base):
     status = Column(String(20), nullable=False, default="active")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     expires_at = Column(UTCDateTime, nullable=False)
+    # which of the buyer's max_holds_per_buyer slots this hold takes (unique while active)
+    buyer_slot = Column(Integer, nullable=False, default=1, server_default="1")
+    special_price = Column(Decimal2)  # an approved discount price the subscription must use
+    deal_id = Column(ID)  # set when the hold becomes a subscription (status converted)
     ended_at = Column(UTCDateTime)
     ended_reason = Column(String(200))
     __table_args__ = (
@@ -90,6 +100,8 @@ class Hold(Base):
         Index("ix_holds_active_expiry", "expires_at",
               postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
         Index("ix_holds_project", "project_id", "status"),
+        Index("uq_holds_buyer_slot", "project_id", "customer_phone", "buyer_slot", unique=True,
+              postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
     )
 
 
@@ -105,5 +117,7 @@ class UnitHistory(Base):
     to_status = Column(String(20), nullable=False)
     actor_id = Column(ID)
     actor_name = Column(String(80))
+    advisor_id = Column(ID)  # the advisor responsible for the unit at that moment
     reason = Column(String(200))
     at = Column(UTCDateTime, nullable=False, default=utcnow)
+    __table_args__ = (Index("ix_unit_history_project_day", "project_id", "at"),)

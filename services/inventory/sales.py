@@ -1,6 +1,7 @@
 """Releases and holds: every status change is a conditional update whose row count is
 checked, so two buyers racing for one unit cannot both win, on PostgreSQL or SQLite."""
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor
@@ -79,10 +80,14 @@ def _take(scoped):
 
 
 TAKE_UNIT = {False: _take(False), True: _take(True)}
-HOLD_CONTEXT = (select(Project.__table__.c.hold_minutes, Building.__table__.c.name)
+HOLD_CONTEXT = (select(Project.__table__.c.hold_minutes, Project.__table__.c.max_holds_per_buyer,
+                       Building.__table__.c.name)
                 .where(Project.__table__.c.id == bindparam("project_id"),
                        Building.__table__.c.id == bindparam("building_id"),
                        Building.__table__.c.project_id == Project.__table__.c.id))
+BUYER_SLOTS = (select(HOLDS.c.buyer_slot)
+               .where(HOLDS.c.project_id == bindparam("project_id"),
+                      HOLDS.c.customer_phone == bindparam("phone"), HOLDS.c.status == "active"))
 INSERT_HOLD = insert(HOLDS).returning(HOLDS.c.id)
 INSERT_HISTORY = insert(HISTORY)
 
@@ -102,15 +107,27 @@ def hold_unit(uow, actor, unit_id, customer):
         error = _why_not_holdable(conn, actor, unit_id)  # same connection: no second checkout
         uow.rollback()
         raise error
-    hold_minutes, building_name = conn.execute(
+    hold_minutes, max_holds, building_name = conn.execute(
         HOLD_CONTEXT, {"project_id": taken.project_id, "building_id": taken.building_id}).one()
+    slot = _free_slot(conn, taken.project_id, customer["customer_phone"], max_holds)
+    if slot is None:
+        uow.rollback()
+        raise RuleViolated(f"this buyer already holds {max_holds} unit(s) of the project",
+                           "BUYER_HOLD_LIMIT")
     hold = {
         "agency_id": taken.agency_id, "project_id": taken.project_id, "unit_id": unit_id,
         "customer_name": customer["customer_name"], "customer_phone": customer["customer_phone"],
         "advisor_id": actor["account_id"], "status": "active", "created_at": now,
-        "expires_at": hold_expiry(now, hold_minutes),
+        "expires_at": hold_expiry(now, hold_minutes), "buyer_slot": slot,
     }
-    hold["id"] = conn.execute(INSERT_HOLD, hold).scalar_one()
+    try:
+        hold["id"] = conn.execute(INSERT_HOLD, hold).scalar_one()
+    except IntegrityError as exc:  # a concurrent hold of the same buyer took the slot
+        uow.rollback()
+        if "buyer_slot" in str(exc.orig):
+            raise RuleViolated(f"this buyer already holds {max_holds} unit(s) of the project",
+                               "BUYER_HOLD_LIMIT") from None
+        raise Conflict(f"unit {unit_id} is not available", "UNIT_NOT_AVAILABLE") from None
     conn.execute(INSERT_HISTORY, {
         "agency_id": taken.agency_id, "project_id": taken.project_id, "unit_id": unit_id,
         "from_status": "available", "to_status": "held", "actor_id": actor["account_id"],
@@ -124,6 +141,13 @@ def hold_unit(uow, actor, unit_id, customer):
         agency_id=taken.agency_id, project_id=taken.project_id, actor=event_actor(actor),
     )
     return hold
+
+
+def _free_slot(conn, project_id, phone, max_holds):
+    """The lowest of the buyer's 1..max_holds slots not taken by an active hold, or None.
+    The partial unique index on (project, phone, slot) settles two concurrent holds."""
+    used = set(conn.execute(BUYER_SLOTS, {"project_id": project_id, "phone": phone}).scalars())
+    return next((s for s in range(1, max_holds + 1) if s not in used), None)
 
 
 def _why_not_holdable(conn, actor, unit_id):

@@ -30,7 +30,7 @@ def project(call):
     """A project with one permitted building of 10 units on floors 1..10 and one
     building without a presale permit."""
     project = call("create_project", DIRECTOR, {"name": "滨江壹号", "city": "杭州", "developer_name": "某地产",
-                                                "hold_minutes": 30})
+                                                "hold_minutes": 30, "max_holds_per_buyer": 3})
     permitted = call("create_building", DIRECTOR, project["id"], {"name": "1号楼", "permit_no": "杭售许字001"})
     unpermitted = call("create_building", DIRECTOR, project["id"], {"name": "2号楼"})
     units = [unit(permitted["id"], f"{f}01", f) for f in range(1, 11)]

@@ -161,3 +161,17 @@ def test_bad_phone_is_invalid(call, project):
     unit_id = released(call, project)[0]
     with pytest.raises(Invalid):
         call("hold_unit", advisor(project), unit_id, {"customer_name": "李四", "customer_phone": "12345"})
+
+
+def test_a_buyer_holds_at_most_the_project_limit(call, project):
+    """max_holds_per_buyer is 3 in this project: the 4th hold of one phone is refused, and
+    a freed slot can be used again."""
+    ids = released(call, project, 5)
+    holds = [call("hold_unit", advisor(project), ids[i], BUYER) for i in range(3)]
+    with pytest.raises(RuleViolated) as err:
+        call("hold_unit", advisor(project), ids[3], BUYER)
+    assert err.value.code == "BUYER_HOLD_LIMIT"
+    assert call("list_units", DIRECTOR, project["project"]["id"], {"status": "available"})["total"] == 2
+    call("cancel_hold", advisor(project), holds[1]["hold_id"])
+    call("hold_unit", advisor(project), ids[3], BUYER)
+    call("hold_unit", advisor(project), ids[4], {"customer_name": "王五", "customer_phone": "13900000001"})
