@@ -9,7 +9,7 @@ from tests.api import DIRECTOR
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     system = System(tmp_path_factory.mktemp("system"), database="postgresql",
-                    env={"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "2"})
+                    env={"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"})
     try:
         system.prepare()
         system.run_module("hr", "services.hr.create_director", "--agency", "测试代理",
