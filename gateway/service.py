@@ -98,7 +98,7 @@ class GatewayService(OpsEndpoints):
     @route("GET", "/api/projects/<int:project_id>/board", response=inv.Board,
            summary="销控表: buildings × floors × units with status, counts and amounts")
     def board(self, request, actor, project_id):
-        return self.inventory.get_board(actor, project_id)
+        return Response(self.inventory.get_board(actor, project_id), mimetype="application/json")
 
     @route("GET", "/api/notifications", response=NotificationOut, many=True,
            summary="The caller's latest notifications (e.g. expired holds)")

@@ -1,11 +1,13 @@
 """Holds, releases and the board through the real entrypoints, on SQLite and PostgreSQL,
 with the real broker: the no-oversell rule, expiry, scope and the events that go out."""
+import json
 from datetime import timedelta
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, select, update
 
+from loupan.contracts.inventory import Board
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.types import utcnow
 from services.inventory.models import Hold, UnitHistory
@@ -35,8 +37,14 @@ def test_hold_takes_an_available_unit_and_publishes_unit_held(call, project, eve
     assert event["payload"]["hold_id"] == hold["hold_id"]
     assert event["payload"]["unit_label"] == "1号楼-101"
     assert event["project_id"] == project["project"]["id"] and event["actor"]["username"] == "adv7"
-    board = call("get_board", DIRECTOR, project["project"]["id"])
+    board = json.loads(call("get_board", DIRECTOR, project["project"]["id"]))
+    assert Board().validate(board) == {}  # the hand-written JSON keeps the contract
     assert board["totals"]["held"] == {"count": 1, "gross_area": "100.00", "amount": "3000000.00"}
+    cells = [u for f in board["buildings"][0]["floors"] for u in f["units"]]
+    assert [c["floor"] for c in board["buildings"][0]["floors"]] == list(range(10, 0, -1))
+    assert len(cells) == 10 and cells[-1] == {"id": unit_id, "number": "101", "layout": "3室2厅2卫",
+                                              "gross_area": "100.00", "list_price": "3000000.00",
+                                              "status": "held"}
 
 
 def test_second_hold_on_the_same_unit_is_a_conflict(call, project):
@@ -70,7 +78,7 @@ def test_racing_buyers_get_one_hold_per_unit(inventory, call, project):
             except Conflict:
                 outcomes.append("conflict")
     assert outcomes.count("held") == 3 and outcomes.count("conflict") == 27
-    board = call("get_board", DIRECTOR, project["project"]["id"])
+    board = json.loads(call("get_board", DIRECTOR, project["project"]["id"]))
     assert board["totals"]["held"]["count"] == 3
 
 
