@@ -9,6 +9,10 @@ from gateway import openapi
 from gateway.auth import issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
 from gateway.models import Notification, metadata
+from gateway.routes.control import ControlRoutes
+from gateway.routes.deals import DealRoutes
+from gateway.routes.pricing import PricingRoutes
+from gateway.routes.spreadsheets import SpreadsheetRoutes
 from loupan.contracts import dump
 from loupan.contracts import hr as hrc
 from loupan.contracts import inventory as inv
@@ -24,7 +28,7 @@ SELLERS = ("director", "manager", "supervisor", "advisor")
 MANAGERS = ("director", "manager")
 
 
-class GatewayService(OpsEndpoints):
+class GatewayService(SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, OpsEndpoints):
     name = "gateway"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

@@ -1,7 +1,7 @@
 """inventory (销控) tables. Every business table carries agency_id and project_id and is
 indexed for per-project queries, so one project's board does not slow as the agency grows."""
-from sqlalchemy import (Column, Date, ForeignKey, Index, Integer, MetaData, String,
-                        UniqueConstraint, text)
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table, outbox_table
@@ -121,3 +121,132 @@ class UnitHistory(Base):
     reason = Column(String(200))
     at = Column(UTCDateTime, nullable=False, default=utcnow)
     __table_args__ = (Index("ix_unit_history_project_day", "project_id", "at"),)
+
+
+class ReleaseSchedule(Base):
+    """推盘计划: units to release at `run_at`, chosen by building (and floor range) and/or by
+    the unit list in release_schedule_units. status: scheduled -> done | failed | cancelled."""
+
+    __tablename__ = "release_schedules"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, ForeignKey("projects.id"), nullable=False)
+    run_at = Column(UTCDateTime, nullable=False)
+    building_id = Column(ID, ForeignKey("buildings.id"))
+    floor_from = Column(Integer)
+    floor_to = Column(Integer)
+    status = Column(String(20), nullable=False, default="scheduled")
+    created_by = Column(ID)
+    created_by_name = Column(String(80))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ran_at = Column(UTCDateTime)
+    released_count = Column(Integer)
+    message = Column(String(500))
+    __table_args__ = (
+        Index("ix_release_schedules_project", "project_id", "run_at"),
+        Index("ix_release_schedules_due", "run_at",
+              postgresql_where=text("status = 'scheduled'"), sqlite_where=text("status = 'scheduled'")),
+    )
+
+
+class ReleaseScheduleUnit(Base):
+    """A unit named in a release schedule's unit list."""
+
+    __tablename__ = "release_schedule_units"
+    schedule_id = Column(ID, ForeignKey("release_schedules.id"), primary_key=True)
+    unit_id = Column(ID, ForeignKey("units.id"), primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False, index=True)
+
+
+class UnitImport(Base):
+    """A spreadsheet import of units (or its dry run), checked and applied in the background
+    so that a large file shows progress. status: queued -> running -> done | failed."""
+
+    __tablename__ = "unit_imports"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, ForeignKey("projects.id"), nullable=False)
+    status = Column(String(12), nullable=False, default="queued")
+    dry_run = Column(Boolean, nullable=False, default=False)
+    total_rows = Column(Integer, nullable=False, default=0)
+    processed_rows = Column(Integer, nullable=False, default=0)
+    imported_rows = Column(Integer, nullable=False, default=0)
+    errors = Column(Text, nullable=False, default="[]")  # JSON list of {row, number, reasons}
+    created_by = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at = Column(UTCDateTime)
+    __table_args__ = (Index("ix_unit_imports_project", "project_id", "created_at"),)
+
+
+class PriceList(Base):
+    """价目表: one version of a project's prices, a full price set in price_list_items.
+    status: draft -> published -> superseded (a discarded draft is deleted). One draft per
+    project at a time, so a draft is always made from the current prices."""
+
+    __tablename__ = "price_lists"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, ForeignKey("projects.id"), nullable=False)
+    version = Column(Integer, nullable=False)
+    status = Column(String(20), nullable=False, default="draft")
+    note = Column(String(500), nullable=False, default="")
+    adjustments = Column(Text, nullable=False, default="[]")  # JSON: the 调价 rules it was made by
+    needs_director_approval = Column(Boolean, nullable=False, default=False)
+    approved_by = Column(ID)
+    approved_at = Column(UTCDateTime)
+    created_by = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    published_by = Column(ID)
+    published_at = Column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("project_id", "version", name="uq_price_list_version"),
+        Index("uq_price_lists_one_draft", "project_id", unique=True,
+              postgresql_where=text("status = 'draft'"), sqlite_where=text("status = 'draft'")),
+    )
+
+
+class PriceListItem(Base):
+    """One unit's total price in a price list version, and its price before that version."""
+
+    __tablename__ = "price_list_items"
+    price_list_id = Column(ID, ForeignKey("price_lists.id"), primary_key=True)
+    unit_id = Column(ID, ForeignKey("units.id"), primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    list_price = Column(Decimal2, nullable=False)
+    previous_price = Column(Decimal2, nullable=False)
+    __table_args__ = (Index("ix_price_list_items_project_unit", "project_id", "unit_id"),)
+
+
+class DiscountRequest(Base):
+    """折扣 request on a hold: within the advisor's range it is approved at once; beyond it a
+    manager decides, below the unit's 底价 a director. status: pending -> approved | rejected."""
+
+    __tablename__ = "discount_requests"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, ForeignKey("projects.id"), nullable=False)
+    hold_id = Column(ID, ForeignKey("holds.id"), nullable=False)
+    unit_id = Column(ID, ForeignKey("units.id"), nullable=False)
+    list_price = Column(Decimal2, nullable=False)
+    requested_price = Column(Decimal2, nullable=False)
+    discount_pct = Column(Decimal2, nullable=False)
+    reason = Column(String(500), nullable=False)
+    status = Column(String(20), nullable=False, default="pending")
+    needs_director = Column(Boolean, nullable=False, default=False)
+    requested_by = Column(ID, nullable=False)
+    requested_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    decided_by = Column(ID)
+    decided_at = Column(UTCDateTime)
+    note = Column(String(500))
+    __table_args__ = (
+        Index("ix_discount_requests_project_status", "project_id", "status"),
+        Index("uq_discount_requests_one_pending", "hold_id", unique=True,
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+    )
+
+
+# 认购/换房 backstop behind the conditional updates: a deal sits on one unit at a time
+Index("uq_units_one_per_deal", Unit.deal_id, unique=True,
+      postgresql_where=text("deal_id IS NOT NULL"), sqlite_where=text("deal_id IS NOT NULL"))

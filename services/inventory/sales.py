@@ -131,7 +131,8 @@ def hold_unit(uow, actor, unit_id, customer):
     conn.execute(INSERT_HISTORY, {
         "agency_id": taken.agency_id, "project_id": taken.project_id, "unit_id": unit_id,
         "from_status": "available", "to_status": "held", "actor_id": actor["account_id"],
-        "actor_name": actor["username"], "reason": f"hold {hold['id']}", "at": now,
+        "actor_name": actor["username"], "advisor_id": actor["account_id"],
+        "reason": f"hold {hold['id']}", "at": now,
     })
     uow.publish(
         "unit_held",

@@ -1,6 +1,5 @@
 """inventory service (销控): projects, buildings, units, releases, holds and the board."""
 from nameko.rpc import rpc
-from nameko.timer import timer
 from sqlalchemy import func, select
 
 from loupan.contracts import dump, load
@@ -8,17 +7,21 @@ from loupan.contracts import inventory as c
 from loupan.db import Database
 from loupan.errors import DomainError
 from loupan.ops import OpsEndpoints
+from loupan.timers import every
 from loupan.scope import ActorSchema
 from services.inventory import catalog, sales
 from services.inventory.models import Hold, Unit, metadata
 from services.inventory.rpc.control import ControlRpc
+from services.inventory.rpc.deals import DealsRpc
+from services.inventory.rpc.pricing import PricingRpc
+from services.inventory.rpc.spreadsheets import SpreadsheetRpc
 
 
 def _actor(actor):
     return load(ActorSchema, actor)
 
 
-class InventoryService(ControlRpc, OpsEndpoints):
+class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndpoints):
     name = "inventory"
     db = Database(metadata)
 
@@ -91,7 +94,7 @@ class InventoryService(ControlRpc, OpsEndpoints):
         it through without decoding 400 kB of cells only to encode them again)."""
         return catalog.board_json(catalog.board(self.db.session, _actor(actor), project_id))
 
-    @timer(interval=5)
+    @every("HOLD_SWEEP_SECONDS", 5)
     def expire_holds(self):
         """Free the units of holds whose time is up and tell their advisors (event)."""
         while sales.expire_due_holds(self.db) > 0:

@@ -1,0 +1,113 @@
+"""折扣/优惠 discounts on a hold: within the project's advisor range the price is recorded on
+the hold at once; beyond it a manager decides, and below the unit's 底价 a director. The
+approved price (holds.special_price) is what the subscription must use."""
+from sqlalchemy import select, update
+
+from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.scope import check_scope
+from loupan.types import utcnow
+from services.inventory import price_rules
+from services.inventory.catalog import get_project
+from services.inventory.models import DiscountRequest, Hold, Project, Unit
+
+REQUESTERS = ("director", "manager", "supervisor", "advisor")
+DECIDERS = ("director", "manager")
+
+
+def _hold(session, actor, hold_id):
+    hold = session.get(Hold, hold_id)
+    if hold is None:
+        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
+    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    return hold
+
+
+def get_hold(session, actor, hold_id):
+    """A hold with its approved special price and the unit's current list price."""
+    hold = _hold(session, actor, hold_id)
+    unit = session.get(Unit, hold.unit_id)
+    data = {c.name: getattr(hold, c.name) for c in Hold.__table__.columns}
+    return dict(data, hold_id=hold.id, list_price=unit.list_price)
+
+
+def _set_special_price(session, hold_id, price):
+    """Conditional: an ended hold (expired, cancelled, converted) takes no price."""
+    written = session.execute(
+        update(Hold).where(Hold.id == hold_id, Hold.status == "active").values(special_price=price)
+    ).rowcount
+    if written != 1:
+        raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
+
+
+def request_discount(uow, actor, hold_id, data):
+    """Ask for a price below the list price on a hold. Within the advisor range (and not below
+    底价) it is approved and recorded at once; otherwise it waits for a decision."""
+    session = uow.session
+    if actor["role"] not in REQUESTERS:
+        raise Forbidden(f"role {actor['role']} may not ask for a discount", "ROLE_FORBIDDEN")
+    hold = _hold(session, actor, hold_id)
+    if actor["role"] == "advisor" and hold.advisor_id != actor["account_id"]:
+        raise Forbidden("an advisor may ask a discount only on their own holds", "NOT_HOLD_OWNER")
+    if hold.status != "active":
+        raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
+    unit = session.get(Unit, hold.unit_id)
+    project = session.get(Project, hold.project_id)
+    price, pct = price_rules.discount_terms(unit.list_price, data.get("price"), data.get("discount_pct"))
+    if price >= unit.list_price:
+        raise RuleViolated(f"{price} is not below the list price {unit.list_price}", "NOT_A_DISCOUNT")
+    needs_director = price < unit.base_price
+    at_once = not needs_director and price_rules.within_range(unit.list_price, price,
+                                                              project.advisor_discount_pct)
+    now = utcnow()
+    request = uow.add_unique(
+        DiscountRequest(
+            agency_id=hold.agency_id, project_id=hold.project_id, hold_id=hold.id, unit_id=unit.id,
+            list_price=unit.list_price, requested_price=price, discount_pct=pct, reason=data["reason"],
+            status="approved" if at_once else "pending", needs_director=needs_director,
+            requested_by=actor["account_id"], requested_at=now,
+            decided_by=actor["account_id"] if at_once else None, decided_at=now if at_once else None,
+            note="within the advisor's discount range" if at_once else None,
+        ),
+        Conflict(f"a discount request for hold {hold_id} is already pending", "DISCOUNT_PENDING"),
+    )
+    if at_once:
+        _set_special_price(session, hold.id, price)
+    return request
+
+
+def decide(uow, actor, request_id, approve, note):
+    """A manager approves or rejects a pending request; one below 底价 needs a director.
+    Approval writes the price on the hold, which must still be active (else 409, nothing
+    changes)."""
+    session = uow.session
+    if actor["role"] not in DECIDERS:
+        raise Forbidden(f"role {actor['role']} may not decide discounts", "ROLE_FORBIDDEN")
+    request = session.get(DiscountRequest, request_id)
+    if request is None:
+        raise NotFound(f"discount request {request_id} not found", "DISCOUNT_REQUEST_NOT_FOUND")
+    check_scope(actor, request.agency_id, request.project_id, "discount_request")
+    unit = session.get(Unit, request.unit_id)
+    # 底价 is read again: it may have been raised since the request was made
+    needs_director = request.needs_director or request.requested_price < unit.base_price
+    if needs_director and actor["role"] != "director":
+        raise Forbidden("a price below 底价 needs a director's decision", "DIRECTOR_REQUIRED")
+    decided = session.execute(
+        update(DiscountRequest).where(DiscountRequest.id == request.id, DiscountRequest.status == "pending")
+        .values(status="approved" if approve else "rejected", needs_director=needs_director,
+                decided_by=actor["account_id"], decided_at=utcnow(), note=note)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if decided != 1:
+        raise Conflict(f"discount request {request_id} is not pending", "REQUEST_NOT_PENDING")
+    if approve:
+        _set_special_price(session, request.hold_id, request.requested_price)
+    session.refresh(request)
+    return request
+
+
+def list_requests(session, actor, project_id, status=None):
+    project = get_project(session, actor, project_id)
+    query = select(DiscountRequest).where(DiscountRequest.project_id == project.id)
+    if status:
+        query = query.where(DiscountRequest.status == status)
+    return session.execute(query.order_by(DiscountRequest.id.desc()).limit(500)).scalars().all()

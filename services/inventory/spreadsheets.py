@@ -1,0 +1,363 @@
+"""Units from the developer's spreadsheet (.xlsx): reading the sheet, checking each row with
+the same rules as the JSON API (UnitIn), and the import job that runs in the background.
+
+A job checks every row first, committing its progress every few hundred rows in short
+transactions of their own; only when every row is good (and it is not a dry run) does it
+create the units, all in one transaction through catalog.create_units. Each step opens and
+closes its own unit of work, one at a time: on SQLite a unit of work holds the process's
+only connection, so a greenlet holding two would wait for itself.
+"""
+import base64
+import binascii
+import io
+import json
+import logging
+from contextlib import closing
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import eventlet
+import openpyxl
+from marshmallow import ValidationError
+from sqlalchemy import select, update
+
+from loupan.contracts import schema_instance
+from loupan.contracts.inventory import UnitIn
+from loupan.contracts.spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
+from loupan.errors import DomainError, Invalid, NotFound, RuleViolated
+from loupan.scope import check_scope
+from loupan.types import CENT, to_decimal2, utcnow
+from services.inventory import catalog
+from services.inventory.models import Building, Unit, UnitImport
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 500  # rows between progress commits: visible progress, short transactions
+
+# field, Chinese header (what exports write); English headers are the field names
+COLUMNS = (
+    ("building", "楼栋"), ("number", "房号"), ("floor", "楼层"), ("layout", "户型"),
+    ("orientation", "朝向"), ("property_type", "物业形态"), ("gross_area", "建筑面积"),
+    ("net_area", "套内面积"), ("list_price", "表价"), ("unit_price", "单价"), ("base_price", "底价"),
+    ("decoration", "装修"), ("delivery_date", "交付日期"),
+)
+LABELS = dict(COLUMNS, building_id="楼栋")
+HEADERS = {**{zh: field for field, zh in COLUMNS}, **{field: field for field, _ in COLUMNS}, "装修标准": "decoration"}
+REQUIRED = ("building", "number", "floor", "layout", "orientation", "property_type",
+            "gross_area", "net_area", "base_price")
+PROPERTY_TYPES = {"住宅": "residential", "公寓": "apartment", "商铺": "shop", "写字楼": "office", "车位": "parking"}
+
+
+def decode(content):
+    """The file's bytes from the base64 text of the RPC, refused when too large."""
+    if len(content) > (MAX_SPREADSHEET_BYTES + 2) // 3 * 4:
+        raise _too_large()
+    try:
+        data = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("the file is not base64 text", "INVALID_SPREADSHEET") from None
+    if len(data) > MAX_SPREADSHEET_BYTES:
+        raise _too_large()
+    return data
+
+
+def _too_large():
+    return RuleViolated(f"the file is larger than {MAX_SPREADSHEET_BYTES // (1024 * 1024)} MB",
+                        "SPREADSHEET_TOO_LARGE")
+
+
+def _open(data):
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return workbook, workbook.worksheets[0]
+    except Exception:  # openpyxl fails in many ways on foreign bytes; all mean "not an xlsx"
+        raise Invalid("the file is not an .xlsx spreadsheet", "INVALID_SPREADSHEET") from None
+
+
+def read_header(cells):
+    """The field of each column (None for columns we do not use); refuses a header that
+    lacks a required column or names one twice."""
+    columns, seen = [], set()
+    for cell in cells:
+        field = None if _blank(cell) else HEADERS.get(str(cell).strip().lower().replace(" ", "_"))
+        if field in seen:
+            raise Invalid(f"column {cell} appears twice in the header", "INVALID_SPREADSHEET")
+        if field is not None:
+            seen.add(field)
+        columns.append(field)
+    missing = [f"{LABELS[f]}/{f}" for f in REQUIRED if f not in seen]
+    if not {"list_price", "unit_price"} & seen:
+        missing.append("表价/list_price or 单价/unit_price")
+    if missing:
+        raise Invalid(f"the header row lacks: {', '.join(missing)}", "MISSING_COLUMNS")
+    return columns
+
+
+def inspect(data):
+    """What can be answered at once: an xlsx with a usable header row and not too many
+    rows. Returns the estimated number of unit rows."""
+    workbook, sheet = _open(data)
+    try:
+        rows = sheet.iter_rows(values_only=True)
+        read_header(next(rows, ()))
+        estimate = None if sheet.max_row is None else sheet.max_row - 1
+        if estimate is None or estimate > MAX_SPREADSHEET_ROWS:
+            # unsized (some writers omit it), or the size counts blank formatted rows: count
+            estimate = _count_rows(rows)
+    except DomainError:
+        raise
+    except Exception:  # a damaged sheet inside a valid zip
+        raise Invalid("the spreadsheet cannot be read", "INVALID_SPREADSHEET") from None
+    finally:
+        workbook.close()
+    if estimate > MAX_SPREADSHEET_ROWS:
+        raise _too_many_rows()
+    return estimate
+
+
+def _count_rows(rows):
+    """Non-blank rows, counting no further than one past the limit."""
+    count = 0
+    for n, cells in enumerate(rows):
+        count += not all(_blank(c) for c in cells)
+        if count > MAX_SPREADSHEET_ROWS:
+            break
+        if n % 1000 == 999:
+            eventlet.sleep(0)  # a worker must not hog the hub
+    return count
+
+
+def _too_many_rows():
+    return RuleViolated(f"the file has more than {MAX_SPREADSHEET_ROWS} unit rows", "TOO_MANY_ROWS")
+
+
+def read_rows(data):
+    """(spreadsheet row number, {field: cell value}) of each non-blank row under the header."""
+    workbook, sheet = _open(data)
+    try:
+        rows = sheet.iter_rows(values_only=True)
+        columns = read_header(next(rows, ()))
+        for row_no, cells in enumerate(rows, start=2):
+            if not all(_blank(c) for c in cells):
+                yield row_no, {f: c for f, c in zip(columns, cells) if f is not None}
+    finally:
+        workbook.close()
+
+
+class RowChecker:
+    """Checks one row at a time: UnitIn's rules, plus what only the project and the whole file
+    know (building names, a number repeated in the file or already taken)."""
+
+    def __init__(self, buildings, existing):
+        self.buildings = buildings  # name -> id
+        self.existing = existing  # {(building_id, number)} already in the project
+        self.seen = {}  # (building_id, number) -> first row with it
+
+    def check(self, row_no, values):
+        """(the loaded unit, None) or (None, {row, number, reasons})."""
+        raw, reasons = unit_fields(values)
+        name = raw.pop("building", None)
+        partial = ()
+        if name is not None and name not in self.buildings:
+            reasons.append(f"楼栋 (building): {name} is not a building of this project")
+            partial = ("building_id",)
+        elif name is not None:
+            raw["building_id"] = self.buildings[name]
+        unit = None
+        try:
+            unit = schema_instance(UnitIn).load(raw, partial=partial)
+        except ValidationError as exc:
+            reasons.extend(_reason(field, messages) for field, messages in exc.messages.items())
+        number = raw.get("number")
+        key = (raw.get("building_id"), number)
+        if None not in key:
+            if key in self.existing:
+                reasons.append(f"房号 (number): {number} already exists in {name}")
+            elif key in self.seen:
+                reasons.append(f"房号 (number): {number} appears twice in {name} (also row {self.seen[key]})")
+            else:
+                self.seen[key] = row_no
+        if reasons:
+            return None, {"row": row_no, "number": number, "reasons": reasons}
+        return unit, None
+
+
+def unit_fields(values):
+    """Cells -> the input UnitIn expects (plus the building's name). Spreadsheet cells come
+    as numbers, dates or text; amounts become decimal strings, Chinese 物业形态 the codes,
+    and 单价 × 建筑面积 the total 表价 when no 表价 is given."""
+    raw, reasons = {}, []
+    for field in ("building", "number", "layout", "orientation", "decoration"):
+        if not _blank(values.get(field)):
+            raw[field] = _text(values[field])
+    if not _blank(values.get("property_type")):
+        kind = _text(values["property_type"])
+        raw["property_type"] = PROPERTY_TYPES.get(kind, kind.lower())
+    if not _blank(values.get("floor")):
+        raw["floor"] = _integer(values["floor"])
+    for field in ("gross_area", "net_area", "list_price", "base_price"):
+        if not _blank(values.get(field)):
+            raw[field] = _amount(values[field])
+    if "list_price" not in raw and not _blank(values.get("unit_price")):
+        unit_price, area = _decimal(values["unit_price"]), _decimal(values.get("gross_area"))
+        if unit_price is None:
+            reasons.append("单价 (unit_price): must be a number")
+        elif area is not None:
+            raw["list_price"] = str((unit_price * to_decimal2(area)).quantize(CENT, rounding=ROUND_HALF_UP))
+    if not _blank(values.get("delivery_date")):
+        raw["delivery_date"] = _date(values["delivery_date"])
+    return raw, reasons
+
+
+def _reason(field, messages):
+    text = " ".join(messages) if isinstance(messages, list) else str(messages)
+    text = "missing" if text == "Missing data for required field." else text
+    return f"{LABELS.get(field, field)} ({field.removesuffix('_id')}): {text}"
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 1201 typed in a number cell
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _integer(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return value  # UnitIn says what is wrong with it
+    return value
+
+
+def _amount(value):
+    # a number cell is a binary float: its shortest repr is the decimal the user typed
+    if isinstance(value, float):
+        return repr(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _decimal(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        result = Decimal(_amount(value))
+    except InvalidOperation:
+        return None
+    return result if result.is_finite() else None
+
+
+def _date(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.strip() if isinstance(value, str) else value
+
+
+def start_import(uow, actor, project_id, data):
+    """Answer what can be answered now (scope, size, an xlsx with the needed columns) and
+    record the job, queued. Returns the job and the file's bytes for run_import."""
+    project = catalog.get_project(uow.session, actor, project_id)
+    content = decode(data["content"])
+    estimate = inspect(content)
+    job = UnitImport(agency_id=project.agency_id, project_id=project.id, status="queued",
+                     dry_run=data["dry_run"], total_rows=estimate, processed_rows=0, imported_rows=0,
+                     errors="[]", created_by=actor["account_id"])
+    uow.session.add(job)
+    uow.session.flush()
+    return job, content
+
+
+def run_import(new_uow, job_id, actor, content):
+    """The background part of an import: it always ends the job done or failed."""
+    try:
+        _check_and_import(new_uow, job_id, actor, content)
+    except Exception as exc:  # the job must end, and a managed thread that raises stops the service
+        if isinstance(exc, DomainError):
+            reason = exc.message
+        else:
+            log.exception("unit import %s failed", job_id)
+            reason = "the file could not be imported (internal error)"
+        _finish(new_uow, job_id, "failed", [{"row": None, "number": None, "reasons": [reason]}])
+
+
+def _check_and_import(new_uow, job_id, actor, content):
+    with closing(new_uow()) as uow:
+        session = uow.session
+        job = session.get(UnitImport, job_id)
+        project_id, dry_run = job.project_id, job.dry_run
+        buildings = dict(session.execute(
+            select(Building.name, Building.id).where(Building.project_id == project_id)).all())
+        existing = {tuple(r) for r in session.execute(
+            select(Unit.building_id, Unit.number).where(Unit.project_id == project_id))}
+        job.status = "running"
+        uow.commit()
+    checker = RowChecker(buildings, existing)
+    units, errors, count = [], [], 0
+    for row_no, values in read_rows(content):
+        count += 1
+        if count > MAX_SPREADSHEET_ROWS:
+            raise _too_many_rows()
+        unit, error = checker.check(row_no, values)
+        if error is None:
+            units.append(unit)
+        else:
+            errors.append(error)
+        if count % PROGRESS_EVERY == 0:
+            _progress(new_uow, job_id, count)
+            eventlet.sleep(0)  # parsing is CPU work: let the hub serve others (and heartbeats)
+    if count == 0:
+        errors.append({"row": None, "number": None, "reasons": ["the sheet has no unit rows"]})
+    if errors or dry_run:
+        _finish(new_uow, job_id, "failed" if errors else "done", errors, rows=count)
+        return
+    with closing(new_uow()) as uow:
+        catalog.create_units(uow, actor, project_id, units)
+        _end(uow.session, job_id, "done", [], rows=count, imported=len(units))
+        uow.commit()
+
+
+def _progress(new_uow, job_id, count):
+    with closing(new_uow()) as uow:
+        uow.session.execute(update(UnitImport).where(UnitImport.id == job_id).values(
+            processed_rows=count))
+        uow.commit()
+
+
+def _finish(new_uow, job_id, status, errors, rows=None):
+    try:
+        with closing(new_uow()) as uow:
+            _end(uow.session, job_id, status, errors, rows)
+            uow.commit()
+    except Exception:  # the database is gone: log it rather than stop the whole service
+        log.exception("unit import %s: could not record its end", job_id)
+
+
+def _end(session, job_id, status, errors, rows=None, imported=0):
+    values = {"status": status, "errors": json.dumps(errors, ensure_ascii=False),
+              "imported_rows": imported, "finished_at": utcnow()}
+    if rows is not None:
+        values.update(total_rows=rows, processed_rows=rows)
+    session.execute(update(UnitImport).where(UnitImport.id == job_id).values(**values))
+
+
+def get_import(session, actor, import_id):
+    job = session.get(UnitImport, import_id)
+    if job is None:
+        raise NotFound(f"import {import_id} not found", "IMPORT_NOT_FOUND")
+    check_scope(actor, job.agency_id, job.project_id, "import")
+    return import_dict(job)
+
+
+def import_dict(job):
+    data = {c.name: getattr(job, c.name) for c in UnitImport.__table__.columns}
+    data["errors"] = json.loads(job.errors)
+    return data

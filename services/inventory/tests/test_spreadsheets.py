@@ -1,0 +1,248 @@
+"""Spreadsheets through the real entrypoints, on SQLite and PostgreSQL: unit import jobs
+from real .xlsx files (dry run, every kind of bad row, all or nothing, progress), the .xlsx
+exports of the unit list and the 销控表, and the audit history of a unit."""
+import base64
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import eventlet
+import openpyxl
+import pytest
+
+from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
+from services.inventory.tests.conftest import DIRECTOR
+from services.inventory.tests.xlsx_files import xlsx
+
+ZH = ["楼栋", "房号", "楼层", "户型", "朝向", "物业形态", "建筑面积", "套内面积", "表价", "底价", "装修", "交付日期"]
+EN = ["Building", "Number", "Floor", "Layout", "Orientation", "Property Type", "Gross Area", "Net Area",
+      "Unit Price", "Base Price"]
+OTHER_AGENCY = dict(DIRECTOR, account_id=99, agency_id=2)
+
+
+def row(number, floor, building="1号楼", gross=89.5, net=70.25, list_price=2500000, base=2300000,
+        kind="住宅"):
+    return [building, number, floor, "3室2厅2卫", "南", kind, gross, net, list_price, base, "精装", date(2027, 6, 30)]
+
+
+def start(call, project_id, content, dry_run=False, actor=DIRECTOR):
+    return call("import_units", actor, project_id,
+                {"content": base64.b64encode(content).decode("ascii"), "dry_run": dry_run})
+
+
+def finished(call, job, actor=DIRECTOR):
+    """Poll the job until it ends (bounded: the test fails rather than hangs)."""
+    for _ in range(600):
+        job = call("get_import", actor, job["id"])
+        if job["status"] in ("done", "failed"):
+            return job
+        eventlet.sleep(0.05)
+    raise AssertionError(f"import {job['id']} still {job['status']}")
+
+
+def described(call, project_id):
+    """Every unit of the project as (building name, its fields), sorted: ids and status aside."""
+    board = json.loads(call("get_board", DIRECTOR, project_id))
+    names = {b["id"]: b["name"] for b in board["buildings"]}
+    keys = ("number", "floor", "layout", "orientation", "property_type", "gross_area", "net_area",
+            "list_price", "base_price", "decoration", "delivery_date")
+    items = call("list_units", DIRECTOR, project_id, {"limit": 5000})["items"]
+    return sorted((names[u["building_id"]],) + tuple(u[k] for k in keys) for u in items)
+
+
+def unit_count(call, project_id):
+    return call("list_units", DIRECTOR, project_id, {"limit": 1})["total"]
+
+
+def units_by_number(call, project_id):
+    return {u["number"]: u for u in call("list_units", DIRECTOR, project_id, {"limit": 5000})["items"]}
+
+
+@pytest.fixture
+def empty_project(call):
+    """A project whose buildings are 1号楼 and 2号楼, without units."""
+    project = call("create_project", DIRECTOR, {"name": "西湖印", "city": "杭州", "developer_name": "某地产"})
+    call("create_building", DIRECTOR, project["id"], {"name": "1号楼", "permit_no": "杭售许字009"})
+    call("create_building", DIRECTOR, project["id"], {"name": "2号楼"})
+    return project
+
+
+def test_chinese_file_creates_unreleased_units_with_history(call, empty_project):
+    pid = empty_project["id"]
+    content = xlsx(ZH, [row("1201", 12), row(1202, 12.0, kind="公寓"), row("0101", 1, building="2号楼")],
+                   sized=False)
+    job = start(call, pid, content)
+    assert job["status"] == "queued" and job["dry_run"] is False and job["created_by"] == 1
+    job = finished(call, job)
+    assert job["status"] == "done", job
+    assert (job["total_rows"], job["processed_rows"], job["imported_rows"], job["errors"]) == (3, 3, 3, [])
+    assert job["finished_at"] is not None
+    units = units_by_number(call, pid)
+    assert set(units) == {"1201", "1202", "0101"}
+    u = units["1202"]
+    assert (u["status"], u["property_type"], u["floor"], u["gross_area"], u["net_area"]) == \
+        ("unreleased", "apartment", 12, "89.50", "70.25")
+    assert (u["list_price"], u["base_price"], u["decoration"], u["delivery_date"]) == \
+        ("2500000.00", "2300000.00", "精装", "2027-06-30")
+    history = call("unit_history", DIRECTOR, u["id"])
+    assert [(h["from_status"], h["to_status"], h["reason"], h["actor_name"]) for h in history] == \
+        [(None, "unreleased", "created", "director")]
+
+
+def test_english_headers_and_unit_price_times_area_rounded_half_up(call, empty_project):
+    pid = empty_project["id"]
+    # 30000.05 × 89.50 = 2685004.475 -> 2685004.48 (half up)
+    content = xlsx(EN, [["1号楼", "301", 3, "2室2厅1卫", "SE", "shop", "89.50", 70, "30000.05", 2000000]])
+    job = finished(call, start(call, pid, content))
+    assert job["status"] == "done", job
+    u = units_by_number(call, pid)["301"]
+    assert (u["list_price"], u["orientation"], u["property_type"], u["decoration"]) == \
+        ("2685004.48", "SE", "shop", None)
+
+
+def test_dry_run_lists_every_bad_row_and_imports_nothing(call, project):
+    pid = project["project"]["id"]
+    before = unit_count(call, pid)
+    rows = [
+        row("1101", 11),                                # 2: good
+        ["1号楼", "1102", None, "3室2厅2卫", "南", "住宅", 90, 80, 2500000, 2300000],  # 3: missing floor
+        row("1101", 11),                                # 4: duplicate in the file
+        row("101", 1),                                  # 5: exists already
+        row("1103", 11, gross=0),                       # 6: area <= 0
+        row("1104", 11, gross=80, net=90),              # 7: net > gross
+        row("1105", 11, list_price=2000000, base=2100000),  # 8: base above list
+        row("1106", 11, building="9号楼"),               # 9: unknown building
+    ]
+    job = finished(call, start(call, pid, xlsx(ZH, rows), dry_run=True))
+    assert job["status"] == "failed" and job["dry_run"] is True
+    assert job["processed_rows"] == job["total_rows"] == 8 and job["imported_rows"] == 0
+    reasons = {e["row"]: " | ".join(e["reasons"]) for e in job["errors"]}
+    assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9]
+    assert "楼层 (floor): missing" in reasons[3]
+    assert "appears twice" in reasons[4] and "row 2" in reasons[4]
+    assert "101 already exists in 1号楼" in reasons[5]
+    assert "建筑面积 (gross_area): must be greater than 0" in reasons[6]
+    assert "套内面积 (net_area)" in reasons[7]
+    assert "底价 (base_price)" in reasons[8]
+    assert "9号楼 is not a building of this project" in reasons[9]
+    assert unit_count(call, pid) == before
+
+
+def test_good_dry_run_is_done_and_imports_nothing(call, empty_project):
+    pid = empty_project["id"]
+    job = finished(call, start(call, pid, xlsx(ZH, [row("1201", 12)]), dry_run=True))
+    assert (job["status"], job["processed_rows"], job["imported_rows"], job["errors"]) == ("done", 1, 0, [])
+    assert unit_count(call, pid) == 0
+
+
+def test_one_bad_row_and_nothing_is_imported(call, empty_project):
+    pid = empty_project["id"]
+    rows = [row(f"{f}01", f) for f in range(1, 30)] + [row("3001", 30, net=100)]
+    job = finished(call, start(call, pid, xlsx(ZH, rows)))
+    assert job["status"] == "failed" and job["imported_rows"] == 0
+    assert [e["row"] for e in job["errors"]] == [31] and job["errors"][0]["number"] == "3001"
+    assert unit_count(call, pid) == 0
+
+
+def test_large_file_reports_progress_to_the_end(call, empty_project):
+    pid = empty_project["id"]
+    rows = [row(f"{i // 4 % 30 + 1:02d}{i:04d}", i // 4 % 30 + 1) for i in range(5000)]
+    job = finished(call, start(call, pid, xlsx(ZH, rows)))
+    assert job["status"] == "done", job["errors"][:3]
+    assert job["processed_rows"] == job["total_rows"] == job["imported_rows"] == 5000
+    assert unit_count(call, pid) == 5000
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"not a spreadsheet at all", "INVALID_SPREADSHEET"),
+    (b"PK\x03\x04 a zip that is not one", "INVALID_SPREADSHEET"),
+])
+def test_a_file_that_is_not_an_xlsx_is_refused(call, empty_project, content, code):
+    with pytest.raises(Invalid) as err:
+        start(call, empty_project["id"], content)
+    assert err.value.code == code
+
+
+def test_a_header_without_required_columns_is_refused(call, empty_project):
+    with pytest.raises(Invalid) as err:
+        start(call, empty_project["id"], xlsx(["楼栋", "房号", "楼层"], [["1号楼", "101", 1]]))
+    assert err.value.code == "MISSING_COLUMNS" and "建筑面积/gross_area" in err.value.message
+
+
+def test_files_over_the_limits_are_refused(call, empty_project):
+    pid = empty_project["id"]
+    for sized in (True, False):
+        with pytest.raises(RuleViolated) as err:
+            start(call, pid, xlsx(ZH, [["1号楼"]] * 20_001, sized=sized))
+        assert err.value.code == "TOO_MANY_ROWS"
+    with pytest.raises(RuleViolated) as err:
+        start(call, pid, b"\0" * (10 * 1024 * 1024 + 1))
+    assert err.value.code == "SPREADSHEET_TOO_LARGE"
+    assert unit_count(call, pid) == 0
+
+
+def test_imports_are_out_of_reach_of_other_agencies_and_projects(call, empty_project):
+    pid = empty_project["id"]
+    with pytest.raises(NotFound):
+        start(call, pid, xlsx(ZH, [row("1201", 12)]), actor=OTHER_AGENCY)
+    job = finished(call, start(call, pid, xlsx(ZH, [row("1201", 12)]), dry_run=True))
+    with pytest.raises(NotFound) as err:
+        call("get_import", OTHER_AGENCY, job["id"])
+    assert err.value.code == "IMPORT_NOT_FOUND"
+    with pytest.raises(Forbidden):
+        call("get_import", dict(DIRECTOR, role="manager", project_ids=[pid + 1000]), job["id"])
+
+
+def test_exported_unit_list_imports_again(call, project, empty_project):
+    source = project["project"]["id"]
+    call("release_units", DIRECTOR, source, {"unit_ids": [project["units"][0]["id"]]})
+    file = call("export_units_xlsx", DIRECTOR, source)
+    assert file["filename"] == "滨江壹号-房源表.xlsx"
+    content = base64.b64decode(file["content"])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:9] == ["楼栋", "房号", "楼层", "户型", "朝向", "物业形态", "建筑面积", "套内面积", "表价"]
+    assert "底价" in header and header[-1] == "状态"
+    assert sheet.max_row == 1 + len(project["units"])
+    job = finished(call, start(call, empty_project["id"], content))
+    assert job["status"] == "done", job["errors"]
+    assert described(call, empty_project["id"]) == described(call, source)
+
+
+def test_board_export_has_a_sheet_per_building_and_totals(call, project):
+    pid = project["project"]["id"]
+    call("release_units", DIRECTOR, pid, {"unit_ids": [u["id"] for u in project["units"][:3]]})
+    file = call("export_board_xlsx", DIRECTOR, pid)
+    assert file["filename"] == "滨江壹号-销控表.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(file["content"])))
+    assert workbook.sheetnames == ["汇总", "1号楼", "2号楼"]
+    sheet = workbook["1号楼"]
+    assert [sheet.cell(r, 1).value for r in range(2, 12)] == [f"{f}层" for f in range(10, 0, -1)]
+    top, bottom = sheet.cell(2, 2), sheet.cell(11, 2)
+    assert top.value == "1001\n未推" and bottom.value == "101\n待售"
+    assert top.fill.fgColor.rgb.endswith("D9D9D9") and bottom.fill.fgColor.rgb.endswith("C6EFCE")
+    totals = {r[0]: r[1:] for r in workbook["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert totals["待售"] == (3, 300, 9000000) and totals["未推"][0] == 8 and totals["合计"][0] == 11
+    assert Decimal(str(totals["合计"][2])) == Decimal("33000000")
+
+
+def test_unit_history_lists_every_change_in_order_within_scope(call, project):
+    pid = project["project"]["id"]
+    unit_id = project["units"][0]["id"]
+    call("release_units", DIRECTOR, pid, {"unit_ids": [unit_id]})
+    advisor = {"account_id": 7, "username": "adv7", "role": "advisor", "agency_id": 1, "project_ids": [pid]}
+    hold = call("hold_unit", advisor, unit_id, {"customer_name": "李四", "customer_phone": "13812345678"})
+    call("cancel_hold", advisor, hold["hold_id"])
+    history = call("unit_history", dict(DIRECTOR, role="developer_viewer", project_ids=[pid]), unit_id)
+    assert [(h["from_status"], h["to_status"]) for h in history] == [
+        (None, "unreleased"), ("unreleased", "available"), ("available", "held"), ("held", "available")]
+    assert history[2]["actor_name"] == "adv7" and history[2]["actor_id"] == 7
+    assert all(h["unit_id"] == unit_id and h["at"] and "advisor_id" in h and h["reason"] for h in history)
+    with pytest.raises(NotFound) as err:
+        call("unit_history", OTHER_AGENCY, unit_id)
+    assert err.value.code == "UNIT_NOT_FOUND"
+    with pytest.raises(Forbidden):
+        call("unit_history", dict(advisor, project_ids=[pid + 1000]), unit_id)
+    with pytest.raises(NotFound):
+        call("unit_history", DIRECTOR, 10**9)
