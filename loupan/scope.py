@@ -6,6 +6,7 @@ forged id from a front-end finds nothing outside the caller's agency and project
 """
 from marshmallow import EXCLUDE, Schema, fields
 
+from loupan.contracts import load
 from loupan.errors import Forbidden, NotFound
 
 
@@ -18,6 +19,11 @@ class ActorSchema(Schema):
     role = fields.String(required=True)
     agency_id = fields.Integer(required=True)
     project_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)
+
+
+def load_actor(actor):
+    """The actor dict of an RPC call, validated (every RPC taking an actor starts here)."""
+    return load(ActorSchema, actor)
 
 
 def check_scope(actor, agency_id, project_id, what="record"):

@@ -5,6 +5,7 @@ import os
 import socket
 import uuid
 
+import eventlet
 import psycopg2
 import pytest
 
@@ -87,6 +88,17 @@ def service_config(rabbit_config):
         "OUTBOX": {"sweep_seconds": 0.2},
         "EVENT_RETRY": {"max_attempts": 3, "delay_ms": 100},
     }
+
+
+def wait_until(check, timeout=15.0, what="condition"):
+    """Poll `check()` until it returns something truthy; AssertionError after `timeout`."""
+    with eventlet.Timeout(timeout, False):
+        while True:
+            value = check()
+            if value:
+                return value
+            eventlet.sleep(0.05)
+    raise AssertionError(f"{what} not reached within {timeout}s")
 
 
 class EventSink:

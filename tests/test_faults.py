@@ -1,29 +1,22 @@
 """Faults: a service killed between commit and publish, and an event delivered twice."""
 import json
-import time
 import uuid
+from functools import partial
 
-import pytest
 from kombu import Connection, Exchange, Producer
 from sqlalchemy import create_engine, select
 
 from loupan.events import make_envelope
 from loupan.system import AMQP_BASE
 from loupan.testing import EventSink
+from loupan.testing import wait_until
 from services.inventory.models import outbox
 from tests.api import make_project
 from tests.conftest import staff
 
+poll = partial(wait_until, timeout=60)  # restarts and broker retries take a while
 
-def poll(check, timeout=60, what="condition"):
-    """Wait for `check()` to return something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not reached in {timeout}s")
+
 
 
 def outbox_rows(system, event_type):

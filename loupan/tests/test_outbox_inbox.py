@@ -8,7 +8,6 @@ catalogue only lets inventory publish `units_released`), "listener" and "grumpy"
 it through `@handles`."""
 import json
 
-import eventlet
 import pytest
 from kombu import Connection
 from nameko.rpc import rpc
@@ -22,6 +21,7 @@ from loupan.inbox import ATTEMPTS_HEADER, RetryingEventHandler, handles
 from loupan.outbox import Outbox
 from loupan.publisher import ConfirmingPublisher
 from loupan.tables import ID, inbox_table, outbox_table
+from loupan.testing import wait_until
 
 # the publishing side --------------------------------------------------------------------
 publisher_metadata = MetaData()
@@ -82,16 +82,6 @@ class GrumpyService:
 
 
 # helpers --------------------------------------------------------------------------------
-def wait_until(check, timeout=15.0, what="condition"):
-    """Poll `check()` until it returns something truthy; AssertionError after `timeout`."""
-    with eventlet.Timeout(timeout, False):
-        while True:
-            value = check()
-            if value:
-                return value
-            eventlet.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {timeout}s")
-
 
 def rows(engine, table, order_by=None):
     with engine.connect() as conn:

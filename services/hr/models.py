@@ -1,5 +1,5 @@
 """hr tables: agencies and staff accounts (login, role, projects they may act on)."""
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy import Boolean, Column, ForeignKey, Index, MetaData, String
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table, outbox_table

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from loupan.db import Database
 from loupan.errors import DomainError, Forbidden, NotFound, Unauthenticated
 from loupan.ops import OpsEndpoints
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
 from services.hr.passwords import verify_password
@@ -33,7 +33,7 @@ class HrService(OpsEndpoints):
     @rpc(expected_exceptions=DomainError)
     def create_account(self, actor, data):
         """Create a staff account in the actor's agency (director or hr only)."""
-        actor = load(ActorSchema, actor)
+        actor = load_actor(actor)
         if actor["role"] not in MAY_CREATE_ACCOUNTS:
             raise Forbidden("only a director or hr may create accounts")
         data = load(AccountIn, data)
@@ -47,7 +47,7 @@ class HrService(OpsEndpoints):
     @rpc(expected_exceptions=DomainError)
     def list_accounts(self, actor):
         """Accounts of the actor's agency."""
-        actor = load(ActorSchema, actor)
+        actor = load_actor(actor)
         session = self.db.session
         rows = session.execute(
             select(Account).where(Account.agency_id == actor["agency_id"]).order_by(Account.id)
@@ -57,7 +57,7 @@ class HrService(OpsEndpoints):
     @rpc(expected_exceptions=DomainError)
     def get_account(self, actor, account_id):
         """One account of the actor's agency."""
-        actor = load(ActorSchema, actor)
+        actor = load_actor(actor)
         session = self.db.session
         account = session.get(Account, account_id)
         if account is None or account.agency_id != actor["agency_id"]:

@@ -8,7 +8,7 @@ from loupan.db import Database
 from loupan.errors import DomainError
 from loupan.ops import OpsEndpoints
 from loupan.timers import every
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from services.inventory import catalog, sales
 from services.inventory.models import Hold, Unit, metadata
 from services.inventory.rpc.control import ControlRpc
@@ -16,9 +16,6 @@ from services.inventory.rpc.deals import DealsRpc
 from services.inventory.rpc.pricing import PricingRpc
 from services.inventory.rpc.spreadsheets import SpreadsheetRpc
 
-
-def _actor(actor):
-    return load(ActorSchema, actor)
 
 
 class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndpoints):
@@ -33,58 +30,58 @@ class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndp
     @rpc(expected_exceptions=DomainError)
     def create_project(self, actor, data):
         """New project (项目) in the actor's agency."""
-        project = catalog.create_project(self.db, _actor(actor), load(c.ProjectIn, data))
+        project = catalog.create_project(self.db, load_actor(actor), load(c.ProjectIn, data))
         self.db.commit()
         return dump(c.ProjectOut, project)
 
     @rpc(expected_exceptions=DomainError)
     def list_projects(self, actor):
         """Projects the actor may see."""
-        return dump(c.ProjectOut, catalog.list_projects(self.db.session, _actor(actor)), many=True)
+        return dump(c.ProjectOut, catalog.list_projects(self.db.session, load_actor(actor)), many=True)
 
     @rpc(expected_exceptions=DomainError)
     def get_project(self, actor, project_id):
         """One project."""
-        return dump(c.ProjectOut, catalog.get_project(self.db.session, _actor(actor), project_id))
+        return dump(c.ProjectOut, catalog.get_project(self.db.session, load_actor(actor), project_id))
 
     @rpc(expected_exceptions=DomainError)
     def create_building(self, actor, project_id, data):
         """New building (楼栋), with its presale permit number if granted."""
-        building = catalog.create_building(self.db, _actor(actor), project_id, load(c.BuildingIn, data))
+        building = catalog.create_building(self.db, load_actor(actor), project_id, load(c.BuildingIn, data))
         self.db.commit()
         return dump(c.BuildingOut, building)
 
     @rpc(expected_exceptions=DomainError)
     def create_units(self, actor, project_id, data):
         """Bulk creation of units, all or nothing; they start unreleased (未推)."""
-        units = catalog.create_units(self.db, _actor(actor), project_id, load(c.UnitsIn, data)["units"])
+        units = catalog.create_units(self.db, load_actor(actor), project_id, load(c.UnitsIn, data)["units"])
         self.db.commit()
         return dump(c.UnitOut, [catalog.unit_dict(u) for u in units], many=True)
 
     @rpc(expected_exceptions=DomainError)
     def list_units(self, actor, project_id, query=None):
         """Units of a project, filtered by status and building, paginated."""
-        page = catalog.list_units(self.db.session, _actor(actor), project_id, load(c.UnitQuery, query))
+        page = catalog.list_units(self.db.session, load_actor(actor), project_id, load(c.UnitQuery, query))
         return dump(c.UnitPage, page)
 
     @rpc(expected_exceptions=DomainError)
     def release_units(self, actor, project_id, data):
         """推盘: put unreleased units on sale."""
-        result = sales.release_units(self.db, _actor(actor), project_id, load(c.ReleaseIn, data)["unit_ids"])
+        result = sales.release_units(self.db, load_actor(actor), project_id, load(c.ReleaseIn, data)["unit_ids"])
         self.db.commit()
         return dump(c.ReleaseOut, result)
 
     @rpc(expected_exceptions=DomainError)
     def hold_unit(self, actor, unit_id, data):
         """预留 an available unit for a customer until the project's hold time runs out."""
-        hold = sales.hold_unit(self.db, _actor(actor), unit_id, load(c.HoldIn, data))
+        hold = sales.hold_unit(self.db, load_actor(actor), unit_id, load(c.HoldIn, data))
         self.db.commit()
         return dump(c.HoldOut, dict(hold, hold_id=hold["id"]))
 
     @rpc(expected_exceptions=DomainError)
     def cancel_hold(self, actor, hold_id):
         """Cancel an active hold; the unit is available again."""
-        hold = sales.cancel_hold(self.db, _actor(actor), hold_id)
+        hold = sales.cancel_hold(self.db, load_actor(actor), hold_id)
         self.db.commit()
         return dump(c.HoldOut, {**_hold_dict(hold), "status": "cancelled"})
 
@@ -92,7 +89,7 @@ class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndp
     def get_board(self, actor, project_id):
         """销控表 of a project, as the JSON text of the `Board` contract (the gateway passes
         it through without decoding 400 kB of cells only to encode them again)."""
-        return catalog.board_json(catalog.board(self.db.session, _actor(actor), project_id))
+        return catalog.board_json(catalog.board(self.db.session, load_actor(actor), project_id))
 
     @every("HOLD_SWEEP_SECONDS", 5)
     def expire_holds(self):

@@ -7,12 +7,9 @@ from loupan.contracts import control as c
 from loupan.contracts.inventory import HoldOut, ProjectOut
 from loupan.timers import every
 from loupan.errors import DomainError
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from services.inventory import control, reports
 
-
-def _actor(actor):
-    return load(ActorSchema, actor)
 
 
 class ControlRpc:
@@ -20,7 +17,7 @@ class ControlRpc:
     def lock_units(self, actor, project_id, data):
         """销控保留 lock: available units are kept off sale with a reason; all or nothing."""
         data = load(c.LockIn, data)
-        result = control.lock_units(self.db, _actor(actor), project_id, data["unit_ids"], data["reason"])
+        result = control.lock_units(self.db, load_actor(actor), project_id, data["unit_ids"], data["reason"])
         self.db.commit()
         return dump(c.LockOut, result)
 
@@ -28,27 +25,27 @@ class ControlRpc:
     def unlock_units(self, actor, project_id, data):
         """解除销控 unlock: locked units go back on sale, with a reason; all or nothing."""
         data = load(c.LockIn, data)
-        result = control.unlock_units(self.db, _actor(actor), project_id, data["unit_ids"], data["reason"])
+        result = control.unlock_units(self.db, load_actor(actor), project_id, data["unit_ids"], data["reason"])
         self.db.commit()
         return dump(c.LockOut, result)
 
     @rpc(expected_exceptions=DomainError)
     def schedule_release(self, actor, project_id, data):
         """推盘计划 scheduled release: a building, floor range or unit list goes on sale at run_at."""
-        schedule = control.schedule_release(self.db, _actor(actor), project_id, load(c.ReleaseScheduleIn, data))
+        schedule = control.schedule_release(self.db, load_actor(actor), project_id, load(c.ReleaseScheduleIn, data))
         self.db.commit()
         return dump(c.ReleaseScheduleOut, schedule)
 
     @rpc(expected_exceptions=DomainError)
     def list_release_schedules(self, actor, project_id):
         """The project's release schedules, by run time."""
-        schedules = control.list_schedules(self.db.session, _actor(actor), project_id)
+        schedules = control.list_schedules(self.db.session, load_actor(actor), project_id)
         return dump(c.ReleaseScheduleOut, schedules, many=True)
 
     @rpc(expected_exceptions=DomainError)
     def cancel_release_schedule(self, actor, schedule_id):
         """Cancel a release schedule that has not run yet."""
-        schedule = control.cancel_schedule(self.db, _actor(actor), schedule_id)
+        schedule = control.cancel_schedule(self.db, load_actor(actor), schedule_id)
         self.db.commit()
         return dump(c.ReleaseScheduleOut, schedule)
 
@@ -62,14 +59,14 @@ class ControlRpc:
     @rpc(expected_exceptions=DomainError)
     def update_project_settings(self, actor, project_id, data):
         """Hold rules of a project: hold minutes, holds per buyer, advisor discount range."""
-        project = control.update_settings(self.db, _actor(actor), project_id, load(c.ProjectSettingsIn, data))
+        project = control.update_settings(self.db, load_actor(actor), project_id, load(c.ProjectSettingsIn, data))
         self.db.commit()
         return dump(ProjectOut, project)
 
     @rpc(expected_exceptions=DomainError)
     def extend_hold(self, actor, hold_id, data):
         """延长预留 extend an active hold by some minutes."""
-        hold = control.extend_hold(self.db, _actor(actor), hold_id, load(c.HoldExtendIn, data)["minutes"])
+        hold = control.extend_hold(self.db, load_actor(actor), hold_id, load(c.HoldExtendIn, data)["minutes"])
         self.db.commit()
         return dump(HoldOut, hold)
 
@@ -77,10 +74,10 @@ class ControlRpc:
     def slow_movers(self, actor, project_id, query=None):
         """滞销 slow movers: units on sale for more than N days, grouped by layout, floor and area."""
         days = load(c.SlowMoverQuery, query)["days"]
-        return dump(c.SlowMovers, reports.slow_movers(self.db.session, _actor(actor), project_id, days))
+        return dump(c.SlowMovers, reports.slow_movers(self.db.session, load_actor(actor), project_id, days))
 
     @rpc(expected_exceptions=DomainError)
     def reconciliation(self, actor, project_id, query=None):
         """日对账 daily reconciliation: units subscribed or signed on a day, per advisor."""
         day = load(c.ReconciliationQuery, query)["date"]
-        return dump(c.Reconciliation, reports.reconciliation(self.db.session, _actor(actor), project_id, day))
+        return dump(c.Reconciliation, reports.reconciliation(self.db.session, load_actor(actor), project_id, day))

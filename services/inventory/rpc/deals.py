@@ -5,7 +5,7 @@ from loupan.contracts import dump, load
 from loupan.contracts import deals as c
 from loupan.errors import DomainError
 from loupan.inbox import handles
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from services.inventory import deals
 
 
@@ -16,7 +16,7 @@ class DealsRpc:
         subscribed, in one transaction). Repeating it for the same deal returns the same
         unit; another deal or an ended hold is 409."""
         args = load(c.SubscribeHoldIn, {"hold_id": hold_id, "deal_id": deal_id})
-        result = deals.subscribe_hold(self.db, load(ActorSchema, actor), **args)
+        result = deals.subscribe_hold(self.db, load_actor(actor), **args)
         self.db.commit()
         return dump(c.DealUnitOut, result)
 
@@ -26,7 +26,7 @@ class DealsRpc:
         the old unit goes back on sale. Idempotent by (deal, new unit); returns the price
         difference (new list price − old)."""
         args = load(c.SwapUnitIn, {"deal_id": deal_id, "from_unit_id": from_unit_id, "to_unit_id": to_unit_id})
-        result = deals.swap_unit(self.db, load(ActorSchema, actor), **args)
+        result = deals.swap_unit(self.db, load_actor(actor), **args)
         self.db.commit()
         return dump(c.SwapOut, result)
 
@@ -35,14 +35,14 @@ class DealsRpc:
         """退房 (or a rejected subscription): the deal's unit back on sale. A unit that no
         longer carries the deal is left alone (released: false)."""
         args = load(c.ReleaseDealUnitIn, {"deal_id": deal_id, "unit_id": unit_id, "reason": reason})
-        result = deals.release_deal_unit(self.db, load(ActorSchema, actor), **args)
+        result = deals.release_deal_unit(self.db, load_actor(actor), **args)
         self.db.commit()
         return dump(c.ReleaseDealUnitOut, result)
 
     @rpc(expected_exceptions=DomainError)
     def get_unit(self, actor, unit_id):
         """One unit with its status, deal, advisor and active hold."""
-        return dump(c.UnitDetail, deals.unit_detail(self.db.session, load(ActorSchema, actor), unit_id))
+        return dump(c.UnitDetail, deals.unit_detail(self.db.session, load_actor(actor), unit_id))
 
     @handles("contracts", "subscription_approved")
     def on_subscription_approved(self, event):

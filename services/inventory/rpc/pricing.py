@@ -4,12 +4,9 @@ from nameko.rpc import rpc
 from loupan.contracts import dump, load
 from loupan.contracts import pricing as c
 from loupan.errors import DomainError
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from services.inventory import discounts, pricing
 
-
-def _actor(actor):
-    return load(ActorSchema, actor)
 
 
 class PricingRpc:
@@ -18,7 +15,7 @@ class PricingRpc:
     @rpc(expected_exceptions=DomainError)
     def create_price_list(self, actor, project_id, data):
         """调价 bulk adjustment: a draft 价目表 version made from the current prices; returns its preview."""
-        actor = _actor(actor)
+        actor = load_actor(actor)
         price_list = pricing.create_draft(self.db, actor, project_id, load(c.PriceListIn, data))
         self.db.commit()
         return dump(c.PriceListPreview, pricing.preview(self.db.session, actor, price_list.id))
@@ -26,49 +23,49 @@ class PricingRpc:
     @rpc(expected_exceptions=DomainError)
     def list_price_lists(self, actor, project_id):
         """Every price list version of a project, newest first."""
-        rows = pricing.list_price_lists(self.db.session, _actor(actor), project_id)
+        rows = pricing.list_price_lists(self.db.session, load_actor(actor), project_id)
         return dump(c.PriceListOut, rows, many=True)
 
     @rpc(expected_exceptions=DomainError)
     def get_price_list(self, actor, price_list_id):
         """Preview of a version: every unit it changes, with counts."""
-        return dump(c.PriceListPreview, pricing.preview(self.db.session, _actor(actor), price_list_id))
+        return dump(c.PriceListPreview, pricing.preview(self.db.session, load_actor(actor), price_list_id))
 
     @rpc(expected_exceptions=DomainError)
     def discard_price_list(self, actor, price_list_id):
         """Delete a draft version."""
-        data = pricing.discard(self.db, _actor(actor), price_list_id)
+        data = pricing.discard(self.db, load_actor(actor), price_list_id)
         self.db.commit()
         return dump(c.PriceListOut, data)
 
     @rpc(expected_exceptions=DomainError)
     def approve_price_list(self, actor, price_list_id):
         """A director approves a draft that takes units below their 底价."""
-        data = pricing.approve(self.db, _actor(actor), price_list_id)
+        data = pricing.approve(self.db, load_actor(actor), price_list_id)
         self.db.commit()
         return dump(c.PriceListOut, data)
 
     @rpc(expected_exceptions=DomainError)
     def publish_price_list(self, actor, price_list_id):
         """Publish a draft: it becomes the current version and reprices the units on sale."""
-        data = pricing.publish(self.db, _actor(actor), price_list_id)
+        data = pricing.publish(self.db, load_actor(actor), price_list_id)
         self.db.commit()
         return dump(c.PriceListOut, data)
 
     @rpc(expected_exceptions=DomainError)
     def get_unit_prices(self, actor, unit_id):
         """Price history of a unit: direction, step, period and size of each change."""
-        return dump(c.UnitPrices, pricing.unit_prices(self.db.session, _actor(actor), unit_id))
+        return dump(c.UnitPrices, pricing.unit_prices(self.db.session, load_actor(actor), unit_id))
 
     @rpc(expected_exceptions=DomainError)
     def get_price_history(self, actor, project_id):
         """价格走向 of a project: 均价 per version with direction, step, period and size."""
-        return dump(c.PriceHistory, pricing.price_history(self.db.session, _actor(actor), project_id))
+        return dump(c.PriceHistory, pricing.price_history(self.db.session, load_actor(actor), project_id))
 
     @rpc(expected_exceptions=DomainError)
     def request_discount(self, actor, hold_id, data):
         """折扣 on a hold: approved at once within the advisor range, else pending a decision."""
-        request = discounts.request_discount(self.db, _actor(actor), hold_id, load(c.DiscountIn, data))
+        request = discounts.request_discount(self.db, load_actor(actor), hold_id, load(c.DiscountIn, data))
         self.db.commit()
         return dump(c.DiscountRequestOut, request)
 
@@ -76,14 +73,14 @@ class PricingRpc:
     def list_discount_requests(self, actor, project_id, query=None):
         """Discount requests of a project, newest first, optionally by status."""
         query = load(c.DiscountQuery, query)
-        rows = discounts.list_requests(self.db.session, _actor(actor), project_id, query.get("status"))
+        rows = discounts.list_requests(self.db.session, load_actor(actor), project_id, query.get("status"))
         return dump(c.DiscountRequestOut, rows, many=True)
 
     @rpc(expected_exceptions=DomainError)
     def approve_discount(self, actor, request_id, data=None):
         """Approve a pending discount: the price is recorded on the hold."""
         note = load(c.DecisionIn, data)["note"]
-        request = discounts.decide(self.db, _actor(actor), request_id, True, note)
+        request = discounts.decide(self.db, load_actor(actor), request_id, True, note)
         self.db.commit()
         return dump(c.DiscountRequestOut, request)
 
@@ -91,11 +88,11 @@ class PricingRpc:
     def reject_discount(self, actor, request_id, data=None):
         """Reject a pending discount."""
         note = load(c.DecisionIn, data)["note"]
-        request = discounts.decide(self.db, _actor(actor), request_id, False, note)
+        request = discounts.decide(self.db, load_actor(actor), request_id, False, note)
         self.db.commit()
         return dump(c.DiscountRequestOut, request)
 
     @rpc(expected_exceptions=DomainError)
     def get_hold(self, actor, hold_id):
         """A hold with its approved special price (特价), as the subscription reads it."""
-        return dump(c.HoldDetail, discounts.get_hold(self.db.session, _actor(actor), hold_id))
+        return dump(c.HoldDetail, discounts.get_hold(self.db.session, load_actor(actor), hold_id))

@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 from loupan.contracts import dump, load
 from loupan.contracts import spreadsheets as s
 from loupan.errors import DomainError
-from loupan.scope import ActorSchema
+from loupan.scope import load_actor
 from loupan.uow import UnitOfWork
 from services.inventory import exports, history, spreadsheets
 from services.inventory.background import Background
@@ -26,7 +26,7 @@ class SpreadsheetRpc:
         """房源导入 import units from the developer's .xlsx (base64), or only check them
         (dry_run). Answers at once with the queued job; the rows are checked and imported in
         the background, all or nothing; get_import shows progress and the bad rows."""
-        actor = load(ActorSchema, actor)
+        actor = load_actor(actor)
         job, content = spreadsheets.start_import(self.db, actor, project_id, load(s.ImportIn, data))
         self.db.commit()
         new_uow = partial(UnitOfWork, self.db.engine, self.db.outbox, self.db.metadata)
@@ -36,21 +36,21 @@ class SpreadsheetRpc:
     @rpc(expected_exceptions=DomainError)
     def get_import(self, actor, import_id):
         """One import job: status, rows processed, units imported, bad rows with reasons."""
-        job = spreadsheets.get_import(self.db.session, load(ActorSchema, actor), import_id)
+        job = spreadsheets.get_import(self.db.session, load_actor(actor), import_id)
         return dump(s.ImportOut, job)
 
     @rpc(expected_exceptions=DomainError)
     def export_units_xlsx(self, actor, project_id):
         """房源表 export: the unit list as .xlsx (base64), in the import's columns, base prices included."""
-        return _file(*exports.units_xlsx(self.db.session, load(ActorSchema, actor), project_id))
+        return _file(*exports.units_xlsx(self.db.session, load_actor(actor), project_id))
 
     @rpc(expected_exceptions=DomainError)
     def export_board_xlsx(self, actor, project_id):
         """销控表 export: the board as .xlsx (base64), a sheet per building and a totals sheet."""
-        return _file(*exports.board_xlsx(self.db.session, load(ActorSchema, actor), project_id))
+        return _file(*exports.board_xlsx(self.db.session, load_actor(actor), project_id))
 
     @rpc(expected_exceptions=DomainError)
     def unit_history(self, actor, unit_id):
         """房源履历 audit history: every status change of a unit, who, when, why."""
-        rows = history.unit_history(self.db.session, load(ActorSchema, actor), unit_id)
+        rows = history.unit_history(self.db.session, load_actor(actor), unit_id)
         return dump(s.UnitHistoryOut, rows, many=True)

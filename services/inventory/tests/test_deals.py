@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound
 from loupan.events import make_envelope
-from loupan.tests.test_outbox_inbox import wait_until as poll
+from loupan.testing import wait_until as poll
 from loupan.types import utcnow
 from services.inventory.models import Hold, Unit, UnitHistory, inbox
 from services.inventory.tests.conftest import DIRECTOR, unit
