@@ -30,9 +30,20 @@ def check_scope(actor, agency_id, project_id, what="record"):
     """Another agency's record does not exist for the actor (404); a project of its own
     agency it is not assigned to is forbidden (403)."""
     if actor["agency_id"] != agency_id:
-        raise NotFound(f"{what} not found", f"{what.upper()}_NOT_FOUND")
+        raise NotFound(f"{what} not found", f"{what.upper().replace(' ', '_')}_NOT_FOUND")
     if actor.get("project_ids") is not None and project_id not in actor["project_ids"]:
         raise Forbidden(f"no access to project {project_id}", "PROJECT_FORBIDDEN")
+
+
+def get_in_scope(session, actor, model, record_id, what):
+    """The `model` row `record_id` if the actor may act on it; otherwise NotFound
+    (`<WHAT>_NOT_FOUND`, also for another agency's rows) or Forbidden (another project)."""
+    row = session.get(model, record_id)
+    if row is None:
+        raise NotFound(f"{what} {record_id} not found", f"{what.upper().replace(' ', '_')}_NOT_FOUND")
+    # a project is its own project; every other business row carries project_id
+    check_scope(actor, row.agency_id, getattr(row, "project_id", row.id), what)
+    return row
 
 
 def event_actor(actor):

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, NotFound
-from loupan.scope import check_scope, event_actor
+from loupan.scope import event_actor, get_in_scope
 from loupan.contracts import dump
 from loupan.contracts.inventory import ProjectOut
 from loupan.types import CENT, to_decimal2
@@ -16,10 +16,7 @@ from services.inventory.models import Building, Project, Unit, UnitHistory
 
 
 def get_project(session, actor, project_id):
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
-    check_scope(actor, project.agency_id, project.id, "project")
+    project = get_in_scope(session, actor, Project, project_id, "project")
     return project
 
 

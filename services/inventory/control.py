@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, update
 
 from loupan.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolated
-from loupan.scope import check_scope
+from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory.catalog import get_project
 from services.inventory.domain import MAX_HOLD_MINUTES, hold_expiry
@@ -86,10 +86,7 @@ def extend_hold(uow, actor, hold_id, minutes):
     expiry timer or a cancellation ended meanwhile, nor lose a concurrent extension."""
     require_controller(actor)
     session = uow.session
-    hold = session.get(Hold, hold_id)
-    if hold is None:
-        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
-    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     now = utcnow()
     if hold.status != "active" or hold.expires_at <= now:
         raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
@@ -180,10 +177,7 @@ def cancel_schedule(uow, actor, schedule_id):
     timer took it first, and the other way round."""
     require_controller(actor)
     session = uow.session
-    schedule = session.get(ReleaseSchedule, schedule_id)
-    if schedule is None:
-        raise NotFound(f"release schedule {schedule_id} not found", "SCHEDULE_NOT_FOUND")
-    check_scope(actor, schedule.agency_id, schedule.project_id, "schedule")
+    schedule = get_in_scope(session, actor, ReleaseSchedule, schedule_id, "schedule")
     cancelled = session.execute(
         update(ReleaseSchedule).where(ReleaseSchedule.id == schedule.id, ReleaseSchedule.status == "scheduled")
         .values(status="cancelled", message=f"cancelled by {actor['username']}")

@@ -10,9 +10,9 @@ import logging
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from loupan.errors import Conflict, Forbidden, NotFound
+from loupan.errors import Conflict, Forbidden
 from loupan.events import InvalidEvent
-from loupan.scope import check_scope
+from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
 from services.inventory.catalog import unit_dict
@@ -41,10 +41,7 @@ def _record(session, unit, from_status, to_status, who, advisor_id, reason, at):
 
 
 def _unit_in_scope(session, actor, unit_id):
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"unit {unit_id} not found", "UNIT_NOT_FOUND")
-    check_scope(actor, unit.agency_id, unit.project_id, "unit")
+    unit = get_in_scope(session, actor, Unit, unit_id, "unit")
     return unit
 
 
@@ -81,10 +78,7 @@ def subscribe_hold(uow, actor, hold_id, deal_id):
     held→subscribed in one transaction, each by conditional update, so the unit is never
     available in between and an expiry racing with it leaves one outcome or the other."""
     session = uow.session
-    hold = session.get(Hold, hold_id)
-    if hold is None:
-        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
-    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may subscribe it", "NOT_HOLD_OWNER")
     if not _convert(uow, hold, deal_id, actor, hold.advisor_id, at_latest=utcnow()):

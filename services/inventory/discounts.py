@@ -3,8 +3,8 @@ the hold at once; beyond it a manager decides, and below the unit's 底价 a dir
 approved price (holds.special_price) is what the subscription must use."""
 from sqlalchemy import select, update
 
-from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
-from loupan.scope import check_scope
+from loupan.errors import Conflict, Forbidden, RuleViolated
+from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
@@ -15,10 +15,7 @@ DECIDERS = ("director", "manager")
 
 
 def _hold(session, actor, hold_id):
-    hold = session.get(Hold, hold_id)
-    if hold is None:
-        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
-    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     return hold
 
 
@@ -82,10 +79,7 @@ def decide(uow, actor, request_id, approve, note):
     session = uow.session
     if actor["role"] not in DECIDERS:
         raise Forbidden(f"role {actor['role']} may not decide discounts", "ROLE_FORBIDDEN")
-    request = session.get(DiscountRequest, request_id)
-    if request is None:
-        raise NotFound(f"discount request {request_id} not found", "DISCOUNT_REQUEST_NOT_FOUND")
-    check_scope(actor, request.agency_id, request.project_id, "discount_request")
+    request = get_in_scope(session, actor, DiscountRequest, request_id, "discount request")
     unit = session.get(Unit, request.unit_id)
     # 底价 is read again: it may have been raised since the request was made
     needs_director = request.needs_director or request.requested_price < unit.base_price

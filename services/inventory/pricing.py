@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from loupan.contracts import dump
 from loupan.contracts.pricing import AdjustmentIn
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
-from loupan.scope import check_scope, event_actor
+from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
@@ -29,10 +29,7 @@ REPRICE_UNIT = (update(UNITS)
 
 
 def _price_list(session, actor, price_list_id):
-    price_list = session.get(PriceList, price_list_id)
-    if price_list is None:
-        raise NotFound(f"price list {price_list_id} not found", "PRICE_LIST_NOT_FOUND")
-    check_scope(actor, price_list.agency_id, price_list.project_id, "price_list")
+    price_list = get_in_scope(session, actor, PriceList, price_list_id, "price list")
     return price_list
 
 
@@ -261,10 +258,7 @@ def _labels(session, units):
 
 def unit_prices(session, actor, unit_id):
     """Every published change of one unit's price, with direction, step, period and size."""
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"unit {unit_id} not found", "UNIT_NOT_FOUND")
-    check_scope(actor, unit.agency_id, unit.project_id, "unit")
+    unit = get_in_scope(session, actor, Unit, unit_id, "unit")
     rows = session.execute(
         select(PriceList.id, PriceList.version, PriceList.published_at,
                PriceListItem.previous_price, PriceListItem.list_price)

@@ -4,7 +4,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
-from loupan.scope import check_scope, event_actor
+from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory.catalog import get_project
 from services.inventory.domain import hold_expiry, unit_label
@@ -194,10 +194,7 @@ def end_hold(uow, hold, new_status, actor, reason, event_type):
 
 def cancel_hold(uow, actor, hold_id):
     session = uow.session
-    hold = session.get(Hold, hold_id)
-    if hold is None:
-        raise NotFound(f"hold {hold_id} not found", "HOLD_NOT_FOUND")
-    check_scope(actor, hold.agency_id, hold.project_id, "hold")
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may cancel it", "NOT_HOLD_OWNER")
     if not end_hold(uow, hold, "cancelled", actor, "cancelled", "unit_hold_cancelled"):

@@ -24,8 +24,8 @@ from sqlalchemy import select, update
 from loupan.contracts import schema_instance
 from loupan.contracts.inventory import UnitIn
 from loupan.contracts.spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
-from loupan.errors import DomainError, Invalid, NotFound, RuleViolated
-from loupan.scope import check_scope
+from loupan.errors import DomainError, Invalid, RuleViolated
+from loupan.scope import get_in_scope
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import catalog
 from services.inventory.models import Building, Unit, UnitImport
@@ -350,10 +350,7 @@ def _end(session, job_id, status, errors, rows=None, imported=0):
 
 
 def get_import(session, actor, import_id):
-    job = session.get(UnitImport, import_id)
-    if job is None:
-        raise NotFound(f"import {import_id} not found", "IMPORT_NOT_FOUND")
-    check_scope(actor, job.agency_id, job.project_id, "import")
+    job = get_in_scope(session, actor, UnitImport, import_id, "import")
     return import_dict(job)
 
 

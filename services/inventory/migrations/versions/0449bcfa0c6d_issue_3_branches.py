@@ -4,7 +4,6 @@ Revision ID: 0449bcfa0c6d
 Revises: a1spreadsheets, a2control, a3pricing, a4deals
 Create Date: 2026-11-22 23:45:20.589556
 """
-from alembic import op
 import sqlalchemy as sa
 import loupan.types
 
