@@ -18,7 +18,7 @@ from loupan.validators import mask_mobile
 from services.inventory.catalog import unit_dict
 from services.inventory.domain import can_move, unit_label
 from services.inventory.models import Building, Hold, Unit, UnitHistory
-from services.inventory.sales import HOLD_OVERSEERS
+from services.inventory.sales import own_hold
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +78,7 @@ def subscribe_hold(uow, actor, hold_id, deal_id):
     held→subscribed in one transaction, each by conditional update, so the unit is never
     available in between and an expiry racing with it leaves one outcome or the other."""
     session = uow.session
-    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
-    if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
-        raise Forbidden("only the advisor who holds the unit or a supervisor may subscribe it", "NOT_HOLD_OWNER")
+    hold = own_hold(session, actor, hold_id)
     if not _convert(uow, hold, deal_id, actor, hold.advisor_id, at_latest=utcnow()):
         status, converted_for = session.execute(
             select(Hold.status, Hold.deal_id).where(Hold.id == hold_id)).one()

@@ -9,19 +9,15 @@ from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
 from services.inventory.models import DiscountRequest, Hold, Project, Unit
+from services.inventory.sales import own_hold
 
 REQUESTERS = ("director", "manager", "supervisor", "advisor")
 DECIDERS = ("director", "manager")
 
 
-def _hold(session, actor, hold_id):
-    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
-    return hold
-
-
 def get_hold(session, actor, hold_id):
     """A hold with its approved special price and the unit's current list price."""
-    hold = _hold(session, actor, hold_id)
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     unit = session.get(Unit, hold.unit_id)
     data = {c.name: getattr(hold, c.name) for c in Hold.__table__.columns}
     return dict(data, hold_id=hold.id, list_price=unit.list_price)
@@ -42,9 +38,7 @@ def request_discount(uow, actor, hold_id, data):
     session = uow.session
     if actor["role"] not in REQUESTERS:
         raise Forbidden(f"role {actor['role']} may not ask for a discount", "ROLE_FORBIDDEN")
-    hold = _hold(session, actor, hold_id)
-    if actor["role"] == "advisor" and hold.advisor_id != actor["account_id"]:
-        raise Forbidden("an advisor may ask a discount only on their own holds", "NOT_HOLD_OWNER")
+    hold = own_hold(session, actor, hold_id)
     if hold.status != "active":
         raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
     unit = session.get(Unit, hold.unit_id)

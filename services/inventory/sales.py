@@ -192,11 +192,16 @@ def end_hold(uow, hold, new_status, actor, reason, event_type):
     return True
 
 
-def cancel_hold(uow, actor, hold_id):
-    session = uow.session
+def own_hold(session, actor, hold_id):
+    """A hold the actor may act on: their own, or any if they oversee the site."""
     hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
-        raise Forbidden("only the advisor who holds the unit or a supervisor may cancel it", "NOT_HOLD_OWNER")
+        raise Forbidden("only the advisor who holds the unit or a supervisor may do this", "NOT_HOLD_OWNER")
+    return hold
+
+
+def cancel_hold(uow, actor, hold_id):
+    hold = own_hold(uow.session, actor, hold_id)
     if not end_hold(uow, hold, "cancelled", actor, "cancelled", "unit_hold_cancelled"):
         raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
     return hold
