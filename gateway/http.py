@@ -110,11 +110,13 @@ def validated(schema, data):
 
 
 def route(method, url, roles=None, body=None, query=None, response=None, many=False, status=200,
-          summary=""):
+          summary="", raw_body=None, produces=None):
     """Declare an HTTP route: nameko entrypoint plus what the OpenAPI document says of it.
-    roles=None: any signed-in user; roles=PUBLIC: no token needed."""
+    roles=None: any signed-in user; roles=PUBLIC: no token needed. raw_body / produces: the
+    media type of a request or response that is a file rather than JSON (for the document)."""
     assert body is None or issubclass(body, Schema)
     ROUTES.append((method, url, {"roles": roles, "body": body, "query": query,
-                                 "response": response, "many": many, "status": status, "summary": summary}))
+                                 "response": response, "many": many, "status": status, "summary": summary,
+                                 "raw_body": raw_body, "produces": produces}))
     return JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
                                response=response, status=status, summary=summary)

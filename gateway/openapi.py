@@ -51,14 +51,19 @@ def document():
             parameters.append({"in": "query", "schema": opts["query"]})
         if parameters:
             operation["parameters"] = parameters
+        binary = {"type": "string", "format": "binary"}
         if opts["body"] is not None:
             operation["requestBody"] = {"required": True,
                                         "content": {"application/json": {"schema": opts["body"]}}}
+        if opts["raw_body"] is not None:
+            operation["requestBody"] = {"required": True, "content": {opts["raw_body"]: {"schema": binary}}}
         schema = opts["response"]
         body = {"type": "array", "items": schema} if opts["many"] else schema
         ok = {"description": "success"}
         if schema is not None:
             ok["content"] = {"application/json": {"schema": body}}
+        if opts["produces"] is not None:
+            ok["content"] = {opts["produces"]: {"schema": binary}}
         operation["responses"][str(opts["status"])] = ok
         for code, text in ERRORS.items():
             operation["responses"][code] = {

@@ -23,7 +23,7 @@ def xlsx_response(file, fallback_name):
 
 class SpreadsheetRoutes:
     @route("POST", "/api/projects/<int:project_id>/imports", roles=IMPORTERS, query=s.ImportQuery,
-           response=s.ImportOut, status=202,
+           response=s.ImportOut, status=202, raw_body=s.XLSX_TYPE,
            summary="房源导入: the request body is the .xlsx file itself (楼栋, 房号, 楼层, 户型, 朝向, 物业形态, "
                    "建筑面积, 套内面积, 表价 or 单价, 底价, optional 装修, 交付日期; Chinese or English headers). "
                    "Answers 202 with the job; poll GET /api/imports/{import_id}. dry_run=true checks only")
@@ -43,13 +43,13 @@ class SpreadsheetRoutes:
     def get_import(self, request, actor, import_id):
         return self.inventory.get_import(actor, import_id)
 
-    @route("GET", "/api/projects/<int:project_id>/units.xlsx", roles=UNIT_LIST_READERS,
+    @route("GET", "/api/projects/<int:project_id>/units.xlsx", roles=UNIT_LIST_READERS, produces=s.XLSX_TYPE,
            summary="房源表 .xlsx: the unit list in the import's columns (base prices included)")
     def export_units(self, request, actor, project_id):
         return xlsx_response(self.inventory.export_units_xlsx(actor, project_id),
                              f"project-{project_id}-units.xlsx")
 
-    @route("GET", "/api/projects/<int:project_id>/board.xlsx",
+    @route("GET", "/api/projects/<int:project_id>/board.xlsx", produces=s.XLSX_TYPE,
            summary="销控表 .xlsx: a sheet per building (floors high to low, cells coloured by status) and totals")
     def export_board(self, request, actor, project_id):
         return xlsx_response(self.inventory.export_board_xlsx(actor, project_id),
