@@ -74,6 +74,11 @@ class GatewayService(SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes
     def create_building(self, request, actor, project_id, body):
         return self.inventory.create_building(actor, project_id, body)
 
+    @route("PATCH", "/api/buildings/<int:building_id>", roles=MANAGERS, body=inv.BuildingPatch,
+           response=inv.BuildingOut, summary="Rename a building or record its presale permit (预售许可证)")
+    def update_building(self, request, actor, building_id, body):
+        return self.inventory.update_building(actor, building_id, body)
+
     @route("POST", "/api/projects/<int:project_id>/units", roles=MANAGERS + ("assistant",),
            body=inv.UnitsIn, response=inv.UnitOut, many=True, status=201, summary="Create units in bulk")
     def create_units(self, request, actor, project_id, body):

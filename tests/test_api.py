@@ -151,3 +151,18 @@ def test_fifty_clients_race_for_ten_units(system, director):
     assert statuses.count((409, "UNIT_NOT_AVAILABLE")) == 40
     board = director.ok(director.get(f"/api/projects/{project['id']}/board"))
     assert board["totals"]["held"]["count"] == 10 and board["totals"]["available"]["count"] == 0
+
+
+def test_permit_recorded_later_over_http(system, director, site):
+    pid = site["project"]["id"]
+    building = director.ok(director.post(f"/api/projects/{pid}/buildings", {"name": "9号楼"}), 201)
+    assert site["advisor"].session.patch(f"{system.url()}/api/buildings/{building['id']}",
+                                         json={"permit_no": "x"}, headers=site["advisor"].headers(),
+                                         timeout=10).status_code == 403
+    response = director.session.patch(f"{system.url()}/api/buildings/{building['id']}",
+                                      json={"permit_no": "杭售许字(2026)第0909号"},
+                                      headers=director.headers(), timeout=10)
+    assert response.status_code == 200 and response.json()["permit_no"] == "杭售许字(2026)第0909号"
+    bad = director.session.patch(f"{system.url()}/api/buildings/{building['id']}", json={"name": 5},
+                                 headers=director.headers(), timeout=10)
+    assert bad.status_code == 400

@@ -37,6 +37,12 @@ class BuildingIn(Schema):
     permit_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
+class BuildingPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    permit_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
+                              metadata={"description": "预售许可证 number, once granted"})
+
+
 class BuildingOut(Schema):
     id = fields.Integer()
     project_id = fields.Integer()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from loupan.errors import Conflict, NotFound
+from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
 from loupan.contracts import dump
 from loupan.contracts.inventory import ProjectOut
@@ -42,6 +42,28 @@ def create_building(uow, actor, project_id, data):
     project = get_project(uow.session, actor, project_id)
     return uow.add_unique(Building(agency_id=project.agency_id, project_id=project.id, **data),
                           Conflict(f"building {data['name']} exists in this project", "BUILDING_EXISTS"))
+
+
+def update_building(uow, actor, building_id, changes):
+    """Rename a building or record its presale permit once granted. A permit cannot be
+    removed from a building that already has units on sale."""
+    building = get_in_scope(uow.session, actor, Building, building_id, "building")
+    if "permit_no" in changes and not changes["permit_no"] and building.permit_no:
+        on_sale = uow.session.execute(
+            select(func.count()).select_from(Unit)
+            .where(Unit.building_id == building.id, Unit.status != "unreleased")
+        ).scalar_one()
+        if on_sale:
+            raise RuleViolated(f"building {building.name} has {on_sale} units on sale: its permit stays",
+                               "PERMIT_IN_USE")
+    for key, value in changes.items():
+        setattr(building, key, value)
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        raise Conflict(f"building {changes.get('name')} exists in this project", "BUILDING_EXISTS") from None
+    return building
 
 
 def create_units(uow, actor, project_id, units):

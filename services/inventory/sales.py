@@ -154,7 +154,8 @@ def _free_slot(conn, project_id, phone, max_holds):
 def _why_not_holdable(conn, actor, unit_id):
     """The error for a hold that did not take: unknown, out of scope, or not available."""
     unit = conn.execute(
-        select(Unit.agency_id, Unit.project_id, Unit.status).where(Unit.id == unit_id)
+        select(Unit.agency_id, Unit.project_id, Unit.status, Building.permit_no)
+        .join(Building, Building.id == Unit.building_id).where(Unit.id == unit_id)
     ).one_or_none()
     if unit is None:
         return NotFound(f"unit {unit_id} not found", "UNIT_NOT_FOUND")
@@ -162,6 +163,9 @@ def _why_not_holdable(conn, actor, unit_id):
         check_scope(actor, unit.agency_id, unit.project_id, "unit")
     except (NotFound, Forbidden) as exc:
         return exc
+    if not unit.permit_no:
+        return RuleViolated(f"unit {unit_id} is in a building without a presale permit (预售许可证)",
+                            "NO_PRESALE_PERMIT")
     return Conflict(f"unit {unit_id} is not available ({unit.status})", "UNIT_NOT_AVAILABLE")
 
 

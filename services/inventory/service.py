@@ -52,6 +52,13 @@ class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndp
         return dump(c.BuildingOut, building)
 
     @rpc(expected_exceptions=DomainError)
+    def update_building(self, actor, building_id, data):
+        """Rename a building or record its 预售许可证 once granted."""
+        building = catalog.update_building(self.db, load_actor(actor), building_id, load(c.BuildingPatch, data))
+        self.db.commit()
+        return dump(c.BuildingOut, building)
+
+    @rpc(expected_exceptions=DomainError)
     def create_units(self, actor, project_id, data):
         """Bulk creation of units, all or nothing; they start unreleased (未推)."""
         units = catalog.create_units(self.db, load_actor(actor), project_id, load(c.UnitsIn, data)["units"])

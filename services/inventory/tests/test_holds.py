@@ -183,3 +183,24 @@ def test_a_buyer_holds_at_most_the_project_limit(call, project):
     call("cancel_hold", advisor(project), holds[1]["hold_id"])
     call("hold_unit", advisor(project), ids[3], BUYER)
     call("hold_unit", advisor(project), ids[4], {"customer_name": "王五", "customer_phone": "13900000001"})
+
+
+def test_a_unit_without_presale_permit_cannot_be_held(call, project):
+    blocked = project["units"][-1]["id"]  # 2号楼 has no 预售许可证
+    with pytest.raises(RuleViolated) as err:
+        call("hold_unit", advisor(project), blocked, BUYER)
+    assert err.value.code == "NO_PRESALE_PERMIT"
+
+
+def test_a_permit_recorded_later_lets_the_building_be_released(call, project):
+    building, blocked = project["unpermitted"], project["units"][-1]["id"]
+    updated = call("update_building", DIRECTOR, building["id"], {"permit_no": "杭售许字002"})
+    assert updated["permit_no"] == "杭售许字002"
+    call("release_units", DIRECTOR, project["project"]["id"], {"unit_ids": [blocked]})
+    with pytest.raises(RuleViolated) as err:  # units on sale keep their building's permit
+        call("update_building", DIRECTOR, building["id"], {"permit_no": None})
+    assert err.value.code == "PERMIT_IN_USE"
+    with pytest.raises(Conflict):
+        call("update_building", DIRECTOR, building["id"], {"name": "1号楼"})
+    with pytest.raises(Forbidden):
+        call("update_building", dict(ADVISOR, project_ids=[999]), building["id"], {"name": "3号楼"})
