@@ -127,6 +127,91 @@ class AccountCreated(_Payload):
     project_ids = fields.List(fields.Integer(), required=True)
 
 
+class StaffJoined(_Payload):
+    """入职."""
+
+    account_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    role = fields.String(required=True)
+    project_ids = fields.List(fields.Integer(), required=True)
+    joined_on = fields.Date(required=True)
+
+
+class StaffTransferred(_Payload):
+    """调岗: the projects an account acts on changed."""
+
+    account_id = fields.Integer(required=True)
+    from_project_ids = fields.List(fields.Integer(), required=True)
+    to_project_ids = fields.List(fields.Integer(), required=True)
+    effective_on = fields.Date(required=True)
+
+
+class StaffLeft(_Payload):
+    """离职: the account is disabled; crm reassigns the leaver's customers."""
+
+    account_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    project_ids = fields.List(fields.Integer(), required=True)
+    left_on = fields.Date(required=True)
+
+
+class StaffCertified(_Payload):
+    """上岗考核 passed for a project: the advisor may join that site's walk-in rotation."""
+
+    account_id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    score = Amount(required=True)
+    certified_on = fields.Date(required=True)
+
+
+class StaffClocked(_Payload):
+    account_id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class StaffLeaveApproved(_Payload):
+    """An approved leave: the advisor is off the rotation for those days."""
+
+    account_id = fields.Integer(required=True)
+    project_ids = fields.List(fields.Integer(), required=True)
+    start_on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+    kind = fields.String(required=True)
+
+
+# crm (facts the hr scorecard and the reports use) ----------------------------------------
+class CustomerRegistered(_Payload):
+    """A new lead (客户登记) with its owning advisor."""
+
+    customer_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, required=True)
+    channel = fields.String(required=True)
+    grade = fields.String(allow_none=True, load_default=None)
+
+
+class ComplaintFiled(_Payload):
+    complaint_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+    category = fields.String(required=True)
+    severity = fields.String(required=True)
+
+
+class SatisfactionRecorded(_Payload):
+    survey_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+    score = fields.Integer(required=True)
+
+
+class SlaBreached(_Payload):
+    customer_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+    rule = fields.String(required=True)
+    due_at = fields.AwareDateTime(required=True)
+
+
 # (source service, payload schema) by (type, version): the catalogue of every event.
 CATALOGUE = {
     ("project_created", 1): ("inventory", ProjectCreated),
@@ -142,6 +227,17 @@ CATALOGUE = {
     ("deal_unit_swapped", 1): ("contracts", DealUnitSwapped),
     ("unit_handed_over", 1): ("contracts", UnitHandedOver),
     ("account_created", 1): ("hr", AccountCreated),
+    ("staff_joined", 1): ("hr", StaffJoined),
+    ("staff_transferred", 1): ("hr", StaffTransferred),
+    ("staff_left", 1): ("hr", StaffLeft),
+    ("staff_certified", 1): ("hr", StaffCertified),
+    ("staff_clocked_in", 1): ("hr", StaffClocked),
+    ("staff_clocked_out", 1): ("hr", StaffClocked),
+    ("staff_leave_approved", 1): ("hr", StaffLeaveApproved),
+    ("customer_registered", 1): ("crm", CustomerRegistered),
+    ("complaint_filed", 1): ("crm", ComplaintFiled),
+    ("satisfaction_recorded", 1): ("crm", SatisfactionRecorded),
+    ("sla_breached", 1): ("crm", SlaBreached),
 }
 
 

@@ -1,0 +1,1 @@
+"""Entrypoint mixins of the hr service, one file per topic; service.py combines them."""
