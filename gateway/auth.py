@@ -3,8 +3,11 @@ services need (account, role, agency, projects), so a request costs no call to h
 import time
 
 import jwt
+from sqlalchemy import select
 
+from gateway.models import RevokedAccount
 from loupan.errors import Unauthenticated
+from loupan.uow import unit_of_work
 
 ALGORITHM = "HS256"
 
@@ -44,3 +47,15 @@ def actor_from_request(request, config):
         raise Unauthenticated("the token has expired", "TOKEN_EXPIRED") from None
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
         raise Unauthenticated("the token is not valid", "TOKEN_INVALID") from None
+
+
+def refuse_revoked(engine, actor):
+    """401 TOKEN_REVOKED if the token's account left (离职): a valid signature is not enough.
+    One primary-key lookup in the gateway's database, which all replicas share; through a
+    unit of work so that SQLite's green lock is respected."""
+    with unit_of_work(engine) as uow:
+        revoked = uow.session.execute(
+            select(RevokedAccount.account_id).where(RevokedAccount.account_id == actor["account_id"])
+        ).first()
+    if revoked is not None:
+        raise Unauthenticated("the account has been disabled", "TOKEN_REVOKED")

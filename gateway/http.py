@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 
 from prometheus_client import Counter
 
-from gateway.auth import actor_from_request
+from gateway.auth import actor_from_request, refuse_revoked
 from loupan.contracts import flatten, schema_instance
+from loupan.db import Database
 from loupan.errors import DomainError, Forbidden, Invalid, NotFound
 from loupan.ops import metric
 
@@ -55,6 +56,8 @@ class JsonRoute(HttpRequestHandler):
         super().setup()
         self.responses = metric(Counter, "loupan_gateway_http_responses_total",
                                 "HTTP responses by route and status class.", ("route", "status"))
+        # the service's own database, where revoked accounts are kept (see refuse_revoked)
+        self.database = next(d for d in self.container.dependencies if isinstance(d, Database))
 
     def get_entrypoint_parameters(self, request):
         for name, value in request.path_values.items():
@@ -63,6 +66,7 @@ class JsonRoute(HttpRequestHandler):
         args, kwargs = super().get_entrypoint_parameters(request)
         if self.roles is not PUBLIC:
             actor = actor_from_request(request, self.container.config)
+            refuse_revoked(self.database.engine, actor)
             if self.roles is not None and actor["role"] not in self.roles:
                 raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
             project_id = kwargs.get("project_id")

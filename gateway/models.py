@@ -23,3 +23,14 @@ class Notification(Base):
     event_id = Column(String(36), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     __table_args__ = (Index("ix_notifications_account", "account_id", "id"),)
+
+
+class RevokedAccount(Base):
+    """An account whose tokens the gateway refuses (离职): written by the leave route as soon
+    as hr answers, and by the `staff_left` consumer for leaves recorded elsewhere. Every
+    replica reads the same table, so the very next request with such a token is refused."""
+
+    __tablename__ = "revoked_accounts"
+    account_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False)
+    revoked_at = Column(UTCDateTime, nullable=False, default=utcnow)

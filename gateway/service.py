@@ -9,10 +9,15 @@ from gateway import openapi
 from gateway.auth import issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
 from gateway.models import Notification, metadata
+from gateway.routes.attendance import AttendanceRoutes
 from gateway.routes.control import ControlRoutes
 from gateway.routes.deals import DealRoutes
+from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.pricing import PricingRoutes
+from gateway.routes.recruiting import RecruitingRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
+from gateway.routes.training import TrainingRoutes
+from gateway.routes.staff import StaffRoutes
 from loupan.contracts import dump
 from loupan.contracts import hr as hrc
 from loupan.contracts import inventory as inv
@@ -28,7 +33,7 @@ SELLERS = ("director", "manager", "supervisor", "advisor")
 MANAGERS = ("director", "manager")
 
 
-class GatewayService(SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, OpsEndpoints):
+class GatewayService(StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, OpsEndpoints):
     name = "gateway"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

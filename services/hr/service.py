@@ -9,13 +9,18 @@ from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
 from services.hr.passwords import verify_password
+from services.hr.rpc.attendance import AttendanceRpc
+from services.hr.rpc.evaluation import EvaluationRpc
+from services.hr.rpc.training import TrainingRpc
+from services.hr.rpc.lifecycle import LifecycleRpc
+from services.hr.rpc.recruiting import RecruitingRpc
 from loupan.contracts import dump, load
 from loupan.contracts.hr import AccountIn, AccountOut
 
 MAY_CREATE_ACCOUNTS = ("director", "hr")
 
 
-class HrService(OpsEndpoints):
+class HrService(LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, OpsEndpoints):
     name = "hr"
     db = Database(metadata)
 

@@ -1,0 +1,183 @@
+"""Staff lifecycle (入职/调岗/离职) through the real hr entrypoints, on SQLite and PostgreSQL
+with the real broker: the staff record and its moves, the conditional leave, who may do
+what, and the events crm and the gateway react to."""
+import pytest
+
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated, Unauthenticated
+from loupan.testing import wait_until
+from services.hr.tests.conftest import actor_of, make_director
+
+PASSWORD = "staff-pass-123"
+
+
+def joiner(username, role="advisor", project_ids=(1,), joined_on="2026-03-01"):
+    return {"username": username, "password": PASSWORD, "full_name": f"{username}姓名", "role": role,
+            "project_ids": list(project_ids), "joined_on": joined_on}
+
+
+def moves(call, director, account_id):
+    return [(m["kind"], m["from_project_ids"], m["to_project_ids"])
+            for m in call("get_staff", director, account_id)["moves"]]
+
+
+def test_join_transfer_leave_keep_the_record_and_publish_the_facts(call, director, event_sink):
+    sink = event_sink("hr")
+    joined = call("join_staff", director, joiner("adv1", project_ids=[2, 1]))
+    assert joined["employment_status"] == "active" and joined["joined_on"] == "2026-03-01"
+    assert joined["project_ids"] == [1, 2] and joined["token_version"] == 0
+    assert call("authenticate", "adv1", PASSWORD)["project_ids"] == [1, 2]
+
+    moved = call("transfer_staff", director, joined["id"],
+                 {"to_project_ids": [3], "effective_on": "2026-04-01", "reason": "新盘开盘"})
+    assert moved["project_ids"] == [3] and moved["token_version"] == 1
+    assert call("authenticate", "adv1", PASSWORD)["project_ids"] == [3]
+
+    left = call("leave_staff", director, joined["id"], {"left_on": "2026-05-31", "reason": "个人原因"})
+    assert left["employment_status"] == "left" and left["active"] is False
+    assert left["left_on"] == "2026-05-31" and left["token_version"] == 2
+    with pytest.raises(Unauthenticated):
+        call("authenticate", "adv1", PASSWORD)
+
+    detail = call("get_staff", director, joined["id"])
+    assert [(m["kind"], m["effective_on"], m["reason"], m["by"]) for m in detail["moves"]] == [
+        ("joined", "2026-03-01", None, director["account_id"]),
+        ("transferred", "2026-04-01", "新盘开盘", director["account_id"]),
+        ("left", "2026-05-31", "个人原因", director["account_id"]),
+    ]
+    assert moves(call, director, joined["id"]) == [("joined", [], [1, 2]), ("transferred", [1, 2], [3]),
+                                                   ("left", [3], [])]
+
+    assert sink.wait_for("staff_joined")[0]["payload"] == {
+        "account_id": joined["id"], "username": "adv1", "full_name": "adv1姓名", "role": "advisor",
+        "project_ids": [1, 2], "joined_on": "2026-03-01"}
+    assert sink.wait_for("staff_transferred")[0]["payload"] == {
+        "account_id": joined["id"], "from_project_ids": [1, 2], "to_project_ids": [3],
+        "effective_on": "2026-04-01"}
+    left_event = sink.wait_for("staff_left")[0]
+    assert left_event["payload"] == {"account_id": joined["id"], "username": "adv1", "role": "advisor",
+                                     "project_ids": [3], "left_on": "2026-05-31"}
+    assert left_event["agency_id"] == director["agency_id"]
+    assert left_event["actor"] == {"account_id": director["account_id"], "username": "boss", "role": "director"}
+    wait_until(lambda: any(e["type"] == "account_created" and e["payload"]["username"] == "adv1"
+                           for e in sink.drain()), what="account_created of adv1")
+
+
+def test_leaving_twice_is_a_conflict_and_a_leaver_cannot_be_transferred(call, director, event_sink):
+    sink = event_sink("hr")
+    joined = call("join_staff", director, joiner("adv1"))
+    call("leave_staff", director, joined["id"], {"left_on": "2026-05-31", "reason": "个人原因"})
+    with pytest.raises(Conflict) as err:
+        call("leave_staff", director, joined["id"], {"left_on": "2026-06-01", "reason": "再来一次"})
+    assert err.value.code == "STAFF_NOT_ACTIVE"
+    with pytest.raises(Conflict) as err:
+        call("transfer_staff", director, joined["id"],
+             {"to_project_ids": [2], "effective_on": "2026-06-01", "reason": "调岗"})
+    assert err.value.code == "STAFF_NOT_ACTIVE"
+    record = call("get_staff", director, joined["id"])
+    assert record["left_on"] == "2026-05-31" and record["project_ids"] == [1] and record["token_version"] == 1
+    assert [m["kind"] for m in record["moves"]] == ["joined", "left"]
+    sink.wait_for("staff_left")
+    assert [e["type"] for e in sink.drain()].count("staff_left") == 1
+
+
+@pytest.mark.parametrize("role", ["advisor", "manager", "supervisor", "finance"])
+def test_only_director_and_hr_manage_staff(call, director, role):
+    target = call("join_staff", director, joiner("adv1"))
+    call("join_staff", director, joiner("someone", role=role))
+    actor = actor_of(call("authenticate", "someone", PASSWORD))
+    attempts = [
+        ("join_staff", joiner("adv2")),
+        ("transfer_staff", target["id"], {"to_project_ids": [2], "effective_on": "2026-04-01", "reason": "调岗"}),
+        ("leave_staff", target["id"], {"left_on": "2026-05-31", "reason": "离职"}),
+        ("list_staff", {}),
+        ("get_staff", target["id"]),
+    ]
+    for method, *args in attempts:
+        with pytest.raises(Forbidden):
+            call(method, actor, *args)
+    record = call("get_staff", director, target["id"])
+    assert record["employment_status"] == "active" and record["project_ids"] == [1]
+    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "adv1", "someone"]
+
+
+def test_hr_manages_staff_but_not_directors_and_nobody_records_their_own_leave(call, director):
+    call("join_staff", director, joiner("hr1", role="hr", project_ids=[]))
+    hr_actor = actor_of(call("authenticate", "hr1", PASSWORD))
+    adv = call("join_staff", hr_actor, joiner("adv1"))
+    assert call("transfer_staff", hr_actor, adv["id"],
+                {"to_project_ids": [4], "effective_on": "2026-04-01", "reason": "调岗"})["project_ids"] == [4]
+    with pytest.raises(Forbidden):
+        call("join_staff", hr_actor, joiner("boss2", role="director"))
+    with pytest.raises(Forbidden):
+        call("leave_staff", hr_actor, director["account_id"], {"left_on": "2026-05-31", "reason": "离职"})
+    with pytest.raises(Forbidden) as err:
+        call("leave_staff", hr_actor, hr_actor["account_id"], {"left_on": "2026-05-31", "reason": "离职"})
+    assert err.value.code == "OWN_LEAVE_FORBIDDEN"
+    assert call("leave_staff", hr_actor, adv["id"], {"left_on": "2026-05-31", "reason": "离职"})["active"] is False
+    assert [s["employment_status"] for s in call("list_staff", director, {})] == ["active", "active", "left"]
+
+
+@pytest.mark.parametrize("method,data,field", [
+    ("join_staff", dict(joiner("adv2"), joined_on="yesterday"), "joined_on"),
+    ("join_staff", {k: v for k, v in joiner("adv2").items() if k != "joined_on"}, "joined_on"),
+    ("join_staff", dict(joiner("adv2"), role="king"), "role"),
+    ("transfer_staff", {"to_project_ids": [], "effective_on": "2026-04-01", "reason": "调岗"}, "to_project_ids"),
+    ("transfer_staff", {"to_project_ids": ["2"], "effective_on": "2026-04-01", "reason": "调岗"}, "to_project_ids"),
+    ("transfer_staff", {"to_project_ids": [2], "effective_on": "2026-04-01", "reason": "  "}, "reason"),
+    ("leave_staff", {"left_on": "2026-05-31"}, "reason"),
+    ("leave_staff", {"left_on": "2026-02-28", "reason": "离职"}, "left_on"),
+    ("transfer_staff", {"to_project_ids": [1], "effective_on": "2026-04-01", "reason": "调岗"}, "projects"),
+])
+def test_invalid_moves_are_refused_and_change_nothing(call, director, method, data, field):
+    adv = call("join_staff", director, joiner("adv1"))
+    args = (data,) if method == "join_staff" else (adv["id"], data)
+    with pytest.raises(Invalid) as err:
+        call(method, director, *args)
+    assert field in err.value.message
+    record = call("get_staff", director, adv["id"])
+    assert record["employment_status"] == "active" and record["project_ids"] == [1]
+    assert record["token_version"] == 0 and [m["kind"] for m in record["moves"]] == ["joined"]
+    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "adv1"]
+
+
+def test_a_director_cannot_be_transferred(call, director):
+    boss2 = call("join_staff", director, joiner("boss2", role="director"))
+    assert boss2["project_ids"] is None
+    with pytest.raises(RuleViolated) as err:
+        call("transfer_staff", director, boss2["id"],
+             {"to_project_ids": [1], "effective_on": "2026-04-01", "reason": "调岗"})
+    assert err.value.code == "AGENCY_WIDE_ROLE"
+
+
+def test_staff_list_filters_by_project_and_status(call, director):
+    a = call("join_staff", director, joiner("adv1", project_ids=[1]))
+    b = call("join_staff", director, joiner("adv2", project_ids=[1, 2]))
+    call("join_staff", director, joiner("adv3", project_ids=[2]))
+    call("leave_staff", director, b["id"], {"left_on": "2026-05-31", "reason": "离职"})
+
+    def names(**query):
+        return [s["username"] for s in call("list_staff", director, {k: str(v) for k, v in query.items()})]
+
+    assert names(project_id=1) == ["adv1", "adv2"]
+    assert names(project_id=1, status="active") == ["adv1"]
+    assert names(status="left") == ["adv2"]
+    assert names(project_id=2, status="active") == ["adv3"]
+    assert names(project_id=9) == []
+    with pytest.raises(Invalid):
+        call("list_staff", director, {"status": "retired"})
+    assert call("get_staff", director, a["id"])["moves"][0]["to_project_ids"] == [1]
+
+
+def test_staff_are_scoped_to_the_agency(call, director, hr_config):
+    other = make_director(hr_config, agency="别家代理", username="rival")
+    theirs = call("join_staff", other, joiner("adv9"))
+    for method, *args in [("get_staff", theirs["id"]),
+                          ("leave_staff", theirs["id"], {"left_on": "2026-05-31", "reason": "离职"}),
+                          ("transfer_staff", theirs["id"],
+                           {"to_project_ids": [2], "effective_on": "2026-04-01", "reason": "调岗"}),
+                          ("get_staff", 999999)]:
+        with pytest.raises(NotFound) as err:
+            call(method, director, *args)
+        assert err.value.code == "ACCOUNT_NOT_FOUND"
+    assert call("get_staff", other, theirs["id"])["employment_status"] == "active"
+    assert [s["username"] for s in call("list_staff", director, {})] == ["boss"]

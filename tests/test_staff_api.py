@@ -1,0 +1,155 @@
+"""Staff lifecycle over HTTP (入职/调岗/离职): a leaver's token is refused on the very next
+request, on every gateway replica; a transfer changes what a new token sees; role checks
+and bad input change nothing."""
+import jwt
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from gateway.client import Api
+from loupan.testing import wait_until
+from tests.api import make_project
+from tests.conftest import staff
+
+PASSWORD = "staff-pass-123"
+
+
+@pytest.fixture(scope="module")
+def site(system, director):
+    """Two projects, an hr officer and an advisor and a manager on the first project."""
+    first, _ = make_project(director, "钱塘府", units=2)
+    second, _ = make_project(director, "运河湾", units=2)
+    return {"first": first["id"], "second": second["id"],
+            "hr": staff(system, director, "hr_staff", "hr", []),
+            "advisor": staff(system, director, "adv_staff", "advisor", [first["id"]]),
+            "manager": staff(system, director, "mgr_staff", "manager", [first["id"]])}
+
+
+def join(api, username, project_ids, role="advisor"):
+    return api.ok(api.post("/api/staff", {"username": username, "password": PASSWORD, "full_name": username,
+                                          "role": role, "project_ids": project_ids,
+                                          "joined_on": "2026-03-01"}), 201)
+
+
+def leave(api, account_id, left_on="2026-05-31"):
+    return api.post(f"/api/staff/{account_id}/leave", {"left_on": left_on, "reason": "个人原因"})
+
+
+def test_a_leavers_token_is_refused_on_the_next_request(system, site):
+    hr = site["hr"]
+    joined = join(hr, "adv_leaving", [site["first"]])
+    leaver = Api(system.url()).login("adv_leaving", PASSWORD)
+    assert [p["id"] for p in leaver.ok(leaver.get("/api/projects"))] == [site["first"]]
+
+    left = hr.ok(leave(hr, joined["id"]))
+    assert left["employment_status"] == "left" and left["active"] is False
+    response = leaver.get("/api/projects")
+    assert response.status_code == 401 and response.json()["error"] == "TOKEN_REVOKED"
+    response = Api(system.url()).post("/api/auth/login", {"username": "adv_leaving", "password": PASSWORD})
+    assert response.status_code == 401 and response.json()["error"] == "BAD_CREDENTIALS"
+
+    again = leave(hr, joined["id"], left_on="2026-06-01")
+    assert again.status_code == 409 and again.json()["error"] == "STAFF_NOT_ACTIVE"
+    record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
+    assert record["left_on"] == "2026-05-31" and [m["kind"] for m in record["moves"]] == ["joined", "left"]
+
+
+def test_the_refusal_holds_on_another_gateway_replica(system, site):
+    hr = site["hr"]
+    joined = join(hr, "adv_replica", [site["first"]])
+    system.start_service("gateway", 1)
+    try:
+        on_replica = Api(system.url("gateway", 1)).login("adv_replica", PASSWORD)
+        assert on_replica.get("/api/projects").status_code == 200
+        hr.ok(leave(hr, joined["id"]))
+        response = on_replica.get("/api/projects")
+        assert response.status_code == 401 and response.json()["error"] == "TOKEN_REVOKED"
+    finally:
+        system.kill("gateway", 1)
+
+
+def test_a_leave_recorded_behind_the_gateway_revokes_tokens_too(system, director, site):
+    """The gateway's `staff_left` consumer covers leaves not made through a gateway route."""
+    joined = join(site["hr"], "adv_backdoor", [site["first"]])
+    leaver = Api(system.url()).login("adv_backdoor", PASSWORD)
+    claims = jwt.decode(director.token, options={"verify_signature": False})
+    actor = {"account_id": int(claims["sub"]), "username": claims["username"], "role": claims["role"],
+             "agency_id": claims["agency_id"], "project_ids": None}
+    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, timeout=10) as rpc:
+        rpc.hr.leave_staff(actor, joined["id"], {"left_on": "2026-05-31", "reason": "人事系统直接办理"})
+    wait_until(lambda: leaver.get("/api/projects").status_code == 401, what="the leaver's token refused")
+    assert leaver.get("/api/projects").json()["error"] == "TOKEN_REVOKED"
+
+
+def test_a_transfer_changes_what_a_new_token_sees(system, site):
+    hr = site["hr"]
+    joined = join(hr, "adv_moving", [site["first"]])
+    moved = hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer",
+                          {"to_project_ids": [site["second"]], "effective_on": "2026-04-01", "reason": "调往运河湾"}))
+    assert moved["project_ids"] == [site["second"]]
+    advisor = Api(system.url()).login("adv_moving", PASSWORD)
+    assert [p["id"] for p in advisor.ok(advisor.get("/api/projects"))] == [site["second"]]
+    assert advisor.get(f"/api/projects/{site['second']}").status_code == 200
+    assert advisor.get(f"/api/projects/{site['first']}").status_code == 403
+    record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
+    assert [(m["kind"], m["from_project_ids"], m["to_project_ids"]) for m in record["moves"]] == [
+        ("joined", [], [site["first"]]), ("transferred", [site["first"]], [site["second"]])]
+
+
+def test_the_staff_list_filters_by_project_and_status(site, director):
+    hr = site["hr"]
+    join(hr, "adv_listed", [site["second"]])
+    names = [s["username"] for s in hr.ok(hr.get("/api/staff", params={"project_id": site["second"],
+                                                                       "status": "active"}))]
+    assert "adv_listed" in names and "adv_staff" not in names
+    everyone = director.ok(director.get("/api/staff"))
+    assert {"director", "hr_staff", "adv_staff", "adv_listed"} <= {s["username"] for s in everyone}
+    assert all(s["employment_status"] in ("active", "left") for s in everyone)
+    assert hr.get("/api/staff", params={"status": "retired"}).status_code == 400
+
+
+@pytest.mark.parametrize("who", ["advisor", "manager"])
+def test_other_roles_are_403_and_change_nothing(site, who):
+    api, target = site[who], site["advisor"]
+    target_id = int(jwt.decode(target.token, options={"verify_signature": False})["sub"])
+    attempts = [
+        api.post("/api/staff", {"username": "adv_sneaky", "password": PASSWORD, "full_name": "x",
+                                "role": "advisor", "project_ids": [site["first"]], "joined_on": "2026-03-01"}),
+        api.post(f"/api/staff/{target_id}/transfer",
+                 {"to_project_ids": [site["second"]], "effective_on": "2026-04-01", "reason": "调岗"}),
+        leave(api, target_id),
+        api.get("/api/staff"),
+        api.get(f"/api/staff/{target_id}"),
+    ]
+    for response in attempts:
+        assert response.status_code == 403 and response.json()["error"] == "ROLE_FORBIDDEN", response.text
+    record = site["hr"].ok(site["hr"].get(f"/api/staff/{target_id}"))
+    assert record["employment_status"] == "active" and record["project_ids"] == [site["first"]]
+    assert "adv_sneaky" not in [s["username"] for s in site["hr"].ok(site["hr"].get("/api/staff"))]
+    assert target.get("/api/projects").status_code == 200
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/api/staff", {"username": "adv_bad", "password": PASSWORD, "full_name": "x", "role": "advisor",
+                    "project_ids": [1]}),
+    ("/api/staff", {"username": "adv_bad", "password": PASSWORD, "full_name": "x", "role": "advisor",
+                    "project_ids": [1], "joined_on": "not a date"}),
+    ("/{target}/transfer", {"to_project_ids": [], "effective_on": "2026-04-01", "reason": "调岗"}),
+    ("/{target}/transfer", {"to_project_ids": [2], "reason": "调岗"}),
+    ("/{target}/leave", {"left_on": "2026-05-31"}),
+    ("/{target}/leave", {"left_on": "2026-05-31", "reason": ""}),
+])
+def test_bad_input_is_400_and_changes_nothing(site, path, body):
+    hr, target = site["hr"], site["advisor"]
+    target_id = int(jwt.decode(target.token, options={"verify_signature": False})["sub"])
+    url = path if path.startswith("/api") else "/api/staff" + path.format(target=target_id)
+    response = hr.post(url, body)
+    assert response.status_code == 400 and response.json()["error"] == "VALIDATION_ERROR", response.text
+    record = hr.ok(hr.get(f"/api/staff/{target_id}"))
+    assert record["employment_status"] == "active" and record["project_ids"] == [site["first"]]
+    assert "adv_bad" not in [s["username"] for s in hr.ok(hr.get("/api/staff"))]
+    assert target.get("/api/projects").status_code == 200
+
+
+def test_unknown_staff_is_404(site):
+    response = site["hr"].post("/api/staff/999999/leave", {"left_on": "2026-05-31", "reason": "离职"})
+    assert response.status_code == 404 and response.json()["error"] == "ACCOUNT_NOT_FOUND"
