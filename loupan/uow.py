@@ -102,6 +102,18 @@ class UnitOfWork:
 
 
 @contextmanager
+def read_connection(engine):
+    """A bare connection for a quick read on a hot path (no ORM session), holding the
+    SQLite green lock like a unit of work does; nothing is committed."""
+    engine.guard.acquire()
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.guard.release()
+
+
+@contextmanager
 def unit_of_work(engine):
     """A unit of work outside a worker (relay, timers' helpers, CLI commands)."""
     uow = UnitOfWork(engine)
