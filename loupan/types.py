@@ -1,11 +1,13 @@
 """Column types that keep money, areas and times exact on both PostgreSQL and SQLite."""
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sales offices' calendar: their days and months
 
 
 def to_decimal2(value):

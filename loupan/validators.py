@@ -20,6 +20,12 @@ def normalise_mobile(value):
     return digits
 
 
+def not_blank(value):
+    """A text field that must say something: spaces alone are refused."""
+    if not value.strip():
+        raise ValidationError("must not be blank")
+
+
 def mask_mobile(phone):
     """138****5678: what everyone but the owner and managers sees."""
     return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else phone

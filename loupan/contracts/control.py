@@ -2,21 +2,17 @@
 and the daily reconciliation (日对账)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount
+from loupan.validators import Amount, not_blank
 
 MAX_HOLD_MINUTES = 7 * 24 * 60
 UNIT_IDS = validate.Length(min=1, max=5000)
 FLOORS = validate.Range(-10, 300)
 
 
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("must not be blank")
-
 
 class LockIn(Schema):
     unit_ids = fields.List(fields.Integer(strict=True), required=True, validate=UNIT_IDS)
-    reason = fields.String(required=True, validate=[validate.Length(min=1, max=180), _not_blank],
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=180), not_blank],
                            metadata={"description": "why the units are kept off (or put back on) sale"})
 
 

@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from loupan.contracts.hr import AccountIn, AccountOut
 from loupan.roles import ROLES
-from loupan.validators import Amount, Mobile
+from loupan.validators import Amount, Mobile, not_blank
 
 # a director account is made by a director, never by a hire (see create_account)
 HIRABLE_ROLES = tuple(r for r in ROLES if r != "director")
@@ -13,13 +13,9 @@ ADVANCE_TO = ("screened", "interview_1", "interview_2", "rejected", "withdrawn")
 INTERVIEWS = ("interview_1", "interview_2")
 
 
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("must not be blank")
-
 
 def _text(max_length):
-    return [validate.Length(min=1, max=max_length), _not_blank]
+    return [validate.Length(min=1, max=max_length), not_blank]
 
 
 class RequisitionIn(Schema):

@@ -1,18 +1,15 @@
 """hr staff lifecycle: 入职 join, 调岗 transfer, 离职 leave, and the staff record with its moves."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from loupan.contracts.hr import AccountIn, AccountOut
+from loupan.validators import not_blank
 
 STATUSES = ("active", "left")
 MOVE_KINDS = ("joined", "transferred", "left")
 
 
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("must not be blank")
 
-
-REASON = [validate.Length(min=1, max=200), _not_blank]
+REASON = [validate.Length(min=1, max=200), not_blank]
 
 
 class StaffJoinIn(AccountIn):

@@ -4,20 +4,16 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount
+from loupan.validators import Amount, not_blank
 
 KIND_CODES = ("culture", "pitch", "sand_table", "sales_qa", "other")
 SCORE = validate.Range(0, 100)
 ID = fields.Integer(strict=True, validate=validate.Range(min=1))
 
 
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("must not be blank")
-
 
 class CourseIn(Schema):
-    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), _not_blank])
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
     kind = fields.String(required=True, validate=validate.OneOf(KIND_CODES), metadata={
         "description": "culture 企业文化, pitch 项目说辞/销讲, sand_table 沙盘, sales_qa 销售百问, other"})
     project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1),
@@ -52,7 +48,7 @@ class CourseQuery(Schema):
 
 class SessionIn(Schema):
     starts_at = fields.AwareDateTime(required=True)
-    trainer = fields.String(required=True, validate=[validate.Length(min=1, max=100), _not_blank])
+    trainer = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
     project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1),
                                 metadata={"description": "the site it is held for; required for an "
                                                          "agency-wide course, its own project otherwise"})
@@ -83,7 +79,7 @@ class AttendanceIn(Schema):
 
 
 class SessionCancelIn(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=1, max=200), _not_blank])
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
 
 
 class ExamIn(Schema):

@@ -3,19 +3,17 @@ through the interview stages, offers bounded by the headcount, hiring (the accou
 试用期), and the 转正 review. Every status change is a conditional update, recorded in
 recruiting_history; the rules themselves live in recruiting_rules."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, RuleViolated
 from loupan.scope import check_scope, get_in_scope
-from loupan.types import utcnow
+from loupan.types import SHANGHAI, utcnow
 from services.hr import accounts
 from services.hr import recruiting_rules as rules
 from services.hr.models import (Candidate, InterviewFeedback, Offer, Probation, RecruitingHistory,
                                 Requisition)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # probations run on the sales offices' calendar
 REQUESTERS = ("director", "manager", "hr")
 RECRUITERS = ("director", "hr")
 INTERVIEWERS = ("director", "manager", "hr")

@@ -6,11 +6,10 @@ clock events are aware instants (UTC in the database).
 """
 from collections import Counter, defaultdict, deque, namedtuple
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from loupan.errors import Invalid, RuleViolated
+from loupan.types import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sales offices' day
 GRACE = timedelta(minutes=5)  # a clock-in within this after the shift start is on time
 WEEKEND = (5, 6)  # Saturday, Sunday: the busiest days of a sales office
 

@@ -2,11 +2,9 @@
 and the exact percentages of the coverage and pass-rate report."""
 from datetime import date, datetime, time, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from loupan.types import CENT
+from loupan.types import CENT, SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sales offices' calendar: months and days
 HUNDRED = Decimal(100)
 
 # stored code -> the name the sales offices use

@@ -2,16 +2,14 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from loupan.types import utcnow
+from loupan.types import SHANGHAI, utcnow
 from services.inventory.catalog import get_project
 from services.inventory.domain import unit_label
 from services.inventory.models import Building, Unit, UnitHistory
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sales offices' day
 SOLD = ("subscribed", "signed")
 
 # (label, lowest included); a band runs up to the next band's lowest
