@@ -8,6 +8,7 @@ import uuid
 import eventlet
 import psycopg2
 import pytest
+from sqlalchemy import create_engine
 
 from loupan.migrate import upgrade
 
@@ -99,6 +100,27 @@ def wait_until(check, timeout=15.0, what="condition"):
                 return value
             eventlet.sleep(0.05)
     raise AssertionError(f"{what} not reached within {timeout}s")
+
+
+def db_rows(config, statement):
+    """Rows of `statement`, read straight from a service's database (`config["DATABASE_URL"]`)
+    on a connection of its own: what the service really committed."""
+    engine = create_engine(config["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(statement).all()
+    finally:
+        engine.dispose()
+
+
+def db_write(config, statement):
+    """Run `statement` against a service's database and commit (e.g. to move time)."""
+    engine = create_engine(config["DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            conn.execute(statement)
+    finally:
+        engine.dispose()
 
 
 class EventSink:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from loupan.testing import db_rows
 from services.hr.models import Account, outbox
 from services.hr.passwords import verify_password
 from services.hr.tests.conftest import PASSWORD, actor_of, make_director
@@ -16,14 +17,6 @@ def account(username, role="advisor", project_ids=(), password="advisor-pass-1",
     return {"username": username, "password": password, "full_name": full_name, "role": role,
             "project_ids": list(project_ids)}
 
-
-def read(config, statement):
-    engine = create_engine(config["DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            return conn.execute(statement).all()
-    finally:
-        engine.dispose()
 
 
 def test_director_made_by_the_command_can_log_in(call, director):
@@ -51,7 +44,7 @@ def test_inactive_account_cannot_log_in(call, director, hr_config):
 
 def test_password_is_stored_as_a_scrypt_hash(call, director, hr_config):
     call("create_account", director, account("adv1", password="advisor-pass-1"))
-    stored = dict(read(hr_config, select(Account.username, Account.password_hash)))
+    stored = dict(db_rows(hr_config, select(Account.username, Account.password_hash)))
     assert set(stored) == {"boss", "adv1"}
     for username, password in (("boss", PASSWORD), ("adv1", "advisor-pass-1")):
         assert stored[username].startswith("scrypt$") and password not in stored[username]
@@ -104,7 +97,7 @@ def test_duplicate_username_is_a_conflict_and_leaves_no_event(call, director, hr
         call("create_account", director, account("adv1", full_name="另一个人"))
     assert err.value.code == "USERNAME_TAKEN"
     assert [a["full_name"] for a in call("list_accounts", director) if a["username"] == "adv1"] == ["王五"]
-    bodies = [json.loads(b) for (b,) in read(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
+    bodies = [json.loads(b) for (b,) in db_rows(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
     assert [b["payload"]["username"] for b in bodies] == ["boss", "adv1"]
 
 

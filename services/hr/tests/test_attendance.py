@@ -5,9 +5,10 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import func, insert, select
 
 from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
+from loupan.testing import db_rows, db_write
 from services.hr.models import ClockEvent, LeaveRequest, RotaEntry
 from services.hr.rota import SHANGHAI
 from services.hr.tests.conftest import actor_of
@@ -40,23 +41,6 @@ def site(call, director):
     people["shifts"] = shifts
     return people
 
-
-def db_rows(config, statement):
-    engine = create_engine(config["DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            return conn.execute(statement).all()
-    finally:
-        engine.dispose()
-
-
-def db_write(config, statement):
-    engine = create_engine(config["DATABASE_URL"])
-    try:
-        with engine.begin() as conn:
-            conn.execute(statement)
-    finally:
-        engine.dispose()
 
 
 def rota_count(config):

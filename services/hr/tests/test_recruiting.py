@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
+from loupan.testing import db_rows
 from services.hr.models import Account, Probation, RecruitingHistory, outbox
 from services.hr.recruiting_rules import add_months
 from services.hr.tests.conftest import actor_of, make_director
@@ -19,14 +20,6 @@ P1, P2 = 101, 102
 def today():
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
-
-def read(config, statement):
-    engine = create_engine(config["DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            return conn.execute(statement).all()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -111,10 +104,10 @@ def test_requisition_to_confirmation(call, staff, hr_config):
     assert decided["status"] == "confirmed" and decided["decided_by"] == staff["manager"]["account_id"]
     assert call("list_probations", staff["hr"], P1)[0]["status"] == "confirmed"
 
-    bodies = [json.loads(b) for (b,) in read(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
+    bodies = [json.loads(b) for (b,) in db_rows(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
     hires = [b for b in bodies if b["payload"].get("username") == "zhaoliu"]
     assert [b["type"] for b in hires] == ["account_created"]
-    history = read(hr_config, select(RecruitingHistory.record, RecruitingHistory.to_status)
+    history = db_rows(hr_config, select(RecruitingHistory.record, RecruitingHistory.to_status)
                    .order_by(RecruitingHistory.id))
     assert [tuple(h) for h in history if h[0] == "candidate"] == [
         ("candidate", s) for s in ("applied", "screened", "interview_1", "interview_2", "offer", "hired")]
@@ -141,7 +134,7 @@ def test_candidates_wait_at_screening_until_a_director_approves(call, staff):
 def test_illegal_stage_moves_are_conflicts_that_change_nothing(call, staff, hr_config):
     req = requisition(call, staff)
     cand = candidate(call, staff, req, stage="applied")
-    before = read(hr_config, select(func.count()).select_from(RecruitingHistory))
+    before = db_rows(hr_config, select(func.count()).select_from(RecruitingHistory))
     for to_stage in ("interview_1", "interview_2"):
         with pytest.raises(Conflict) as err:
             call("advance_candidate", staff["hr"], cand["id"], {"to_stage": to_stage})
@@ -150,7 +143,7 @@ def test_illegal_stage_moves_are_conflicts_that_change_nothing(call, staff, hr_c
         with pytest.raises(Invalid):
             call("advance_candidate", staff["hr"], cand["id"], {"to_stage": to_stage})
     assert call("get_candidate", staff["hr"], cand["id"])["stage"] == "applied"
-    assert read(hr_config, select(func.count()).select_from(RecruitingHistory)) == before
+    assert db_rows(hr_config, select(func.count()).select_from(RecruitingHistory)) == before
     call("advance_candidate", staff["hr"], cand["id"], {"to_stage": "rejected", "reason": "经验不足"})
     for to_stage in ("screened", "withdrawn"):
         with pytest.raises(Conflict):
@@ -223,8 +216,8 @@ def test_hiring_needs_an_accepted_offer_and_a_free_username(call, staff, hr_conf
         call("hire_candidate", staff["manager"], cand["id"], login)
     assert call("get_candidate", staff["hr"], cand["id"])["stage"] == "offer"
     assert call("list_requisitions", staff["hr"], P1)[0]["hired"] == 0
-    assert read(hr_config, select(func.count()).select_from(Probation)) == [(0,)]
-    assert read(hr_config, select(func.count()).select_from(Account).where(Account.username == "newbie")) == [(0,)]
+    assert db_rows(hr_config, select(func.count()).select_from(Probation)) == [(0,)]
+    assert db_rows(hr_config, select(func.count()).select_from(Account).where(Account.username == "newbie")) == [(0,)]
     result = call("hire_candidate", staff["hr"], cand["id"], dict(login, role="supervisor"))
     assert result["account"]["role"] == "supervisor"
     with pytest.raises(Conflict):
@@ -335,7 +328,7 @@ def test_an_extended_probation_may_then_be_terminated_once(call, staff, hr_confi
     with pytest.raises(Conflict) as err:
         call("review_probation", staff["director"], due["id"], {"decision": "confirm", "notes": "改主意"})
     assert err.value.code == "PROBATION_DECIDED"
-    notes = read(hr_config, select(RecruitingHistory.note).where(RecruitingHistory.record == "probation")
+    notes = db_rows(hr_config, select(RecruitingHistory.note).where(RecruitingHistory.record == "probation")
                  .order_by(RecruitingHistory.id))
     assert [n for (n,) in notes] == [None, "延长一个月", "不胜任"]
 
