@@ -38,6 +38,9 @@ class GatewayService(StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoute
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")
     hr = TimedRpcProxy("hr")
+    crm = TimedRpcProxy("crm")
+    contracts = TimedRpcProxy("contracts")
+    finance = TimedRpcProxy("finance")
     config = Config()
 
     @route("POST", "/api/auth/login", roles=PUBLIC, body=hrc.LoginIn, response=hrc.TokenOut,

@@ -80,20 +80,38 @@ class _Deal(_Payload):
     advisor_id = fields.Integer(allow_none=True, load_default=None)
 
 
+PAYMENT_METHODS = ("full", "instalments", "commercial_mortgage", "provident_fund", "combined")
+
+
 class SubscriptionApproved(_Deal):
-    """认购 approved by the manager: the unit counts as subscribed."""
+    """认购 approved by the manager: the unit counts as subscribed. finance derives the
+    payment schedule from it, crm marks the customer subscribed."""
 
     subscription_id = fields.Integer(required=True)
+    subscription_no = fields.String(allow_none=True, load_default=None)
     hold_id = fields.Integer(allow_none=True, load_default=None)
+    customer_id = fields.Integer(allow_none=True, load_default=None)
     customer_name = fields.String(required=True)
     customer_phone = fields.String(required=True)
     price = Amount(required=True)
     payment_method = fields.String(required=True)
+    deposit = Amount(allow_none=True, load_default=None)
+    gross_area = Amount(allow_none=True, load_default=None)
+    unit_label = fields.String(allow_none=True, load_default=None)
+    delivery_date = fields.Date(allow_none=True, load_default=None)
+    approved_on = fields.Date(allow_none=True, load_default=None)
 
 
 class ContractSigned(_Deal):
     contract_id = fields.Integer(required=True)
+    contract_no = fields.String(allow_none=True, load_default=None)
     price = Amount(required=True)
+    payment_method = fields.String(allow_none=True, load_default=None)
+    gross_area = Amount(allow_none=True, load_default=None)
+    customer_id = fields.Integer(allow_none=True, load_default=None)
+    signed_on = fields.Date(allow_none=True, load_default=None)
+    # the amount the bank lends (商贷/公积金/组合贷); None for full payment and instalments
+    loan_amount = Amount(allow_none=True, load_default=None)
 
 
 class ContractFiled(_Deal):
@@ -101,9 +119,12 @@ class ContractFiled(_Deal):
 
 
 class DealCancelled(_Deal):
-    """退房: the unit goes back on sale."""
+    """退房: the unit goes back on sale; finance refunds and claws back commissions."""
 
     reason = fields.String(allow_none=True, load_default=None)
+    customer_id = fields.Integer(allow_none=True, load_default=None)
+    # the deal's status when cancelled (subscribed, signed, filed)
+    from_status = fields.String(allow_none=True, load_default=None)
 
 
 class DealUnitSwapped(_Payload):
@@ -113,10 +134,57 @@ class DealUnitSwapped(_Payload):
     from_unit_id = fields.Integer(required=True)
     to_unit_id = fields.Integer(required=True)
     advisor_id = fields.Integer(allow_none=True, load_default=None)
+    # the deal's agreed price after the move (old price + settled difference)
+    new_price = Amount(allow_none=True, load_default=None)
+    price_difference = Amount(allow_none=True, load_default=None)
 
 
 class UnitHandedOver(_Deal):
     handed_over_at = fields.AwareDateTime(required=True)
+    customer_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class Buyer(Schema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    share = Amount(required=True)  # percent of ownership; a deal's buyers sum to 100
+
+
+class BuyersChanged(_Deal):
+    """更名 approved: the deal's buyers (and shares) are now these."""
+
+    buyers = fields.List(fields.Nested(Buyer), required=True)
+
+
+class MortgageDisbursed(_Deal):
+    """放款: the bank paid the loan; finance receipts it against the mortgage line."""
+
+    mortgage_id = fields.Integer(required=True)
+    bank = fields.String(required=True)
+    amount = Amount(required=True)
+    disbursed_on = fields.Date(required=True)
+
+
+# finance --------------------------------------------------------------------------------
+class PaymentReceived(_Deal):
+    """收款: a receipt allocated to the deal's schedule."""
+
+    receipt_id = fields.Integer(required=True)
+    receipt_no = fields.String(required=True)
+    amount = Amount(required=True)
+    method = fields.String(required=True)
+    received_on = fields.Date(required=True)
+    # collected so far on the deal, this receipt included
+    collected_total = Amount(allow_none=True, load_default=None)
+
+
+class PaymentRefunded(_Deal):
+    """A receipt voided or refunded (second person); the amount is no longer collected."""
+
+    receipt_id = fields.Integer(required=True)
+    amount = Amount(required=True)
+    refunded_on = fields.Date(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
 
 
 # hr -------------------------------------------------------------------------------------
@@ -226,6 +294,10 @@ CATALOGUE = {
     ("deal_cancelled", 1): ("contracts", DealCancelled),
     ("deal_unit_swapped", 1): ("contracts", DealUnitSwapped),
     ("unit_handed_over", 1): ("contracts", UnitHandedOver),
+    ("buyers_changed", 1): ("contracts", BuyersChanged),
+    ("mortgage_disbursed", 1): ("contracts", MortgageDisbursed),
+    ("payment_received", 1): ("finance", PaymentReceived),
+    ("payment_refunded", 1): ("finance", PaymentRefunded),
     ("account_created", 1): ("hr", AccountCreated),
     ("staff_joined", 1): ("hr", StaffJoined),
     ("staff_transferred", 1): ("hr", StaffTransferred),

@@ -177,3 +177,26 @@ def event_sink(rabbit_config):
     yield make
     for sink in sinks:
         sink.close()
+
+
+def publish_event(amqp_uri, event_type, payload, agency_id=1, project_id=None, actor=None,
+                  copies=1, occurred_at=None):
+    """Publish a validated envelope on `<source>.events` as its source service would (the
+    source is looked up in the catalogue); `copies` > 1 redelivers the same event id.
+    Returns the envelope."""
+    import json
+
+    from kombu import Connection, Exchange, Producer
+
+    from loupan.events import make_envelope, source_of
+
+    envelope = make_envelope(event_type, payload, agency_id=agency_id, project_id=project_id, actor=actor)
+    if occurred_at is not None:
+        envelope["occurred_at"] = occurred_at.isoformat()
+    exchange = Exchange(f"{source_of(event_type)}.events", type="topic", durable=True)
+    with Connection(amqp_uri) as conn:
+        producer = Producer(conn.channel())
+        for _ in range(copies):
+            producer.publish(json.dumps(envelope), exchange=exchange, routing_key=event_type,
+                             content_type="application/json", content_encoding="utf-8", declare=[exchange])
+    return envelope

@@ -1,0 +1,18 @@
+"""contracts service: 认购, 签约 and 补充协议, 网签/备案, changes (更名/换房/退房), mortgage and
+handover; the deal saga with inventory."""
+from nameko.rpc import rpc
+
+from loupan.db import Database
+from loupan.ops import OpsEndpoints
+from loupan.rpc import TimedRpcProxy
+from services.contracts.models import metadata
+
+
+class ContractsService(OpsEndpoints):
+    name = "contracts"
+    db = Database(metadata)
+    inventory = TimedRpcProxy("inventory")
+
+    @rpc
+    def ping(self):
+        return "pong"
