@@ -10,9 +10,16 @@ from gateway.auth import issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
 from gateway.models import Notification, metadata
 from gateway.routes.attendance import AttendanceRoutes
+from gateway.routes.contracts_changes import ContractsChangesRoutes
+from gateway.routes.contracts_deals import ContractsDealsRoutes
 from gateway.routes.control import ControlRoutes
+from gateway.routes.crm_care import CrmCareRoutes
+from gateway.routes.crm_customers import CrmCustomersRoutes
+from gateway.routes.crm_visits import CrmVisitsRoutes
 from gateway.routes.deals import DealRoutes
 from gateway.routes.evaluation import EvaluationRoutes
+from gateway.routes.finance_commission import FinanceCommissionRoutes
+from gateway.routes.finance_money import FinanceMoneyRoutes
 from gateway.routes.pricing import PricingRoutes
 from gateway.routes.recruiting import RecruitingRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
@@ -33,7 +40,7 @@ SELLERS = ("director", "manager", "supervisor", "advisor")
 MANAGERS = ("director", "manager")
 
 
-class GatewayService(StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, OpsEndpoints):
+class GatewayService(FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, OpsEndpoints):
     name = "gateway"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

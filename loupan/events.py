@@ -123,7 +123,8 @@ class DealCancelled(_Deal):
 
     reason = fields.String(allow_none=True, load_default=None)
     customer_id = fields.Integer(allow_none=True, load_default=None)
-    # the deal's status when cancelled (subscribed, signed, filed)
+    # the deal's status when cancelled (subscribed, signed, filed); "submitted": a 认购
+    # rejected at 审核 (never approved: no schedule nor commission to undo, only a 定金 to refund)
     from_status = fields.String(allow_none=True, load_default=None)
 
 

@@ -27,7 +27,10 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (UniqueConstraint("project_id", "subscription_no", name="uq_deals_subscription_no"),
                       # one live deal per hold: a retried 认购 finds the first one
-                      UniqueConstraint("hold_id", name="uq_deals_hold"))
+                      UniqueConstraint("hold_id", name="uq_deals_hold"),
+                      # the saga sweep's look for deals left pending, without scanning them all
+                      Index("ix_deals_pending", "id", postgresql_where=text("status = 'pending'"),
+                            sqlite_where=text("status = 'pending'")))
     id = Column(ID, primary_key=True, autoincrement=True)
     agency_id = Column(ID, nullable=False, index=True)
     project_id = Column(ID, nullable=False, index=True)
@@ -88,8 +91,153 @@ class DealHistory(Base):
 
 
 # subscriptions, contracts, supplementary agreements, 网签/备案 ---------------------------
+CONTRACT_STATUSES = ("draft", "signed", "rejected")  # draft: awaiting 审核
+AGREEMENT_STATUSES = ("pending", "approved", "rejected")
+
+
+class DealCounter(Base):
+    """The last number given per project and kind (认购书, 合同, 补充协议 of a contract): a row
+    bumped in the numbered record's own transaction, so a rollback gives the number back
+    and the sequence has no gaps."""
+
+    __tablename__ = "deal_counters"
+    project_id = Column(ID, primary_key=True)
+    kind = Column(String(30), primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    last = Column(Integer, nullable=False)
+
+
+class Contract(Base):
+    """商品房买卖合同 of a deal: drafted from the approved 认购, signed once reviewed, then
+    网签 (online signing) and 备案 (filing) numbers recorded on it. One per deal."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (UniqueConstraint("deal_id", name="uq_contracts_deal"),
+                      UniqueConstraint("project_id", "contract_no", name="uq_contracts_no"),
+                      Index("ix_contracts_project_status", "project_id", "status"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    deal_id = Column(ID, ForeignKey("deals.id"), nullable=False)
+    contract_no = Column(String(40), nullable=False)
+    status = Column(String(10), nullable=False, default="draft", server_default="draft")
+    price = Column(Decimal2, nullable=False)
+    payment_method = Column(String(20), nullable=False)
+    loan_amount = Column(Decimal2)
+    signed_on = Column(Date, nullable=False)
+    terms = Column(Text)
+    drafted_by = Column(ID)
+    drafted_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    reviewed_by = Column(ID)
+    reviewed_at = Column(UTCDateTime)
+    review_note = Column(String(300))
+    online_signing_no = Column(String(60))
+    online_signed_on = Column(Date)
+    filing_no = Column(String(60))
+    filed_on = Column(Date)
+
+
+class SupplementaryAgreement(Base):
+    """补充协议 to a contract, numbered within it, each reviewed by a manager."""
+
+    __tablename__ = "supplementary_agreements"
+    __table_args__ = (UniqueConstraint("contract_id", "number", name="uq_agreements_number"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    deal_id = Column(ID, ForeignKey("deals.id"), nullable=False)
+    contract_id = Column(ID, ForeignKey("contracts.id"), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    title = Column(String(100), nullable=False)
+    content = Column(Text, nullable=False)
+    status = Column(String(10), nullable=False, default="pending", server_default="pending")
+    created_by = Column(ID)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    reviewed_by = Column(ID)
+    reviewed_at = Column(UTCDateTime)
+    review_note = Column(String(300))
+
+
 # (contracts-deals adds its tables here)
 
 
 # changes (更名/换房/退房), mortgage, handover and title ------------------------------------
+class ChangeRequest(Base):
+    """A change of a deal (更名/换房/退房) asked by sales staff and decided by a manager. An
+    approved request is applied by a saga; `approver` keeps the approving actor so that the
+    sweep can finish it with the same rights after a crash."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_change_requests_project_status", "project_id", "status"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    deal_id = Column(ID, ForeignKey("deals.id"), nullable=False, index=True)
+    kind = Column(String(10), nullable=False)  # rename 更名, swap 换房, cancel 退房
+    payload = Column(JSON, nullable=False)
+    # requested → approved → applied | failed; requested → rejected
+    status = Column(String(10), nullable=False, default="requested", server_default="requested")
+    from_unit_id = Column(ID)  # 换房: the deal's unit when requested
+    price_difference = Column(Decimal2)  # 换房: new list price − old list price
+    new_price = Column(Decimal2)  # 换房: the deal's agreed price after the move
+    requested_by = Column(ID, nullable=False)
+    requested_by_name = Column(String(80))
+    requested_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    decided_by = Column(ID)
+    decided_by_name = Column(String(80))
+    decided_at = Column(UTCDateTime)
+    approver = Column(JSON)
+    note = Column(String(300))
+    applied_at = Column(UTCDateTime)
+    error_code = Column(String(40))
+    error = Column(String(300))
+
+
+class Mortgage(Base):
+    """按揭报件: the bank-loan case of one deal, stepped in order with the date of each step."""
+
+    __tablename__ = "mortgages"
+    __table_args__ = (UniqueConstraint("deal_id", name="uq_mortgages_deal"),
+                      Index("ix_mortgages_project_step", "project_id", "step"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    deal_id = Column(ID, ForeignKey("deals.id"), nullable=False)
+    bank = Column(String(60), nullable=False)
+    amount = Column(Decimal2, nullable=False)
+    kind = Column(String(16), nullable=False)
+    # opened → papers_collected 资料齐 → submitted 报件 → approved 批贷 → disbursed 放款
+    step = Column(String(20), nullable=False, default="opened", server_default="opened")
+    opened_on = Column(Date, nullable=False)
+    papers_collected_on = Column(Date)
+    submitted_on = Column(Date)
+    approved_on = Column(Date)
+    disbursed_on = Column(Date)
+    note = Column(String(300))
+    step_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by = Column(ID)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Handover(Base):
+    """交房 of a deal's unit with its inspection, then the 房产证 title certificate's progress."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (UniqueConstraint("deal_id", name="uq_handovers_deal"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    deal_id = Column(ID, ForeignKey("deals.id"), nullable=False)
+    handed_over_on = Column(Date, nullable=False)
+    inspection_notes = Column(Text)
+    issues = Column(JSON, nullable=False)
+    title_step = Column(String(10))
+    title_applied_on = Column(Date)
+    title_issued_on = Column(Date)
+    title_delivered_on = Column(Date)
+    certificate_no = Column(String(40))
+    created_by = Column(ID)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 # (contracts-changes adds its tables here)

@@ -6,9 +6,12 @@ from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 from services.contracts.models import metadata
+from services.contracts.rpc.aftercare import AftercareRpc
+from services.contracts.rpc.changes import ChangesRpc
+from services.contracts.rpc.deals import DealsRpc
 
 
-class ContractsService(OpsEndpoints):
+class ContractsService(ChangesRpc, AftercareRpc, DealsRpc, OpsEndpoints):
     name = "contracts"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

@@ -108,12 +108,278 @@ class Conflict(Base):
 
 
 # customers & ownership (报备, conflicts, pool, reassignment, privacy, exports) ------------
+class CustomerSetting(Base):
+    """A project's ownership rules, set by its manager: 保护期 days without follow-up before
+    a customer returns to the pool (missing row: the service's PROTECTION_DAYS)."""
+
+    __tablename__ = "customer_settings"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    protection_days = Column(Integer, nullable=False)
+    updated_by = Column(ID)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CustomerExport(Base):
+    """Every export of customer data: who, when, with what filter, how many rows."""
+
+    __tablename__ = "customer_exports"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    by_id = Column(ID, nullable=False)
+    by_name = Column(String(80))
+    role = Column(String(20), nullable=False)
+    filters = Column(JSON, nullable=False)
+    row_count = Column(Integer, nullable=False)
+    format = Column(String(10), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 # (crm-customers adds its tables here)
 
 
 # visits & rotation (来电/来访登记, 轮序接待, funnel) ---------------------------------------
+VISIT_KINDS = ("call", "visit")  # 来电, 来访
+VISITOR_KINDS = ("customer", "market_researcher", "visitor")  # 客户, 市调, 参观
+# how a visit got its advisor: the rotation's head, the customer's owner, or named by the registrar
+ASSIGNMENTS = ("rotation", "owner", "chosen")
+
+
+class Visit(Base):
+    """来电/来访登记: one call or visit, registered the same (Asia/Shanghai) day."""
+
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_project_day", "project_id", "day"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    kind = Column(String(5), nullable=False)
+    visitor_kind = Column(String(20), nullable=False)
+    day = Column(Date, nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    advisor_id = Column(ID, index=True)
+    assignment = Column(String(10))
+    channel = Column(String(20), nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), index=True)
+    customer_name = Column(String(50))
+    new_customer = Column(Boolean, nullable=False, default=False, server_default=text("false"))
+    party_size = Column(Integer, nullable=False, default=1, server_default="1")
+    note = Column(String(300))
+    registered_by = Column(ID, nullable=False)
+    registered_by_name = Column(String(80))
+
+
+class RotationStaff(Base):
+    """The hr facts the rotation needs about one account at one site, kept from hr's
+    events (上岗考核, clock in/out, 离职, 调岗); the latest instant of each kind wins, so events
+    arriving out of order give the same state."""
+
+    __tablename__ = "rotation_staff"
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    account_id = Column(ID, primary_key=True, autoincrement=False)
+    username = Column(String(80))  # from the actor of the person's own clock-in, for the queue's display
+    certified_on = Column(Date)
+    clocked_in_at = Column(UTCDateTime)
+    clocked_out_at = Column(UTCDateTime)
+    left_on = Column(Date)  # 离职, or 调岗 to other sites: off this site's rotation from that day
+
+
+class RotationLeave(Base):
+    """An approved leave (请假) of an account at a site: off the rotation those days."""
+
+    __tablename__ = "rotation_leaves"
+    __table_args__ = (Index("ix_rotation_leaves_project_account", "project_id", "account_id"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    account_id = Column(ID, nullable=False)
+    start_on = Column(Date, nullable=False)
+    end_on = Column(Date, nullable=False)
+
+
+class RotationQueue(Base):
+    """轮序 the queue of one site on one day: the order advisors take new walk-ins and who a
+    supervisor skipped (补位) with why. Every change is a conditional update on `version`, so
+    two walk-ins at once never take the same head."""
+
+    __tablename__ = "rotation_queues"
+    __table_args__ = (UniqueConstraint("project_id", "day", name="uq_rotation_queues_project_day"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    day = Column(Date, nullable=False, index=True)
+    queue = Column(JSON, nullable=False)  # [account_id, ...], head first
+    skipped = Column(JSON, nullable=False)  # {str(account_id): reason}
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class RotationAudit(Base):
+    """Every change of a day's queue and every walk-in it assigned, with who and why."""
+
+    __tablename__ = "rotation_audit"
+    __table_args__ = (Index("ix_rotation_audit_project_day", "project_id", "day"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    day = Column(Date, nullable=False)
+    # assigned, joined, left, reordered, skipped, restored
+    action = Column(String(12), nullable=False)
+    account_id = Column(ID)
+    visit_id = Column(ID, ForeignKey("visits.id"), unique=True)  # one assignment per visit
+    queue_after = Column(JSON, nullable=False)
+    reason = Column(String(200))
+    by_id = Column(ID)
+    by_name = Column(String(80))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 # (crm-visits adds its tables here)
 
 
 # follow-ups, SLA, deal facts, complaints, satisfaction ------------------------------------
+FOLLOW_UP_KINDS = ("call", "visit", "message")
+COMPLAINT_CATEGORIES = ("legal", "title", "mortgage", "insurance", "construction", "property_management",
+                        "staff", "other")
+COMPLAINT_SEVERITIES = ("low", "normal", "serious", "critical")
+
+
+class FollowUp(Base):
+    """跟进: a dated note of a contact with the customer. `needs_analysis` marks the one in
+    which the customer's needs were talked through (需求分析, a service-level item)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_customer_at", "customer_id", "at"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False)
+    kind = Column(String(10), nullable=False)
+    note = Column(Text, nullable=False)
+    needs_analysis = Column(Boolean, nullable=False, default=False, server_default=text("false"))
+    at = Column(UTCDateTime, nullable=False)
+    by_id = Column(ID, nullable=False)
+    by_name = Column(String(80))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SlaBreach(Base):
+    """A service-level item found overdue; the unique key makes the sweep publish
+    `sla_breached` once per (customer, rule, due_at), whatever the re-runs and replicas."""
+
+    __tablename__ = "sla_breaches"
+    __table_args__ = (UniqueConstraint("customer_id", "rule", "due_at", name="uq_sla_breaches_item"),
+                      Index("ix_sla_breaches_project_detected", "project_id", "detected_at"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False)
+    advisor_id = Column(ID)
+    rule = Column(String(30), nullable=False)
+    due_at = Column(UTCDateTime, nullable=False)
+    detected_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class DealCustomer(Base):
+    """Which crm customer a deal (认购 → 签约) of the contracts service belongs to, learnt from
+    subscription_approved; the later deal events carry only the deal id."""
+
+    __tablename__ = "deal_customers"
+    __table_args__ = (Index("ix_deal_customers_project_subscribed", "project_id", "subscribed_at"),)
+    deal_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), index=True)  # None: the buyer's phone was no mobile
+    advisor_id = Column(ID)
+    unit_id = Column(ID)
+    status = Column(String(12), nullable=False)  # subscribed, signed, handed_over, cancelled
+    subscribed_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CustomerStatusChange(Base):
+    """Every change of a customer's status (lead → subscribed → signed, → lost, back to
+    lead), with the deal that caused it and the advisor credited: the funnel counts these."""
+
+    __tablename__ = "customer_status_changes"
+    __table_args__ = (Index("ix_customer_status_changes_project_at", "project_id", "at"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False, index=True)
+    advisor_id = Column(ID)
+    from_status = Column(String(12), nullable=False)
+    to_status = Column(String(12), nullable=False)
+    deal_id = Column(ID)
+    at = Column(UTCDateTime, nullable=False)
+
+
+class CareTask(Base):
+    """回访: the satisfaction visit owed within 30 days after handover, on the owner's list
+    until a survey closes it; one per deal."""
+
+    __tablename__ = "care_tasks"
+    __table_args__ = (UniqueConstraint("deal_id", "kind", name="uq_care_tasks_deal_kind"),
+                      Index("ix_care_tasks_project_status_due", "project_id", "status", "due_at"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False, index=True)
+    deal_id = Column(ID)
+    kind = Column(String(30), nullable=False)  # satisfaction_visit
+    owner_id = Column(ID, index=True)
+    due_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(10), nullable=False, default="open", server_default="open")  # open, done
+    survey_id = Column(ID)
+    done_at = Column(UTCDateTime)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Complaint(Base):
+    """投诉: filed against the site (and optionally about a customer's advisor), handled by
+    its owner by a deadline; serious and critical ones are escalated to the managers."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_project_status_deadline", "project_id", "status", "deadline"),
+                      Index("ix_complaints_project_created", "project_id", "created_at"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), index=True)
+    advisor_id = Column(ID, index=True)  # the advisor the complaint is about (default: the customer's owner)
+    category = Column(String(30), nullable=False)
+    severity = Column(String(10), nullable=False)
+    description = Column(Text, nullable=False)
+    owner_id = Column(ID, nullable=False, index=True)
+    escalated = Column(Boolean, nullable=False, default=False, server_default=text("false"))
+    deadline = Column(UTCDateTime, nullable=False)
+    status = Column(String(10), nullable=False, default="open", server_default="open")  # open, resolved
+    resolution = Column(Text)
+    resolved_by = Column(ID)
+    resolved_at = Column(UTCDateTime)
+    filed_by = Column(ID, nullable=False)
+    filed_by_name = Column(String(80))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Survey(Base):
+    """满意度回访: a customer's score (1–5) of the service, credited to the advisor who served them."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (Index("ix_surveys_project_at", "project_id", "at"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False, index=True)
+    advisor_id = Column(ID, index=True)
+    deal_id = Column(ID)
+    score = Column(Integer, nullable=False)
+    comments = Column(Text)
+    by_id = Column(ID, nullable=False)
+    by_name = Column(String(80))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 # (crm-care adds its tables here)

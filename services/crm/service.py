@@ -5,9 +5,12 @@ from nameko.rpc import rpc
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from services.crm.models import metadata
+from services.crm.rpc.care import CareRpc
+from services.crm.rpc.customers import CustomersRpc
+from services.crm.rpc.visits import VisitsRpc
 
 
-class CrmService(OpsEndpoints):
+class CrmService(CustomersRpc, VisitsRpc, CareRpc, OpsEndpoints):
     name = "crm"
     db = Database(metadata)
 

@@ -2,8 +2,8 @@
 is shared by every finance topic; each topic adds its own tables in its section below.
 
 Money columns are Decimal2 (exact cents); nothing here is ever a float."""
-from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint, text)
+from sqlalchemy import (JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table, outbox_table
@@ -91,8 +91,221 @@ class Allocation(Base):
 
 
 # schedules, receipts, reconciliation, collections ----------------------------------------
+class FinanceSettings(Base):
+    """A project's payment terms (付款方式规则) that schedules are derived with; a project
+    without a row uses the defaults of schedule_rules.Terms."""
+
+    __tablename__ = "finance_settings"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    down_ratio = Column(Decimal2, nullable=False)  # % minimum 首付 (分期, 商贷, 组合贷)
+    provident_down_ratio = Column(Decimal2, nullable=False)  # % minimum 首付 (公积金)
+    down_payment_days = Column(Integer, nullable=False)
+    instalment_count = Column(Integer, nullable=False)
+    instalment_days = Column(Integer, nullable=False)
+    full_payment_days = Column(Integer, nullable=False)
+    mortgage_days = Column(Integer, nullable=False)
+    reminder_days = Column(Integer, nullable=False)
+    updated_by = Column(ID)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ScheduleChange(Base):
+    """History of a deal's schedule: every derivation and closing, why, and on what terms."""
+
+    __tablename__ = "schedule_changes"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    deal_id = Column(ID, ForeignKey("deal_accounts.deal_id"), nullable=False, index=True)
+    reason = Column(String(30), nullable=False)  # the event type that caused it
+    price = Column(Decimal2, nullable=False)
+    payment_method = Column(String(20), nullable=False)
+    loan_amount = Column(Decimal2)
+    collected = Column(Decimal2, nullable=False)
+    unplaced = Column(Decimal2, nullable=False)  # collected money the new lines no longer hold
+    event_id = Column(String(36))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ReceiptCounter(Base):
+    """The last receipt number (票据号) of a project; moved by conditional update in the
+    receipt's own transaction, so numbers have no gaps and no duplicates."""
+
+    __tablename__ = "receipt_counters"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False)
+    last_no = Column(Integer, nullable=False)
+
+
+class CollectionTarget(Base):
+    """回款目标: the amount a project should collect in a month (YYYY-MM)."""
+
+    __tablename__ = "collection_targets"
+    __table_args__ = (UniqueConstraint("project_id", "month", name="uq_collection_targets_month"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    month = Column(String(7), nullable=False)
+    amount = Column(Decimal2, nullable=False)
+    set_by = Column(ID)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+# the day's receipts of a site (reconciliation, monthly actuals)
+Index("ix_receipts_project_day", Receipt.project_id, Receipt.received_on)
 # (finance-money adds its tables here)
 
 
 # mortgage quote, agency commission, staff commission, expenses -----------------------------
+class AgencyTerms(Base):
+    """代理费 terms of a project's developer: base rate, sell-through tiers, total units and
+    the billable condition, as one JSON document in the contract's shape (decimal strings)."""
+
+    __tablename__ = "agency_terms"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    terms = Column(JSON, nullable=False)
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AgencyStatement(Base):
+    """结佣 settlement statement to the developer, numbered per project; never changed once
+    issued (the unique number serialises two statements drawn at once)."""
+
+    __tablename__ = "agency_statements"
+    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_agency_statements_number"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    period_from = Column(Date, nullable=False)
+    period_to = Column(Date, nullable=False)
+    signed_units = Column(Integer, nullable=False)
+    total_units = Column(Integer, nullable=False)
+    rate = Column(String(12), nullable=False)  # percent, exact decimal text
+    total = Column(Decimal2, nullable=False)
+    issued_by = Column(ID, nullable=False)
+    issued_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AgencyStatementLine(Base):
+    """One deal on a statement: its fee, or the reversal (negative) of a fee settled before
+    the deal was cancelled."""
+
+    __tablename__ = "agency_statement_lines"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    statement_id = Column(ID, ForeignKey("agency_statements.id"), nullable=False, index=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    deal_id = Column(ID, nullable=False)
+    kind = Column(String(10), nullable=False)  # fee, reversal
+    unit_label = Column(String(60))
+    price = Column(Decimal2, nullable=False)
+    rate = Column(String(12), nullable=False)
+    amount = Column(Decimal2, nullable=False)
+
+
+Index("ix_agency_statement_lines_deal", AgencyStatementLine.project_id, AgencyStatementLine.deal_id)
+
+
+class CommissionRules(Base):
+    """提成 rules of a project, by role: one JSON document in the contract's shape."""
+
+    __tablename__ = "commission_rules"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    rules = Column(JSON, nullable=False)
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CommissionRun(Base):
+    """The month's statements of a project were drawn (once: the key refuses a second run)."""
+
+    __tablename__ = "commission_runs"
+    __table_args__ = (UniqueConstraint("project_id", "month", name="uq_commission_runs_month"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    month = Column(String(7), nullable=False)
+    issued_by = Column(ID, nullable=False)
+    issued_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CommissionStatement(Base):
+    """One person's 提成 statement of a month at a project."""
+
+    __tablename__ = "commission_statements"
+    __table_args__ = (UniqueConstraint("project_id", "month", "account_id", name="uq_commission_statements"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    run_id = Column(ID, ForeignKey("commission_runs.id"), nullable=False, index=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    month = Column(String(7), nullable=False)
+    account_id = Column(ID, nullable=False, index=True)
+    total = Column(Decimal2, nullable=False)
+    issued_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CommissionLine(Base):
+    """What a statement adds for one deal: due by the rules at the month end minus what
+    earlier statements gave (accrual, adjustment, or clawback of a cancelled deal)."""
+
+    __tablename__ = "commission_lines"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    statement_id = Column(ID, ForeignKey("commission_statements.id"), nullable=False, index=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    account_id = Column(ID, nullable=False)
+    deal_id = Column(ID, nullable=False)
+    kind = Column(String(10), nullable=False)  # accrual, adjustment, clawback
+    price = Column(Decimal2, nullable=False)
+    collected = Column(Decimal2, nullable=False)  # by the month end
+    due = Column(Decimal2, nullable=False)  # by the rules at the month end, all statements together
+    amount = Column(Decimal2, nullable=False)
+
+
+Index("ix_commission_lines_deal", CommissionLine.project_id, CommissionLine.account_id, CommissionLine.deal_id)
+
+
+class ExpenseBudget(Base):
+    """销售费用 budget of a project's month, per category (advertising per channel and medium)."""
+
+    __tablename__ = "expense_budgets"
+    __table_args__ = (UniqueConstraint("project_id", "month", "category", "channel", "medium",
+                                       name="uq_expense_budgets"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    month = Column(String(7), nullable=False)
+    category = Column(String(20), nullable=False)  # advertising, events, site, staff, other
+    channel = Column(String(40), nullable=False, default="", server_default="")
+    medium = Column(String(40), nullable=False, default="", server_default="")
+    amount = Column(Decimal2, nullable=False)
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Expense(Base):
+    """An actual sales expense of a project's month."""
+
+    __tablename__ = "expenses"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    month = Column(String(7), nullable=False)
+    category = Column(String(20), nullable=False)
+    channel = Column(String(40), nullable=False, default="", server_default="")
+    medium = Column(String(40), nullable=False, default="", server_default="")
+    amount = Column(Decimal2, nullable=False)
+    note = Column(String(300), nullable=False, default="", server_default="")
+    recorded_by = Column(ID, nullable=False)
+    recorded_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+Index("ix_expenses_month", Expense.project_id, Expense.month)
+
+
 # (finance-commission adds its tables here)

@@ -5,9 +5,12 @@ from nameko.rpc import rpc
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from services.finance.models import metadata
+from services.finance.rpc.money import MoneyRpc
+from services.finance.rpc.commission import CommissionRpc
+from services.finance.rpc.expenses import ExpensesRpc
 
 
-class FinanceService(OpsEndpoints):
+class FinanceService(MoneyRpc, CommissionRpc, ExpensesRpc, OpsEndpoints):
     name = "finance"
     db = Database(metadata)
 

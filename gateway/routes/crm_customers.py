@@ -1,0 +1,111 @@
+"""Customer routes: 报备 registration, the customer list and record, 撞单 conflicts and rulings,
+bulk reassignment, 保护期 settings and logged exports. A mixin of GatewayService."""
+from gateway.http import json_response, route
+from gateway.routes.spreadsheets import xlsx_response
+from loupan.contracts import crm_customers as c
+from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.errors import Invalid
+
+SITE = ("director", "manager", "supervisor", "advisor", "assistant")  # not the developer's viewers
+REGISTRARS = ("director", "manager", "supervisor", "advisor", "assistant")
+EDITORS = ("director", "manager", "supervisor", "advisor")
+MANAGERS = ("director", "manager")
+RULING_READERS = ("director", "manager", "supervisor")
+OWNER_ROLES = ("advisor", "supervisor")  # who may be given customers
+REGISTRATION_STATUS = {"created": 201, "existing": 200, "claimed": 200, "conflict": 202}
+
+
+class CrmCustomersRoutes:
+    @route("POST", "/api/projects/<int:project_id>/customers", roles=REGISTRARS, body=c.CustomerIn,
+           response=c.CustomerRegistrationOut, status=201,
+           summary="报备 a customer by mobile (owner_id: for an assistant entering a channel partner's 报备, an "
+                   "active advisor of the project, else 400 NOT_A_SITE_ADVISOR): 201 created; 200 existing (already the caller's) or claimed "
+                   "(from the pool or after the 保护期 lapsed); 202 conflict: the phone is protected by another "
+                   "advisor, a 撞单 is recorded for a manager (body.conflict) and the owner keeps the customer")
+    def register_customer(self, request, actor, project_id, body):
+        if body.get("owner_id") is not None and body["owner_id"] != actor["account_id"]:
+            owner = self._site_owners(actor, project_id, [body["owner_id"]])[body["owner_id"]]
+            body = dict(body, owner_name=owner["full_name"])
+        result = self.crm.register_customer(actor, project_id, body)
+        return json_response(REGISTRATION_STATUS[result["outcome"]], result)
+
+    @route("GET", "/api/projects/<int:project_id>/customers", roles=SITE, query=c.CustomerQuery,
+           response=c.CustomerOut, many=True,
+           summary="A project's customers, newest first (advisors: their own and the pool); phones masked "
+                   "138****5678 except for the owner, managers and directors; `mobile` finds a full number")
+    def list_customers(self, request, actor, project_id, query):
+        return self.crm.list_customers(actor, project_id, query)
+
+    @route("GET", "/api/customers/<int:customer_id>", roles=SITE, response=c.CustomerDetailOut,
+           summary="One customer with its grade and owner history (403 CUSTOMER_NOT_YOURS for another "
+                   "advisor's customer)")
+    def get_customer(self, request, actor, customer_id):
+        return self.crm.get_customer(actor, customer_id)
+
+    @route("PATCH", "/api/customers/<int:customer_id>", roles=EDITORS, body=c.CustomerPatch,
+           response=c.CustomerDetailOut,
+           summary="Change needs, notes, name or grade (with grade_reason, kept in the grade history); "
+                   "the owner or a manager")
+    def update_customer(self, request, actor, customer_id, body):
+        return self.crm.update_customer(actor, customer_id, body)
+
+    @route("GET", "/api/projects/<int:project_id>/conflicts", roles=RULING_READERS, query=c.ConflictQuery,
+           response=c.ConflictOut, many=True, summary="撞单 conflicts of a project, newest first")
+    def list_conflicts(self, request, actor, project_id, query):
+        return self.crm.list_conflicts(actor, project_id, query)
+
+    @route("POST", "/api/conflicts/<int:conflict_id>/ruling", roles=MANAGERS, body=c.ConflictRulingIn,
+           response=c.ConflictOut,
+           summary="Rule a 撞单: keep (the owner stays) or transfer (to the claimant, 保护期 afresh); "
+                   "409 CONFLICT_RULED if ruled already")
+    def rule_conflict(self, request, actor, conflict_id, body):
+        return self.crm.rule_conflict(actor, conflict_id, body)
+
+    @route("POST", "/api/projects/<int:project_id>/customers/reassign", roles=MANAGERS, body=c.CustomerReassignIn,
+           response=c.CustomerReassignOut,
+           summary="Move customers in one action (those listed, all of from_owner_id, or the pool's) to one "
+                   "advisor or spread evenly over several; targets must be active advisors or supervisors "
+                   "of the project (422 NOT_A_SITE_ADVISOR)")
+    def reassign_customers(self, request, actor, project_id, body):
+        targets = list(dict.fromkeys(body.get("to_owner_ids") or [body["to_owner_id"]]))
+        accounts = self._site_owners(actor, project_id, targets)
+        data = {k: body.get(k) for k in ("from_owner_id", "from_pool", "customer_ids", "note") if k in body}
+        data["to_owners"] = [{"account_id": a, "name": accounts[a]["full_name"]} for a in targets]
+        return self.crm.reassign_customers(actor, project_id, data)
+
+    def _site_owners(self, actor, project_id, account_ids):
+        """The hr accounts of `account_ids`, each an active advisor or supervisor of the project:
+        crm keeps no staff, so the gateway checks whom customers are given to."""
+        accounts = {a["id"]: a for a in self.hr.list_accounts(actor)}
+        for account_id in account_ids:
+            account = accounts.get(account_id)
+            if account is None or not account["active"] or account["role"] not in OWNER_ROLES \
+                    or project_id not in (account["project_ids"] or []):
+                raise Invalid(f"account {account_id} is not an active advisor of project {project_id}",
+                              "NOT_A_SITE_ADVISOR")
+        return accounts
+
+    @route("GET", "/api/projects/<int:project_id>/customer-settings", roles=SITE, response=c.CustomerSettingsOut,
+           summary="The project's 保护期 days")
+    def get_customer_settings(self, request, actor, project_id):
+        return self.crm.get_customer_settings(actor, project_id)
+
+    @route("PUT", "/api/projects/<int:project_id>/customer-settings", roles=MANAGERS, body=c.CustomerSettingsIn,
+           response=c.CustomerSettingsOut, summary="Set the project's 保护期 days (from the next registration or follow-up)")
+    def set_customer_settings(self, request, actor, project_id, body):
+        return self.crm.set_customer_settings(actor, project_id, body)
+
+    @route("GET", "/api/projects/<int:project_id>/customers/export", roles=MANAGERS, query=c.CustomerExportQuery,
+           produces=XLSX_TYPE,
+           summary="客户导出 with full numbers, the list's filters; format=xlsx (default, a download) or json "
+                   "(rows); every export is logged (GET /api/projects/{project_id}/export-log)")
+    def export_customers(self, request, actor, project_id, query):
+        result = self.crm.export_customers(actor, project_id, query)
+        if result["format"] == "xlsx":
+            return xlsx_response(result, result["filename"])
+        return json_response(200, result["rows"])
+
+    @route("GET", "/api/projects/<int:project_id>/export-log", roles=MANAGERS, response=c.CustomerExportLogOut, many=True,
+           summary="Customer exports of the project: who, when, which filter, how many rows")
+    def customer_export_log(self, request, actor, project_id):
+        return self.crm.customer_export_log(actor, project_id)

@@ -1,0 +1,225 @@
+"""finance money: payment schedules (付款计划), receipts (收款) with void and refund,
+collections (催款) and monthly targets, daily reconciliation (日结), payment terms.
+Money is a decimal string ("1234.56") everywhere."""
+from marshmallow import Schema, fields, validate
+
+from loupan.validators import Amount, not_blank
+
+RECEIPT_METHODS = ("cash", "card", "transfer", "pos", "provident_fund", "mortgage")
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month YYYY-MM")
+positive = validate.Range(min=0, min_inclusive=False, error="must be more than 0")
+
+
+class TermsIn(Schema):
+    """Only the terms given change; the others keep their value."""
+
+    down_ratio = Amount(validate=validate.Range(0, 100), load_default=None,
+                        metadata={"description": "% minimum 首付 (deposit included) for 分期, 商贷, 组合贷"})
+    provident_down_ratio = Amount(validate=validate.Range(0, 100), load_default=None,
+                                  metadata={"description": "% minimum 首付 for 公积金"})
+    down_payment_days = fields.Integer(strict=True, validate=validate.Range(0, 365), load_default=None)
+    instalment_count = fields.Integer(strict=True, validate=validate.Range(1, 60), load_default=None)
+    instalment_days = fields.Integer(strict=True, validate=validate.Range(1, 365), load_default=None)
+    full_payment_days = fields.Integer(strict=True, validate=validate.Range(0, 365), load_default=None)
+    mortgage_days = fields.Integer(strict=True, validate=validate.Range(0, 730), load_default=None)
+    reminder_days = fields.Integer(strict=True, validate=validate.Range(0, 90), load_default=None)
+
+
+class TermsOut(Schema):
+    project_id = fields.Integer()
+    down_ratio = Amount()
+    provident_down_ratio = Amount()
+    down_payment_days = fields.Integer()
+    instalment_count = fields.Integer()
+    instalment_days = fields.Integer()
+    full_payment_days = fields.Integer()
+    mortgage_days = fields.Integer()
+    reminder_days = fields.Integer()
+
+
+class LineOut(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    kind = fields.String(metadata={"description": "deposit, down_payment, instalment, mortgage, balance"})
+    due_on = fields.Date()
+    amount = Amount()
+    paid = Amount()
+    remaining = Amount()
+    status = fields.String(metadata={"description": "open, paid, closed (replaced or cancelled)"})
+
+
+class ScheduleChangeOut(Schema):
+    reason = fields.String()
+    price = Amount()
+    payment_method = fields.String()
+    loan_amount = Amount(allow_none=True)
+    collected = Amount()
+    unplaced = Amount(metadata={"description": "collected money the new lines no longer hold (to refund)"})
+    at = fields.AwareDateTime()
+
+
+class ScheduleOut(Schema):
+    deal_id = fields.Integer()
+    project_id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_label = fields.String(allow_none=True)
+    advisor_id = fields.Integer(allow_none=True)
+    customer_name = fields.String(allow_none=True)
+    price = Amount()
+    deposit = Amount(allow_none=True)
+    payment_method = fields.String()
+    loan_amount = Amount(allow_none=True)
+    status = fields.String(metadata={"description": "subscribed, signed, cancelled"})
+    collected = Amount(metadata={"description": "the valid receipts' allocations"})
+    outstanding = Amount(metadata={"description": "what the open lines still wait for"})
+    credit = Amount(metadata={"description": "received on valid receipts but on no line (a price cut): to refund"})
+    lines = fields.List(fields.Nested(LineOut))
+    history = fields.List(fields.Nested(ScheduleChangeOut))
+
+
+class ReceiptIn(Schema):
+    amount = Amount(required=True, validate=positive)
+    method = fields.String(required=True, validate=validate.OneOf(RECEIPT_METHODS))
+    payer = fields.String(load_default=None, validate=[validate.Length(max=50), not_blank],
+                          metadata={"description": "who paid; the buyer by default"})
+    received_on = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai; today by default"})
+    line_id = fields.Integer(strict=True, load_default=None,
+                             metadata={"description": "fill this schedule line first"})
+
+
+class ReceiptEndIn(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=300), not_blank])
+
+
+class AllocationOut(Schema):
+    line_id = fields.Integer()
+    amount = Amount()
+
+
+class ReceiptOut(Schema):
+    id = fields.Integer()
+    receipt_no = fields.String()
+    deal_id = fields.Integer()
+    project_id = fields.Integer()
+    amount = Amount()
+    method = fields.String()
+    payer = fields.String()
+    received_on = fields.Date()
+    status = fields.String(metadata={"description": "valid, voided, refunded"})
+    recorded_by = fields.Integer(allow_none=True, metadata={"description": "None: a bank disbursement"})
+    recorded_at = fields.AwareDateTime()
+    ended_by = fields.Integer(allow_none=True)
+    ended_at = fields.AwareDateTime(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    allocations = fields.List(fields.Nested(AllocationOut))
+
+
+class CollectionsQuery(Schema):
+    as_of = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai day; today by default"})
+    advisor_id = fields.Integer(load_default=None, metadata={"description": "one advisor's lines (advisors: own)"})
+
+
+class RemindersQuery(CollectionsQuery):
+    days = fields.Integer(load_default=None, validate=validate.Range(0, 90),
+                          metadata={"description": "due within this many days; the project's reminder_days"})
+
+
+class CollectionLine(Schema):
+    line_id = fields.Integer()
+    deal_id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_label = fields.String(allow_none=True)
+    customer_name = fields.String(allow_none=True)
+    advisor_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    due_on = fields.Date()
+    amount = Amount()
+    paid = Amount()
+    remaining = Amount()
+    days_overdue = fields.Integer()
+    bucket = fields.String(allow_none=True, metadata={"description": "1-30, 31-60, 61-90, 90+ (None: not yet due)"})
+    state = fields.String(metadata={"description": "reminders only: overdue or due_soon"})
+
+
+class Bucket(Schema):
+    bucket = fields.String()
+    count = fields.Integer()
+    amount = Amount()
+
+
+class CollectionsOut(Schema):
+    project_id = fields.Integer()
+    as_of = fields.Date()
+    total = Amount()
+    buckets = fields.List(fields.Nested(Bucket))
+    lines = fields.List(fields.Nested(CollectionLine))
+
+
+class RemindersOut(Schema):
+    project_id = fields.Integer()
+    as_of = fields.Date()
+    days = fields.Integer()
+    lines = fields.List(fields.Nested(CollectionLine))
+
+
+class Month(Schema):
+    month = fields.String(required=True, validate=MONTH)
+
+
+class TargetIn(Schema):
+    amount = Amount(required=True, validate=validate.Range(min=0))
+
+
+class TargetOut(Schema):
+    project_id = fields.Integer()
+    month = fields.String()
+    target = Amount(allow_none=True)
+    actual = Amount(metadata={"description": "valid receipts received in the month"})
+    remaining = Amount(allow_none=True)
+    achieved_percent = Amount(allow_none=True)
+
+
+class ReconciliationQuery(Schema):
+    day = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai day; today by default"})
+
+
+class MethodTotal(Schema):
+    method = fields.String()
+    count = fields.Integer()
+    total = Amount()
+
+
+class CountTotal(Schema):
+    count = fields.Integer()
+    total = Amount()
+
+
+class Mismatch(Schema):
+    what = fields.String(metadata={"description": "receipt (allocations ≠ amount) or deal (lines ≠ allocations)"})
+    id = fields.Integer()
+    expected = Amount()
+    found = Amount()
+
+
+class DayReceipt(Schema):
+    id = fields.Integer()
+    receipt_no = fields.String()
+    deal_id = fields.Integer()
+    amount = Amount()
+    method = fields.String()
+    payer = fields.String()
+    status = fields.String()
+
+
+class ReconciliationOut(Schema):
+    project_id = fields.Integer()
+    day = fields.Date()
+    count = fields.Integer(metadata={"description": "valid receipts received that day"})
+    total = Amount()
+    by_method = fields.List(fields.Nested(MethodTotal))
+    voided = fields.Nested(CountTotal)
+    refunded = fields.Nested(CountTotal)
+    allocated_total = Amount()
+    balanced = fields.Boolean()
+    mismatches = fields.List(fields.Nested(Mismatch))
+    receipts = fields.List(fields.Nested(DayReceipt), metadata={"description": "empty for the developer's viewer"})

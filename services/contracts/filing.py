@@ -1,0 +1,72 @@
+"""网签 (online signing) and 备案 (filing) of a signed contract: the numbers and dates the
+housing authority gives, recorded in that order. Filing moves the deal signed → filed
+with `contract_filed` in the same transaction."""
+from sqlalchemy import update
+
+from loupan.errors import Conflict, RuleViolated
+from loupan.scope import event_actor, get_in_scope
+from services.contracts.models import Contract, Deal
+from services.contracts.signing import contract_of
+from services.contracts.subscriptions import move_deal, note_deal, require, today
+
+RECORDERS = ("director", "manager", "assistant")  # the assistant supervises 网签 (DOMAIN)
+
+
+def _signed_contract(session, actor, deal_id):
+    require(actor, RECORDERS, "record 网签/备案")
+    deal = get_in_scope(session, actor, Deal, deal_id, "deal")
+    contract = contract_of(session, deal.id)
+    if contract is None or contract.status != "signed":
+        raise Conflict(f"deal {deal.id} has no signed contract", "CONTRACT_NOT_SIGNED")
+    return deal, contract
+
+
+def _check_date(day, not_before, what):
+    if day > today():
+        raise RuleViolated(f"{what} date {day} is in the future", "DATE_IN_FUTURE")
+    if not_before is not None and day < not_before:
+        raise RuleViolated(f"{what} date {day} is before {not_before}", "DATE_OUT_OF_ORDER")
+
+
+def record_online_signing(uow, actor, deal_id, data):
+    """网签: once per signed contract while the deal is signed (409 ONLINE_SIGNING_RECORDED)."""
+    session = uow.session
+    deal, contract = _signed_contract(session, actor, deal_id)
+    if contract.online_signing_no is not None:
+        raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
+    _check_date(data["date"], contract.signed_on, "网签")
+    # the deal row is touched on its expected status, so a 退房 racing this one serialises with it
+    touched = session.execute(update(Deal).where(Deal.id == deal.id, Deal.status == "signed")
+                              .values(status="signed").execution_options(synchronize_session=False)).rowcount
+    if touched != 1:
+        raise Conflict(f"deal {deal.id} is {deal.status}, not signed", "DEAL_NOT_SIGNED")
+    recorded = session.execute(
+        update(Contract).where(Contract.id == contract.id, Contract.status == "signed",
+                               Contract.online_signing_no.is_(None))
+        .values(online_signing_no=data["number"], online_signed_on=data["date"])
+        .execution_options(synchronize_session=False)).rowcount
+    if recorded != 1:
+        raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
+    note_deal(session, deal, actor, f"网签 {data['number']} on {data['date']}")
+    session.refresh(contract)
+    return contract
+
+
+def record_filing(uow, actor, deal_id, data):
+    """备案 after 网签: the deal filed, `contract_filed`."""
+    session = uow.session
+    deal, contract = _signed_contract(session, actor, deal_id)
+    if contract.online_signing_no is None:
+        raise Conflict(f"contract {contract.contract_no} has no 网签 yet", "ONLINE_SIGNING_REQUIRED")
+    if contract.filing_no is not None:
+        raise Conflict(f"contract {contract.contract_no} is filed already ({contract.filing_no})", "FILING_RECORDED")
+    _check_date(data["date"], contract.online_signed_on, "备案")
+    move_deal(session, deal, "signed", "filed", actor, f"备案 {data['filing_no']}", "DEAL_NOT_SIGNED")
+    session.execute(update(Contract).where(Contract.id == contract.id)
+                    .values(filing_no=data["filing_no"], filed_on=data["date"])
+                    .execution_options(synchronize_session=False))
+    session.refresh(contract)
+    uow.publish("contract_filed", {"deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id,
+                                   "filing_no": data["filing_no"]},
+                deal.agency_id, deal.project_id, actor=event_actor(actor))
+    return contract

@@ -1,0 +1,108 @@
+"""按揭报件 the mortgage case of a deal paid by a bank loan: opened, then papers collected
+(资料齐) → submitted to the bank (报件) → approved (批贷) → disbursed (放款), in that order,
+each with its date. 放款 publishes mortgage_disbursed (finance receipts the loan). Cases that
+have not moved for N days are listed for the supervisor."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from loupan.contracts.contracts_changes import MORTGAGE_STEPS
+from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.scope import check_scope, event_actor, get_in_scope
+from loupan.types import SHANGHAI, utcnow
+from services.contracts.change_rules import check_mortgage_allowed, check_step_date, next_step
+from services.contracts.models import Deal, Mortgage
+
+CLERKS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
+STUCK_READERS = ("director", "manager", "supervisor")
+# the deal's payment method and the loan kind must tell the same story
+KIND_OF_METHOD = {"commercial_mortgage": "commercial", "provident_fund": "provident_fund", "combined": "combined"}
+OVER = ("rejected", "cancelled", "failed")
+
+
+def today():
+    return datetime.now(SHANGHAI).date()
+
+
+def _require_clerk(actor, deal):
+    if actor["role"] not in CLERKS:
+        raise Forbidden(f"role {actor['role']} may not handle mortgage cases", "ROLE_FORBIDDEN")
+    if actor["role"] == "advisor" and deal.advisor_id != actor["account_id"]:
+        raise Forbidden(f"deal {deal.id} is another advisor's", "NOT_DEAL_OWNER")
+
+
+def open_mortgage(uow, actor, deal_id, data):
+    """A deal's bank case, one per deal, for the amount the bank lends."""
+    deal = get_in_scope(uow.session, actor, Deal, deal_id, "deal")
+    _require_clerk(actor, deal)
+    check_mortgage_allowed(deal.payment_method, deal.status)
+    if KIND_OF_METHOD[deal.payment_method] != data["kind"]:
+        raise RuleViolated(f"the deal is paid by {deal.payment_method}, not a {data['kind']} loan", "MORTGAGE_KIND")
+    if not 0 < data["amount"] <= deal.price:
+        raise RuleViolated(f"the loan {data['amount']} must be above 0 and at most the price {deal.price}",
+                           "MORTGAGE_AMOUNT")
+    now = utcnow()
+    mortgage = Mortgage(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.id,
+                        bank=data["bank"].strip(), amount=data["amount"], kind=data["kind"], step="opened",
+                        opened_on=data.get("date") or today(), note=data.get("note"), step_changed_at=now,
+                        created_by=actor["account_id"], created_at=now)
+    uow.add_unique(mortgage, Conflict(f"deal {deal.id} has a mortgage case already", "MORTGAGE_EXISTS"))
+    return mortgage_view(uow.session, mortgage)
+
+
+def advance_mortgage(uow, actor, mortgage_id, data):
+    """One step forward, dated; only the next step (422 MORTGAGE_STEP otherwise)."""
+    session = uow.session
+    mortgage = get_in_scope(session, actor, Mortgage, mortgage_id, "mortgage")
+    deal = session.get(Deal, mortgage.deal_id)
+    _require_clerk(actor, deal)
+    if deal.status in OVER:
+        raise Conflict(f"deal {deal.id} is {deal.status}; its mortgage case is closed", "DEAL_STATE")
+    to = next_step(MORTGAGE_STEPS, mortgage.step, data["to"], "mortgage")
+    on = data.get("date") or today()
+    check_step_date(getattr(mortgage, f"{mortgage.step}_on"), on, "mortgage")
+    now = utcnow()
+    moved = session.execute(
+        update(Mortgage).where(Mortgage.id == mortgage.id, Mortgage.step == mortgage.step)
+        .values(step=to, note=data.get("note") or mortgage.note, step_changed_at=now, **{f"{to}_on": on})
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        uow.rollback()
+        raise Conflict(f"mortgage {mortgage.id} moved meanwhile; reload it", "MORTGAGE_CHANGED")
+    if to == "disbursed":
+        uow.publish("mortgage_disbursed", {
+            "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "mortgage_id": mortgage.id,
+            "bank": mortgage.bank, "amount": mortgage.amount, "disbursed_on": on,
+        }, deal.agency_id, deal.project_id, actor=event_actor(actor))
+    session.refresh(mortgage)
+    return mortgage_view(session, mortgage)
+
+
+def deal_mortgage(session, actor, deal_id):
+    deal = get_in_scope(session, actor, Deal, deal_id, "deal")
+    mortgage = session.execute(select(Mortgage).where(Mortgage.deal_id == deal.id)).scalar_one_or_none()
+    if mortgage is None:
+        raise NotFound(f"deal {deal.id} has no mortgage case", "MORTGAGE_NOT_FOUND")
+    return mortgage_view(session, mortgage, deal)
+
+
+def stuck_mortgages(session, actor, project_id, days):
+    """Open cases of live deals whose last step is `days` or more days old, oldest first."""
+    if actor["role"] not in STUCK_READERS:
+        raise Forbidden(f"role {actor['role']} may not list stuck mortgages", "ROLE_FORBIDDEN")
+    check_scope(actor, actor["agency_id"], project_id, "project")
+    before = utcnow() - timedelta(days=days)
+    rows = session.execute(
+        select(Mortgage, Deal).join(Deal, Deal.id == Mortgage.deal_id)
+        .where(Mortgage.agency_id == actor["agency_id"], Mortgage.project_id == project_id,
+               Mortgage.step != "disbursed", Mortgage.step_changed_at <= before, Deal.status.not_in(OVER))
+        .order_by(Mortgage.step_changed_at)).all()
+    return [mortgage_view(session, m, d) for m, d in rows]
+
+
+def mortgage_view(session, mortgage, deal=None):
+    deal = deal or session.get(Deal, mortgage.deal_id)
+    view = {c.name: getattr(mortgage, c.name) for c in Mortgage.__table__.columns}
+    view.update(days_in_step=(utcnow() - mortgage.step_changed_at).days, unit_label=deal.unit_label,
+                customer_name=deal.customer_name, advisor_id=deal.advisor_id)
+    return view

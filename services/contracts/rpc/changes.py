@@ -1,0 +1,56 @@
+"""Entrypoints of a deal's changes (更名/换房/退房): ask, decide, list, and the sweep that
+finishes approved changes left by a crash. A mixin of ContractsService."""
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+
+from loupan.contracts import contracts_changes as c
+from loupan.contracts import dump, load
+from loupan.errors import DomainError
+from loupan.scope import load_actor
+from loupan.timers import every
+from services.contracts import changes
+
+
+class ChangesRpc:
+    config = Config()
+
+    @rpc(expected_exceptions=DomainError)
+    def request_change(self, actor, deal_id, data):
+        """A change request on a deal: 更名 (buyers), 换房 (unit, priced by the list-price
+        difference or an explicit price) or 退房 (reason); awaits a manager's decision."""
+        change = changes.request_change(self.db, self.inventory, load_actor(actor), deal_id, load(c.ChangeIn, data))
+        self.db.commit()
+        return dump(c.ChangeOut, change)
+
+    @rpc(expected_exceptions=DomainError)
+    def approve_change(self, actor, change_id, data=None):
+        """Approve and apply a requested change (换房 through inventory). Refused on the way
+        (unit taken, deal changed): the request is failed with the code, and the error raised."""
+        change = changes.approve_change(self.db, self.inventory, load_actor(actor), change_id,
+                                        load(c.ChangeDecisionIn, data))
+        return dump(c.ChangeOut, change)
+
+    @rpc(expected_exceptions=DomainError)
+    def reject_change(self, actor, change_id, data=None):
+        """Reject a requested change; the deal is untouched."""
+        change = changes.reject_change(self.db, load_actor(actor), change_id, load(c.ChangeDecisionIn, data))
+        return dump(c.ChangeOut, change)
+
+    @rpc(expected_exceptions=DomainError)
+    def deal_changes(self, actor, deal_id):
+        """A deal's change requests, oldest first."""
+        return dump(c.ChangeOut, changes.deal_changes(self.db.session, load_actor(actor), deal_id), many=True)
+
+    @rpc(expected_exceptions=DomainError)
+    def project_changes(self, actor, project_id, query=None):
+        """A project's change requests, optionally of one status."""
+        status = load(c.ChangeQuery, query).get("status")
+        rows = changes.project_changes(self.db.session, load_actor(actor), project_id, status)
+        return dump(c.ChangeOut, rows, many=True)
+
+    @every("CHANGE_SWEEP_SECONDS", 5)
+    def sweep_changes(self):
+        """Apply again the changes approved but not applied (a crash, inventory down)."""
+        grace = float(self.config.get("CHANGE_SWEEP_GRACE_SECONDS", 30))
+        changes.sweep_approved(self.db, self.inventory, grace)
+        self.db.rollback()

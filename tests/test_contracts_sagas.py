@@ -1,0 +1,138 @@
+"""Crash tests of the contracts sagas (换房, 退房) on PostgreSQL with every service running.
+
+contracts is restarted with a failpoint armed (loupan.failpoints: SIGKILL at a named point),
+the saga is driven until the process dies there, contracts is started again without it,
+and then the unit (inventory), the deal (contracts) and the events agree: the change done
+once, one event on contracts.events, one move in the unit's history."""
+import json
+import signal
+from functools import partial
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from loupan.testing import EventSink, wait_until
+from services.contracts.models import outbox
+from tests.test_contracts_changes_api import CANCEL, Site
+
+poll = partial(wait_until, timeout=60)  # a restart and a sweep take a while
+CONTRACTS = ("contracts", 0)
+
+
+@pytest.fixture(scope="module")
+def site(system, director):
+    return Site(system, director, "saga", units=12)
+
+
+@pytest.fixture
+def sink(system):
+    sink = EventSink(system.amqp_uri, "contracts")
+    yield sink
+    sink.close()
+
+
+def restart_contracts(system, failpoints=None):
+    """contracts killed and started again, with `failpoints` armed (None: none); approved
+    changes are swept a second after their decision."""
+    if CONTRACTS in system.procs:
+        # nameko acks an RPC request after replying: killed in between, the request would be
+        # redelivered and run again on restart (a second change request), so wait for the ack
+        poll(lambda: rpc_queue_settled(system), what="contracts' RPC requests acked")
+        system.kill("contracts")
+    env = system.env_of[("contracts", 0, None)]
+    env["CHANGE_SWEEP_GRACE_SECONDS"] = "1"
+    env.pop("LOUPAN_FAILPOINTS", None)
+    if failpoints:
+        env["LOUPAN_FAILPOINTS"] = failpoints
+    system.start_service("contracts")
+
+
+def rpc_queue_settled(system):
+    info = system.rabbit._call("GET", f"queues/{system.vhost}/rpc-contracts").json()
+    return info.get("messages", 1) == 0 and info.get("messages_unacknowledged", 1) == 0
+
+
+def dies_at_the_failpoint(system, drive):
+    """Run `drive()` (an HTTP call that reaches the failpoint): the gateway gives up with 503
+    and contracts is dead of SIGKILL."""
+    proc = system.procs[CONTRACTS]
+    response = drive()
+    assert response.status_code == 503, response.text
+    poll(lambda: proc.poll() is not None, what="contracts killed at the failpoint")
+    assert proc.returncode == -signal.SIGKILL
+    system.procs.pop(CONTRACTS)
+
+
+def sent_events(system, event_type, deal_id):
+    """The outbox rows of `event_type` for the deal: (state) of each."""
+    engine = create_engine(system.urls["contracts"])
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.state, outbox.c.body).where(outbox.c.routing_key == event_type)).all()
+    finally:
+        engine.dispose()
+    return [r.state for r in rows if json.loads(r.body)["payload"]["deal_id"] == deal_id]
+
+
+def received(sink, event_type, deal_id):
+    return [e for e in sink.drain() if e["type"] == event_type and e["payload"]["deal_id"] == deal_id]
+
+
+def moves(site, unit_id, word):
+    history = site.manager.ok(site.manager.get(f"/api/units/{unit_id}/history"))
+    return [(h["from_status"], h["to_status"]) for h in history if word in (h["reason"] or "")]
+
+
+def change_of(site, deal_id):
+    (change,) = site.manager.ok(site.manager.get(f"/api/deals/{deal_id}/changes"))
+    return change
+
+
+@pytest.mark.parametrize("failpoint", ["contracts.swap.after_approve", "contracts.swap.after_inventory"])
+def test_a_swap_killed_midway_is_finished_once_after_restart(system, site, sink, failpoint):
+    deal_id, old_unit = site.deal("signed")
+    target = site.free.pop()
+    swap = site.ask(deal_id, {"kind": "swap", "to_unit_id": target})
+    restart_contracts(system, failpoint)
+    try:
+        dies_at_the_failpoint(system, lambda: site.approve(swap["id"]))
+        if failpoint.endswith("after_inventory"):  # inventory committed its half already
+            assert site.unit(target)["deal_id"] == deal_id
+    finally:
+        restart_contracts(system)
+    poll(lambda: change_of(site, deal_id)["status"] == "applied", what="swap applied by the sweep")
+    deal = site.get_deal(deal_id)
+    assert (deal["unit_id"], deal["status"], deal["price"]) == (target, "signed", swap["new_price"])
+    assert (site.unit(target)["status"], site.unit(target)["deal_id"]) == ("signed", deal_id)
+    assert (site.unit(old_unit)["status"], site.unit(old_unit)["deal_id"]) == ("available", None)
+    poll(lambda: sent_events(system, "deal_unit_swapped", deal_id) == ["sent"], what="one event, sent")
+    poll(lambda: received(sink, "deal_unit_swapped", deal_id), what="deal_unit_swapped on the bus")
+    assert len(received(sink, "deal_unit_swapped", deal_id)) == 1
+    assert len([h for h in deal["history"] if "换房" in (h["note"] or "")]) == 1
+    assert moves(site, target, "换房") == [("available", "signed")]
+    assert moves(site, old_unit, "换房") == [("signed", "available")]
+
+
+@pytest.mark.parametrize("failpoint", ["contracts.cancel.after_approve", "contracts.cancel.after_apply"])
+def test_a_cancel_killed_midway_releases_the_unit_once_after_restart(system, site, sink, failpoint):
+    """after_approve: the decision is committed, the deal untouched; after_apply: the deal is
+    cancelled and deal_cancelled committed in the outbox but never relayed."""
+    deal_id, unit_id = site.deal("subscribed")
+    change = site.ask(deal_id, CANCEL)
+    restart_contracts(system, failpoint)
+    try:
+        dies_at_the_failpoint(system, lambda: site.approve(change["id"]))
+        expected = ["pending"] if failpoint.endswith("after_apply") else []
+        assert sent_events(system, "deal_cancelled", deal_id) == expected
+        assert received(sink, "deal_cancelled", deal_id) == []
+        assert site.unit(unit_id)["deal_id"] == deal_id  # inventory has heard nothing yet
+    finally:
+        restart_contracts(system)
+    poll(lambda: change_of(site, deal_id)["status"] == "applied", what="cancel applied")
+    assert site.get_deal(deal_id)["status"] == "cancelled"
+    poll(lambda: site.unit(unit_id)["status"] == "available", what="unit released by inventory")
+    assert site.unit(unit_id)["deal_id"] is None
+    poll(lambda: sent_events(system, "deal_cancelled", deal_id) == ["sent"], what="one event, sent")
+    poll(lambda: received(sink, "deal_cancelled", deal_id), what="deal_cancelled on the bus")
+    assert len(received(sink, "deal_cancelled", deal_id)) == 1
+    assert moves(site, unit_id, "退房") == [("subscribed", "available")]
