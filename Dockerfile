@@ -20,9 +20,11 @@ COPY loupan ./loupan
 COPY services ./services
 COPY gateway ./gateway
 RUN pip install --no-deps . \
-    && useradd --system --no-create-home --home-dir /app loupan \
+    && groupadd --system --gid 10001 loupan \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app loupan \
     && mkdir -p var && chown loupan var
 
-USER loupan
+# a fixed numeric uid, so that Kubernetes' runAsNonRoot can check it (deploy/k8s/services.yaml)
+USER 10001
 # No default service: compose (or Kubernetes) gives the command. Without one this prints usage.
 CMD ["python", "-m", "loupan.run"]

@@ -1,7 +1,13 @@
 """Launch day (开盘) benchmark: hundreds of buyers race for the units of one project.
 
     .venv/bin/python bench/launch_day.py [--buyers 200] [--units 500]
-        [--inventory-workers 1] [--gateway-workers 1]
+        [--inventory-workers 1] [--gateway-workers 1] [--private-postgres]
+
+`--inventory-workers N` and `--gateway-workers N` run N processes of that service; they
+share its RPC queue as competing consumers (the clients spread over the gateway processes).
+`--private-postgres` runs the databases on a PostgreSQL cluster of the benchmark's own
+(initdb in a temporary directory, a free port, max_connections 300, fsync on), for when the
+machine's server is shared and its 100 connections are taken by other work.
 
 Starts the whole system on PostgreSQL (fresh databases, own vhost), creates a project with
 `--units` released units, then:
@@ -68,6 +74,23 @@ def _comm(proc_dir):
         return (proc_dir / "comm").read_text().strip()
     except OSError:
         return ""
+
+
+def calls_per_instance(system, service, entrypoint):
+    """How many `entrypoint` calls each process of `service` ran (its /metrics): shows that
+    the processes of one service share its RPC queue as competing consumers."""
+    import re
+
+    import requests
+
+    pattern = re.compile(rf'^loupan_entrypoint_calls_total{{entrypoint="{entrypoint}",outcome="[^"]+"}} (\S+)$',
+                         re.MULTILINE)
+    split = {}
+    for (name, instance) in sorted(system.procs):
+        if name == service:
+            text = requests.get(f"{system.url(name, instance)}/metrics", timeout=10).text
+            split[f"{name}.{instance}"] = int(sum(float(v) for v in pattern.findall(text)))
+    return split
 
 
 def spent(before, after):
@@ -197,12 +220,19 @@ def main():
     parser.add_argument("--inventory-workers", type=int, default=1, help="inventory processes")
     parser.add_argument("--gateway-workers", type=int, default=1, help="gateway processes")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--private-postgres", action="store_true", help="own PostgreSQL cluster")
     args = parser.parse_args()
+    private = None
+    if args.private_postgres:
+        from tests.reliability.servers import PrivatePostgres
+
+        private = PrivatePostgres(durable=True).init().start()
 
     workdir = Path(tempfile.mkdtemp(prefix="loupan-bench-"))
     system = System(workdir, database=args.database,
                     instances={"inventory": args.inventory_workers, "gateway": args.gateway_workers},
-                    env={"LOG_LEVEL": "WARNING"})
+                    env={"LOG_LEVEL": "WARNING"},
+                    pg=(private.admin_dsn, private.url_template) if private else None)
     try:
         system.prepare()
         system.run_module("hr", "services.hr.create_director", "--agency", "压测代理",
@@ -216,8 +246,12 @@ def main():
         run = asyncio.run(launch(urls, tokens, unit_ids, args.buyers))
         after = cpu_seconds(system)
         db = audit(system, project["id"])
+        inventory_split = calls_per_instance(system, "inventory", "hold_unit")
+        gateway_split = calls_per_instance(system, "gateway", "hold_unit")
     finally:
         system.destroy()
+        if private is not None:
+            private.destroy()
 
     lat = run["latencies"]
     decisions_per_s = run["requests"] / run["seconds"]
@@ -241,6 +275,8 @@ def main():
         "ratio_hold_requests_to_ping": round(decisions_per_s / ping["per_second"], 2),
         "ratio_successful_holds_to_ping": round(holds / run["seconds"] / ping["per_second"], 2),
     }
+    report["hold_unit_calls_per_inventory_process"] = inventory_split
+    report["hold_requests_per_gateway_process"] = gateway_split
     report["cpu_seconds_ping"] = spent(before, middle)
     report["cpu_seconds_launch"] = spent(middle, after)
     for key, value in report.items():

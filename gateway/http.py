@@ -2,16 +2,30 @@
 worker runs, and one table from domain errors to HTTP statuses and stable error codes."""
 import json
 import logging
+import re
 import uuid
+from functools import partial
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from eventlet.event import Event
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from marshmallow import Schema
+from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from prometheus_client import Counter
 
+from gateway import idempotency
 from gateway.auth import actor_from_request, refuse_revoked
+from gateway.cors import allowed_origins, headers_for
+from gateway.idempotency import DEFAULT_TTL
+from gateway.paging import Paging
+from gateway.ratelimit import RATED, RateLimited, RateLimits
+from loupan import logs
 from loupan.contracts import flatten, schema_instance
 from loupan.db import Database
 from loupan.errors import DomainError, Forbidden, Invalid, NotFound
@@ -21,6 +35,10 @@ log = logging.getLogger(__name__)
 ROUTES = []  # (method, path, options): filled at import by @route, read by the OpenAPI builder
 MAX_ID = 2**63 - 1
 PUBLIC = ()
+# A dependency that is down (broker, the gateway's or a service's database) is a 503 the
+# front-end may retry, not an internal error: tests/reliability/test_outages.py.
+OUTAGES = (ConnectionError, BrokerUnreachable, AmqpConnectionError, OperationalError, InterfaceError)
+REMOTE_OUTAGES = {"OperationalError", "InterfaceError"}
 
 
 def json_response(status, payload, headers=None):
@@ -32,6 +50,10 @@ def error_response(exc):
     """DomainError -> its status and code; anything else -> 500 without internals."""
     if isinstance(exc, DomainError):
         return json_response(exc.status, {"error": exc.code, "message": exc.message})
+    if isinstance(exc, OUTAGES) or (isinstance(exc, RemoteError) and exc.exc_type in REMOTE_OUTAGES):
+        log.warning("dependency unavailable: %r", exc)
+        return json_response(503, {"error": "SERVICE_UNAVAILABLE",
+                                   "message": "a service or its database is unavailable; retry shortly"})
     if isinstance(exc, HTTPException):
         code = (exc.name or "error").upper().replace(" ", "_")
         return json_response(exc.code or 500, {"error": code, "message": exc.description or exc.name})
@@ -42,28 +64,85 @@ def error_response(exc):
 
 class JsonRoute(HttpRequestHandler):
     def __init__(self, method, url, roles=None, body=None, query=None, response=None,
-                 status=200, summary="", **kwargs):
+                 status=200, summary="", many=False, **kwargs):
         self.roles = roles
         self.body_schema = body
         self.query_schema = query
         self.response_schema = response
         self.status = status
         self.summary = summary
+        self.paging = Paging(response, query) if many and method == "GET" else None
+        self.rated = RATED.get((method, url))
         kwargs.setdefault("expected_exceptions", DomainError)  # a 4xx is not a server error
         super().__init__(method, url, **kwargs)
+
+    def get_url_rule(self):
+        # every route also answers the CORS preflight of its URL (see handle_request)
+        return Rule(self.url, methods=self.method.split(",") + ["OPTIONS"])
 
     def setup(self):
         super().setup()
         self.responses = metric(Counter, "loupan_gateway_http_responses_total",
                                 "HTTP responses by route and status class.", ("route", "status"))
-        # the service's own database, where revoked accounts are kept (see refuse_revoked)
+        # the service's own database: revoked accounts (see refuse_revoked), idempotency keys
         self.database = next(d for d in self.container.dependencies if isinstance(d, Database))
+        config = self.container.config
+        self.cors_origins = allowed_origins(config)
+        self.proxy_hops = int(config.get("TRUSTED_PROXY_HOPS") or 0)
+        self.idempotency_ttl = int(config.get("IDEMPOTENCY_TTL_SECONDS") or DEFAULT_TTL)
+        self.limits = _process_limits(self.container)
+
+    def handle_request(self, request):
+        request.shallow = False
+        request_id = request_id_of(request)
+        logs.context.request_id = request_id
+        if request.method == "OPTIONS":
+            response = Response(status=204)
+        else:
+            response = self._answer(request, request_id)
+        response.headers.update(headers_for(request, self.cors_origins, request.method == "OPTIONS"))
+        response.headers["X-Request-Id"] = request_id
+        self.responses.labels(self.method_name, f"{response.status_code // 100}xx").inc()
+        if response.status_code >= 400:
+            log.info("%s %s -> %s", request.method, request.path, response.status_code)
+        return response
+
+    def _answer(self, request, request_id):
+        owned = None  # (account id, key) of an Idempotency-Key this request claimed
+        try:
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            if request.method == "POST" and "actor" in kwargs:
+                key = idempotency.key_of(request)
+                if key is not None:
+                    account_id = kwargs["actor"]["account_id"]
+                    stored = idempotency.claim(self.database.engine, account_id, key,
+                                               idempotency.fingerprint(request), self.idempotency_ttl)
+                    if stored is not None:
+                        return Response(stored[1], status=stored[0], mimetype="application/json",
+                                        headers={"Idempotency-Replayed": "true"})
+                    owned = (account_id, key)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data={"request_id": request_id},
+                                        handle_result=partial(self.handle_result, event))
+            response = self.response_from_result(event.wait(), request)
+        except Exception as exc:  # mapped to a JSON error, never a stack trace
+            response = self.response_from_exception(exc)
+        if owned is not None:
+            try:
+                idempotency.finish(self.database.engine, *owned, response)
+            except Exception as exc:  # noqa: BLE001 - the answer stands; the claim goes stale
+                log.warning("could not store the idempotent answer: %r", exc)
+        return response
 
     def get_entrypoint_parameters(self, request):
         for name, value in request.path_values.items():
             if isinstance(value, int) and not 0 < value <= MAX_ID:
                 raise NotFound(f"{name} {value} not found", "NOT_FOUND")
+        if self.rated is not None:
+            self.limits.check(self.rated, "ip", client_ip(request, self.proxy_hops))
         args, kwargs = super().get_entrypoint_parameters(request)
+        kwargs = dict(kwargs)
         if self.roles is not PUBLIC:
             actor = actor_from_request(request, self.container.config)
             refuse_revoked(self.database.engine, actor)
@@ -74,24 +153,62 @@ class JsonRoute(HttpRequestHandler):
                     and project_id not in actor["project_ids"]:
                 raise Forbidden(f"no access to project {project_id}", "PROJECT_FORBIDDEN")
             kwargs["actor"] = actor
+            if self.rated is not None:
+                self.limits.check(self.rated, "user", actor["account_id"])
         if self.body_schema is not None:
             kwargs["body"] = parse_body(request, self.body_schema)
+            if self.rated == "login":
+                self.limits.check("login", "user", str(kwargs["body"].get("username", "")).lower())
+        query = request.args.to_dict()
+        if self.paging is not None:
+            mine, query = self.paging.split(query)
+            request.paging = self.paging.parse(mine)
         if self.query_schema is not None:
-            kwargs["query"] = validated(self.query_schema, request.args.to_dict())
+            kwargs["query"] = validated(self.query_schema, query, "query")
         return args, kwargs
 
-    def response_from_result(self, result):
-        response = result if isinstance(result, Response) else json_response(self.status, result)
-        self._count(response)
-        return response
+    def response_from_result(self, result, request=None):
+        if isinstance(result, Response):
+            return result
+        headers = None
+        if self.paging is not None and isinstance(result, list) and request is not None:
+            result, total = self.paging.apply(result, request.paging)
+            if total is not None:
+                headers = {"X-Total-Count": str(total)}
+        return json_response(self.status, result, headers)
 
     def response_from_exception(self, exc):
         response = error_response(exc)
-        self._count(response)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
-    def _count(self, response):
-        self.responses.labels(self.method_name, f"{response.status_code // 100}xx").inc()
+
+def _process_limits(container):
+    """One set of buckets per gateway container, shared by its routes."""
+    limits = getattr(container, "loupan_rate_limits", None)
+    if limits is None:
+        limits = container.loupan_rate_limits = RateLimits(container.config)
+    return limits
+
+
+REQUEST_ID = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+def request_id_of(request):
+    """The caller's X-Request-Id (sanitised, at most 64 characters) or a new one."""
+    given = REQUEST_ID.sub("", request.headers.get("X-Request-Id", ""))[:64]
+    return given or uuid.uuid4().hex
+
+
+def client_ip(request, proxy_hops):
+    """The client's address; behind `proxy_hops` trusted proxies, the address the outermost
+    of them saw (X-Forwarded-For, counted from the right: the left part is the client's word)."""
+    if proxy_hops > 0:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        if len(hops) >= proxy_hops:
+            return hops[-proxy_hops]
+    return request.remote_addr or "unknown"
 
 
 def parse_body(request, schema):
@@ -104,13 +221,44 @@ def parse_body(request, schema):
     return validated(schema, data)
 
 
-def validated(schema, data):
+def validated(schema, data, where="body"):
     """Check `data` against the contract schema; pass the raw dict on (the service loads it
     again: it trusts no caller, and raw JSON travels over RPC where Decimals would not)."""
     errors = schema_instance(schema).validate(data)
     if errors:
         raise Invalid(flatten(errors), "VALIDATION_ERROR")
+    sane(data, where)
     return data
+
+
+INT64 = 2**63
+DATE_LIKE = re.compile(r"^(\d{4})-(\d{2}(-\d{2}([T ].*)?)?|[QqWwHh]\d{1,2})$")  # day, month, quarter, week
+YEARS = range(1900, 2200)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl refuses them: tab, LF, CR pass
+NUMBER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+
+
+def sane(value, where="body"):
+    """Refuse what no business uses and a database or date arithmetic cannot take, whatever
+    the field: control characters (NUL breaks PostgreSQL text, the others the .xlsx exports),
+    integers beyond 64 bits (bigint columns), dates, months and quarters outside 1900-2199
+    (year 0, or 9999-12-31 plus a day)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            sane(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            sane(item, where)
+    elif isinstance(value, str):
+        if CONTROL.search(value):
+            raise Invalid(f"{where}: control characters are not allowed", "VALIDATION_ERROR")
+        if where.startswith("query") and NUMBER.match(value):
+            sane(int(value), where)  # a query's numbers arrive as text
+        match = DATE_LIKE.match(value)
+        if match and int(match.group(1)) not in YEARS:
+            raise Invalid(f"{where}: the year must be between 1900 and 2199", "VALIDATION_ERROR")
+    elif isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+        raise Invalid(f"{where}: the number is too large", "VALIDATION_ERROR")
 
 
 def route(method, url, roles=None, body=None, query=None, response=None, many=False, status=200,
@@ -123,4 +271,4 @@ def route(method, url, roles=None, body=None, query=None, response=None, many=Fa
                                  "response": response, "many": many, "status": status, "summary": summary,
                                  "raw_body": raw_body, "produces": produces}))
     return JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
-                               response=response, status=status, summary=summary)
+                               response=response, status=status, summary=summary, many=many)

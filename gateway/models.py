@@ -1,5 +1,5 @@
-"""The gateway's own tables: notifications for signed-in users, and its inbox."""
-from sqlalchemy import Column, Index, MetaData, String, Text
+"""The gateway's own tables: notifications for signed-in users, idempotency keys, and its inbox."""
+from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table
@@ -34,3 +34,19 @@ class RevokedAccount(Base):
     account_id = Column(ID, primary_key=True, autoincrement=False)
     agency_id = Column(ID, nullable=False)
     revoked_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """The answer to a POST sent with an `Idempotency-Key` (per account): a retry with the
+    same key and body gets this answer back instead of running again. `status` is NULL while
+    the first request runs. Rows expire (`IDEMPOTENCY_TTL_SECONDS`) and a timer deletes them."""
+
+    __tablename__ = "idempotency_keys"
+    account_id = Column(ID, primary_key=True, autoincrement=False)
+    key = Column(String(128), primary_key=True)
+    fingerprint = Column(String(64), nullable=False)
+    status = Column(Integer)
+    body = Column(LargeBinary)
+    created_at = Column(UTCDateTime, nullable=False)
+    expires_at = Column(UTCDateTime, nullable=False)
+    __table_args__ = (Index("ix_idempotency_keys_expires", "expires_at"),)

@@ -5,7 +5,12 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from marshmallow import fields
+
 from gateway.http import PUBLIC, ROUTES
+from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
+from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
+from gateway.ratelimit import RATED
 from loupan.contracts.gateway import ErrorOut
 
 ERRORS = {
@@ -17,6 +22,50 @@ ERRORS = {
     "422": "a business rule refused it, e.g. NO_PRESALE_PERMIT",
     "503": "a service did not answer in time",
 }
+CONVENTIONS = (
+    "Sales operations for real-estate sales agencies.\n\n"
+    "Every answer carries `X-Request-Id` (yours, sanitised to 64 characters, or a new one); it is in "
+    "the gateway's logs and passed to the services. POSTs take an optional `Idempotency-Key`. "
+    "Lists take `limit` (default 100, at most 500) and `offset` and answer `X-Total-Count`, and "
+    "filter on their items' plain fields (`?status=available`). Login (per username and per IP) "
+    "and holds (per user and per IP) are rate limited: 429 RATE_LIMITED with `Retry-After`; "
+    "the limits are counted by each gateway instance on its own. CORS is answered for the "
+    "origins in `CORS_ORIGINS`.")
+RATE_LIMITED = "too many requests (RATE_LIMITED); retry after `Retry-After` seconds"
+REQUEST_ID = {"description": "the request's id (the caller's X-Request-Id, or a new one)",
+              "schema": {"type": "string"}}
+IDEMPOTENCY = {
+    "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+    "description": "Retry-safe POST: the same key (per account) and body replays the first answer "
+                   "(2xx or 4xx) and the effect happens once; another body with the key is 422 "
+                   "IDEMPOTENCY_KEY_REUSED, a retry while the first still runs 409 "
+                   "IDEMPOTENCY_IN_PROGRESS. Kept 24 h (IDEMPOTENCY_TTL_SECONDS).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[\\x21-\\x7e]+$"},
+}
+
+
+def _decimal_as_string(self, field, **kwargs):
+    """Money travels as a string ("0.00": exact cents); apispec would say number."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal"}
+    return {}
+
+
+def _paging_parameters(paging):
+    params = []
+    if paging.slices:
+        params += [
+            {"name": "limit", "in": "query", "required": False, "description": "page size",
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+            {"name": "offset", "in": "query", "required": False, "description": "items to skip",
+             "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        ]
+    for name, field in sorted(paging.filters.items()):
+        kind = "integer" if isinstance(field, fields.Integer) else \
+            "boolean" if isinstance(field, fields.Boolean) else "string"
+        params.append({"name": name, "in": "query", "required": False,
+                       "description": f"only items whose {name} equals this", "schema": {"type": kind}})
+    return params
 
 
 def _openapi_path(url):
@@ -32,9 +81,11 @@ def _openapi_path(url):
 
 @lru_cache(maxsize=1)
 def document():
+    plugin = MarshmallowPlugin()
     spec = APISpec(title="Loupan API", version="0.1.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
-                   info={"description": "Sales operations for real-estate sales agencies."})
+                   plugins=[plugin],
+                   info={"description": CONVENTIONS})
+    plugin.converter.add_attribute_function(_decimal_as_string)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorOut)
     paths = {}
@@ -49,6 +100,11 @@ def document():
                        "schema": {"type": "integer", "minimum": 1}} for p in params]
         if opts["query"] is not None:
             parameters.append({"in": "query", "schema": opts["query"]})
+        paging = Paging(opts["response"], opts["query"]) if opts["many"] and method == "GET" else None
+        if paging is not None:
+            parameters += _paging_parameters(paging)
+        if method == "POST" and opts["roles"] is not PUBLIC:
+            parameters.append(IDEMPOTENCY)
         if parameters:
             operation["parameters"] = parameters
         binary = {"type": "string", "format": "binary"}
@@ -62,12 +118,18 @@ def document():
         ok = {"description": "success"}
         if schema is not None:
             ok["content"] = {"application/json": {"schema": body}}
-        if opts["produces"] is not None:
-            ok["content"] = {opts["produces"]: {"schema": binary}}
+        if opts["produces"] is not None:  # a file, or a file besides JSON (e.g. ?format=xlsx)
+            ok.setdefault("content", {})[opts["produces"]] = {"schema": binary}
+        ok["headers"] = {"X-Request-Id": REQUEST_ID}
+        if paging is not None and paging.slices:
+            ok["headers"]["X-Total-Count"] = {"description": "items matching, before limit/offset",
+                                              "schema": {"type": "integer"}}
         operation["responses"][str(opts["status"])] = ok
-        for code, text in ERRORS.items():
+        errors = dict(ERRORS, **({"429": RATE_LIMITED} if (method, url) in RATED else {}))
+        for code, text in errors.items():
             operation["responses"][code] = {
                 "description": text,
+                "headers": {"X-Request-Id": REQUEST_ID},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
         paths.setdefault(path, {})[method.lower()] = operation

@@ -8,8 +8,10 @@ from werkzeug.wrappers import Response
 from gateway import openapi
 from gateway.auth import issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
+from gateway.idempotency import IdempotencySweeper
 from gateway.models import Notification, metadata
 from gateway.routes.attendance import AttendanceRoutes
+from gateway.routes.console import ConsoleRoutes
 from gateway.routes.contracts_changes import ContractsChangesRoutes
 from gateway.routes.contracts_deals import ContractsDealsRoutes
 from gateway.routes.control import ControlRoutes
@@ -22,6 +24,7 @@ from gateway.routes.finance_commission import FinanceCommissionRoutes
 from gateway.routes.finance_money import FinanceMoneyRoutes
 from gateway.routes.pricing import PricingRoutes
 from gateway.routes.recruiting import RecruitingRoutes
+from gateway.routes.reports import ReportRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.training import TrainingRoutes
 from gateway.routes.staff import StaffRoutes
@@ -40,7 +43,7 @@ SELLERS = ("director", "manager", "supervisor", "advisor")
 MANAGERS = ("director", "manager")
 
 
-class GatewayService(FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, OpsEndpoints):
+class GatewayService(IdempotencySweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, OpsEndpoints):
     name = "gateway"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

@@ -1,5 +1,10 @@
 """What every service exposes to operations: RED metrics per entrypoint, business gauges,
-`/metrics`, `/health/live` and `/health/ready` (ready = database and broker answer)."""
+`/metrics`, `/health/live` and `/health/ready` (ready = database and broker answer).
+
+The kernel's series have one name in every service (`loupan_entrypoint_calls_total`, ...):
+Prometheus' `job` label (one scrape job per service) tells the services apart, so one alert
+or panel covers all of them. A service's own business figures are named after it
+(`loupan_inventory_units`), through `Operations.gauge`."""
 import time
 
 from kombu import Connection
@@ -37,11 +42,10 @@ def outcome_of(result, exc_info):
 
 class Operations(DependencyProvider):
     def setup(self):
-        svc = self.container.service_name
-        self.calls = metric(Counter, f"loupan_{svc}_entrypoint_calls_total",
+        self.calls = metric(Counter, "loupan_entrypoint_calls_total",
                             "Entrypoint calls by outcome (ok, rejected by a rule, error).",
                             ("entrypoint", "outcome"))
-        self.duration = metric(Histogram, f"loupan_{svc}_entrypoint_duration_seconds",
+        self.duration = metric(Histogram, "loupan_entrypoint_duration_seconds",
                                "Entrypoint duration.", ("entrypoint",), buckets=BUCKETS)
         self.started = {}
 
@@ -50,6 +54,7 @@ class Operations(DependencyProvider):
         logs.context.entrypoint = worker_ctx.entrypoint.method_name
         logs.context.call_id = worker_ctx.call_id
         logs.context.event_id = None
+        logs.context.request_id = (worker_ctx.data or {}).get("request_id")
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         started = self.started.pop(worker_ctx, None)
@@ -62,27 +67,33 @@ class Operations(DependencyProvider):
         return self
 
     def gauge(self, name, doc, labels=()):
+        """A business gauge of this service: `loupan_<service>_<name>`."""
         return metric(Gauge, f"loupan_{self.container.service_name}_{name}", doc, labels)
 
     def refresh_kernel_gauges(self, uow):
         outbox = uow.outbox
         if outbox is not None:
             pending, age, unrouted = outbox.backlog()
-            self.gauge("outbox_pending", "Outbox rows not yet published.").set(pending)
-            self.gauge("outbox_oldest_age_seconds", "Age of the oldest unpublished row.").set(age)
-            self.gauge("outbox_unrouted", "Events no queue was bound for.").set(unrouted)
-        try:
-            dead = self.dead_letter_counts()
-        except Exception:  # broker down: the scrape still answers; readiness reports the broker
-            dead = None
-            self.gauge("dead_letters", "Events parked in dead-letter queues.").set(float("nan"))
-        if dead is not None:
-            self.gauge("dead_letters", "Events parked in dead-letter queues.").set(sum(dead.values()))
-
-    def dead_letter_counts(self):
-        queues = [e.dead_queue for e in self.container.entrypoints if isinstance(e, RetryingEventHandler)]
+            metric(Gauge, "loupan_outbox_pending", "Outbox rows not yet published.").set(pending)
+            metric(Gauge, "loupan_outbox_oldest_age_seconds",
+                   "Age of the oldest unpublished outbox row.").set(age)
+            metric(Gauge, "loupan_outbox_unrouted", "Events no queue was bound for.").set(unrouted)
+        queues = self.dead_letter_queues()
         if not queues:
-            return None
+            return
+        dead = metric(Gauge, "loupan_dead_letters", "Events parked in a handler's dead-letter queue.",
+                      ("queue",))
+        try:
+            counts = self.dead_letter_counts(queues)
+        except Exception:  # broker down: the scrape still answers; readiness reports the broker  # noqa: BLE001
+            counts = {queue.name: float("nan") for queue in queues}
+        for name, count in counts.items():
+            dead.labels(name).set(count)
+
+    def dead_letter_queues(self):
+        return [e.dead_queue for e in self.container.entrypoints if isinstance(e, RetryingEventHandler)]
+
+    def dead_letter_counts(self, queues):
         counts = {}
         with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as conn:
             channel = conn.channel()

@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg2
 import requests
 
 from loupan.config import load_config
@@ -65,10 +66,12 @@ class Rabbit:
 
 class System:
     """The running system. `database` is "sqlite" (files under `workdir`) or "postgresql"
-    (a fresh database per service). `instances` runs several processes of one service."""
+    (a fresh database per service). `instances` runs several processes of one service.
+    `rabbit_api` and `amqp_base` point at another broker, `pg` = (admin DSN, URL template with
+    `{name}`) at another PostgreSQL server (the reliability tests stop and restart their own)."""
 
     def __init__(self, workdir, database="postgresql", vhost=None, instances=None, env=None,
-                 log_dir=None):
+                 log_dir=None, rabbit_api=None, amqp_base=None, pg=None):
         self.workdir = Path(workdir)
         self.database = database
         self.vhost = vhost or f"loupan_{uuid.uuid4().hex[:8]}"
@@ -77,8 +80,10 @@ class System:
         self.log_dir = Path(log_dir or self.workdir)
         self.services = procfile()
         self.urls, self.ports, self.procs, self.pg_names, self.env_of = {}, {}, {}, [], {}
-        self.rabbit = Rabbit()
-        self.amqp_uri = AMQP_BASE.format(user="guest", password="guest", vhost=self.vhost)
+        self.rabbit = Rabbit(rabbit_api or RABBIT_API)
+        self.amqp_base = amqp_base or AMQP_BASE
+        self.amqp_uri = self.amqp_base.format(user="guest", password="guest", vhost=self.vhost)
+        self.pg = pg
 
     # set-up -------------------------------------------------------------------------------
     def prepare(self):
@@ -89,16 +94,42 @@ class System:
             if self.database == "sqlite":
                 url = f"sqlite:///{self.workdir / name}.db"
             else:
-                db_name, url = create_pg_database(f"loupan_{name}")
+                db_name, url = self.create_database(f"loupan_{name}")
                 self.pg_names.append(db_name)
             self.urls[name] = url
             upgrade((ROOT / config_path).parent / "migrations", url)
         return self
 
+    def create_database(self, prefix):
+        if self.pg is None:
+            return create_pg_database(prefix)
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self._pg_admin(f'CREATE DATABASE "{name}"')
+        return name, self.pg[1].format(name=name)
+
+    def drop_database(self, name):
+        if self.pg is None:
+            drop_pg_database(name)
+        else:
+            self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _pg_admin(self, sql):
+        conn = psycopg2.connect(self.pg[0])
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+        finally:
+            conn.close()
+
     def env(self, name, instance=0, amqp_uri=None):
         port = free_port()
         self.ports[(name, instance)] = port
-        env = dict(os.environ, **self.extra_env)
+        # every request of a test or benchmark comes from 127.0.0.1: the gateway's rate limits
+        # would trip (gateway/tests/test_ratelimit.py runs with low ones set in `env=`)
+        no_limits = {k: "0" for k in ("RATE_LOGIN_PER_MINUTE", "RATE_LOGIN_PER_IP_PER_MINUTE",
+                                      "RATE_HOLDS_PER_MINUTE", "RATE_HOLDS_PER_IP_PER_MINUTE")}
+        env = dict(os.environ, **{**no_limits, **self.extra_env})
         env.update({
             "AMQP_URI": amqp_uri or self.amqp_uri,
             f"{name.upper()}_DATABASE_URL": self.urls[name],
@@ -171,7 +202,7 @@ class System:
         self.stop()
         self.rabbit.delete_vhost(self.vhost)
         for db_name in self.pg_names:
-            drop_pg_database(db_name)
+            self.drop_database(db_name)
 
     def run_module(self, name, module, *args):
         """Run `python -m module config args…` with service `name`'s settings (e.g. a

@@ -57,3 +57,24 @@ ensure_postgres() {
     exit 1
   fi
 }
+
+ensure_prometheus() {  # promtool checks deploy/ and the metrics tests run a real Prometheus
+  if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+    say "installing Prometheus and promtool (Debian package prometheus)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; } \
+      || { echo "could not install the Debian package prometheus" >&2; exit 1; }
+  fi
+}
+
+ensure_chromium() {  # the console's browser tests: Debian's Chromium, its driver and a CJK font
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -i wqy >/dev/null; then
+    say "installing Chromium, ChromeDriver and a Chinese font (Debian: chromium chromium-driver fonts-wqy-microhei)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    local pkgs="chromium chromium-driver fonts-wqy-microhei"
+    $SUDO apt-get install -y -q --no-install-recommends $pkgs >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends $pkgs >/dev/null; } \
+      || { echo "could not install the Debian packages $pkgs" >&2; exit 1; }
+  fi
+}

@@ -1,44 +1,69 @@
 #!/usr/bin/env bash
 # Run the whole system on the embedded default (one SQLite file per service under var/),
-# with demo data on first start. Ctrl-C stops every service.
+# with demo data entered through the API on first start. Ctrl-C stops every service.
+# LOUPAN_VAR moves the SQLite files; *_HTTP and AMQP_URI move the ports and the broker
+# (tests/test_run_script.py runs it so, beside a developer's own run).
 source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq
 cd "$ROOT"
-mkdir -p var
-for config in services/hr/config.yaml services/inventory/config.yaml gateway/config.yaml; do
+VAR_DIR="${LOUPAN_VAR:-var}"
+mkdir -p "$VAR_DIR"
+SERVICES="hr inventory crm contracts finance gateway"
+for name in $SERVICES; do
+  upper="${name^^}"
+  url="${upper}_DATABASE_URL"
+  export "$url"="${!url:-sqlite:///$VAR_DIR/$name.db}"
+done
+port_of() {  # port_of NAME DEFAULT: the port of NAME's *_HTTP address
+  local address="${1^^}_HTTP"
+  address="${!address:-127.0.0.1:$2}"
+  echo "${address##*:}"
+}
+GATEWAY_PORT=$(port_of gateway 8000)
+SITE="http://127.0.0.1:$GATEWAY_PORT"
+
+for name in $SERVICES; do
+  if [ "$name" = gateway ]; then config=gateway/config.yaml; else config="services/$name/config.yaml"; fi
   python -m loupan.migrate "$config"
 done
 DEMO_USER=director DEMO_PASSWORD=loupan-demo
-if [ ! -f var/.demo-seeded ]; then
+if [ ! -f "$VAR_DIR/.demo-seeded" ]; then
   python -m services.hr.create_director services/hr/config.yaml \
     --agency 示例代理 --username "$DEMO_USER" --password "$DEMO_PASSWORD" --name 张总监
 fi
 
-say "starting hr, inventory and gateway (honcho, Procfile)"
+say "starting hr, inventory, crm, contracts, finance and gateway (honcho, Procfile)"
 honcho start -f Procfile &
 HONCHO=$!
 trap 'kill $HONCHO 2>/dev/null; wait $HONCHO 2>/dev/null' INT TERM EXIT
-for port in 8102 8101 8000; do
-  for _ in $(seq 1 60); do
+for port in $(port_of hr 8102) $(port_of inventory 8101) $(port_of crm 8103) $(port_of contracts 8104) \
+            $(port_of finance 8105) "$GATEWAY_PORT"; do
+  for _ in $(seq 1 90); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
     kill -0 $HONCHO 2>/dev/null || { echo "a service failed to start" >&2; exit 1; }
     sleep 1
   done
+  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "port $port is not ready" >&2; exit 1; }
 done
-if [ ! -f var/.demo-seeded ]; then
-  python scripts/demo_data.py http://127.0.0.1:8000 "$DEMO_USER" "$DEMO_PASSWORD" && touch var/.demo-seeded
+if [ ! -f "$VAR_DIR/.demo-seeded" ]; then
+  say "entering the demo data through the API"
+  python scripts/demo_data.py "$SITE" "$DEMO_USER" "$DEMO_PASSWORD" || { echo "the demo data failed" >&2; exit 1; }
+  touch "$VAR_DIR/.demo-seeded"
 fi
 cat <<TXT
 
-  Loupan is running (SQLite files in var/, broker ${AMQP_URI:-amqp://127.0.0.1:5672/}).
-    API            http://127.0.0.1:8000/api   (e.g. GET /api/projects/1/board)
-    API docs       http://127.0.0.1:8000/api/docs   ·   OpenAPI: /api/openapi.json
-    metrics        http://127.0.0.1:8000/metrics  :8101/metrics (inventory)  :8102/metrics (hr)
+  Loupan is running (SQLite files in $VAR_DIR/, broker ${AMQP_URI:-amqp://127.0.0.1:5672/}).
+    console        $SITE/console/
+    API            $SITE/api   (e.g. GET /api/projects/1/board)
+    API docs       $SITE/api/docs   ·   OpenAPI: /api/openapi.json
+    metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
+                   crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
     health         /health/live and /health/ready on each of those ports
-    demo login     $DEMO_USER / $DEMO_PASSWORD  (also manager, supervisor, advisor, assistant,
-                   finance with password loupan-demo)
-    try            curl -s -XPOST localhost:8000/api/auth/login -d '{"username":"$DEMO_USER","password":"$DEMO_PASSWORD"}'
+    demo accounts  password loupan-demo for every one:
+                     $DEMO_USER (director 张总监), manager (王经理), supervisor (赵主管),
+                     advisor (李顾问), advisor2 (陈顾问), assistant (周助理), finance (吴财务)
+    try            curl -s -XPOST $SITE/api/auth/login -d '{"username":"$DEMO_USER","password":"$DEMO_PASSWORD"}'
   Ctrl-C stops everything.
 
 TXT

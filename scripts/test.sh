@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq with-management
 ensure_postgres
+ensure_prometheus
+ensure_chromium
 cd "$ROOT"
 say "running the tests"
 exec python -m pytest "$@"

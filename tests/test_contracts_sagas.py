@@ -1,4 +1,4 @@
-"""Crash tests of the contracts sagas (换房, 退房) on PostgreSQL with every service running.
+"""Crash tests of the contracts sagas (认购, 换房, 退房) on PostgreSQL with every service running.
 
 contracts is restarted with a failpoint armed (loupan.failpoints: SIGKILL at a named point),
 the saga is driven until the process dies there, contracts is started again without it,
@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select
 
 from loupan.testing import EventSink, wait_until
 from services.contracts.models import outbox
+from services.inventory.models import Hold
 from tests.test_contracts_changes_api import CANCEL, Site
 
 poll = partial(wait_until, timeout=60)  # a restart and a sweep take a while
@@ -72,6 +73,16 @@ def sent_events(system, event_type, deal_id):
     finally:
         engine.dispose()
     return [r.state for r in rows if json.loads(r.body)["payload"]["deal_id"] == deal_id]
+
+
+def hold_row(system, hold_id):
+    """(status, deal_id) of the hold in inventory's database."""
+    engine = create_engine(system.urls["inventory"])
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(select(Hold.status, Hold.deal_id).where(Hold.id == hold_id)).one())
+    finally:
+        engine.dispose()
 
 
 def received(sink, event_type, deal_id):
@@ -136,3 +147,47 @@ def test_a_cancel_killed_midway_releases_the_unit_once_after_restart(system, sit
     poll(lambda: received(sink, "deal_cancelled", deal_id), what="deal_cancelled on the bus")
     assert len(received(sink, "deal_cancelled", deal_id)) == 1
     assert moves(site, unit_id, "退房") == [("subscribed", "available")]
+
+
+@pytest.mark.parametrize("failpoint", ["contracts.subscribe.after_pending", "contracts.subscribe.after_inventory"])
+def test_a_subscription_killed_midway_is_submitted_once_after_restart(system, site, failpoint):
+    """after_pending: the deal is committed pending, inventory not asked yet; after_inventory:
+    inventory converted the hold and subscribed the unit, the deal is still pending. The
+    request (redelivered on restart), the sweep and the front-end's retry all finish the same
+    deal: submitted once, numbered once, the unit subscribed for it, the hold converted."""
+    adv = site.advisor
+    unit_id = site.free.pop(0)
+    hold = adv.ok(adv.post(f"/api/units/{unit_id}/holds", {"customer_name": "崩溃", "customer_phone": "13700001111"}),
+                  201)
+    body = {"hold_id": hold["hold_id"], "price": site.unit(unit_id)["list_price"], "deposit": "50000.00",
+            "payment_method": "full", "delivery_date": "2028-12-31"}
+    restart_contracts(system, failpoint)
+    try:
+        dies_at_the_failpoint(system, lambda: adv.post("/api/subscriptions", body))
+        if failpoint.endswith("after_inventory"):  # inventory committed its half already
+            assert site.unit(unit_id)["status"] == "subscribed"
+            assert hold_row(system, hold["hold_id"])[0] == "converted"
+        else:
+            assert (site.unit(unit_id)["status"], hold_row(system, hold["hold_id"])) == ("held", ("active", None))
+    finally:
+        restart_contracts(system)
+    deal_id = mine(site, hold)
+    poll(lambda: site.get_deal(deal_id)["status"] == "submitted", what="pending deal completed after restart")
+    again = adv.ok(adv.post("/api/subscriptions", body), 201)  # the front-end retries: the same deal
+    assert again["id"] == deal_id
+    deal = site.get_deal(deal_id)
+    assert deal["subscription_no"].startswith("RG") and deal["unit_id"] == unit_id
+    assert [h["to_status"] for h in deal["history"]] == ["pending", "submitted"]
+    deals = site.manager.ok(site.manager.get(f"/api/projects/{site.project['id']}/deals", params={"limit": 200}))
+    assert [d["id"] for d in deals["items"] if d["hold_id"] == hold["hold_id"]] == [deal_id]
+    assert (site.unit(unit_id)["status"], site.unit(unit_id)["deal_id"], site.unit(unit_id)["hold"]) == (
+        "subscribed", deal_id, None)
+    assert hold_row(system, hold["hold_id"]) == ("converted", deal_id)
+    assert moves(site, unit_id, "认购") == [("held", "subscribed")]
+
+
+def mine(site, hold):
+    """The id of the (one) deal written for the hold."""
+    deals = site.manager.ok(site.manager.get(f"/api/projects/{site.project['id']}/deals", params={"limit": 200}))
+    (deal_id,) = [d["id"] for d in deals["items"] if d["hold_id"] == hold["hold_id"]]
+    return deal_id

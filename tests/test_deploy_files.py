@@ -9,9 +9,10 @@ Prometheus would not find, an alert on a metric nobody exports, ...).
 import base64
 import hashlib
 import importlib
-import inspect
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,9 +27,12 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
 DEFINITIONS_FILE = ROOT / "deploy" / "rabbitmq" / "definitions.json"
 INIT_SQL = ROOT / "deploy" / "postgres" / "init.sql"
+GRAFANA_DIR = ROOT / "deploy" / "grafana"
+DEAD_LETTER_EXCHANGE = "loupan.dead-letters"
 
 # The services whose HTTP ports the design fixes (each serves /metrics and /health/*).
-EXPECTED_PORTS = {"gateway": 8000, "inventory": 8101, "hr": 8102}
+EXPECTED_PORTS = {"gateway": 8000, "inventory": 8101, "hr": 8102, "crm": 8103, "contracts": 8104,
+                  "finance": 8105}
 
 
 # helpers ---------------------------------------------------------------------------------
@@ -128,43 +132,38 @@ def promql_metric_names(expr):
     return names
 
 
+METRIC_CALL = re.compile(r'metric\(\s*(\w+)\s*,\s*"(loupan_\w+)"')
+OWN_GAUGE = re.compile(r'ops\.gauge\(\s*"(\w+)"')
+
+
+def series_names(kind, name):
+    if kind == "Histogram":
+        return {f"{name}_bucket", f"{name}_sum", f"{name}_count"}
+    return {name}
+
+
 def exported_metric_names(compose):
     """The series the running services can expose, derived from the code: the kernel's
-    per-service metrics (loupan/ops.py), each service's own gauges, and the metrics made by
-    name elsewhere (`metric(Counter, "loupan_gateway_...")`)."""
-    from loupan.inbox import RetryingEventHandler
-
-    ops_source = (ROOT / "loupan" / "ops.py").read_text(encoding="utf-8")
-    per_service = re.findall(r'metric\(\s*(\w+)\s*,\s*f"loupan_\{svc\}_(\w+)"', ops_source)
-    kernel_gauges = re.findall(r'self\.gauge\(\s*"(\w+)"', ops_source)
-    assert per_service and kernel_gauges, "loupan/ops.py no longer looks as this test expects"
-
+    metrics (`metric(Counter, "loupan_...")` in loupan/, one name in every service), the
+    metrics other modules make by name (gateway/http.py, services/inventory/metrics.py) and
+    each service's own gauges (`self.ops.gauge("units")` is `loupan_inventory_units`)."""
     names = set()
+    for package in ("loupan", "services", "gateway"):
+        for source in (ROOT / package).rglob("*.py"):
+            if "tests" in source.parts:
+                continue
+            for kind, name in METRIC_CALL.findall(source.read_text(encoding="utf-8")):
+                names |= series_names(kind, name)
+    assert {"loupan_entrypoint_calls_total", "loupan_outbox_pending", "loupan_dead_letters"} <= names, \
+        "loupan/ops.py no longer looks as this test expects"
     for name, path in runners(compose).items():
         module_name, _, class_name = load_config(ROOT / path, environ={})["SERVICE"].partition(":")
         cls = getattr(importlib.import_module(module_name), class_name)
-        svc = cls.name
-        for kind, base in per_service:
-            suffixes = ("_bucket", "_sum", "_count") if kind == "Histogram" else ("",)
-            names.update(f"loupan_{svc}_{base}{suffix}" for suffix in suffixes)
-        has_outbox = "outbox" in cls.db.metadata.tables
-        has_handlers = any(
-            isinstance(ep, RetryingEventHandler)
-            for attr in vars(cls).values()
-            for ep in getattr(attr, "nameko_entrypoints", ())
-        )
-        for gauge in kernel_gauges:  # as refresh_kernel_gauges sets them
-            if gauge.startswith("outbox_") and not has_outbox:
-                continue
-            if gauge == "dead_letters" and not has_handlers:
-                continue
-            names.add(f"loupan_{svc}_{gauge}")
-        own = inspect.getsource(cls)
-        names.update(f"loupan_{svc}_{g}" for g in re.findall(r'self\.ops\.gauge\(\s*"(\w+)"', own))
-    for package in ("loupan", "services", "gateway"):
-        for source in (ROOT / package).rglob("*.py"):
-            text = source.read_text(encoding="utf-8")
-            names.update(re.findall(r'metric\(\s*\w+\s*,\s*"(loupan_\w+)"', text))
+        package_dir = ROOT / Path(*module_name.split(".")[:-1])
+        for source in package_dir.rglob("*.py"):
+            if "tests" not in source.parts:
+                text = source.read_text(encoding="utf-8")
+                names.update(f"loupan_{cls.name}_{g}" for g in OWN_GAUGE.findall(text))
     return names
 
 
@@ -192,7 +191,7 @@ def test_commands_point_at_existing_configs_and_modules(compose):
             module_name, _, class_name = load_config(ROOT / path, environ={})["SERVICE"].partition(":")
             assert (ROOT / (module_name.replace(".", "/") + ".py")).is_file(), f"{path}: no {module_name}"
             checked += 1
-    assert checked >= 6  # three runners and three migrations
+    assert checked >= 12  # six runners and six migrations
 
 
 def test_migrate_runs_every_service_config(compose):
@@ -239,7 +238,7 @@ def test_services_use_postgres_the_broker_and_listen_on_all_interfaces(compose):
         host, port = http_port(compose, name, path)
         assert host == "0.0.0.0", f"{name} would listen on {host}, unreachable from other containers"
         assert port == EXPECTED_PORTS[name]
-    assert seen_databases == databases == {"hr", "inventory", "gateway"}
+    assert seen_databases == databases == set(EXPECTED_PORTS)
     mounts = " ".join(compose["services"]["postgres"].get("volumes", []))
     assert "./deploy/postgres/init.sql:/docker-entrypoint-initdb.d/" in mounts
 
@@ -339,6 +338,125 @@ def test_alerts_use_only_metrics_the_services_export(compose, prometheus, alerts
             assert set(value.split("|")) <= jobs, f"{rule['alert']}: unknown job in {value}"
 
 
+def promtool(*args):
+    """Prometheus' own checker (Debian package `prometheus`; scripts/lib.sh installs it)."""
+    tool = shutil.which("promtool")
+    assert tool, "promtool not found: apt-get install prometheus (scripts/lib.sh does it in CI)"
+    return subprocess.run([tool, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_promtool_accepts_the_config_and_the_rules():
+    checked = promtool("check", "config", str(PROMETHEUS_DIR / "prometheus.yml"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    checked = promtool("check", "rules", str(PROMETHEUS_DIR / "alerts.yml"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_in_cluster_prometheus_config_is_valid_and_labels_jobs_by_service(tmp_path, manifests):
+    """Debian's promtool is built without Kubernetes discovery: the discovery blocks are
+    swapped for static targets, the rest (relabelling, rules) is checked by promtool."""
+    config = read_yaml(PROMETHEUS_DIR / "prometheus-k8s.yml")
+    config["rule_files"] = [str(PROMETHEUS_DIR / f) for f in config["rule_files"]]
+    for job in config["scrape_configs"]:
+        assert job.pop("kubernetes_sd_configs")[0]["namespaces"]["names"] == ["loupan"]
+        job["static_configs"] = [{"targets": ["127.0.0.1:1"]}]
+    path = tmp_path / "prometheus.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    checked = promtool("check", "config", str(path))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (pods,) = [j for j in config["scrape_configs"] if j["job_name"] == "loupan-pods"]
+    keep = pods["relabel_configs"][0]
+    wanted = dict(zip(keep["source_labels"], keep["regex"].split(";")))
+    job = [r for r in pods["relabel_configs"] if r.get("target_label") == "job"][0]["source_labels"][0]
+    for deployment in objects(manifests, "Deployment").values():
+        pod = deployment["spec"]["template"]["metadata"]["labels"]
+        as_meta = {f"__meta_kubernetes_pod_label_{k.replace('.', '_').replace('/', '_').replace('-', '_')}": v
+                   for k, v in pod.items()}
+        assert all(as_meta.get(k) == v for k, v in wanted.items()), deployment["metadata"]["name"]
+        assert as_meta[job] == deployment["metadata"]["name"]  # job = service, as alerts.yml expects
+        assert container(deployment)["ports"][0]["name"] == "http"
+
+
+def test_the_alerts_cover_what_operations_needs(alerts, compose):
+    rules = {rule["alert"]: rule for group in alerts["groups"] for rule in group["rules"]}
+    needed = {
+        "LoupanServiceDown": "up",
+        "LoupanEntrypointErrors": "loupan_entrypoint_calls_total",
+        "LoupanSlowEntrypoint": "loupan_entrypoint_duration_seconds_bucket",
+        "LoupanOutboxStuck": "loupan_outbox_oldest_age_seconds",
+        "LoupanDeadLetters": "loupan_dead_letters",
+        "LoupanHoldsFailing": "loupan_inventory_holds_total",
+    }
+    for alert, name in needed.items():
+        assert alert in rules, f"no {alert} rule"
+        assert name in promql_metric_names(rules[alert]["expr"]), f"{alert} does not use {name}"
+    assert "0.99" in rules["LoupanSlowEntrypoint"]["expr"]  # p99, as the issue asks
+    down = re.search(r'job=~"([^"]*)"', rules["LoupanServiceDown"]["expr"]).group(1)
+    assert set(down.split("|")) == set(runners(compose)), "LoupanServiceDown misses a service"
+
+
+def test_prometheus_has_one_job_per_service(prometheus, compose):
+    jobs = {job["job_name"] for job in prometheus["scrape_configs"]}
+    assert set(runners(compose)) <= jobs
+    assert set(runners(compose)) <= set(depends_on(compose["services"]["prometheus"]))
+    assert "prometheus" in depends_on(compose["services"]["grafana"])
+
+
+# Grafana ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def dashboard():
+    with open(GRAFANA_DIR / "loupan.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def panel_exprs(dashboard):
+    found = []
+    for panel in dashboard["panels"]:
+        for target in panel.get("targets", []):
+            found.append((panel["title"], target["expr"]))
+    return found
+
+
+def concrete(expr):
+    """A Grafana expression with its variables replaced, as Prometheus would receive it."""
+    return expr.replace("$__rate_interval", "1m").replace("$service", ".*")
+
+
+def test_dashboard_queries_only_exported_metrics(dashboard, compose):
+    exported = exported_metric_names(compose)
+    exprs = panel_exprs(dashboard)
+    assert len(exprs) >= 12
+    for title, expr in exprs:
+        names = promql_metric_names(concrete(expr))
+        assert names, f"{title}: no metric in {expr}"
+        for name in names:
+            assert name == "up" or name in exported, f"{title}: nothing exports {name}"
+    titles = {panel["title"] for panel in dashboard["panels"]}
+    assert {"Holds per second", "Sell-out progress", "Hold latency", "Rate", "Errors", "Duration p99"} <= titles
+
+
+def test_promtool_parses_every_dashboard_query(dashboard, tmp_path):
+    rules = {"groups": [{"name": "dashboard", "rules": [
+        {"record": f"dashboard:query_{i}", "expr": concrete(expr)}
+        for i, (_, expr) in enumerate(panel_exprs(dashboard))]}]}
+    path = tmp_path / "dashboard_rules.yml"
+    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    checked = promtool("check", "rules", str(path))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_grafana_is_provisioned_with_the_dashboard_and_the_datasource(dashboard, compose):
+    grafana = compose["services"]["grafana"]
+    mounts = grafana.get("volumes", [])
+    assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in mounts
+    provider = read_yaml(GRAFANA_DIR / "provisioning" / "dashboards" / "loupan.yml")["providers"][0]
+    assert f"./deploy/grafana/loupan.json:{provider['options']['path']}/loupan.json:ro" in mounts
+    source = read_yaml(GRAFANA_DIR / "provisioning" / "datasources" / "loupan.yml")["datasources"][0]
+    assert urlsplit(source["url"]).hostname == "prometheus" and "prometheus" in compose["services"]
+    used = {json.dumps(p.get("datasource"), sort_keys=True) for p in dashboard["panels"] if p["type"] != "row"}
+    assert used == {json.dumps({"type": "prometheus", "uid": source["uid"]}, sort_keys=True)}
+
+
 # RabbitMQ --------------------------------------------------------------------------------
 def rabbit_password_ok(password_hash, password):
     raw = base64.b64decode(password_hash)
@@ -351,7 +469,7 @@ def test_definitions_declare_the_event_exchanges_as_the_code_does(compose, defin
     exchanges = {e["name"]: e for e in definitions["exchanges"]}
     # every running service's exchange, and those of event sources that are planned
     expected = {f"{svc}.events" for svc in EXPECTED_PORTS} | {f"{src}.events" for src, _ in CATALOGUE.values()}
-    assert set(exchanges) == expected
+    assert set(exchanges) == expected | {DEAD_LETTER_EXCHANGE}
     for source, _schema in CATALOGUE.values():
         assert f"{source}.events" in exchanges, f"no exchange for {source}'s events"
     for exchange in exchanges.values():
@@ -360,6 +478,37 @@ def test_definitions_declare_the_event_exchanges_as_the_code_does(compose, defin
         assert exchange["type"] == "topic"
         assert exchange["durable"] is True and exchange["auto_delete"] is False
         assert exchange["internal"] is False and exchange["arguments"] == {}
+
+
+def handler_queues(compose):
+    """The queue of every event handler in the code, named as nameko names them."""
+    from loupan.inbox import RetryingEventHandler
+
+    queues = set()
+    for path in runners(compose).values():
+        module_name, _, class_name = load_config(ROOT / path, environ={})["SERVICE"].partition(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        for attr in dir(cls):
+            for ep in getattr(getattr(cls, attr), "nameko_entrypoints", ()):
+                if isinstance(ep, RetryingEventHandler):
+                    queues.add(f"evt-{ep.source_service}-{ep.event_type}--{cls.name}.{attr}")
+    return queues
+
+
+def test_the_dead_letter_policy_covers_the_handler_queues_only(compose, definitions):
+    queues = handler_queues(compose)
+    assert "evt-contracts-subscription_approved--inventory.on_subscription_approved" in queues
+    (policy,) = [p for p in definitions["policies"] if "dead-letter-exchange" in p["definition"]]
+    assert policy["apply-to"] == "queues"
+    target = policy["definition"]["dead-letter-exchange"]
+    assert target == DEAD_LETTER_EXCHANGE and target in {e["name"] for e in definitions["exchanges"]}
+    assert any(b["source"] == target and b["destination_type"] == "queue" for b in definitions["bindings"])
+    pattern = re.compile(policy["pattern"])  # Erlang's PCRE and Python agree on this subset
+    for queue in queues:
+        assert pattern.search(queue), f"{queue} not covered by {policy['pattern']}"
+        for own in (f"{queue}.retry", f"{queue}.dlq"):  # their x-arguments from loupan/inbox.py rule
+            assert not pattern.search(own), f"{own} must not get the policy"
+    assert not pattern.search("rpc-inventory")  # a stale RPC request expires, it is not a dead letter
 
 
 def test_definitions_let_the_services_log_in(compose, definitions):
@@ -384,3 +533,166 @@ def test_rabbitmq_loads_the_definitions_at_boot(compose):
     contents = [compose["configs"][source]["content"] for source in config_sources]
     assert any("load_definitions = /etc/rabbitmq/definitions.json" in c for c in contents)
     assert all(target.startswith("/etc/rabbitmq/conf.d/") for target in config_sources.values())
+
+
+# Kubernetes ------------------------------------------------------------------------------
+K8S_DIR = ROOT / "deploy" / "k8s"
+K8S_VERSION = "1.30.0"  # the oldest Kubernetes the manifests promise to run on
+KEDA_SCHEMA = K8S_DIR / "schemas" / "keda-v1alpha1.json"
+
+
+@pytest.fixture(scope="module")
+def manifests():
+    """{file name: [documents]} of every manifest in deploy/k8s/."""
+    return {path.name: [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+            for path in sorted(K8S_DIR.glob("*.yaml"))}
+
+
+def objects(manifests, kind, files=None):
+    return {d["metadata"]["name"]: d for name, docs in manifests.items() if files is None or name in files
+            for d in docs if d.get("kind") == kind}
+
+
+def validate_k8s(document):
+    """Kubernetes' own OpenAPI schemas (kubernetes-validate bundles them, offline) for the
+    built-in kinds; the vendored schema for KEDA's."""
+    import jsonschema
+    import kubernetes_validate
+
+    if document["apiVersion"].startswith("keda.sh/"):
+        jsonschema.validate(document, json.loads(KEDA_SCHEMA.read_text(encoding="utf-8")))
+    else:
+        kubernetes_validate.validate(document, K8S_VERSION, strict=True)
+
+
+def test_every_manifest_is_valid_for_kubernetes_and_keda(manifests):
+    checked = 0
+    for name, docs in manifests.items():
+        for document in docs:
+            if document.get("kind") == "Kustomization":
+                continue
+            try:
+                validate_k8s(document)
+            except Exception as exc:  # name the document, not only the schema path  # noqa: BLE001
+                pytest.fail(f"{name}: {document['kind']} {document['metadata']['name']}: {exc}")
+            checked += 1
+    assert checked >= 25
+
+
+def test_the_validators_refuse_a_broken_manifest(manifests):
+    import jsonschema
+    import kubernetes_validate
+
+    deployment = json.loads(json.dumps(objects(manifests, "Deployment")["inventory"]))
+    deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbes"] = {}  # a typo
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate_k8s(deployment)
+    scaled = json.loads(json.dumps(objects(manifests, "ScaledObject")["inventory"]))
+    scaled["spec"]["triggers"][0]["metadata"]["mode"] = "QueueDepth"  # not a KEDA mode
+    with pytest.raises(jsonschema.ValidationError):
+        validate_k8s(scaled)
+
+
+def test_kustomization_applies_everything_but_the_release_job_and_the_fallback(manifests):
+    listed = set(read_yaml(K8S_DIR / "kustomization.yaml")["resources"])
+    assert listed == set(manifests) - {"kustomization.yaml", "migrate-job.yaml", "hpa-without-keda.yaml"}
+
+
+def container(deployment):
+    (only,) = deployment["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def test_a_deployment_and_a_service_per_loupan_service(manifests, compose):
+    deployments, services = objects(manifests, "Deployment"), objects(manifests, "Service")
+    config_map = objects(manifests, "ConfigMap")["loupan-config"]["data"]
+    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
+    images = set()
+    for name, path in runners(compose).items():
+        deployment = deployments[name]
+        spec = deployment["spec"]["template"]["spec"]
+        main = container(deployment)
+        images.add(main["image"])
+        assert main["command"] == ["python", "-m", "loupan.run", path], f"{name} runs {main['command']}"
+        env = {e["name"]: e for e in main["env"]}
+        unread = set(env) - config_vars(path)
+        assert not unread, f"{name} sets {sorted(unread)}, which {path} never reads"
+        for item in env.values():
+            ref = item.get("valueFrom", {})
+            if "configMapKeyRef" in ref:
+                assert ref["configMapKeyRef"]["key"] in config_map, f"{name}: {item['name']} not in loupan-config"
+            if "secretKeyRef" in ref:
+                assert ref["secretKeyRef"]["key"] in secret, f"{name}: {item['name']} not in loupan-secrets"
+        values = {k: (v.get("value") or config_map.get(v.get("valueFrom", {}).get("configMapKeyRef", {}).get("key"))
+                      or secret.get(v.get("valueFrom", {}).get("secretKeyRef", {}).get("key")))
+                  for k, v in env.items()}
+        config = load_config(ROOT / path, environ=values)
+        host, _, port = str(config["WEB_SERVER_ADDRESS"]).rpartition(":")
+        assert host == "0.0.0.0" and int(port) == EXPECTED_PORTS[name]
+        assert main["ports"] == [{"name": "http", "containerPort": int(port), "protocol": "TCP"}]
+        assert urlsplit(config["DATABASE_URL"]).path == f"/{name}"  # its own database
+        assert main["livenessProbe"]["httpGet"]["path"] == "/health/live"
+        assert main["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+        assert main["startupProbe"]["httpGet"]["path"] == "/health/live"
+        assert set(main["resources"]) == {"requests", "limits"}
+        assert all(set(main["resources"][k]) == {"cpu", "memory"} for k in ("requests", "limits"))
+        pre_stop = main["lifecycle"]["preStop"]["exec"]["command"]
+        assert pre_stop[0] == "sleep"
+        slowest = float(config["RPC_TIMEOUT"]) + 20  # an RPC waiting out its timeout, a 5000-unit import
+        assert spec["terminationGracePeriodSeconds"] > slowest + float(pre_stop[1])
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+        service = services[name]
+        assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+        assert service["spec"]["ports"][0]["port"] == int(port)
+    assert len(images) == 1, "one image for every service"
+    assert set(deployments) == set(runners(compose))
+    uid = re.search(r"--uid (\d+)", (ROOT / "Dockerfile").read_text(encoding="utf-8")).group(1)
+    assert {str(d["spec"]["template"]["spec"]["securityContext"]["runAsUser"]) for d in deployments.values()} == {uid}
+
+
+def test_migrations_run_once_per_release_as_a_job(manifests, compose):
+    (job,) = objects(manifests, "Job").values()
+    spec = job["spec"]["template"]["spec"]
+    assert spec["restartPolicy"] == "Never"
+    commands = sorted(c["command"][-1] for c in spec["containers"])
+    assert all(c["command"][:3] == ["python", "-m", "loupan.migrate"] for c in spec["containers"])
+    assert commands == sorted(runners(compose).values())
+    for deployment in objects(manifests, "Deployment").values():
+        for item in deployment["spec"]["template"]["spec"].get("initContainers", []) + [container(deployment)]:
+            assert "loupan.migrate" not in " ".join(item.get("command", [])), "replicas must not migrate"
+
+
+def test_one_database_per_service_and_the_same_broker_definitions(manifests, compose):
+    init = objects(manifests, "ConfigMap")["postgres-init"]["data"]["init.sql"]
+    assert init == INIT_SQL.read_text(encoding="utf-8")
+    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
+    for name in runners(compose):
+        url = urlsplit(secret[f"{name.upper()}_DATABASE_URL"])
+        assert url.hostname == "postgres" and url.path == f"/{name}"
+        assert f"CREATE DATABASE {name};" in init
+    assert urlsplit(secret["AMQP_URI"]).hostname == "rabbitmq" and "rabbitmq" in objects(manifests, "Service")
+    broker = objects(manifests, "ConfigMap")["rabbitmq-config"]["data"]
+    assert json.loads(broker["definitions.json"]) == json.loads(DEFINITIONS_FILE.read_text(encoding="utf-8"))
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in broker["rabbitmq.conf"]
+
+
+def test_inventory_and_gateway_scale_on_queue_depth_and_cpu(manifests, compose):
+    scaled = objects(manifests, "ScaledObject")
+    assert set(scaled) == {"inventory", "gateway"}
+    hpas = objects(manifests, "HorizontalPodAutoscaler", files={"autoscaling.yaml"})
+    assert set(hpas) == set(runners(compose)) - set(scaled), "one autoscaler per Deployment"
+    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
+    auth = objects(manifests, "TriggerAuthentication")
+    for name, obj in scaled.items():
+        spec = obj["spec"]
+        assert spec["scaleTargetRef"]["name"] == name and name in objects(manifests, "Deployment")
+        assert 1 <= spec["minReplicaCount"] < spec["maxReplicaCount"]
+        kinds = {t["type"]: t for t in spec["triggers"]}
+        assert set(kinds) == {"rabbitmq", "cpu"}
+        queue = kinds["rabbitmq"]["metadata"]["queueName"]
+        assert queue == "rpc-inventory"  # nameko's RPC queue of inventory: the holds waiting
+        ref = kinds["rabbitmq"]["authenticationRef"]["name"]
+        assert all(target["key"] in secret for target in auth[ref]["spec"]["secretTargetRef"])
+    for hpa in objects(manifests, "HorizontalPodAutoscaler", files={"hpa-without-keda.yaml"}).values():
+        assert hpa["metadata"]["name"] in scaled

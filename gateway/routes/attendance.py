@@ -1,6 +1,7 @@
 """考勤 attendance routes: shifts, the weekly rota (排班/轮休/值日), clock in/out, leave
 requests and monthly statistics. A mixin of GatewayService."""
 from gateway.http import route, validated
+from gateway.roles import STAFF
 from loupan.contracts import attendance as c
 
 PLANNERS = ("director", "manager", "supervisor")
@@ -14,7 +15,7 @@ class AttendanceRoutes:
     def create_shift(self, request, actor, project_id, body):
         return self.hr.create_shift(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/shifts", response=c.ShiftOut, many=True,
+    @route("GET", "/api/projects/<int:project_id>/shifts", roles=STAFF, response=c.ShiftOut, many=True,
            summary="The site's shifts")
     def list_shifts(self, request, actor, project_id):
         return self.hr.list_shifts(actor, project_id)
@@ -31,17 +32,17 @@ class AttendanceRoutes:
         validated(c.RotaDay, {"day": day})
         return self.hr.set_rota_day(actor, project_id, day, body)
 
-    @route("GET", "/api/projects/<int:project_id>/rota", query=c.RotaQuery, response=c.RotaOut,
+    @route("GET", "/api/projects/<int:project_id>/rota", roles=STAFF, query=c.RotaQuery, response=c.RotaOut,
            summary="The site's rota of one week")
     def get_rota(self, request, actor, project_id, query):
         return self.hr.get_rota(actor, project_id, query)
 
-    @route("POST", "/api/projects/<int:project_id>/clock", body=c.ClockIn, response=c.ClockOut, status=201,
-           summary="打卡: clock the caller in or out at a site they are assigned to")
+    @route("POST", "/api/projects/<int:project_id>/clock", roles=STAFF, body=c.ClockIn, response=c.ClockOut,
+           status=201, summary="打卡: clock the caller in or out at a site they are assigned to")
     def clock(self, request, actor, project_id, body):
         return self.hr.clock(actor, project_id, body)
 
-    @route("POST", "/api/leave-requests", body=c.LeaveIn, response=c.LeaveOut, status=201,
+    @route("POST", "/api/leave-requests", roles=STAFF, body=c.LeaveIn, response=c.LeaveOut, status=201,
            summary="请假: the caller asks for leave")
     def request_leave(self, request, actor, body):
         return self.hr.request_leave(actor, body)

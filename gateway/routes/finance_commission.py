@@ -1,6 +1,7 @@
 """finance routes: 算价 mortgage quotes, 代理费/结佣 agency terms and statements, 提成 rules and
 monthly statements, 销售费用 budgets and actuals. A mixin of GatewayService."""
 from gateway.http import route
+from gateway.roles import STAFF
 from loupan.contracts import finance_commission as c
 
 SETTERS = ("director", "manager")
@@ -13,7 +14,7 @@ EXPENSE_READERS = ("director", "manager", "finance", "assistant")
 
 
 class FinanceCommissionRoutes:
-    @route("GET", "/api/finance/mortgage-quote", query=c.MortgageQuery, response=c.MortgageQuote,
+    @route("GET", "/api/finance/mortgage-quote", roles=STAFF, query=c.MortgageQuery, response=c.MortgageQuote,
            summary="算价: monthly schedule of a loan, 等额本息 or 等额本金, exact to the cent")
     def mortgage_quote(self, request, actor, query):
         return self.finance.mortgage_quote(actor, query)

@@ -15,15 +15,15 @@ later, and every step is safe to repeat (conditional updates on the expected sta
 import logging
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from loupan.errors import Conflict, DomainError, Forbidden, Invalid, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import to_decimal2, utcnow
 from services.contracts.change_rules import ALLOWED_FROM, KIND_NAMES, check_buyers, check_change_allowed, swap_price
-from services.contracts.models import ChangeRequest, Deal, DealBuyer, DealHistory
-from services.contracts.subscriptions import phone_for
+from services.contracts.models import ChangeRequest, Deal, DealBuyer
+from services.contracts.subscriptions import note_deal, phone_for, record_history
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +185,6 @@ def _fail(uow, change, error):
     return error
 
 
-def _history(session, deal, from_status, to_status, note, actor):
-    session.execute(insert(DealHistory).values(
-        deal_id=deal.id, from_status=from_status, to_status=to_status, note=note[:300],
-        by_id=actor.get("account_id"), by_name=actor.get("username"), at=utcnow()))
-
-
 def _refusal(kind, status):
     try:
         check_change_allowed(kind, status)
@@ -222,7 +216,7 @@ def _apply_rename(uow, inventory, change):
                               id_number=buyer.get("id_number"), share=to_decimal2(buyer["share"]),
                               position=position, active=True))
     names = "、".join(b["name"] for b in buyers)
-    _history(session, deal, deal.status, deal.status, f"更名 to {names} (change {change.id})", change.approver)
+    note_deal(session, deal, change.approver, f"更名 to {names} (change {change.id})")
     uow.publish("buyers_changed", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id,
         "buyers": [{"name": b["name"], "phone": b["phone"], "share": to_decimal2(b["share"])} for b in buyers],
@@ -249,7 +243,7 @@ def _apply_cancel(uow, inventory, change):
         .execution_options(synchronize_session=False)).rowcount
     if moved != 1:
         return _fail(uow, change, _refusal("cancel", _deal_now(session, deal.id).status))
-    _history(session, deal, deal.status, "cancelled", f"退房: {reason} (change {change.id})", change.approver)
+    record_history(session, deal.id, deal.status, "cancelled", f"退房: {reason} (change {change.id})", change.approver)
     uow.publish("deal_cancelled", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "reason": reason,
         "customer_id": deal.customer_id, "from_status": deal.status,
@@ -287,9 +281,9 @@ def _apply_swap(uow, inventory, change):
         current = _deal_now(session, deal.id)
         return _fail(uow, change, Conflict(
             f"deal {deal.id} is {current.status} on unit {current.unit_id} now", "DEAL_CHANGED"))
-    _history(session, deal, deal.status, deal.status,
-             f"换房 unit {change.from_unit_id} → {to_unit_id}, price {deal.price} → {change.new_price} "
-             f"(change {change.id})", change.approver)
+    note_deal(session, deal, change.approver,
+              f"换房 unit {change.from_unit_id} → {to_unit_id}, price {deal.price} → {change.new_price} "
+              f"(change {change.id})")
     uow.publish("deal_unit_swapped", {
         "deal_id": deal.id, "from_unit_id": change.from_unit_id, "to_unit_id": to_unit_id,
         "advisor_id": deal.advisor_id, "new_price": change.new_price, "price_difference": change.price_difference,

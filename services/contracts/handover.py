@@ -1,14 +1,15 @@
 """交房 handover of a filed deal's unit, with the inspection (验房) notes and issues, then the
 房产证 title certificate's progress: applied → issued → delivered, each dated."""
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from loupan.contracts.contracts_changes import TITLE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.contracts.change_rules import check_handover_allowed, check_step_date, next_step
-from services.contracts.models import Deal, DealHistory, Handover
+from services.contracts.models import Deal, Handover
 from services.contracts.mortgage import today
+from services.contracts.subscriptions import record_history
 
 HANDLERS = ("director", "manager", "supervisor", "assistant")
 
@@ -36,9 +37,7 @@ def hand_over(uow, actor, deal_id, data):
                         handed_over_on=data["date"], inspection_notes=data.get("inspection_notes"),
                         issues=list(data.get("issues") or []), created_by=actor["account_id"], created_at=now)
     uow.add_unique(handover, Conflict(f"deal {deal.id} was handed over already", "DEAL_STATE"))
-    session.execute(insert(DealHistory).values(
-        deal_id=deal.id, from_status="filed", to_status="handed_over", note=f"交房 on {data['date']}",
-        by_id=actor["account_id"], by_name=actor["username"], at=now))
+    record_history(session, deal.id, "filed", "handed_over", f"交房 on {data['date']}", actor)
     uow.publish("unit_handed_over", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "handed_over_at": now,
         "customer_id": deal.customer_id,

@@ -9,9 +9,10 @@ from services.contracts.models import metadata
 from services.contracts.rpc.aftercare import AftercareRpc
 from services.contracts.rpc.changes import ChangesRpc
 from services.contracts.rpc.deals import DealsRpc
+from services.contracts.rpc.figures import FiguresRpc
 
 
-class ContractsService(ChangesRpc, AftercareRpc, DealsRpc, OpsEndpoints):
+class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, OpsEndpoints):
     name = "contracts"
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")

@@ -73,13 +73,18 @@ def _draft_in_review(session, actor, deal_id):
     return deal, contract
 
 
+def _review(session, contract, status, actor, note):
+    """The draft signed or rejected by its reviewer, unless another review got there first."""
+    _set(session, contract, "draft", Conflict(f"contract {contract.contract_no} is {contract.status}, not a draft",
+                                              "CONTRACT_NOT_DRAFT"),
+         status=status, reviewed_by=actor["account_id"], reviewed_at=utcnow(), review_note=note)
+
+
 def approve_contract(uow, actor, deal_id, note):
     """审核 passed: contract and deal signed; `contract_signed`."""
     session = uow.session
     deal, contract = _draft_in_review(session, actor, deal_id)
-    _set(session, contract, "draft", Conflict(f"contract {contract.contract_no} is {contract.status}, not a draft",
-                                              "CONTRACT_NOT_DRAFT"),
-         status="signed", reviewed_by=actor["account_id"], reviewed_at=utcnow(), review_note=note)
+    _review(session, contract, "signed", actor, note)
     move_deal(session, deal, "subscribed", "signed", actor, f"签约 {contract.contract_no}", "DEAL_NOT_SUBSCRIBED")
     uow.publish("contract_signed", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "contract_id": contract.id,
@@ -94,9 +99,7 @@ def reject_contract(uow, actor, deal_id, note):
     """审核 failed: the draft is rejected (the deal stays subscribed; a new draft may follow)."""
     session = uow.session
     deal, contract = _draft_in_review(session, actor, deal_id)
-    _set(session, contract, "draft", Conflict(f"contract {contract.contract_no} is {contract.status}, not a draft",
-                                              "CONTRACT_NOT_DRAFT"),
-         status="rejected", reviewed_by=actor["account_id"], reviewed_at=utcnow(), review_note=note)
+    _review(session, contract, "rejected", actor, note)
     note_deal(session, deal, actor, f"合同 {contract.contract_no} rejected: {note}")
     return contract
 

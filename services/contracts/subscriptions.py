@@ -17,9 +17,10 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
+from loupan.failpoints import failpoint
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
@@ -45,6 +46,14 @@ def today():
     return datetime.now(SHANGHAI).date()
 
 
+def record_history(session, deal_id, from_status, to_status, note, actor):
+    """The deal's history row of a step: who (the service itself without an actor), when, why."""
+    actor = actor or {}
+    session.execute(insert(DealHistory).values(
+        deal_id=deal_id, from_status=from_status, to_status=to_status, note=(note or "")[:300] or None,
+        by_id=actor.get("account_id"), by_name=actor.get("username") or "contracts", at=utcnow()))
+
+
 def move_deal(session, deal, from_status, to_status, actor, note=None, code=None, **values):
     """The deal from `from_status` to `to_status` only if it still is there (a concurrent
     request may have moved it since it was read), with its history row; Conflict otherwise."""
@@ -55,17 +64,15 @@ def move_deal(session, deal, from_status, to_status, actor, note=None, code=None
     if moved != 1:
         current = session.execute(select(Deal.status).where(Deal.id == deal.id)).scalar_one()
         raise Conflict(f"deal {deal.id} is {current}, not {from_status}", code or f"DEAL_NOT_{from_status.upper()}")
-    session.add(DealHistory(deal_id=deal.id, from_status=from_status, to_status=to_status,
-                            note=(note or "")[:300] or None, by_id=(actor or {}).get("account_id"),
-                            by_name=(actor or {}).get("username") or "contracts"))
+    record_history(session, deal.id, from_status, to_status, note, actor)
     session.refresh(deal)
     return deal
 
 
 def note_deal(session, deal, actor, note):
-    """A history row for a step that leaves the deal's status as it is (网签, a rejected draft)."""
-    session.add(DealHistory(deal_id=deal.id, from_status=deal.status, to_status=deal.status, note=note[:300],
-                            by_id=actor["account_id"], by_name=actor["username"]))
+    """A history row for a step that leaves the deal's status as it is (网签, 更名, 换房, a
+    rejected draft)."""
+    record_history(session, deal.id, deal.status, deal.status, note, actor)
 
 
 def saga_actor(deal):
@@ -116,9 +123,9 @@ def create_subscription(uow, actor, data, inventory, crm):
     for position, buyer in enumerate(buyers):
         session.add(DealBuyer(deal_id=deal.id, name=buyer["name"], phone=buyer["phone"],
                               id_number=buyer.get("id_number"), share=buyer["share"], position=position))
-    session.add(DealHistory(deal_id=deal.id, from_status=None, to_status="pending",
-                            note=f"认购 of hold {deal.hold_id}", by_id=actor["account_id"], by_name=actor["username"]))
+    record_history(session, deal.id, None, "pending", f"认购 of hold {deal.hold_id}", actor)
     uow.commit()
+    failpoint("contracts.subscribe.after_pending")
     return _take_unit(uow, actor, deal, inventory)
 
 
@@ -175,6 +182,7 @@ def _take_unit(uow, actor, deal, inventory):
     except DomainError as exc:
         _fail(uow, actor, deal_id, exc)
         raise
+    failpoint("contracts.subscribe.after_inventory")
     return _submit(uow, actor, deal_id, unit)
 
 

@@ -52,11 +52,29 @@ def ended_on(receipt_status, ended_at):
 
 
 # terms -----------------------------------------------------------------------------------
-def _terms_row(session, actor, project_id):
-    row = session.get(AgencyTerms, project_id)
+def project_row(session, actor, model, project_id):
+    """The project's settings row of `model` (agency terms, commission rules); None if unset."""
+    row = session.get(model, project_id)
     if row is not None and row.agency_id != actor["agency_id"]:
         raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
     return row
+
+
+def replace_settings(uow, actor, model, project_id, field, stored, what):
+    """The project's settings row of `model` with `field` = `stored`, replacing earlier ones."""
+    row = project_row(uow.session, actor, model, project_id)
+    if row is None:
+        return uow.add_unique(model(project_id=project_id, agency_id=actor["agency_id"], set_by=actor["account_id"],
+                                    set_at=utcnow(), **{field: stored}),
+                              Conflict(f"the {what} were set at the same time; try again", "CHANGED_CONCURRENTLY"))
+    setattr(row, field, stored)
+    row.set_by, row.set_at = actor["account_id"], utcnow()
+    uow.session.flush()
+    return row
+
+
+def _terms_row(session, actor, project_id):
+    return project_row(session, actor, AgencyTerms, project_id)
 
 
 def terms_dict(row):
@@ -67,17 +85,8 @@ def put_terms(uow, actor, project_id, data):
     """The developer's terms for the project (replacing earlier ones; issued statements keep
     the rate they were drawn with)."""
     in_project(actor, project_id, SETTERS)
-    session = uow.session
-    row = _terms_row(session, actor, project_id)
-    stored = dump(AgencyTermsIn, data)
-    if row is None:
-        row = uow.add_unique(AgencyTerms(project_id=project_id, agency_id=actor["agency_id"], terms=stored,
-                                         set_by=actor["account_id"], set_at=utcnow()),
-                             Conflict("the terms were set at the same time; try again", "CHANGED_CONCURRENTLY"))
-    else:
-        row.terms, row.set_by, row.set_at = stored, actor["account_id"], utcnow()
-        session.flush()
-    return terms_dict(row)
+    return terms_dict(replace_settings(uow, actor, AgencyTerms, project_id, "terms", dump(AgencyTermsIn, data),
+                                       "terms"))
 
 
 def get_terms(session, actor, project_id):

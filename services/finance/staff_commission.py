@@ -22,7 +22,7 @@ from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope
 from loupan.types import utcnow
 from services.finance import commission_rules as rules
-from services.finance.agency_commission import ended_on, in_project, require, today
+from services.finance.agency_commission import ended_on, in_project, project_row, replace_settings, require, today
 from services.finance.models import (CommissionLine, CommissionRules, CommissionRun, CommissionStatement,
                                      DealAccount, Receipt)
 
@@ -40,10 +40,7 @@ def month_end(month):
 
 # rules -----------------------------------------------------------------------------------
 def _rules_row(session, actor, project_id):
-    row = session.get(CommissionRules, project_id)
-    if row is not None and row.agency_id != actor["agency_id"]:
-        raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
-    return row
+    return project_row(session, actor, CommissionRules, project_id)
 
 
 def rules_dict(row):
@@ -54,16 +51,8 @@ def rules_dict(row):
 def put_rules(uow, actor, project_id, data):
     """The project's commission rules (replacing earlier ones)."""
     in_project(actor, project_id, SETTERS)
-    row = _rules_row(uow.session, actor, project_id)
-    stored = dump(CommissionRulesIn, data)["rules"]
-    if row is None:
-        row = uow.add_unique(CommissionRules(project_id=project_id, agency_id=actor["agency_id"], rules=stored,
-                                             set_by=actor["account_id"], set_at=utcnow()),
-                             Conflict("the rules were set at the same time; try again", "CHANGED_CONCURRENTLY"))
-    else:
-        row.rules, row.set_by, row.set_at = stored, actor["account_id"], utcnow()
-        uow.session.flush()
-    return rules_dict(row)
+    return rules_dict(replace_settings(uow, actor, CommissionRules, project_id, "rules",
+                                       dump(CommissionRulesIn, data)["rules"], "rules"))
 
 
 def get_rules(session, actor, project_id):

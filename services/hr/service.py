@@ -11,6 +11,7 @@ from services.hr.models import Account, metadata
 from services.hr.passwords import verify_password
 from services.hr.rpc.attendance import AttendanceRpc
 from services.hr.rpc.evaluation import EvaluationRpc
+from services.hr.rpc.figures import FiguresRpc
 from services.hr.rpc.training import TrainingRpc
 from services.hr.rpc.lifecycle import LifecycleRpc
 from services.hr.rpc.recruiting import RecruitingRpc
@@ -20,7 +21,7 @@ from loupan.contracts.hr import AccountIn, AccountOut
 MAY_CREATE_ACCOUNTS = ("director", "hr")
 
 
-class HrService(LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, OpsEndpoints):
+class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, OpsEndpoints):
     name = "hr"
     db = Database(metadata)
 

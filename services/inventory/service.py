@@ -12,13 +12,15 @@ from loupan.scope import load_actor
 from services.inventory import catalog, sales
 from services.inventory.models import Hold, Unit, metadata
 from services.inventory.rpc.control import ControlRpc
+from services.inventory.rpc.figures import FiguresRpc
 from services.inventory.rpc.deals import DealsRpc
 from services.inventory.rpc.pricing import PricingRpc
 from services.inventory.rpc.spreadsheets import SpreadsheetRpc
+from services.inventory.metrics import InventoryMetrics
 
 
 
-class InventoryService(SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, OpsEndpoints):
+class InventoryService(FiguresRpc, SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, InventoryMetrics, OpsEndpoints):
     name = "inventory"
     db = Database(metadata)
 

@@ -1,0 +1,99 @@
+"""Reports as .xlsx for the developer and the site (a sheet per section, Chinese headers).
+Rendered from the dumped JSON so the file says exactly what the API says; money and
+percentages are written as numbers."""
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+KINDS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
+FIGURES = (("calls", "来电"), ("visits", "来访(上客量)"), ("new_leads", "新增客户"), ("holds", "预留"),
+           ("subscriptions.count", "认购套数"), ("subscriptions.area", "认购面积(㎡)"), ("subscriptions.amount", "认购金额(元)"),
+           ("contracts.count", "签约套数"), ("contracts.area", "签约面积(㎡)"), ("contracts.amount", "签约金额(元)"),
+           ("receipts.count", "收款笔数"), ("receipts.amount", "收款金额(元)"),
+           ("mortgage_disbursements.count", "放款笔数"), ("mortgage_disbursements.amount", "放款金额(元)"))
+PARTS = {"crm": "客户(来电来访)", "inventory": "销控", "contracts": "认购签约", "finance": "财务", "hr": "人事"}
+
+
+def _value(row, path):
+    for key in path.split("."):
+        row = None if row is None else row.get(key)
+    if isinstance(row, str):
+        try:
+            return Decimal(row)
+        except ArithmeticError:
+            return row
+    return row
+
+
+def _sheet(book, title, headers, rows):
+    sheet = book.create_sheet(title)
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = max(12, 2 * len(str(column[0].value)) + 2)
+    return sheet
+
+
+def _bytes(book):
+    del book[book.sheetnames[0]]  # the default empty sheet
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _missing(book, missing):
+    if missing:
+        _sheet(book, "缺失部分", ("部分", "项目ID", "原因"),
+               ((PARTS.get(m["part"], m["part"]), m.get("project_id"), m["error"]) for m in missing))
+
+
+def report(data):
+    """日报/周报/月报: 汇总, 顾问明细, and for a period 排名."""
+    book = Workbook()
+    scope = data["scope"]
+    summary = [("报表", KINDS.get(scope["kind"], scope["kind"])), ("项目ID", scope["project_id"] or "全部项目"),
+               ("开始日期", scope["from"]), ("结束日期", scope["to"])]
+    summary += [(title, _value(data["totals"], key)) for key, title in FIGURES]
+    if "ranking" in data:
+        sales, collection = data.get("sales_vs_target") or {}, data.get("collection_vs_target") or {}
+        summary += [("成交均价(元/㎡)", _value(data, "average_price")), ("去化率(%)", _value(data, "sell_through")),
+                    ("销售目标(元)", _value(sales, "target")), ("本月签约(元)", _value(sales, "actual")),
+                    ("销售完成率(%)", _value(sales, "achieved_percent")),
+                    ("回款目标(元)", _value(collection, "target")), ("本月回款(元)", _value(collection, "actual")),
+                    ("回款完成率(%)", _value(collection, "achieved_percent"))]
+    _sheet(book, "汇总", ("指标", "数值"), summary)
+    _sheet(book, "顾问明细", ("顾问ID", "姓名") + tuple(t for _, t in FIGURES),
+           ([r["advisor_id"], r["name"]] + [_value(r, k) for k, _ in FIGURES] for r in data["by_advisor"]))
+    if "ranking" in data:
+        _sheet(book, "排名", ("名次", "顾问ID", "姓名", "签约套数", "签约面积(㎡)", "签约金额(元)"),
+               ((r["rank"], r["advisor_id"], r["name"], r["count"], _value(r, "area"), _value(r, "amount"))
+                for r in data["ranking"]))
+    _missing(book, data.get("missing"))
+    return _bytes(book)
+
+
+def funnel(data):
+    """销售漏斗: one row per day, advisor or channel, then the total."""
+    book = Workbook()
+    keys = ("visits", "new_leads", "a_grade", "subscribed", "signed")
+    by = {"day": "日期", "advisor": "顾问ID", "channel": "渠道"}[data["by"]]
+    rows = [[r["key"]] + [r[k] for k in keys] for r in data["rows"]]
+    rows.append(["合计"] + [data["total"][k] for k in keys])
+    _sheet(book, "销售漏斗", (by, "来访(上客量)", "新增客户", "A级客户", "认购", "签约"), rows)
+    return _bytes(book)
+
+
+def channels(data):
+    """渠道效果: spend against visits, leads and deals, and the cost of each."""
+    book = Workbook()
+    _sheet(book, "渠道效果", ("渠道", "投放费用(元)", "来访", "新增客户", "认购", "来访成本(元)", "客户成本(元)",
+                           "成交成本(元)"),
+           ([r["channel"], _value(r, "spend"), r["visits"], r["new_leads"], r["deals"], _value(r, "cost_per_visit"),
+             _value(r, "cost_per_lead"), _value(r, "cost_per_deal")] for r in data["channels"]))
+    _missing(book, data.get("missing"))
+    return _bytes(book)

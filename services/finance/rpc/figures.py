@@ -1,0 +1,18 @@
+"""Report figures (日报/周报/月报) the gateway composes its reports from. A mixin of
+FinanceService (self.db is its database)."""
+from nameko.rpc import rpc
+
+from loupan.contracts import dump, load
+from loupan.contracts import reports as c
+from loupan.errors import DomainError
+from loupan.scope import load_actor
+from services.finance import figures
+
+
+class FiguresRpc:
+    @rpc(expected_exceptions=DomainError)
+    def report_figures(self, actor, project_id, query):
+        """One project's receipts and mortgage disbursements (放款) in a period per advisor."""
+        period = load(c.FiguresQuery, query)
+        result = figures.report_figures(self.db.session, load_actor(actor), project_id, period["start"], period["end"])
+        return dump(c.FinanceFigures, result)

@@ -1,0 +1,105 @@
+"""`bash scripts/run.sh`, the README's first command, end to end: every service on SQLite
+under honcho, the demo data entered through the API, the banner printed; then a front-end's
+first GETs answer, and stopping the script's process group stops every service.
+
+Run beside a developer's own run.sh: its own SQLite directory (LOUPAN_VAR), free ports
+(*_HTTP) and a throw-away vhost (AMQP_URI)."""
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+from gateway.client import Api
+from loupan.system import AMQP_BASE, ROOT, Rabbit
+from loupan.testing import free_port, wait_until
+
+SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
+DEMO = ("director", "manager", "supervisor", "advisor", "advisor2", "assistant", "finance")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("run")
+    vhost = f"loupan_run_{uuid.uuid4().hex[:8]}"
+    rabbit = Rabbit()
+    rabbit.create_vhost(vhost)
+    ports = {name: free_port() for name in SERVICES}
+    env = dict(os.environ, LOUPAN_VAR=str(workdir / "var"),
+               AMQP_URI=AMQP_BASE.format(user="guest", password="guest", vhost=vhost),
+               **{f"{name.upper()}_HTTP": f"127.0.0.1:{port}" for name, port in ports.items()})
+    for name in SERVICES:
+        env.pop(f"{name.upper()}_DATABASE_URL", None)
+    log = workdir / "run.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until(lambda: "Loupan is running" in log.read_text() or proc.poll() is not None, timeout=420,
+                   what="run.sh ready")
+        assert proc.poll() is None, log.read_text()[-3000:]
+        yield {"url": f"http://127.0.0.1:{ports['gateway']}", "ports": ports, "proc": proc, "log": log,
+               "var": workdir / "var"}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        rabbit.delete_vhost(vhost)
+
+
+def answers(port):
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/health/live", timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def test_the_banner_shows_where_to_look_and_the_demo_accounts(run):
+    banner = run["log"].read_text()
+    assert f"{run['url']}/console/" in banner and f"{run['url']}/api/docs" in banner
+    for login in DEMO:
+        assert login in banner
+    assert {p.name for p in run["var"].iterdir()} >= {f"{name}.db" for name in SERVICES} | {".demo-seeded"}
+
+
+def test_the_demo_office_is_open_with_advisors_on_duty_customers_and_a_deal(run):
+    apis = {login: Api(run["url"]).login(login, "loupan-demo") for login in DEMO}
+    manager = apis["manager"]
+    (project,) = manager.ok(manager.get("/api/projects"))
+    pid = project["id"]
+    board = manager.get(f"/api/projects/{pid}/board")
+    assert board.status_code == 200
+    rotation = manager.ok(manager.get(f"/api/projects/{pid}/rotation"))
+    assert sorted(q["username"] for q in rotation["queue"]) == ["advisor", "advisor2"]
+    assert len(rotation["assignments"]) == 2
+    visits = manager.ok(manager.get(f"/api/projects/{pid}/visits"))
+    assert len(visits) == 3
+    customers = manager.ok(manager.get(f"/api/projects/{pid}/customers"))
+    assert len(customers) >= 5
+    deals = manager.ok(manager.get(f"/api/projects/{pid}/deals"))["items"]
+    assert [d["status"] for d in deals] == ["subscribed"]
+    finance = apis["finance"]
+    schedule = finance.ok(finance.get(f"/api/deals/{deals[0]['id']}/schedule"))
+    assert (schedule["status"], schedule["collected"]) == ("subscribed", "50000.00")
+    (receipt,) = finance.ok(finance.get(f"/api/deals/{deals[0]['id']}/receipts"))
+    assert receipt["amount"] == "50000.00"
+    customer_id = deals[0]["customer_id"]
+    wait_until(lambda: manager.ok(manager.get(f"/api/customers/{customer_id}"))["status"] == "subscribed",
+               what="the demo customer subscribed in crm")
+
+
+def test_stopping_the_script_stops_every_service(run):
+    assert all(answers(port) for port in run["ports"].values())
+    os.killpg(run["proc"].pid, signal.SIGTERM)
+    run["proc"].wait(60)
+    deadline = time.monotonic() + 30
+    while any(answers(port) for port in run["ports"].values()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not any(answers(port) for port in run["ports"].values())
