@@ -5,10 +5,11 @@ nothing was lost or done twice.
    units and 认购 events (each delivered twice): no unit held twice, every hold a client
    was told about exists, every hold's unit_held event was published (one event id each),
    every deal event applied once.
-2. finance, then contracts, during a stream of 认购 approvals: every deal approved once,
-   finance has one account and one schedule per deal, the units subscribed once.
-crm and hr are not killed here: crm only consumes these events (as finance does, which is
-killed), and hr takes no part in these flows."""
+2. finance and crm, then contracts, during a stream of 认购 approvals: every deal approved
+   once, finance has one account and one schedule per deal, crm one customer per buyer
+   marked subscribed once, the units subscribed once.
+hr is not killed here: it takes no part in these flows (its own crash safety is the same
+outbox and inbox code, exercised by the services above)."""
 import threading
 import time
 from collections import Counter, defaultdict
@@ -140,15 +141,17 @@ def _deal_units(engine, deals):
     return {r.id for r in rows if r.status == "subscribed" and r.deal_id is not None}
 
 
-def test_sigkill_contracts_and_finance_while_deals_are_approved(system, director):
-    """认购 approvals stream in while contracts (which publishes subscription_approved) and
-    finance (which opens each deal's account and payment schedule from it) are SIGKILLed
-    and restarted; the client retries what got no answer. Afterwards every deal is approved
-    once, finance has exactly one account and one schedule per deal, nothing more, and the
-    units are subscribed with one history entry each."""
+def test_sigkill_contracts_finance_and_crm_while_deals_are_approved(system, director):
+    """认购 approvals stream in while contracts (which publishes subscription_approved),
+    finance (which opens each deal's account and payment schedule from it) and crm (which
+    registers each buyer and marks them subscribed) are SIGKILLed and restarted; the client
+    retries what got no answer. Afterwards every deal is approved once, finance has exactly
+    one account and one schedule per deal, crm one customer per buyer with one change to
+    subscribed, nothing more, and the units are subscribed with one history entry each."""
     from datetime import date, timedelta
     from decimal import Decimal
 
+    from services.crm.models import Customer, CustomerStatusChange, DealCustomer
     from services.finance.models import DealAccount, ScheduleChange, ScheduleLine
 
     project, units = make_project(director, "认购故障", units=10)
@@ -187,10 +190,12 @@ def test_sigkill_contracts_and_finance_while_deals_are_approved(system, director
     worker.start()
     wait_until(lambda: answers.count(200) >= 2, timeout=60, what="first approvals")
     system.kill("finance")
-    wait_until(lambda: answers.count(200) >= 4, timeout=60, what="approvals with finance down")
+    system.kill("crm")
+    wait_until(lambda: answers.count(200) >= 4, timeout=60, what="approvals with finance and crm down")
     system.kill("contracts")
     time.sleep(RPC_TIMEOUT + 1.5)  # approvals meet a dead contracts service and answer 503
     system.start_service("contracts")
+    system.start_service("crm")
     system.start_service("finance")
     assert done.wait(120), f"approvals did not finish: {answers}"
     print("approve answers:", Counter(answers))
@@ -200,7 +205,20 @@ def test_sigkill_contracts_and_finance_while_deals_are_approved(system, director
         assert manager.ok(manager.get(f"/api/deals/{deal_id}"))["status"] == "subscribed"
     finance = create_engine(system.urls["finance"])
     inventory = create_engine(system.urls["inventory"])
+    crm = create_engine(system.urls["crm"])
     try:
+        def crm_deals():
+            with crm.connect() as conn:
+                return set(conn.execute(select(DealCustomer.deal_id).where(DealCustomer.project_id == pid)).scalars())
+        wait_until(lambda: crm_deals() == set(deals), timeout=90, what="crm has every deal's buyer")
+        with crm.connect() as conn:
+            customers = conn.execute(select(Customer.mobile, Customer.status).where(Customer.project_id == pid)).all()
+            changes_to_subscribed = Counter(conn.execute(select(CustomerStatusChange.customer_id).where(
+                CustomerStatusChange.project_id == pid, CustomerStatusChange.to_status == "subscribed")).scalars())
+        assert len(customers) == len(deals), f"a buyer registered twice or missing: {customers}"
+        assert all(status == "subscribed" for _, status in customers), customers
+        assert len(changes_to_subscribed) == len(deals) and set(changes_to_subscribed.values()) == {1}, \
+            f"a status change applied twice: {changes_to_subscribed}"
         def accounts():
             with finance.connect() as conn:
                 return set(conn.execute(select(DealAccount.deal_id).where(DealAccount.project_id == pid)).scalars())
@@ -222,6 +240,7 @@ def test_sigkill_contracts_and_finance_while_deals_are_approved(system, director
     finally:
         finance.dispose()
         inventory.dispose()
-        for name in ("contracts", "finance"):
+        crm.dispose()
+        for name in ("contracts", "crm", "finance"):
             if (name, 0) not in system.procs:
                 system.start_service(name)
