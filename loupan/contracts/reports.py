@@ -137,7 +137,7 @@ class Deals(Money):
     area = fields.Decimal(places=2, as_string=True)
 
 
-class Figures(Schema):
+class ReportFigures(Schema):
     calls = fields.Integer(metadata={"description": "来电"})
     visits = fields.Integer(metadata={"description": "上客量: customers' visits"})
     new_leads = fields.Integer(metadata={"description": "customers registered"})
@@ -148,7 +148,7 @@ class Figures(Schema):
     mortgage_disbursements = fields.Nested(Money, metadata={"description": "按揭放款"})
 
 
-class AdvisorFigures(Figures):
+class AdvisorFigures(ReportFigures):
     advisor_id = fields.Integer(allow_none=True, metadata={"description": "null: nobody recorded"})
     name = fields.String(allow_none=True)
 
@@ -185,7 +185,7 @@ class Scope(Schema):
 
 class Report(Schema):
     scope = fields.Nested(Scope)
-    totals = fields.Nested(Figures)
+    totals = fields.Nested(ReportFigures)
     by_advisor = fields.List(fields.Nested(AdvisorFigures))
     missing = fields.List(fields.Nested(Missing))
     average_price = fields.Decimal(places=2, as_string=True, allow_none=True,
