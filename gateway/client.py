@@ -25,6 +25,9 @@ class Api:
         return self.session.post(self.base_url + path, json=body, data=data, headers=self.headers(),
                                  timeout=30, **kwargs)
 
+    def put(self, path, body=None):
+        return self.session.put(self.base_url + path, json=body, headers=self.headers(), timeout=30)
+
     def delete(self, path):
         return self.session.delete(self.base_url + path, headers=self.headers(), timeout=30)
 

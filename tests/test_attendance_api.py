@@ -9,10 +9,6 @@ from tests.conftest import staff
 MONDAY = "2030-01-07"
 
 
-def put(api, path, body):
-    return api.session.put(api.base_url + path, json=body, headers=api.headers(), timeout=30)
-
-
 @pytest.fixture(scope="module")
 def site(system, director):
     project, _ = make_project(director, "考勤花园", units=1)
@@ -81,13 +77,13 @@ def day_rows(site, day=MONDAY):
 def test_a_hand_edit_breaking_the_rules_is_422_and_changes_nothing(site):
     before = rota(site)
     rows = [dict(r, rest=False, shift_id=site["shifts"][0]["id"]) if r["rest"] else r for r in day_rows(site)]
-    response = put(site["supervisor"], f"/api/projects/{site['pid']}/rota/{MONDAY}", {"entries": rows})
+    response = site["supervisor"].put(f"/api/projects/{site['pid']}/rota/{MONDAY}", {"entries": rows})
     assert response.status_code == 422 and response.json()["error"] == "ROTA_INVALID"
     assert "rests 0 day(s)" in response.json()["message"]
     for path, status in ((f"/api/projects/{site['pid']}/rota/2030-02-30", 400),
                          (f"/api/projects/{site['pid']}/rota/{MONDAY}", 403)):
         who = site["supervisor"] if status == 400 else site["adv1"]
-        assert put(who, path, {"entries": day_rows(site)}).status_code == status
+        assert who.put(path, {"entries": day_rows(site)}).status_code == status
     assert rota(site) == before
 
 
@@ -96,7 +92,7 @@ def test_a_valid_hand_edit_moves_the_duty(site):
     on_duty = next(r for r in rows if r["duty"])
     other = next(r for r in rows if not r["rest"] and not r["duty"])
     on_duty["duty"], other["duty"] = False, True
-    edited = site["manager"].ok(put(site["manager"], f"/api/projects/{site['pid']}/rota/2030-01-08",
+    edited = site["manager"].ok(site["manager"].put(f"/api/projects/{site['pid']}/rota/2030-01-08",
                                     {"entries": rows}))
     assert [e["account_id"] for e in edited["entries"] if e["day"] == "2030-01-08" and e["duty"]] == \
         [other["account_id"]]

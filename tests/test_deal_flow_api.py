@@ -34,10 +34,6 @@ SCHEDULE_KINDS = {"full": {"deposit", "balance"}, "instalments": {"deposit", "do
                   "combined": {"deposit", "down_payment", "mortgage"}}
 
 
-def put(api, path, body):
-    return api.session.put(api.base_url + path, json=body, headers=api.headers(), timeout=30)
-
-
 def error(response, status, code):
     assert (response.status_code, response.json()["error"]) == (status, code), response.text
 
@@ -139,9 +135,9 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
         "mortgage", LOANS["commercial_mortgage"], site["advisor_id"])
     assert overdue["days_overdue"] > 0
 
-    manager.ok(put(manager, f"/api/projects/{pid}/agency-terms",
+    manager.ok(manager.put(f"/api/projects/{pid}/agency-terms",
                    {"base_rate": "1.0", "total_units": 8, "billable_when": "signed_and_down_payment"}))
-    manager.ok(put(manager, f"/api/projects/{pid}/commission-rules",
+    manager.ok(manager.put(f"/api/projects/{pid}/commission-rules",
                    {"rules": [{"role": "advisor", "kind": "percent", "rate": "0.5"}]}))
     fee = (D(deal["price"]) / 100).quantize(D("0.01"))
     first = cashier.ok(cashier.post(f"/api/projects/{pid}/agency-statements", {

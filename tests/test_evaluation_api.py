@@ -17,10 +17,6 @@ MONTH = "2026-05"
 SIGNED_QUEUE = "evt-contracts-contract_signed--hr.count_contract_signed"
 
 
-def put(api, path, body):
-    return api.session.put(api.base_url + path, json=body, headers=api.headers(), timeout=30)
-
-
 @pytest.fixture(scope="module")
 def site(system, director):
     project = director.ok(director.post("/api/projects", {"name": "考核花园", "city": "杭州",
@@ -73,10 +69,10 @@ def acked(system, queue):
 
 def test_teams_and_targets_by_the_manager_read_by_the_supervisor(site):
     pid, manager = site["pid"], site["manager"]
-    teams = manager.ok(put(manager, f"/api/projects/{pid}/teams", {"teams": [
+    teams = manager.ok(manager.put(f"/api/projects/{pid}/teams", {"teams": [
         {"supervisor_id": site["ids"]["supervisor"], "advisor_ids": [site["ids"]["a1"], site["ids"]["a2"]]}]}))
     assert teams["teams"][0]["full_name"] == "ev_sup"
-    saved = manager.ok(put(manager, f"/api/projects/{pid}/targets?month={MONTH}", targets_body(site)))
+    saved = manager.ok(manager.put(f"/api/projects/{pid}/targets?month={MONTH}", targets_body(site)))
     assert saved["project"]["amount"] == "9000000.00" and saved["teams"][0]["units"] == 3
     assert site["supervisor"].ok(site["supervisor"].get(f"/api/projects/{pid}/targets?month={MONTH}")) == saved
 
@@ -85,7 +81,7 @@ def test_teams_and_targets_by_the_manager_read_by_the_supervisor(site):
 def test_who_may_not_set_targets_and_nothing_changes(site, who, status):
     pid = site["pid"]
     before = site["manager"].ok(site["manager"].get(f"/api/projects/{pid}/targets?month={MONTH}"))
-    response = put(site[who], f"/api/projects/{pid}/targets?month={MONTH}", targets_body(site, a1=(9, "9.00")))
+    response = site[who].put(f"/api/projects/{pid}/targets?month={MONTH}", targets_body(site, a1=(9, "9.00")))
     assert response.status_code == status
     assert response.json()["error"] in ("ROLE_FORBIDDEN", "PROJECT_FORBIDDEN")
     assert site["manager"].ok(site["manager"].get(f"/api/projects/{pid}/targets?month={MONTH}")) == before
@@ -110,25 +106,25 @@ def test_bad_targets_are_refused_and_change_nothing(site, path, mutate, status, 
     before = manager.ok(manager.get(f"/api/projects/{pid}/targets?month={MONTH}"))
     body = targets_body(site, a1=(5, "1.00"))
     mutate(body)
-    response = put(manager, f"/api/projects/{pid}/{path}", body)
+    response = manager.put(f"/api/projects/{pid}/{path}", body)
     assert (response.status_code, response.json()["error"]) == (status, code)
     assert manager.ok(manager.get(f"/api/projects/{pid}/targets?month={MONTH}")) == before
 
 
 def test_targets_for_a_project_that_does_not_exist_are_404(site):
-    response = put(site["director"], f"/api/projects/987654/targets?month={MONTH}", targets_body(site))
+    response = site["director"].put(f"/api/projects/987654/targets?month={MONTH}", targets_body(site))
     assert response.status_code == 404
 
 
 def test_weights_must_add_up_to_100_and_only_managers_set_them(site):
     pid, manager = site["pid"], site["manager"]
     weights = {"units": 30, "amount": 30, "leads": 10, "complaints": 10, "satisfaction": 10, "attendance": 10}
-    response = put(manager, f"/api/projects/{pid}/scorecard-weights", dict(weights, units=31))
+    response = manager.put(f"/api/projects/{pid}/scorecard-weights", dict(weights, units=31))
     assert (response.status_code, response.json()["error"]) == (422, "WEIGHTS_NOT_100")
-    assert put(site["supervisor"], f"/api/projects/{pid}/scorecard-weights", weights).status_code == 403
-    assert put(manager, f"/api/projects/{pid}/scorecard-weights", dict(weights, units="30")).status_code == 400
+    assert site["supervisor"].put(f"/api/projects/{pid}/scorecard-weights", weights).status_code == 403
+    assert manager.put(f"/api/projects/{pid}/scorecard-weights", dict(weights, units="30")).status_code == 400
     assert manager.ok(manager.get(f"/api/projects/{pid}/scorecard-weights"))["is_default"] is True
-    saved = manager.ok(put(manager, f"/api/projects/{pid}/scorecard-weights", weights))
+    saved = manager.ok(manager.put(f"/api/projects/{pid}/scorecard-weights", weights))
     assert saved["is_default"] is False and saved["units"] == 30
 
 

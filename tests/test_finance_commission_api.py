@@ -14,10 +14,6 @@ poll = partial(wait_until, timeout=60)
 D = Decimal
 
 
-def put(api, path, body):
-    return api.session.put(api.base_url + path, json=body, headers=api.headers(), timeout=30)
-
-
 @pytest.fixture(scope="module")
 def site(system, director):
     project = director.ok(director.post("/api/projects", {"name": "结佣花园", "city": "杭州",
@@ -90,11 +86,11 @@ def test_a_deal_earns_agency_fee_and_commission_and_cancelling_it_reverses_both(
     pid, manager, finance, ids = site["pid"], site["manager"], site["finance"], site["ids"]
     terms = {"base_rate": "1.0", "total_units": 10, "billable_when": "signed_and_down_payment",
              "tiers": [{"from_ratio": "0", "rate": "1.0"}, {"from_ratio": "0.2", "rate": "1.2"}]}
-    assert put(finance, f"/api/projects/{pid}/agency-terms", terms).status_code == 403
-    manager.ok(put(manager, f"/api/projects/{pid}/agency-terms", terms))
+    assert finance.put(f"/api/projects/{pid}/agency-terms", terms).status_code == 403
+    manager.ok(manager.put(f"/api/projects/{pid}/agency-terms", terms))
     rules = {"rules": [{"role": "advisor", "kind": "percent", "rate": "0.5"},
                        {"role": "supervisor", "account_ids": [ids["supervisor"]], "override_rate": "0.1"}]}
-    manager.ok(put(manager, f"/api/projects/{pid}/commission-rules", rules))
+    manager.ok(manager.put(f"/api/projects/{pid}/commission-rules", rules))
 
     first = sign_deal(site, 7101, ids["a1"], "2000000", "1400000")
     second = sign_deal(site, 7102, ids["a2"], "1000000", "700000")
@@ -151,9 +147,9 @@ def test_expense_budget_against_actuals_and_sales(site, system, director):
     finance = staff(system, director, "fx_fin", "finance", [pid])
     budget = {"lines": [{"category": "advertising", "channel": "online", "medium": "抖音", "amount": "50000"},
                         {"category": "events", "amount": "20000"}]}
-    assert put(assistant, f"/api/projects/{pid}/expense-budgets/2026-09", budget).status_code == 403
-    assert put(manager, f"/api/projects/{pid}/expense-budgets/2026-9", budget).status_code == 400
-    assert manager.ok(put(manager, f"/api/projects/{pid}/expense-budgets/2026-09", budget))["total"] == "70000.00"
+    assert assistant.put(f"/api/projects/{pid}/expense-budgets/2026-09", budget).status_code == 403
+    assert manager.put(f"/api/projects/{pid}/expense-budgets/2026-9", budget).status_code == 400
+    assert manager.ok(manager.put(f"/api/projects/{pid}/expense-budgets/2026-09", budget))["total"] == "70000.00"
     assert manager.post(f"/api/projects/{pid}/expenses", {"month": "2026-09", "category": "events",
                                                           "amount": "1"}).status_code == 403
     for category, channel, amount in (("advertising", "online", "42000.50"), ("events", "", "8000")):

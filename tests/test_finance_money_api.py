@@ -16,10 +16,6 @@ TODAY = datetime.now(SHANGHAI).date()
 DEAL = 770001
 
 
-def put(api, path, body):
-    return api.session.put(api.base_url + path, json=body, headers=api.headers(), timeout=30)
-
-
 @pytest.fixture(scope="module")
 def site(system, director):
     project, units = make_project(director, "收款花园", units=2)
@@ -98,9 +94,9 @@ def test_the_days_reconciliation_and_the_monthly_target(site):
     seen = site["viewer"].ok(site["viewer"].get(f"/api/projects/{pid}/receipt-reconciliation",
                                                 params={"day": str(TODAY)}))
     assert seen["receipts"] == [] and seen["total"] == "50000.00"
-    response = put(site["cashier"], f"/api/projects/{pid}/collection-targets/{month}", {"amount": "100000.00"})
+    response = site["cashier"].put(f"/api/projects/{pid}/collection-targets/{month}", {"amount": "100000.00"})
     assert response.status_code == 403
-    site["manager"].ok(put(site["manager"], f"/api/projects/{pid}/collection-targets/{month}",
+    site["manager"].ok(site["manager"].put(f"/api/projects/{pid}/collection-targets/{month}",
                            {"amount": "100000.00"}))
     target = site["viewer"].ok(site["viewer"].get(f"/api/projects/{pid}/collection-targets/{month}"))
     assert (target["target"], target["actual"], target["achieved_percent"]) == ("100000.00", "50000.00", "50.00")
