@@ -8,7 +8,7 @@ import uuid
 import eventlet
 import psycopg2
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from loupan.migrate import upgrade
 
@@ -61,9 +61,32 @@ def migrated():
 
     def run(migrations_dir, url):
         upgrade(migrations_dir, url)
+        seed_known_projects(url)
         return url
 
     return run
+
+
+SEEDED_AGENCY, SEEDED_PROJECTS = 1, 1000
+
+
+def seed_known_projects(url):
+    """A service test runs one service alone, with no inventory to ask who owns a project:
+    its copy of the project registry (loupan.projects) is told that agency 1 owns projects
+    1-1000, the ids these tests use. Other ids and agencies are another agency's or nobody's.
+    The registry's own path (events, asking inventory) is tested in loupan/tests/test_projects.py
+    and tests/test_isolation_matrix.py."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if not engine.dialect.has_table(conn, "known_projects"):
+                return
+            conn.execute(text(
+                "WITH RECURSIVE ids(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM ids WHERE n < :last) "
+                "INSERT INTO known_projects (id, agency_id, known_at) "
+                "SELECT n, :agency, CURRENT_TIMESTAMP FROM ids"), {"last": SEEDED_PROJECTS, "agency": SEEDED_AGENCY})
+    finally:
+        engine.dispose()
 
 
 def entrypoint_caller(container):

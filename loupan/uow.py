@@ -53,6 +53,11 @@ class UnitOfWork:
         self._after_commit = []
 
     @property
+    def has_session(self):
+        """True once the worker opened its session (on SQLite: holds the process's lock)."""
+        return self._session is not None
+
+    @property
     def session(self):
         if self._session is None:
             self.engine.guard.acquire()

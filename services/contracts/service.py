@@ -1,9 +1,10 @@
 """contracts service: 认购, 签约 and 补充协议, 网签/备案, changes (更名/换房/退房), mortgage and
 handover; the deal saga with inventory."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
+from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.rpc import TimedRpcProxy
 from services.contracts.models import metadata
 from services.contracts.rpc.aftercare import AftercareRpc
@@ -12,9 +13,10 @@ from services.contracts.rpc.deals import DealsRpc
 from services.contracts.rpc.figures import FiguresRpc
 
 
-class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, OpsEndpoints):
+class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEvents, OpsEndpoints):
     name = "contracts"
     db = Database(metadata)
+    projects = ProjectRegistry()
     inventory = TimedRpcProxy("inventory")
 
     @rpc

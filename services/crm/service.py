@@ -1,18 +1,20 @@
 """crm service: customers, visits and walk-in rotation, ownership (报备/撞单), follow-ups and
 their service levels, complaints and satisfaction."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
+from loupan.projects import ProjectEvents, ProjectRegistry
 from services.crm.models import metadata
 from services.crm.rpc.care import CareRpc
 from services.crm.rpc.customers import CustomersRpc
 from services.crm.rpc.visits import VisitsRpc
 
 
-class CrmService(CustomersRpc, VisitsRpc, CareRpc, OpsEndpoints):
+class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints):
     name = "crm"
     db = Database(metadata)
+    projects = ProjectRegistry()
 
     @rpc
     def ping(self):

@@ -1,9 +1,10 @@
 """finance service: payment schedules, receipts, collections, mortgage quotes, agency and
 staff commissions, expenses."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
+from loupan.projects import ProjectEvents, ProjectRegistry
 from services.finance.models import metadata
 from services.finance.rpc.money import MoneyRpc
 from services.finance.rpc.figures import FiguresRpc
@@ -11,9 +12,10 @@ from services.finance.rpc.commission import CommissionRpc
 from services.finance.rpc.expenses import ExpensesRpc
 
 
-class FinanceService(FiguresRpc, MoneyRpc, CommissionRpc, ExpensesRpc, OpsEndpoints):
+class FinanceService(FiguresRpc, MoneyRpc, CommissionRpc, ExpensesRpc, ProjectEvents, OpsEndpoints):
     name = "finance"
     db = Database(metadata)
+    projects = ProjectRegistry()
 
     @rpc
     def ping(self):

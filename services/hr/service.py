@@ -1,10 +1,11 @@
 """hr service (accounts part): staff accounts, login check, roles and project assignment."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 from sqlalchemy import select
 
 from loupan.db import Database
-from loupan.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from loupan.errors import Forbidden, NotFound, Unauthenticated
 from loupan.ops import OpsEndpoints
+from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
@@ -21,11 +22,12 @@ from loupan.contracts.hr import AccountIn, AccountOut
 MAY_CREATE_ACCOUNTS = ("director", "hr")
 
 
-class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, OpsEndpoints):
+class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, ProjectEvents, OpsEndpoints):
     name = "hr"
     db = Database(metadata)
+    projects = ProjectRegistry()
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def authenticate(self, username, password):
         """Check a login; returns the account with its role and projects, or Unauthenticated."""
         session = self.db.session
@@ -36,7 +38,7 @@ class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, Attendance
             raise Unauthenticated("wrong username or password", "BAD_CREDENTIALS")
         return dump(AccountOut, accounts.as_dict(session, account))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def create_account(self, actor, data):
         """Create a staff account in the actor's agency (director or hr only)."""
         actor = load_actor(actor)
@@ -50,7 +52,7 @@ class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, Attendance
         self.db.commit()
         return result
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_accounts(self, actor):
         """Accounts of the actor's agency."""
         actor = load_actor(actor)
@@ -60,7 +62,7 @@ class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, Attendance
         ).scalars()
         return dump(AccountOut, [accounts.as_dict(session, a) for a in rows], many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_account(self, actor, account_id):
         """One account of the actor's agency."""
         actor = load_actor(actor)

@@ -1,12 +1,12 @@
 """inventory service (销控): projects, buildings, units, releases, holds and the board."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 from sqlalchemy import func, select
 
 from loupan.contracts import dump, load
 from loupan.contracts import inventory as c
 from loupan.db import Database
-from loupan.errors import DomainError
 from loupan.ops import OpsEndpoints
+from loupan.projects import ProjectRegistry
 from loupan.timers import every
 from loupan.scope import load_actor
 from services.inventory import catalog, sales
@@ -23,78 +23,85 @@ from services.inventory.metrics import InventoryMetrics
 class InventoryService(FiguresRpc, SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, InventoryMetrics, OpsEndpoints):
     name = "inventory"
     db = Database(metadata)
+    projects = ProjectRegistry(table="projects", source=None)  # inventory is the source
 
     @rpc
     def ping(self):
         """One round trip with no database work: the benchmarks' baseline."""
         return "pong"
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
+    def project_owner(self, project_id):
+        """The agency owning a project, or None: the other services' catch-up path for their
+        copy of the project registry (loupan.projects). Services only, no route reaches it."""
+        return self.projects.owner(project_id)
+
+    @rpc
     def create_project(self, actor, data):
         """New project (项目) in the actor's agency."""
         project = catalog.create_project(self.db, load_actor(actor), load(c.ProjectIn, data))
         self.db.commit()
         return dump(c.ProjectOut, project)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_projects(self, actor):
         """Projects the actor may see."""
         return dump(c.ProjectOut, catalog.list_projects(self.db.session, load_actor(actor)), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_project(self, actor, project_id):
         """One project."""
         return dump(c.ProjectOut, catalog.get_project(self.db.session, load_actor(actor), project_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def create_building(self, actor, project_id, data):
         """New building (楼栋), with its presale permit number if granted."""
         building = catalog.create_building(self.db, load_actor(actor), project_id, load(c.BuildingIn, data))
         self.db.commit()
         return dump(c.BuildingOut, building)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def update_building(self, actor, building_id, data):
         """Rename a building or record its 预售许可证 once granted."""
         building = catalog.update_building(self.db, load_actor(actor), building_id, load(c.BuildingPatch, data))
         self.db.commit()
         return dump(c.BuildingOut, building)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def create_units(self, actor, project_id, data):
         """Bulk creation of units, all or nothing; they start unreleased (未推)."""
         units = catalog.create_units(self.db, load_actor(actor), project_id, load(c.UnitsIn, data)["units"])
         self.db.commit()
         return dump(c.UnitOut, [catalog.unit_dict(u) for u in units], many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_units(self, actor, project_id, query=None):
         """Units of a project, filtered by status and building, paginated."""
         page = catalog.list_units(self.db.session, load_actor(actor), project_id, load(c.UnitQuery, query))
         return dump(c.UnitPage, page)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def release_units(self, actor, project_id, data):
         """推盘: put unreleased units on sale."""
         result = sales.release_units(self.db, load_actor(actor), project_id, load(c.ReleaseIn, data)["unit_ids"])
         self.db.commit()
         return dump(c.ReleaseOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def hold_unit(self, actor, unit_id, data):
         """预留 an available unit for a customer until the project's hold time runs out."""
         hold = sales.hold_unit(self.db, load_actor(actor), unit_id, load(c.HoldIn, data))
         self.db.commit()
         return dump(c.HoldOut, dict(hold, hold_id=hold["id"]))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def cancel_hold(self, actor, hold_id):
         """Cancel an active hold; the unit is available again."""
         hold = sales.cancel_hold(self.db, load_actor(actor), hold_id)
         self.db.commit()
         return dump(c.HoldOut, {**_hold_dict(hold), "status": "cancelled"})
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_board(self, actor, project_id):
         """销控表 of a project, as the JSON text of the `Board` contract (the gateway passes
         it through without decoding 400 kB of cells only to encode them again)."""

@@ -1,11 +1,10 @@
 """Entrypoints of a deal's changes (更名/换房/退房): ask, decide, list, and the sweep that
 finishes approved changes left by a crash. A mixin of ContractsService."""
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import contracts_changes as c
 from loupan.contracts import dump, load
-from loupan.errors import DomainError
 from loupan.scope import load_actor
 from loupan.timers import every
 from services.contracts import changes
@@ -14,7 +13,7 @@ from services.contracts import changes
 class ChangesRpc:
     config = Config()
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def request_change(self, actor, deal_id, data):
         """A change request on a deal: 更名 (buyers), 换房 (unit, priced by the list-price
         difference or an explicit price) or 退房 (reason); awaits a manager's decision."""
@@ -22,7 +21,7 @@ class ChangesRpc:
         self.db.commit()
         return dump(c.ChangeOut, change)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def approve_change(self, actor, change_id, data=None):
         """Approve and apply a requested change (换房 through inventory). Refused on the way
         (unit taken, deal changed): the request is failed with the code, and the error raised."""
@@ -30,18 +29,18 @@ class ChangesRpc:
                                         load(c.ChangeDecisionIn, data))
         return dump(c.ChangeOut, change)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reject_change(self, actor, change_id, data=None):
         """Reject a requested change; the deal is untouched."""
         change = changes.reject_change(self.db, load_actor(actor), change_id, load(c.ChangeDecisionIn, data))
         return dump(c.ChangeOut, change)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def deal_changes(self, actor, deal_id):
         """A deal's change requests, oldest first."""
         return dump(c.ChangeOut, changes.deal_changes(self.db.session, load_actor(actor), deal_id), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def project_changes(self, actor, project_id, query=None):
         """A project's change requests, optionally of one status."""
         status = load(c.ChangeQuery, query).get("status")

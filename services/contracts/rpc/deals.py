@@ -1,10 +1,9 @@
 """Entrypoints of the deal from 认购 to 备案: the subscription saga and its sweep, 审核,
 签约 with 补充协议, 网签/备案, and the deal reads. A mixin of ContractsService."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import contracts_deals as c
 from loupan.contracts import dump, load
-from loupan.errors import DomainError
 from loupan.rpc import TimedRpcProxy
 from loupan.scope import load_actor
 from loupan.timers import every
@@ -14,7 +13,7 @@ from services.contracts import filing, signing, subscriptions
 class DealsRpc:
     crm = TimedRpcProxy("crm")
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def create_subscription(self, actor, data):
         """认购 subscription from an active hold: the deal is written, inventory converts the
         hold and subscribes the unit, the deal is numbered and awaits 审核. Repeating it for
@@ -29,7 +28,7 @@ class DealsRpc:
         """Finish (or fail) the 认购 sagas left pending by an unanswered inventory or a crash."""
         subscriptions.complete_pending(self.db, self.inventory)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def approve_subscription(self, actor, deal_id, data=None):
         """审核: a manager approves a submitted 认购 (409 DEAL_NOT_SUBMITTED otherwise)."""
         actor = load_actor(actor)
@@ -37,7 +36,7 @@ class DealsRpc:
         self.db.commit()
         return dump(c.DealOut, subscriptions.deal_view(actor, deal))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reject_subscription(self, actor, deal_id, data):
         """审核: a manager rejects a submitted 认购; the unit goes back on sale."""
         actor = load_actor(actor)
@@ -45,35 +44,35 @@ class DealsRpc:
         self.db.commit()
         return dump(c.DealOut, subscriptions.deal_view(actor, deal))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def draft_contract(self, actor, deal_id, data=None):
         """签约 draft from an approved 认购, numbered per project; awaits 审核."""
         contract = signing.draft_contract(self.db, load_actor(actor), deal_id, load(c.ContractIn, data))
         self.db.commit()
         return dump(c.ContractOut, contract)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def approve_contract(self, actor, deal_id, data=None):
         """审核 of the contract: signed (`contract_signed`)."""
         contract = signing.approve_contract(self.db, load_actor(actor), deal_id, load(c.DealReviewIn, data)["note"])
         self.db.commit()
         return dump(c.ContractOut, contract)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reject_contract(self, actor, deal_id, data):
         """审核 of the contract: the draft is rejected; a new one may be drafted."""
         contract = signing.reject_contract(self.db, load_actor(actor), deal_id, load(c.DealRejectIn, data)["note"])
         self.db.commit()
         return dump(c.ContractOut, contract)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def add_agreement(self, actor, deal_id, data):
         """补充协议 to the deal's contract; awaits 审核."""
         agreement = signing.add_agreement(self.db, load_actor(actor), deal_id, load(c.AgreementIn, data))
         self.db.commit()
         return dump(c.AgreementOut, agreement)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def approve_agreement(self, actor, agreement_id, data=None):
         """审核 of a 补充协议: approved."""
         agreement = signing.decide_agreement(self.db, load_actor(actor), agreement_id, True,
@@ -81,7 +80,7 @@ class DealsRpc:
         self.db.commit()
         return dump(c.AgreementOut, agreement)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reject_agreement(self, actor, agreement_id, data):
         """审核 of a 补充协议: rejected."""
         agreement = signing.decide_agreement(self.db, load_actor(actor), agreement_id, False,
@@ -89,31 +88,31 @@ class DealsRpc:
         self.db.commit()
         return dump(c.AgreementOut, agreement)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_agreements(self, actor, deal_id):
         """The 补充协议 of a deal's contract, in number order."""
         return dump(c.AgreementOut, signing.list_agreements(self.db.session, load_actor(actor), deal_id), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def record_online_signing(self, actor, deal_id, data):
         """网签 number and date of the signed contract."""
         contract = filing.record_online_signing(self.db, load_actor(actor), deal_id, load(c.OnlineSigningIn, data))
         self.db.commit()
         return dump(c.ContractOut, contract)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def record_filing(self, actor, deal_id, data):
         """备案 number and date after 网签: the deal is filed (`contract_filed`)."""
         contract = filing.record_filing(self.db, load_actor(actor), deal_id, load(c.FilingIn, data))
         self.db.commit()
         return dump(c.ContractOut, contract)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_deal(self, actor, deal_id):
         """A deal with its buyers, contract, 补充协议 and history (phones as the actor may see them)."""
         return dump(c.DealDetail, subscriptions.deal_detail(self.db.session, load_actor(actor), deal_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_deals(self, actor, project_id, query=None):
         """Deals of a project by status and advisor, newest first, paginated."""
         page = subscriptions.list_deals(self.db.session, load_actor(actor), project_id, load(c.DealQuery, query))

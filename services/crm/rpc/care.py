@@ -2,11 +2,10 @@
 facts from contracts (customer status, 回访 visits after handover), 投诉 complaints and
 满意度 surveys with 好评率/投诉率. A mixin of CrmService (self.db is its database;
 self._protection_days comes from CustomersRpc)."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import crm_care as c
 from loupan.contracts import dump, load
-from loupan.errors import DomainError
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from loupan.timers import every
@@ -15,7 +14,7 @@ from services.crm import complaints, deal_facts, followups, sla, surveys
 
 class CareRpc:
     # follow-ups and service levels ------------------------------------------------------------
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def add_follow_up(self, actor, customer_id, data):
         """跟进: a follow-up by the customer's owner (or a manager); renews the 保护期."""
         row = followups.add_follow_up(self.db, load_actor(actor), customer_id, load(c.FollowUpIn, data),
@@ -23,12 +22,12 @@ class CareRpc:
         self.db.commit()
         return dump(c.FollowUpOut, row)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_follow_ups(self, actor, customer_id):
         """The customer's follow-ups, newest first."""
         return dump(c.FollowUpOut, followups.list_follow_ups(self.db.session, load_actor(actor), customer_id), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def overdue_items(self, actor, project_id, query=None):
         """Overdue service-level items and 回访 visits of the site, or of one advisor."""
         advisor_id = load(c.OverdueQuery, query)["advisor_id"]
@@ -62,25 +61,25 @@ class CareRpc:
         deal_facts.unit_handed_over(self.db, event)
 
     # satisfaction ---------------------------------------------------------------------------------
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def record_survey(self, actor, customer_id, data):
         """满意度 survey of a customer; closes their 回访 task; publishes satisfaction_recorded."""
         row = surveys.record_survey(self.db, load_actor(actor), customer_id, load(c.SurveyIn, data))
         self.db.commit()
         return dump(c.SurveyOut, row)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_surveys(self, actor, customer_id):
         """The customer's surveys, newest first."""
         return dump(c.SurveyOut, surveys.list_surveys(self.db.session, load_actor(actor), customer_id), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_visit_tasks(self, actor, project_id, query=None):
         """回访 tasks of the site (advisors: their own), earliest due first."""
         tasks = surveys.list_visit_tasks(self.db.session, load_actor(actor), project_id, load(c.VisitTaskQuery, query))
         return dump(c.VisitTaskOut, tasks, many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def satisfaction_report(self, actor, project_id, query):
         """好评率 and 投诉率 of the site and of each advisor over a period."""
         query = load(c.SatisfactionQuery, query)
@@ -88,26 +87,26 @@ class CareRpc:
         return dump(c.SatisfactionOut, dict(report, from_=report.pop("from")))
 
     # complaints ----------------------------------------------------------------------------------
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def file_complaint(self, actor, project_id, data):
         """投诉 filed; serious and critical ones escalated; publishes complaint_filed."""
         row = complaints.file_complaint(self.db, load_actor(actor), project_id, load(c.ComplaintIn, data))
         self.db.commit()
         return dump(c.ComplaintOut, row)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def resolve_complaint(self, actor, complaint_id, data):
         """Resolve an open complaint with its resolution (owner or manager)."""
         row = complaints.resolve_complaint(self.db, load_actor(actor), complaint_id, load(c.ComplaintResolveIn, data))
         self.db.commit()
         return dump(c.ComplaintOut, row)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_complaint(self, actor, complaint_id):
         """One complaint."""
         return dump(c.ComplaintOut, complaints.get_complaint(self.db.session, load_actor(actor), complaint_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_complaints(self, actor, project_id, query=None):
         """The site's complaints, filtered (escalated=true: the managers' list; overdue=true)."""
         rows = complaints.list_complaints(self.db.session, load_actor(actor), project_id, load(c.ComplaintQuery, query))

@@ -4,11 +4,10 @@ exports. A mixin of CrmService (self.db is its database)."""
 import base64
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import crm_customers as c
-from loupan.errors import DomainError
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from loupan.timers import every
@@ -21,7 +20,7 @@ class CustomersRpc:
     def _protection_days(self):
         return int(self.config.get("PROTECTION_DAYS", customers.DEFAULT_PROTECTION_DAYS))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def register_customer(self, actor, project_id, data):
         """报备: a new customer (outcome created), the caller's own (existing), a pool or lapsed
         customer claimed (claimed), or a 撞单 conflict recorded (conflict) for a manager to rule."""
@@ -36,18 +35,18 @@ class CustomersRpc:
         self.db.commit()
         return result
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_customers(self, actor, project_id, query=None):
         """A project's customers (advisors: their own and the pool), phones masked per caller."""
         rows = customers.list_customers(self.db.session, load_actor(actor), project_id, load(c.CustomerQuery, query))
         return dump(c.CustomerOut, rows, many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_customer(self, actor, customer_id):
         """One customer with its grade and owner history."""
         return dump(c.CustomerDetailOut, customers.get_customer(self.db.session, load_actor(actor), customer_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def update_customer(self, actor, customer_id, data):
         """Needs, notes, name, grade (with reason, into the grade history): the owner or a manager."""
         result = customers.update_customer(self.db, load_actor(actor), customer_id,
@@ -55,14 +54,14 @@ class CustomersRpc:
         self.db.commit()
         return dump(c.CustomerDetailOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_conflicts(self, actor, project_id, query=None):
         """撞单 conflicts of a project, newest first, optionally of one status."""
         status = load(c.ConflictQuery, query)["status"]
         return dump(c.ConflictOut, customers.list_conflicts(self.db.session, load_actor(actor), project_id, status),
                     many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def rule_conflict(self, actor, conflict_id, data):
         """A manager's ruling on a 撞单: keep the owner or transfer to the claimant; once only."""
         data = load(c.ConflictRulingIn, data)
@@ -71,7 +70,7 @@ class CustomersRpc:
         self.db.commit()
         return dump(c.ConflictOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reassign_customers(self, actor, project_id, data):
         """Bulk reassignment in one action, spread evenly over the new owners."""
         result = customers.reassign(self.db, load_actor(actor), project_id, load(c.CustomerReassignRpcIn, data),
@@ -79,20 +78,20 @@ class CustomersRpc:
         self.db.commit()
         return dump(c.CustomerReassignOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_customer_settings(self, actor, project_id):
         """The project's 保护期 days."""
         return dump(c.CustomerSettingsOut, customers.get_settings(self.db.session, load_actor(actor), project_id,
                                                           self._protection_days()))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def set_customer_settings(self, actor, project_id, data):
         """A manager sets the project's 保护期 days."""
         result = customers.set_settings(self.db, load_actor(actor), project_id, load(c.CustomerSettingsIn, data))
         self.db.commit()
         return dump(c.CustomerSettingsOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def export_customers(self, actor, project_id, query=None):
         """Customer export with full numbers (managers): .xlsx as base64 or JSON rows; logged."""
         actor = load_actor(actor)
@@ -107,7 +106,7 @@ class CustomersRpc:
         self.db.commit()
         return result
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def customer_export_log(self, actor, project_id):
         """Who exported the project's customers, when, with what filter, how many rows."""
         return dump(c.CustomerExportLogOut, customers.export_log(self.db.session, load_actor(actor), project_id), many=True)

@@ -1,11 +1,10 @@
 """来电/来访登记 calls and visits, the walk-in rotation (轮序接待) and the funnel: entrypoints,
 and the hr facts the rotation keeps (上岗考核, clock in/out, leave, 离职). A mixin of
 CrmService (self.db is its database)."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import crm_visits as c
 from loupan.contracts import dump, load
-from loupan.errors import DomainError
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from services.crm import funnel, rotation, visits
@@ -18,14 +17,14 @@ def _own_username(event):
 
 
 class VisitsRpc:
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def register_call(self, actor, project_id, data):
         """来电登记: a call registered today, with the advisor who took it."""
         result = visits.register(self.db, load_actor(actor), project_id, "call", load(c.VisitIn, data))
         self.db.commit()
         return dump(c.VisitOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def register_visit(self, actor, project_id, data):
         """来访登记: a visit registered today; a new walk-in goes to the rotation's head, a
         returning customer to their owner (422 NO_ADVISOR_ON_DUTY: nobody on the rotation)."""
@@ -33,52 +32,52 @@ class VisitsRpc:
         self.db.commit()
         return dump(c.VisitOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_calls(self, actor, project_id, query=None):
         """The site's calls of a period (default today), newest first."""
         rows = visits.list_visits(self.db.session, load_actor(actor), project_id, "call", load(c.VisitQuery, query))
         return dump(c.VisitOut, rows, many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_visits(self, actor, project_id, query=None):
         """The site's visits of a period (default today), newest first."""
         rows = visits.list_visits(self.db.session, load_actor(actor), project_id, "visit", load(c.VisitQuery, query))
         return dump(c.VisitOut, rows, many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def visit_counts(self, actor, project_id, query=None):
         """上客量 per day and advisor (calls, visits by visitor kind, new customers): for the reports."""
         rows = visits.daily_counts(self.db.session, load_actor(actor), project_id, load(c.CountsQuery, query))
         return dump(c.CountRow, rows, many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_rotation(self, actor, project_id, query=None):
         """轮序 the day's queue, who is skipped, the assignments and the audit."""
         day = load(c.RotationQuery, query)["day"]
         return dump(c.RotationOut, rotation.view(self.db.session, load_actor(actor), project_id, day))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def reorder_rotation(self, actor, project_id, data):
         """Reorder today's queue (supervisors and up), with a reason."""
         result = rotation.reorder(self.db, load_actor(actor), project_id, load(c.ReorderIn, data))
         self.db.commit()
         return dump(c.RotationOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def skip_advisor(self, actor, project_id, data):
         """补位: take an advisor off today's rotation, with a reason."""
         result = rotation.skip(self.db, load_actor(actor), project_id, load(c.SkipIn, data))
         self.db.commit()
         return dump(c.RotationOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def restore_advisor(self, actor, project_id, data):
         """Put a skipped advisor back on today's rotation (at the back), with a reason."""
         result = rotation.restore(self.db, load_actor(actor), project_id, load(c.SkipIn, data))
         self.db.commit()
         return dump(c.RotationOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_funnel(self, actor, project_id, query):
         """销售漏斗: visits, new leads, A grades, subscribed, signed by day, advisor or channel."""
         result = funnel.funnel(self.db.session, load_actor(actor), project_id, load(c.FunnelQuery, query))

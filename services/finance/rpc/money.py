@@ -1,47 +1,46 @@
 """Money entrypoints: payment schedules from the contracts events, receipts with void and
 refund, collections and targets, daily reconciliation, payment terms, and the business
 gauges. A mixin of FinanceService (self.db is its database)."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import finance_money as c
-from loupan.errors import DomainError
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from services.finance import collections, receipts, reconciliation, schedules
 
 
 class MoneyRpc:
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_payment_terms(self, actor, project_id):
         """付款方式规则: the project's payment terms (the defaults until a manager sets them)."""
         return dump(c.TermsOut, schedules.get_terms(self.db.session, load_actor(actor), project_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def put_payment_terms(self, actor, project_id, data):
         """Change a project's payment terms; schedules derived from now on use them."""
         terms = schedules.put_terms(self.db, load_actor(actor), project_id, load(c.TermsIn, data))
         self.db.commit()
         return dump(c.TermsOut, terms)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_schedule(self, actor, deal_id):
         """付款计划 of a deal: its lines (replaced ones closed), what was collected, its history."""
         return dump(c.ScheduleOut, schedules.schedule_view(self.db.session, load_actor(actor), deal_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def record_receipt(self, actor, deal_id, data):
         """收款: a numbered receipt allocated to the deal's lines; 422 OVERPAYMENT beyond what is due."""
         receipt = receipts.record_receipt(self.db, load_actor(actor), deal_id, load(c.ReceiptIn, data))
         self.db.commit()
         return dump(c.ReceiptOut, receipt)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_receipts(self, actor, deal_id):
         """A deal's receipts, every status, with their allocations."""
         return dump(c.ReceiptOut, receipts.list_receipts(self.db.session, load_actor(actor), deal_id), many=True)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def void_receipt(self, actor, receipt_id, data):
         """作废: a second person voids a receipt; its allocations are taken back."""
         reason = load(c.ReceiptEndIn, data)["reason"]
@@ -49,7 +48,7 @@ class MoneyRpc:
         self.db.commit()
         return dump(c.ReceiptOut, receipt)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def refund_receipt(self, actor, receipt_id, data):
         """退款: a second person refunds a receipt (also of a cancelled deal)."""
         reason = load(c.ReceiptEndIn, data)["reason"]
@@ -57,14 +56,14 @@ class MoneyRpc:
         self.db.commit()
         return dump(c.ReceiptOut, receipt)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def list_collections(self, actor, project_id, query):
         """催款: overdue lines by ageing bucket, each with the deal's advisor."""
         q = load(c.CollectionsQuery, query)
         result = collections.overdue(self.db.session, load_actor(actor), project_id, q["as_of"], q["advisor_id"])
         return dump(c.CollectionsOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def collection_reminders(self, actor, project_id, query):
         """催款提醒: lines overdue or due within the next days."""
         q = load(c.RemindersQuery, query)
@@ -72,13 +71,13 @@ class MoneyRpc:
                                        q["advisor_id"])
         return dump(c.RemindersOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_collection_target(self, actor, project_id, month):
         """回款目标 of a month against what was collected."""
         month = load(c.Month, {"month": month})["month"]
         return dump(c.TargetOut, collections.get_target(self.db.session, load_actor(actor), project_id, month))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def put_collection_target(self, actor, project_id, month, data):
         """Set the 回款目标 of a month."""
         month = load(c.Month, {"month": month})["month"]
@@ -87,7 +86,7 @@ class MoneyRpc:
         self.db.commit()
         return dump(c.TargetOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def daily_reconciliation(self, actor, project_id, query):
         """日结: a site's receipts of a day by method, voids and refunds, and the allocation check."""
         day = load(c.ReconciliationQuery, query)["day"]

@@ -285,7 +285,9 @@ def test_roles_projects_and_agencies_are_checked(call, staff, hr_config):
     assert err.value.code == "REQUISITION_NOT_FOUND"
     with pytest.raises(NotFound):
         call("list_candidates", rival, req["id"])
-    assert call("list_requisitions", rival, P1) == []
+    with pytest.raises(NotFound) as err:  # another agency's project does not exist for it
+        call("list_requisitions", rival, P1)
+    assert err.value.code == "PROJECT_NOT_FOUND"
     assert len(call("list_candidates", staff["manager"], req["id"])) == 1
 
 

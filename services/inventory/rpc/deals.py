@@ -1,16 +1,15 @@
 """Entrypoints of units moved by deals: the contracts saga's RPCs, its events, a unit's detail."""
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import deals as c
-from loupan.errors import DomainError
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from services.inventory import deals
 
 
 class DealsRpc:
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def subscribe_hold(self, actor, hold_id, deal_id):
         """认购 subscription: the active hold becomes the deal's (hold converted, unit
         subscribed, in one transaction). Repeating it for the same deal returns the same
@@ -20,7 +19,7 @@ class DealsRpc:
         self.db.commit()
         return dump(c.DealUnitOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def swap_unit(self, actor, deal_id, from_unit_id, to_unit_id):
         """换房: move the deal to an available unit of the project in the status it had;
         the old unit goes back on sale. Idempotent by (deal, new unit); returns the price
@@ -30,7 +29,7 @@ class DealsRpc:
         self.db.commit()
         return dump(c.SwapOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def release_deal_unit(self, actor, deal_id, unit_id, reason):
         """退房 (or a rejected subscription): the deal's unit back on sale. A unit that no
         longer carries the deal is left alone (released: false)."""
@@ -39,7 +38,7 @@ class DealsRpc:
         self.db.commit()
         return dump(c.ReleaseDealUnitOut, result)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_unit(self, actor, unit_id):
         """One unit with its status, deal, advisor and active hold."""
         return dump(c.UnitDetail, deals.unit_detail(self.db.session, load_actor(actor), unit_id))

@@ -3,11 +3,10 @@
 import base64
 from functools import partial
 
-from nameko.rpc import rpc
+from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import spreadsheets as s
-from loupan.errors import DomainError
 from loupan.scope import load_actor
 from loupan.uow import UnitOfWork
 from services.inventory import exports, history, spreadsheets
@@ -21,7 +20,7 @@ def _file(filename, content):
 class SpreadsheetRpc:
     background = Background()
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def import_units(self, actor, project_id, data):
         """房源导入 import units from the developer's .xlsx (base64), or only check them
         (dry_run). Answers at once with the queued job; the rows are checked and imported in
@@ -33,23 +32,23 @@ class SpreadsheetRpc:
         self.background(f"unit-import-{job.id}", spreadsheets.run_import, new_uow, job.id, actor, content)
         return dump(s.ImportOut, spreadsheets.import_dict(job))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def get_import(self, actor, import_id):
         """One import job: status, rows processed, units imported, bad rows with reasons."""
         job = spreadsheets.get_import(self.db.session, load_actor(actor), import_id)
         return dump(s.ImportOut, job)
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def export_units_xlsx(self, actor, project_id):
         """房源表 export: the unit list as .xlsx (base64), in the import's columns, base prices included."""
         return _file(*exports.units_xlsx(self.db.session, load_actor(actor), project_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def export_board_xlsx(self, actor, project_id):
         """销控表 export: the board as .xlsx (base64), a sheet per building and a totals sheet."""
         return _file(*exports.board_xlsx(self.db.session, load_actor(actor), project_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @rpc
     def unit_history(self, actor, unit_id):
         """房源履历 audit history: every status change of a unit, who, when, why."""
         rows = history.unit_history(self.db.session, load_actor(actor), unit_id)

@@ -1,0 +1,56 @@
+"""The RPC entrypoint every service uses: nameko's `rpc`, with domain errors expected (a 4xx
+is not a server error) and the project scope checked first.
+
+Before the body of an RPC that takes an `actor` runs, every project it names is checked
+against the service's own project registry (`self.projects`, see loupan.projects):
+- its `project_id` argument: the actor's agency must own the project (else 404
+  PROJECT_NOT_FOUND) and the actor must be assigned to it (else 403 PROJECT_FORBIDDEN);
+- project ids inside its `data` or `query` (`project_id`, `project_ids`, `to_project_ids`,
+  e.g. the projects of a new account or of a 调岗): the actor's agency must own them (404).
+So another agency's project, or no project at all, is refused before any row is read or
+written. This is the one place the rule is enforced; records found by their own id are
+checked against their row's agency by loupan.scope.get_in_scope.
+"""
+import functools
+import inspect
+
+from nameko.rpc import rpc as nameko_rpc
+
+from loupan.errors import DomainError
+
+NAMED_PROJECTS = ("project_id", "project_ids", "to_project_ids")  # keys of data/query naming projects
+
+
+def rpc(method):
+    signature = inspect.signature(method)
+    if "actor" not in signature.parameters:
+        return nameko_rpc(expected_exceptions=DomainError)(method)
+
+    @functools.wraps(method)
+    def scoped(self, *args, **kwargs):
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        actor = arguments["actor"]
+        if arguments.get("project_id") is not None:
+            self.projects.require(actor, arguments["project_id"])
+        named = projects_named(arguments.get("data"), arguments.get("query"))
+        if named:
+            self.projects.require_owned(actor, named)
+        return method(self, *args, **kwargs)
+
+    scoped.__signature__ = signature  # nameko checks a call's arguments against it
+    return nameko_rpc(expected_exceptions=DomainError)(scoped)
+
+
+def projects_named(*documents):
+    """The integer project ids named in the call's documents; anything else is left to the
+    contract's validation (a 400 there)."""
+    found = []
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        for key in NAMED_PROJECTS:
+            value = document.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, int) and not isinstance(item, bool):
+                    found.append(item)
+    return found

@@ -1,0 +1,25 @@
+"""hr: known_projects, its copy of the project registry (tenant isolation, issue 13)
+
+Revision ID: h10projects
+Revises: 5521a6dc61df
+"""
+from alembic import op
+import sqlalchemy as sa
+import loupan.types
+
+revision = 'h10projects'
+down_revision = '5521a6dc61df'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('known_projects',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('known_at', loupan.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'))
+
+
+def downgrade():
+    op.drop_table('known_projects')
