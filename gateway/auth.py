@@ -1,11 +1,17 @@
 """Bearer tokens: JWT (HS256) signed with the configured key, carrying the actor the
-services need (account, role, agency, projects), so a request costs no call to hr."""
+services need (account, role, agency, projects), so a request costs no call to hr.
+
+The claims are what the account was when it signed in; `current_actor` corrects them from
+the gateway's `account_states` (调岗, 离职) on every request. The signing key must be a real
+secret: `check_secret` keeps the gateway from starting on the development default."""
+import re
 import time
+from pathlib import Path
 
 import jwt
 from sqlalchemy import bindparam, select
 
-from gateway.models import RevokedAccount
+from gateway.models import AccountState
 from loupan.errors import Unauthenticated
 from loupan.uow import read_connection
 
@@ -49,16 +55,55 @@ def actor_from_request(request, config):
         raise Unauthenticated("the token is not valid", "TOKEN_INVALID") from None
 
 
-_REVOKED = RevokedAccount.__table__
+_STATES = AccountState.__table__
 # built once (its compiled form is reused): this runs on every authenticated request
-IS_REVOKED = select(_REVOKED.c.account_id).where(_REVOKED.c.account_id == bindparam("account_id"))
+STATE_OF = select(_STATES.c.active, _STATES.c.role, _STATES.c.project_ids).where(
+    _STATES.c.account_id == bindparam("account_id"))
 
 
-def refuse_revoked(engine, actor):
-    """401 TOKEN_REVOKED if the token's account left (离职): a valid signature is not enough.
-    One primary-key lookup in the gateway's database, which all replicas share, on a bare
-    connection (no ORM session) that still respects SQLite's green lock."""
+def current_actor(engine, actor):
+    """The actor as the account is now: a valid signature is not enough. One primary-key
+    lookup in the gateway's database, which all replicas share, on a bare connection (no
+    ORM session) that still respects SQLite's green lock. No row: the token's claims stand;
+    an inactive account (离职): 401 TOKEN_REVOKED; else the role and projects of the row
+    (a 调岗 takes the old projects away from the very next request)."""
     with read_connection(engine) as conn:
-        revoked = conn.execute(IS_REVOKED, {"account_id": actor["account_id"]}).first()
-    if revoked is not None:
+        state = conn.execute(STATE_OF, {"account_id": actor["account_id"]}).first()
+    if state is None:
+        return actor
+    if not state.active:
         raise Unauthenticated("the account has been disabled", "TOKEN_REVOKED")
+    return dict(actor, role=state.role or actor["role"], project_ids=state.project_ids)
+
+
+# the development default of gateway/config.yaml: public, so never a key to sign with
+_DEFAULT = re.search(r"\$\{LOUPAN_JWT_SECRET:([^}]*)\}",
+                     Path(__file__).with_name("config.yaml").read_text(encoding="utf-8"))
+DEFAULT_SECRET = _DEFAULT.group(1) if _DEFAULT else None
+MIN_SECRET_BYTES = 32
+GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+class InsecureSecret(ValueError):
+    """The configured JWT key would let anyone sign tokens."""
+
+
+def check_secret(config):
+    """Refuse (InsecureSecret) a JWT key that is the public development default or shorter
+    than 32 bytes, unless INSECURE_DEV_SECRET (LOUPAN_INSECURE_DEV_SECRET=1) says this is a
+    developer's machine; returns a warning to log in that case, else None."""
+    secret = str(config.get("JWT_SECRET") or "")
+    if secret == DEFAULT_SECRET:
+        problem = ("LOUPAN_JWT_SECRET is not set: JWT_SECRET is the development default written in "
+                   "gateway/config.yaml, so anyone who has read the source could sign a token for any "
+                   "account and role")
+    elif len(secret.encode()) < MIN_SECRET_BYTES:
+        problem = (f"LOUPAN_JWT_SECRET is {len(secret.encode())} bytes: a key shorter than "
+                   f"{MIN_SECRET_BYTES} bytes can be guessed offline from any token it signed")
+    else:
+        return None
+    if str(config.get("INSECURE_DEV_SECRET") or "").strip().lower() in ("1", "true", "yes", "on"):
+        return f"{problem}; starting anyway because LOUPAN_INSECURE_DEV_SECRET is set (development only)"
+    raise InsecureSecret(f"{problem}. Set LOUPAN_JWT_SECRET to a random key of at least {MIN_SECRET_BYTES} "
+                         f"bytes (e.g. {GENERATE}), the same on every gateway replica; on a developer's "
+                         f"machine LOUPAN_INSECURE_DEV_SECRET=1 allows it")

@@ -13,14 +13,14 @@ from marshmallow import Schema
 from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from prometheus_client import Counter
 
 from gateway import idempotency
-from gateway.auth import actor_from_request, refuse_revoked
+from gateway.auth import actor_from_request, current_actor
 from gateway.cors import allowed_origins, headers_for
 from gateway.idempotency import DEFAULT_TTL
 from gateway.paging import Paging
@@ -28,12 +28,13 @@ from gateway.ratelimit import RATED, RateLimited, RateLimits
 from loupan import logs
 from loupan.contracts import flatten, schema_instance
 from loupan.db import Database
-from loupan.errors import DomainError, Forbidden, Invalid, NotFound
+from loupan.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge
 from loupan.ops import metric
 
 log = logging.getLogger(__name__)
 ROUTES = []  # (method, path, options): filled at import by @route, read by the OpenAPI builder
 MAX_ID = 2**63 - 1
+MAX_BODY_BYTES = 10 * 1024 * 1024  # the largest upload (an .xlsx); see gateway/server.py
 PUBLIC = ()
 # A dependency that is down (broker, the gateway's or a service's database) is a 503 the
 # front-end may retry, not an internal error: tests/reliability/test_outages.py.
@@ -64,8 +65,10 @@ def error_response(exc):
 
 class JsonRoute(HttpRequestHandler):
     def __init__(self, method, url, roles=None, body=None, query=None, response=None,
-                 status=200, summary="", many=False, **kwargs):
+                 status=200, summary="", many=False, raw_body=None, **kwargs):
         self.roles = roles
+        # a body over the gateway's limit is refused before it is read (gateway/server.py)
+        self.too_large_code = "SPREADSHEET_TOO_LARGE" if raw_body else "BODY_TOO_LARGE"
         self.body_schema = body
         self.query_schema = query
         self.response_schema = response
@@ -84,13 +87,13 @@ class JsonRoute(HttpRequestHandler):
         super().setup()
         self.responses = metric(Counter, "loupan_gateway_http_responses_total",
                                 "HTTP responses by route and status class.", ("route", "status"))
-        # the service's own database: revoked accounts (see refuse_revoked), idempotency keys
+        # the service's own database: account states (see current_actor), idempotency keys, rate counters
         self.database = next(d for d in self.container.dependencies if isinstance(d, Database))
         config = self.container.config
         self.cors_origins = allowed_origins(config)
         self.proxy_hops = int(config.get("TRUSTED_PROXY_HOPS") or 0)
         self.idempotency_ttl = int(config.get("IDEMPOTENCY_TTL_SECONDS") or DEFAULT_TTL)
-        self.limits = _process_limits(self.container)
+        self.limits = _process_limits(self.container, lambda: self.database.engine)
 
     def handle_request(self, request):
         request.shallow = False
@@ -128,6 +131,12 @@ class JsonRoute(HttpRequestHandler):
             response = self.response_from_result(event.wait(), request)
         except Exception as exc:  # mapped to a JSON error, never a stack trace
             response = self.response_from_exception(exc)
+        counted = getattr(request, "login_counted", None)
+        if counted is not None and response.status_code != 401:
+            try:  # only a wrong password counts against the login limits
+                self.limits.refund(counted)
+            except Exception as exc:  # noqa: BLE001 - the answer stands; the count stays
+                log.warning("could not give back a login's rate count: %r", exc)
         if owned is not None:
             try:
                 idempotency.finish(self.database.engine, *owned, response)
@@ -139,13 +148,11 @@ class JsonRoute(HttpRequestHandler):
         for name, value in request.path_values.items():
             if isinstance(value, int) and not 0 < value <= MAX_ID:
                 raise NotFound(f"{name} {value} not found", "NOT_FOUND")
-        if self.rated is not None:
-            self.limits.check(self.rated, "ip", client_ip(request, self.proxy_hops))
         args, kwargs = super().get_entrypoint_parameters(request)
         kwargs = dict(kwargs)
         if self.roles is not PUBLIC:
             actor = actor_from_request(request, self.container.config)
-            refuse_revoked(self.database.engine, actor)
+            actor = current_actor(self.database.engine, actor)
             if self.roles is not None and actor["role"] not in self.roles:
                 raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
             project_id = kwargs.get("project_id")
@@ -153,12 +160,13 @@ class JsonRoute(HttpRequestHandler):
                     and project_id not in actor["project_ids"]:
                 raise Forbidden(f"no access to project {project_id}", "PROJECT_FORBIDDEN")
             kwargs["actor"] = actor
-            if self.rated is not None:
-                self.limits.check(self.rated, "user", actor["account_id"])
+            if self.rated == "holds":
+                self.limits.holds(actor["account_id"], client_ip(request, self.proxy_hops))
         if self.body_schema is not None:
             kwargs["body"] = parse_body(request, self.body_schema)
             if self.rated == "login":
-                self.limits.check("login", "user", str(kwargs["body"].get("username", "")).lower())
+                request.login_counted = self.limits.login_attempt(
+                    str(kwargs["body"].get("username", "")), client_ip(request, self.proxy_hops))
         query = request.args.to_dict()
         if self.paging is not None:
             mine, query = self.paging.split(query)
@@ -184,11 +192,11 @@ class JsonRoute(HttpRequestHandler):
         return response
 
 
-def _process_limits(container):
-    """One set of buckets per gateway container, shared by its routes."""
+def _process_limits(container, engine):
+    """One set of limits per gateway container, shared by its routes."""
     limits = getattr(container, "loupan_rate_limits", None)
     if limits is None:
-        limits = container.loupan_rate_limits = RateLimits(container.config)
+        limits = container.loupan_rate_limits = RateLimits(container.config, engine)
     return limits
 
 
@@ -211,9 +219,53 @@ def client_ip(request, proxy_hops):
     return request.remote_addr or "unknown"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    default_code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+MAX_JSON_DEPTH = 32  # arrays and objects inside each other; no contract nests beyond 4
+JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')  # possessive: no backtracking on hostile text
+NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+AS_BRACKETS = str.maketrans("{}", "[]")  # the depth does not care which; the parser will
+
+
+def too_deep(text, limit=MAX_JSON_DEPTH):
+    """True if JSON `text` nests arrays/objects deeper than `limit`, decided before parsing
+    (json.loads recurses once per level: deep enough, it raises RecursionError, a 500). Strings
+    are dropped, then each pass removes the innermost pairs (after `k` passes, a run of
+    limit + 1 - k openings proves it at once): at most `limit` C-speed scans, under 0.3 s for
+    10 MB of brackets. Malformed brackets answer False and are left to the parser."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = NOT_BRACKET.sub("", JSON_STRING.sub("", text)).translate(AS_BRACKETS)
+    for k in range(limit):
+        if "[" * (limit + 1 - k) in brackets:
+            return True
+        inner = brackets.replace("[]", "")
+        if not inner or inner == brackets:
+            return False
+        brackets = inner
+    return True
+
+
 def parse_body(request, schema):
+    mimetype = request.mimetype  # "" when the client sends no Content-Type: taken as JSON
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(f"the body must be application/json, not {mimetype[:100]}")
     try:
-        data = json.loads(request.get_data(as_text=True) or "null")
+        data = request.get_data()
+    except RequestEntityTooLarge:
+        data = None
+    if data is None or len(data) > MAX_BODY_BYTES:  # chunked: gateway/server.py stops it there
+        raise TooLarge("the body is larger than 10 MB", "BODY_TOO_LARGE")
+    text = data.decode("utf-8", errors="replace")
+    if too_deep(text):
+        raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP")
+    try:
+        data = json.loads(text or "null")
+    except RecursionError:
+        raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP") from None
     except ValueError:
         raise Invalid("the body is not valid JSON", "INVALID_JSON") from None
     if not isinstance(data, dict):
@@ -271,4 +323,5 @@ def route(method, url, roles=None, body=None, query=None, response=None, many=Fa
                                  "response": response, "many": many, "status": status, "summary": summary,
                                  "raw_body": raw_body, "produces": produces}))
     return JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
-                               response=response, status=status, summary=summary, many=many)
+                               response=response, status=status, summary=summary, many=many,
+                               raw_body=raw_body)

@@ -1,5 +1,6 @@
-"""The gateway's own tables: notifications for signed-in users, idempotency keys, and its inbox."""
-from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Text
+"""The gateway's own tables: notifications for signed-in users, account states, idempotency
+keys, rate counters, and its inbox."""
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table
@@ -25,15 +26,22 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_account", "account_id", "id"),)
 
 
-class RevokedAccount(Base):
-    """An account whose tokens the gateway refuses (离职): written by the leave route as soon
-    as hr answers, and by the `staff_left` consumer for leaves recorded elsewhere. Every
-    replica reads the same table, so the very next request with such a token is refused."""
+class AccountState(Base):
+    """What an account's tokens may reach now, whatever their claims say: written by the 调岗
+    and 离职 routes as soon as hr answers, and by the `staff_transferred` / `staff_left`
+    consumers for moves recorded elsewhere. Every replica reads the same table on every
+    authenticated request (gateway.auth.current_actor): no row, the token's claims stand;
+    inactive, 401 TOKEN_REVOKED; else role and projects come from here. `version` is hr's
+    `token_version` (bumped by each move): an older write never overwrites a newer one."""
 
-    __tablename__ = "revoked_accounts"
+    __tablename__ = "account_states"
     account_id = Column(ID, primary_key=True, autoincrement=False)
     agency_id = Column(ID, nullable=False)
-    revoked_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    role = Column(String(30))  # NULL (rows carried over from revoked_accounts): the token's role
+    project_ids = Column(JSON)  # NULL: every project of the agency (agency-wide roles)
+    active = Column(Boolean, nullable=False)
+    version = Column(Integer, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class IdempotencyKey(Base):
@@ -50,3 +58,14 @@ class IdempotencyKey(Base):
     created_at = Column(UTCDateTime, nullable=False)
     expires_at = Column(UTCDateTime, nullable=False)
     __table_args__ = (Index("ix_idempotency_keys_expires", "expires_at"),)
+
+
+class RateCounter(Base):
+    """Rated requests (failed logins, holds) of one key in its current one-minute window,
+    shared by every gateway replica (gateway.ratelimit). Old windows are swept by a timer."""
+
+    __tablename__ = "rate_counters"
+    key = Column(String(200), primary_key=True)
+    window_start = Column(BigInteger, nullable=False)  # epoch seconds, a multiple of 60
+    count = Column(Integer, nullable=False)
+    __table_args__ = (Index("ix_rate_counters_window", "window_start"),)

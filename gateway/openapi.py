@@ -14,14 +14,19 @@ from gateway.ratelimit import RATED
 from loupan.contracts.gateway import ErrorOut
 
 ERRORS = {
-    "400": "invalid input (VALIDATION_ERROR, INVALID_JSON)",
+    "400": "invalid input (VALIDATION_ERROR, INVALID_JSON, TOO_DEEP: JSON nested beyond 32 levels)",
     "401": "no token, or a bad or expired one",
     "403": "role or project not allowed",
     "404": "unknown id",
     "409": "conflict, e.g. UNIT_NOT_AVAILABLE",
+    "413": "the body is larger than 10 MB, refused before it is read (BODY_TOO_LARGE; an .xlsx: "
+           "SPREADSHEET_TOO_LARGE, also when its contents would inflate beyond the limits)",
+    "414": "the request line (method, URL, version) is longer than 8192 bytes (URI_TOO_LONG)",
     "422": "a business rule refused it, e.g. NO_PRESALE_PERMIT",
-    "503": "a service did not answer in time",
+    "503": "a service did not answer in time (SERVICE_UNAVAILABLE), or the gateway sheds load "
+           "(SERVICE_BUSY, with `Retry-After`)",
 }
+UNSUPPORTED = "the body is not application/json (UNSUPPORTED_MEDIA_TYPE)"
 CONVENTIONS = (
     "Sales operations for real-estate sales agencies.\n\n"
     "Every answer carries `X-Request-Id` (yours, sanitised to 64 characters, or a new one); it is in "
@@ -126,6 +131,8 @@ def document():
                                               "schema": {"type": "integer"}}
         operation["responses"][str(opts["status"])] = ok
         errors = dict(ERRORS, **({"429": RATE_LIMITED} if (method, url) in RATED else {}))
+        if opts["body"] is not None:
+            errors["415"] = UNSUPPORTED
         for code, text in errors.items():
             operation["responses"][code] = {
                 "description": text,

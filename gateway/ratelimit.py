@@ -1,19 +1,44 @@
 """Rate limits on login (password guessing) and holds (a script grabbing units on launch day).
 
-Token buckets in this process's memory: each gateway instance limits on its own, so with N
-replicas behind a balancer a client may get up to N times the configured rate. That is
-enough against one runaway client and costs no shared store on the hot path.
+Counted in the gateway's database (`rate_counters`), which every replica shares: N replicas
+behind a balancer allow what one does. Fixed one-minute windows: each rated request is one
+atomic upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING count`, the same statement on
+SQLite and PostgreSQL) that starts the key's window afresh or adds one to it; over the limit
+the request is refused (429, `Retry-After` = the seconds left in the window) and, the
+transaction rolled back, not counted. A window allows the limit, so a client may reach up to
+twice the limit across a window's boundary. A timer deletes past windows
+(`RATE_SWEEP_SECONDS`).
 
-Limits are per minute, 0 = off: `RATE_LOGIN_PER_MINUTE` (per username) and
-`RATE_LOGIN_PER_IP_PER_MINUTE`, `RATE_HOLDS_PER_MINUTE` (per user) and
-`RATE_HOLDS_PER_IP_PER_MINUTE`. The per-IP limits are high because a whole sales office
-(thirty advisors logging in at 9:00, all holding at the launch) may share one NAT address."""
+Limits are per minute, 0 = off:
+
+- `RATE_LOGIN_PER_MINUTE`: failed logins per (username, client IP);
+  `RATE_LOGIN_PER_IP_PER_MINUTE`: failed logins per client IP, whatever the username. Only a
+  wrong password (a 401 answer) counts: a successful login is given its count back. So
+  failures from elsewhere never lock the rightful user out (their own (username, IP) and IP
+  counters are untouched), and a locked (username, IP) takes the right password again once
+  its window passes. The price: guessing one username from many addresses is limited per
+  address only (the scrypt check in hr is what each guess costs).
+- `RATE_HOLDS_PER_MINUTE` (per user) and `RATE_HOLDS_PER_IP_PER_MINUTE`: every hold request,
+  both counted in the one statement.
+
+The per-IP limits are high because a whole sales office (thirty advisors logging in at 9:00,
+all holding at the launch) may share one NAT address."""
+import hashlib
 import math
 import time
 
-from loupan.errors import DomainError
+from sqlalchemy import bindparam, case, delete, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-MAX_BUCKETS = 100_000  # bounded memory against a flood of distinct IPs or usernames
+from gateway.idempotency import write_connection
+from gateway.models import RateCounter
+from loupan.errors import DomainError
+from loupan.timers import every
+
+WINDOW = 60  # seconds
+MAX_KEY = 200  # the column's length; longer keys (a forged X-Forwarded-For) are hashed
+_TABLE = RateCounter.__table__
 
 
 class RateLimited(DomainError):
@@ -22,48 +47,6 @@ class RateLimited(DomainError):
     def __init__(self, retry_after):
         self.retry_after = max(1, math.ceil(retry_after))
         super().__init__(f"too many requests; retry in {self.retry_after} s", "RATE_LIMITED")
-
-
-class Bucket:
-    __slots__ = ("tokens", "stamp")
-
-    def __init__(self, tokens, stamp):
-        self.tokens = tokens
-        self.stamp = stamp
-
-
-class Limiter:
-    """`per_minute` requests per key per minute, in bursts of up to `per_minute`."""
-
-    def __init__(self, per_minute, clock=time.monotonic):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self.buckets = {}
-
-    def check(self, key):
-        """Take one token for `key`; None if allowed, else the seconds until one is free."""
-        if self.capacity <= 0:
-            return None
-        now = self.clock()
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            if len(self.buckets) >= MAX_BUCKETS:
-                self._forget_full(now)
-            bucket = self.buckets[key] = Bucket(self.capacity, now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.stamp) * self.rate)
-        bucket.stamp = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return None
-        return (1 - bucket.tokens) / self.rate
-
-    def _forget_full(self, now):
-        full = [k for k, b in self.buckets.items() if b.tokens + (now - b.stamp) * self.rate >= self.capacity]
-        for key in full:
-            del self.buckets[key]
-        if len(self.buckets) >= MAX_BUCKETS:
-            self.buckets.clear()
 
 
 # (method, url) of a rate-limited route -> its kind
@@ -75,22 +58,112 @@ DEFAULTS = {"RATE_LOGIN_PER_MINUTE": 10, "RATE_LOGIN_PER_IP_PER_MINUTE": 120,
             "RATE_HOLDS_PER_MINUTE": 60, "RATE_HOLDS_PER_IP_PER_MINUTE": 1200}
 
 
-class RateLimits:
-    """The limiters of one gateway process."""
+def counter_key(kind, scope, value):
+    key = f"{kind}:{scope}:{value}"
+    if len(key) > MAX_KEY:
+        key = key[:MAX_KEY - 65] + "#" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
-    def __init__(self, config):
+
+def bump_statement(dialect_name, rows):
+    """The upsert of `rows` keys (bound as key0, key1, …) in the window `window`."""
+    insert = pg_insert if dialect_name == "postgresql" else sqlite_insert
+    stmt = insert(_TABLE).values([{"key": bindparam(f"key{i}"), "window_start": bindparam("window"),
+                                   "count": 1} for i in range(rows)])
+    # a replica whose clock lags adds to the newer window rather than turning it back
+    newer = stmt.excluded.window_start > _TABLE.c.window_start
+    return stmt.on_conflict_do_update(index_elements=[_TABLE.c.key], set_={
+        "count": case((newer, stmt.excluded.count), else_=_TABLE.c.count + stmt.excluded.count),
+        "window_start": case((newer, stmt.excluded.window_start), else_=_TABLE.c.window_start),
+    }).returning(_TABLE.c.key, _TABLE.c.count)
+
+
+# On PostgreSQL a counter's commit does not wait for the WAL flush: the row lock of a busy key
+# (one office's NAT address on launch day) is held for microseconds, not an fsync; a crash
+# may lose the last counts, which a rate limit can afford.
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+REFUND = (update(_TABLE)
+          .where(_TABLE.c.key == bindparam("k"), _TABLE.c.window_start == bindparam("window"), _TABLE.c.count > 0)
+          .values(count=_TABLE.c.count - 1))
+
+
+class RateLimits:
+    """The limits of one gateway process, counted in its database (shared by replicas).
+    `engine`: the engine, or a function returning it (the Database's is made at its setup)."""
+
+    def __init__(self, config, engine, clock=time.time):
         def per_minute(name):
             return int(config.get(name, DEFAULTS[name]) or 0)
 
-        self.limiters = {
-            ("login", "ip"): Limiter(per_minute("RATE_LOGIN_PER_IP_PER_MINUTE")),
-            ("login", "user"): Limiter(per_minute("RATE_LOGIN_PER_MINUTE")),
-            ("holds", "ip"): Limiter(per_minute("RATE_HOLDS_PER_IP_PER_MINUTE")),
-            ("holds", "user"): Limiter(per_minute("RATE_HOLDS_PER_MINUTE")),
+        self.limits = {
+            ("login", "ip"): per_minute("RATE_LOGIN_PER_IP_PER_MINUTE"),
+            ("login", "user"): per_minute("RATE_LOGIN_PER_MINUTE"),
+            ("holds", "ip"): per_minute("RATE_HOLDS_PER_IP_PER_MINUTE"),
+            ("holds", "user"): per_minute("RATE_HOLDS_PER_MINUTE"),
         }
+        self._engine = engine
+        self.clock = clock
+        self.statements = None
 
-    def check(self, kind, scope, key):
-        """Raise RateLimited if `key` (an IP, a username, an account id) is over the limit."""
-        wait = self.limiters[(kind, scope)].check(key)
-        if wait is not None:
-            raise RateLimited(wait)
+    @property
+    def engine(self):
+        return self._engine() if callable(self._engine) else self._engine
+
+    def hit(self, *counters):
+        """Count one request for each (kind, scope, value) whose limit is on, in one
+        statement; raise RateLimited (nothing counted) if any is over its limit. Returns
+        (window, keys) of what was counted, for `refund`."""
+        limits = {}
+        for kind, scope, value in counters:
+            if self.limits[(kind, scope)] > 0:
+                limits[counter_key(kind, scope, value)] = self.limits[(kind, scope)]
+        if not limits:
+            return None
+        now = self.clock()
+        window = int(now // WINDOW * WINDOW)
+        keys = list(limits)
+        params = {f"key{i}": key for i, key in enumerate(keys)}
+        engine = self.engine
+        if self.statements is None:
+            # built once per row count (their compiled forms are reused): the holds' hot path
+            self.statements = {rows: bump_statement(engine.dialect.name, rows) for rows in (1, 2)}
+        with write_connection(engine) as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(ASYNC_COMMIT)
+            counts = conn.execute(self.statements[len(keys)], dict(params, window=window)).all()
+            if any(count > limits[key] for key, count in counts):
+                raise RateLimited(window + WINDOW - now)  # rolls the transaction back
+        return window, keys
+
+    def login_attempt(self, username, ip):
+        """Count a login as failed before hr checks it (parallel guesses cannot slip
+        through); `refund` gives it back unless the password was wrong."""
+        return self.hit(("login", "user", f"{username.lower()}|{ip}"), ("login", "ip", ip))
+
+    def holds(self, account_id, ip):
+        return self.hit(("holds", "user", account_id), ("holds", "ip", ip))
+
+    def refund(self, counted):
+        """Give back what `hit` counted (a login that was not a wrong password), if its window
+        is still the current one."""
+        if counted is None:
+            return
+        window, keys = counted
+        with write_connection(self.engine) as conn:
+            for key in keys:
+                conn.execute(REFUND, {"k": key, "window": window})
+
+
+def sweep(engine, now=None):
+    """Delete the counters of windows before the current one."""
+    current = int((now if now is not None else time.time()) // WINDOW * WINDOW)
+    with write_connection(engine) as conn:
+        return conn.execute(delete(_TABLE).where(_TABLE.c.window_start < current)).rowcount
+
+
+class RateCounterSweeper:
+    """Mixin for the gateway service: deletes past windows' counters."""
+
+    @every("RATE_SWEEP_SECONDS", 60)
+    def sweep_rate_counters(self):
+        sweep(self.db.engine)

@@ -123,6 +123,8 @@ ROLES = {
     "POST /api/projects/<int:project_id>/rotation/skip": (D, M, S),
     "POST /api/projects/<int:project_id>/rotation/restore": (D, M, S),
     "GET /api/projects/<int:project_id>/funnel": (D, M, S, ADV, AST, DEV),
+    # gateway/routes/data_reveals.py
+    "GET /api/data-reveals": (D,),
     # gateway/routes/deals.py
     "GET /api/units/<int:unit_id>": EVERYONE,
     # gateway/routes/evaluation.py

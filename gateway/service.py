@@ -6,10 +6,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from gateway import openapi
-from gateway.auth import issue_token
+from gateway.auth import check_secret, issue_token
 from gateway.http import PUBLIC, error_response, json_response, route
 from gateway.idempotency import IdempotencySweeper
 from gateway.models import Notification, metadata
+from gateway.ratelimit import RateCounterSweeper
 from gateway.routes.attendance import AttendanceRoutes
 from gateway.routes.console import ConsoleRoutes
 from gateway.routes.contracts_changes import ContractsChangesRoutes
@@ -18,6 +19,7 @@ from gateway.routes.control import ControlRoutes
 from gateway.routes.crm_care import CrmCareRoutes
 from gateway.routes.crm_customers import CrmCustomersRoutes
 from gateway.routes.crm_visits import CrmVisitsRoutes
+from gateway.routes.data_reveals import DataRevealRoutes
 from gateway.routes.deals import DealRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.finance_commission import FinanceCommissionRoutes
@@ -28,6 +30,7 @@ from gateway.routes.reports import ReportRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.training import TrainingRoutes
 from gateway.routes.staff import StaffRoutes
+from gateway.server import HttpServer
 from loupan.contracts import dump
 from loupan.contracts import hr as hrc
 from loupan.contracts import inventory as inv
@@ -43,8 +46,9 @@ SELLERS = ("director", "manager", "supervisor", "advisor")
 MANAGERS = ("director", "manager")
 
 
-class GatewayService(IdempotencySweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, OpsEndpoints):
     name = "gateway"
+    http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)
     inventory = TimedRpcProxy("inventory")
     hr = TimedRpcProxy("hr")
@@ -52,6 +56,11 @@ class GatewayService(IdempotencySweeper, ReportRoutes, ConsoleRoutes, FinanceMon
     contracts = TimedRpcProxy("contracts")
     finance = TimedRpcProxy("finance")
     config = Config()
+
+    @staticmethod
+    def check_config(config):
+        """Called by loupan.run before starting: no gateway on a public or short JWT key."""
+        return check_secret(config)
 
     @route("POST", "/api/auth/login", roles=PUBLIC, body=hrc.LoginIn, response=hrc.TokenOut,
            summary="Sign in; returns a bearer token")

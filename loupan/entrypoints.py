@@ -51,6 +51,8 @@ def projects_named(*documents):
         for key in NAMED_PROJECTS:
             value = document.get(key)
             for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item.isascii() and item.isdigit():
+                    item = int(item)  # a query string's value
                 if isinstance(item, int) and not isinstance(item, bool):
                     found.append(item)
     return found

@@ -60,6 +60,14 @@ class RuleViolated(DomainError):
 
 
 @deserialize_to_instance
+class TooLarge(RuleViolated):
+    """Beyond a size limit (a body, a spreadsheet's uncompressed contents): 413."""
+
+    status = 413
+    default_code = "TOO_LARGE"
+
+
+@deserialize_to_instance
 class Unavailable(DomainError):
     """A service did not answer in time or is not running."""
 

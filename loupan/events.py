@@ -214,6 +214,10 @@ class StaffTransferred(_Payload):
     from_project_ids = fields.List(fields.Integer(), required=True)
     to_project_ids = fields.List(fields.Integer(), required=True)
     effective_on = fields.Date(required=True)
+    # the account's role and hr's token_version after the move (the gateway orders its
+    # account states by it); None in events written before they were added
+    role = fields.String(load_default=None)
+    token_version = fields.Integer(load_default=None)
 
 
 class StaffLeft(_Payload):
@@ -224,6 +228,7 @@ class StaffLeft(_Payload):
     role = fields.String(required=True)
     project_ids = fields.List(fields.Integer(), required=True)
     left_on = fields.Date(required=True)
+    token_version = fields.Integer(load_default=None)  # hr's, after the move (see StaffTransferred)
 
 
 class StaffCertified(_Payload):

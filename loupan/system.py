@@ -5,6 +5,7 @@ system the same way production does (one process per service, real broker, real 
 only wired with free ports, fresh databases and, for tests, a throw-away vhost.
 """
 import os
+import secrets
 import shlex
 import signal
 import subprocess
@@ -84,6 +85,9 @@ class System:
         self.amqp_base = amqp_base or AMQP_BASE
         self.amqp_uri = self.amqp_base.format(user="guest", password="guest", vhost=self.vhost)
         self.pg = pg
+        # one random signing key per run, the same for every gateway replica: the gateway
+        # refuses to start on its public development default (gateway/auth.py check_secret)
+        self.jwt_secret = secrets.token_urlsafe(48)
 
     # set-up -------------------------------------------------------------------------------
     def prepare(self):
@@ -126,10 +130,10 @@ class System:
         port = free_port()
         self.ports[(name, instance)] = port
         # every request of a test or benchmark comes from 127.0.0.1: the gateway's rate limits
-        # would trip (gateway/tests/test_ratelimit.py runs with low ones set in `env=`)
+        # would trip (gateway/tests/test_quality_api.py runs with low ones set in `env=`)
         no_limits = {k: "0" for k in ("RATE_LOGIN_PER_MINUTE", "RATE_LOGIN_PER_IP_PER_MINUTE",
                                       "RATE_HOLDS_PER_MINUTE", "RATE_HOLDS_PER_IP_PER_MINUTE")}
-        env = dict(os.environ, **{**no_limits, **self.extra_env})
+        env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, **no_limits, **self.extra_env})
         env.update({
             "AMQP_URI": amqp_uri or self.amqp_uri,
             f"{name.upper()}_DATABASE_URL": self.urls[name],

@@ -3,12 +3,22 @@
 # with demo data entered through the API on first start. Ctrl-C stops every service.
 # LOUPAN_VAR moves the SQLite files; *_HTTP and AMQP_URI move the ports and the broker
 # (tests/test_run_script.py runs it so, beside a developer's own run).
+# Without LOUPAN_JWT_SECRET, a random key is made once into $VAR_DIR/jwt_secret (mode 600)
+# and reused, so that tokens survive a restart and the gateway never signs with a public key.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq
 cd "$ROOT"
 VAR_DIR="${LOUPAN_VAR:-var}"
 mkdir -p "$VAR_DIR"
+if [ -z "${LOUPAN_JWT_SECRET:-}" ]; then
+  if [ ! -s "$VAR_DIR/jwt_secret" ]; then
+    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR_DIR/jwt_secret")
+  fi
+  chmod 600 "$VAR_DIR/jwt_secret"
+  LOUPAN_JWT_SECRET="$(cat "$VAR_DIR/jwt_secret")"
+  export LOUPAN_JWT_SECRET
+fi
 SERVICES="hr inventory crm contracts finance gateway"
 for name in $SERVICES; do
   upper="${name^^}"

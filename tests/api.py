@@ -1,5 +1,25 @@
 """Helpers for driving the gateway in tests and benchmarks."""
+from contextlib import contextmanager
+
 DIRECTOR = ("director", "director-pass-1")
+SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"}
+
+
+@contextmanager
+def running_system(workdir, agency="测试代理", env=None):
+    """Every service as its own process on fresh PostgreSQL databases, with the first
+    director (DIRECTOR) of `agency`; `env` adds to or overrides SYSTEM_ENV."""
+    from loupan.system import System
+
+    system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})))
+    try:
+        system.prepare()
+        system.run_module("hr", "services.hr.create_director", "--agency", agency,
+                          "--username", DIRECTOR[0], "--password", DIRECTOR[1])
+        system.start()
+        yield system
+    finally:
+        system.destroy()
 
 
 def unit_rows(building_id, count, floors=30, prefix=""):

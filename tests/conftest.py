@@ -1,23 +1,14 @@
 """System tests: every service as its own process on PostgreSQL, driven over HTTP."""
 import pytest
 
-from loupan.system import System
 from gateway.client import Api
-from tests.api import DIRECTOR
+from tests.api import DIRECTOR, running_system
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    system = System(tmp_path_factory.mktemp("system"), database="postgresql",
-                    env={"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"})
-    try:
-        system.prepare()
-        system.run_module("hr", "services.hr.create_director", "--agency", "测试代理",
-                          "--username", DIRECTOR[0], "--password", DIRECTOR[1])
-        system.start()
+    with running_system(tmp_path_factory.mktemp("system")) as system:
         yield system
-    finally:
-        system.destroy()
 
 
 @pytest.fixture(scope="module")

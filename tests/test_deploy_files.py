@@ -256,6 +256,8 @@ def test_ports_and_healthchecks_match_the_configs(compose):
 def test_gateway_gets_a_jwt_secret(compose):
     env = environment(compose["services"]["gateway"])
     assert "LOUPAN_JWT_SECRET" in env and env["LOUPAN_JWT_SECRET"]
+    # no default key: compose refuses to start without one (the gateway would refuse a weak one)
+    assert env["LOUPAN_JWT_SECRET"].startswith("${LOUPAN_JWT_SECRET:?")
     assert "LOUPAN_JWT_SECRET" in config_vars("gateway/config.yaml")
 
 

@@ -33,6 +33,7 @@ def run(tmp_path_factory):
                **{f"{name.upper()}_HTTP": f"127.0.0.1:{port}" for name, port in ports.items()})
     for name in SERVICES:
         env.pop(f"{name.upper()}_DATABASE_URL", None)
+    env.pop("LOUPAN_JWT_SECRET", None)  # run.sh makes one
     log = workdir / "run.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out,
@@ -67,6 +68,8 @@ def test_the_banner_shows_where_to_look_and_the_demo_accounts(run):
     for login in DEMO:
         assert login in banner
     assert {p.name for p in run["var"].iterdir()} >= {f"{name}.db" for name in SERVICES} | {".demo-seeded"}
+    key = run["var"] / "jwt_secret"  # made once, private, long enough for the gateway to accept
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_text().strip()) >= 32
 
 
 def test_the_demo_office_is_open_with_advisors_on_duty_customers_and_a_deal(run):

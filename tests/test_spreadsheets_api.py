@@ -92,7 +92,7 @@ def test_bad_files_are_refused_at_once_and_change_nothing(site):
     response = upload(api, pid, xlsx(["楼栋", "房号"], [["1号楼", "9901"]]))
     assert response.status_code == 400 and response.json()["error"] == "MISSING_COLUMNS"
     response = upload(api, pid, b"\0" * (10 * 1024 * 1024 + 1))
-    assert response.status_code == 422 and response.json()["error"] == "SPREADSHEET_TOO_LARGE"
+    assert response.status_code == 413 and response.json()["error"] == "SPREADSHEET_TOO_LARGE"
     response = upload(api, pid, xlsx(ZH, [["1号楼"]] * 20_001))
     assert response.status_code == 422 and response.json()["error"] == "TOO_MANY_ROWS"
     assert unit_total(api, pid) == before

@@ -1,6 +1,6 @@
 """Staff lifecycle over HTTP (入职/调岗/离职): a leaver's token is refused on the very next
-request, on every gateway replica; a transfer changes what a new token sees; role checks
-and bad input change nothing."""
+request, on every gateway replica; a transfer changes what old and new tokens reach, at
+once on every replica; role checks and bad input change nothing."""
 import jwt
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -16,9 +16,9 @@ PASSWORD = "staff-pass-123"
 @pytest.fixture(scope="module")
 def site(system, director):
     """Two projects, an hr officer and an advisor and a manager on the first project."""
-    first, _ = make_project(director, "钱塘府", units=2)
+    first, first_units = make_project(director, "钱塘府", units=2)
     second, _ = make_project(director, "运河湾", units=2)
-    return {"first": first["id"], "second": second["id"],
+    return {"first": first["id"], "second": second["id"], "first_units": first_units,
             "hr": staff(system, director, "hr_staff", "hr", []),
             "advisor": staff(system, director, "adv_staff", "advisor", [first["id"]]),
             "manager": staff(system, director, "mgr_staff", "manager", [first["id"]])}
@@ -32,6 +32,18 @@ def join(api, username, project_ids, role="advisor"):
 
 def leave(api, account_id, left_on="2026-05-31"):
     return api.post(f"/api/staff/{account_id}/leave", {"left_on": left_on, "reason": "个人原因"})
+
+
+def transfer(api, account_id, to_project_ids):
+    return api.post(f"/api/staff/{account_id}/transfer",
+                    {"to_project_ids": to_project_ids, "effective_on": "2026-04-01", "reason": "调岗"})
+
+
+def actor_of(api):
+    """The actor a service receives for `api`'s token (for calls made behind the gateway)."""
+    claims = jwt.decode(api.token, options={"verify_signature": False})
+    return {"account_id": int(claims["sub"]), "username": claims["username"], "role": claims["role"],
+            "agency_id": claims["agency_id"], "project_ids": claims["projects"]}
 
 
 def test_a_leavers_token_is_refused_on_the_next_request(system, site):
@@ -71,11 +83,8 @@ def test_a_leave_recorded_behind_the_gateway_revokes_tokens_too(system, director
     """The gateway's `staff_left` consumer covers leaves not made through a gateway route."""
     joined = join(site["hr"], "adv_backdoor", [site["first"]])
     leaver = Api(system.url()).login("adv_backdoor", PASSWORD)
-    claims = jwt.decode(director.token, options={"verify_signature": False})
-    actor = {"account_id": int(claims["sub"]), "username": claims["username"], "role": claims["role"],
-             "agency_id": claims["agency_id"], "project_ids": None}
     with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, timeout=10) as rpc:
-        rpc.hr.leave_staff(actor, joined["id"], {"left_on": "2026-05-31", "reason": "人事系统直接办理"})
+        rpc.hr.leave_staff(actor_of(director), joined["id"], {"left_on": "2026-05-31", "reason": "人事系统直接办理"})
     wait_until(lambda: leaver.get("/api/projects").status_code == 401, what="the leaver's token refused")
     assert leaver.get("/api/projects").json()["error"] == "TOKEN_REVOKED"
 
@@ -93,6 +102,86 @@ def test_a_transfer_changes_what_a_new_token_sees(system, site):
     record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
     assert [(m["kind"], m["from_project_ids"], m["to_project_ids"]) for m in record["moves"]] == [
         ("joined", [], [site["first"]]), ("transferred", [site["first"]], [site["second"]])]
+
+
+def test_a_transfer_moves_an_old_token_at_once_on_every_replica(system, site):
+    """调岗: the token signed before the move loses the old project on its next request, on
+    both gateways (the services get the corrected actor too), and reaches the new one."""
+    hr, first, second = site["hr"], site["first"], site["second"]
+    joined = join(hr, "adv_live_move", [first])
+    system.start_service("gateway", 1)
+    try:
+        old = Api(system.url()).login("adv_live_move", PASSWORD)
+        apis = (old, Api(system.url("gateway", 1), old.token))
+        for api in apis:
+            assert api.get(f"/api/projects/{first}").status_code == 200
+            assert api.get(f"/api/projects/{second}").status_code == 403
+
+        hr.ok(transfer(hr, joined["id"], [second]))
+        for api in apis:
+            response = api.get(f"/api/projects/{first}")
+            assert response.status_code == 403 and response.json()["error"] == "PROJECT_FORBIDDEN", response.text
+            assert api.get(f"/api/projects/{first}/board").status_code == 403
+            hold = api.post(f"/api/units/{site['first_units'][0]}/holds",
+                            {"customer_name": "李四", "customer_phone": "13812345678"})
+            assert hold.status_code == 403, hold.text
+            assert api.get(f"/api/projects/{second}").status_code == 200
+            assert [p["id"] for p in api.ok(api.get("/api/projects"))] == [second]
+
+        hr.ok(leave(hr, joined["id"]))
+        for api in apis:
+            response = api.get(f"/api/projects/{second}")
+            assert response.status_code == 401 and response.json()["error"] == "TOKEN_REVOKED"
+    finally:
+        system.kill("gateway", 1)
+
+
+def test_a_role_change_applies_to_an_old_token_at_once_on_every_replica(system, site):
+    """调岗 with a new role (顾问 promoted to 主管, then back): the token signed before reaches
+    what the new role may on its next request, on both gateways, and loses it again."""
+    hr, first = site["hr"], site["first"]
+    joined = join(hr, "adv_promoted", [first])
+    system.start_service("gateway", 1)
+    try:
+        old = Api(system.url()).login("adv_promoted", PASSWORD)
+        apis = (old, Api(system.url("gateway", 1), old.token))
+        conflicts = f"/api/projects/{first}/conflicts"  # supervisors and managers read 撞单, advisors do not
+        for api in apis:
+            response = api.get(conflicts)
+            assert response.status_code == 403 and response.json()["error"] == "ROLE_FORBIDDEN", response.text
+
+        promoted = hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer", {
+            "to_project_ids": [first], "role": "supervisor", "effective_on": "2026-04-01", "reason": "晋升主管"}))
+        assert promoted["role"] == "supervisor"
+        for api in apis:
+            assert api.get(conflicts).status_code == 200
+        record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
+        assert [(m["kind"], m["from_role"], m["to_role"]) for m in record["moves"]] == [
+            ("joined", None, None), ("transferred", "advisor", "supervisor")]
+
+        hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer", {
+            "to_project_ids": [first], "role": "advisor", "effective_on": "2026-05-01", "reason": "调回顾问"}))
+        for api in apis:
+            response = api.get(conflicts)
+            assert response.status_code == 403 and response.json()["error"] == "ROLE_FORBIDDEN", response.text
+        response = hr.post(f"/api/staff/{joined['id']}/transfer", {
+            "to_project_ids": [first], "role": "director", "effective_on": "2026-05-02", "reason": "越级"})
+        assert response.status_code == 400, response.text  # nobody becomes a director by a transfer
+    finally:
+        system.kill("gateway", 1)
+
+
+def test_a_transfer_recorded_behind_the_gateway_moves_tokens_too(system, director, site):
+    """The gateway's `staff_transferred` consumer covers transfers not made through a gateway route."""
+    first, second = site["first"], site["second"]
+    joined = join(site["hr"], "adv_backdoor_move", [first])
+    mover = Api(system.url()).login("adv_backdoor_move", PASSWORD)
+    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, timeout=10) as rpc:
+        rpc.hr.transfer_staff(actor_of(director), joined["id"],
+                              {"to_project_ids": [second], "effective_on": "2026-04-01", "reason": "人事系统直接办理"})
+    wait_until(lambda: mover.get(f"/api/projects/{first}").status_code == 403, what="the old project refused")
+    assert mover.get(f"/api/projects/{first}").json()["error"] == "PROJECT_FORBIDDEN"
+    assert mover.get(f"/api/projects/{second}").status_code == 200
 
 
 def test_the_staff_list_filters_by_project_and_status(site, director):

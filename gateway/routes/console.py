@@ -27,8 +27,9 @@ CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'n
 
 
 def asset_path(name):
-    """The file under ROOT that `name` names, or None (unknown type, hidden, or outside ROOT)."""
-    if not name or any(part.startswith(".") for part in name.split("/")):
+    """The file under ROOT that `name` names, or None (unknown type, hidden, outside ROOT, or
+    a name no file has: a NUL makes Path.resolve raise)."""
+    if not name or "\x00" in name or any(part.startswith(".") for part in name.split("/")):
         return None
     path = (ROOT / name).resolve()
     if ROOT not in path.parents or path.suffix not in TYPES or not path.is_file():

@@ -75,7 +75,9 @@ class CrmCustomersRoutes:
 
     def _site_owners(self, actor, project_id, account_ids):
         """The hr accounts of `account_ids`, each an active advisor or supervisor of the project:
-        crm keeps no staff, so the gateway checks whom customers are given to."""
+        crm keeps no staff, so the gateway checks whom customers are given to. The project is
+        checked first (404 PROJECT_NOT_FOUND for another agency's), as crm would."""
+        self.inventory.get_project(actor, project_id)
         accounts = {a["id"]: a for a in self.hr.list_accounts(actor)}
         for account_id in account_ids:
             account = accounts.get(account_id)

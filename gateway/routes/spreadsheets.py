@@ -3,11 +3,12 @@ list and the 销控表, and the audit history of a unit."""
 import base64
 from urllib.parse import quote
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from gateway.http import route
 from loupan.contracts import spreadsheets as s
-from loupan.errors import Invalid, RuleViolated
+from loupan.errors import Invalid, TooLarge
 
 IMPORTERS = ("director", "manager", "assistant")
 # the unit list carries 底价, internal to the agency: not for the developer's viewers
@@ -28,11 +29,15 @@ class SpreadsheetRoutes:
                    "建筑面积, 套内面积, 表价 or 单价, 底价, optional 装修, 交付日期; Chinese or English headers). "
                    "Answers 202 with the job; poll GET /api/imports/{import_id}. dry_run=true checks only")
     def import_units(self, request, actor, project_id, query):
+        too_large = TooLarge("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
         if (request.content_length or 0) > s.MAX_SPREADSHEET_BYTES:
-            raise RuleViolated("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
-        content = request.stream.read(s.MAX_SPREADSHEET_BYTES + 1)
+            raise too_large  # the gateway's web server refuses it before this (gateway/server.py)
+        try:  # a chunked body: read up to one byte past the limit (gateway/server.py)
+            content = request.get_data()
+        except RequestEntityTooLarge:
+            raise too_large from None
         if len(content) > s.MAX_SPREADSHEET_BYTES:
-            raise RuleViolated("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
+            raise too_large
         if not content:
             raise Invalid("the body must be the .xlsx file", "INVALID_SPREADSHEET")
         data = {"content": base64.b64encode(content).decode("ascii"), "dry_run": query.get("dry_run", False)}

@@ -1,10 +1,13 @@
-"""Staff lifecycle routes (入职/调岗/离职) and the gateway's side of a leave: the leaver's
-tokens are refused from the next request on, on every replica. A mixin of GatewayService."""
+"""Staff lifecycle routes (入职/调岗/离职) and the gateway's side of them: from the next
+request on, on every replica, a mover's tokens reach the new projects only and a leaver's
+are refused (gateway.auth.current_actor reads the account state written here). A mixin of
+GatewayService."""
+from sqlalchemy import and_, case, not_, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gateway.http import route
-from gateway.models import RevokedAccount
+from gateway.models import AccountState
 from loupan.contracts import staff as c
 from loupan.inbox import handles
 from loupan.types import utcnow
@@ -21,14 +24,20 @@ class StaffRoutes:
     @route("POST", "/api/staff/<int:account_id>/transfer", roles=STAFF_ADMINS, body=c.StaffTransferIn,
            response=c.StaffOut, summary="调岗: replace the projects a person works on (409 if they left)")
     def transfer_staff(self, request, actor, account_id, body):
-        return self.hr.transfer_staff(actor, account_id, body)
+        record = self.hr.transfer_staff(actor, account_id, body)
+        # written before answering, so the mover's next request already meets the new projects
+        record_account_state(self.db.session, record["id"], record["agency_id"], record["role"],
+                             record["project_ids"], True, record["token_version"])
+        self.db.commit()
+        return record
 
     @route("POST", "/api/staff/<int:account_id>/leave", roles=STAFF_ADMINS, body=c.StaffLeaveIn,
            response=c.StaffOut, summary="离职: disable the account; its tokens are refused at once (409 if it left)")
     def leave_staff(self, request, actor, account_id, body):
         record = self.hr.leave_staff(actor, account_id, body)
         # written before answering, so the caller's next request already meets the refusal
-        revoke_account(self.db.session, record["id"], record["agency_id"])
+        record_account_state(self.db.session, record["id"], record["agency_id"], record["role"],
+                             record["project_ids"], False, record["token_version"])
         self.db.commit()
         return record
 
@@ -42,18 +51,42 @@ class StaffRoutes:
     def get_staff(self, request, actor, account_id):
         return self.hr.get_staff(actor, account_id)
 
+    @handles("hr", "staff_transferred")
+    def on_staff_transferred(self, event):
+        """A transfer recorded anywhere (not only through a gateway route) moves the tokens."""
+        payload = event["payload"]
+        record_account_state(self.db.session, payload["account_id"], event["agency_id"], payload["role"],
+                             payload["to_project_ids"], True, _version(payload))
+
     @handles("hr", "staff_left")
     def on_staff_left(self, event):
         """A leave recorded anywhere (not only through a gateway route) revokes the tokens."""
-        revoke_account(self.db.session, event["payload"]["account_id"], event["agency_id"])
+        payload = event["payload"]
+        record_account_state(self.db.session, payload["account_id"], event["agency_id"], payload["role"],
+                             payload["project_ids"], False, _version(payload))
 
 
-def revoke_account(session, account_id, agency_id):
-    """Record the revocation once: the route and the event consumer both write it, in
-    either order, so an existing row is left as it is rather than raising."""
+def _version(payload):
+    """hr's token_version after the move; an event from before it was sent is older than any."""
+    version = payload.get("token_version")
+    return -1 if version is None else version
+
+
+def record_account_state(session, account_id, agency_id, role, project_ids, active, version):
+    """Upsert the account's state. The routes and the consumers both write it, in any order
+    and more than once: a write lands only if its version (hr's token_version) is newer,
+    except that a leave always lands, and an inactive account stays inactive (离职 is final in
+    hr: a left account is never transferred or re-activated)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(RevokedAccount)
-        .values(account_id=account_id, agency_id=agency_id, revoked_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["account_id"])
-    )
+    table = AccountState.__table__
+    stmt = insert(table).values(account_id=account_id, agency_id=agency_id, role=role, project_ids=project_ids,
+                                active=active, version=version, updated_at=utcnow())
+    new = stmt.excluded
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.account_id],
+        set_={"agency_id": new.agency_id, "role": new.role, "project_ids": new.project_ids,
+              "active": and_(table.c.active, new.active),
+              "version": case((new.version > table.c.version, new.version), else_=table.c.version),
+              "updated_at": new.updated_at},
+        where=or_(new.version > table.c.version, and_(table.c.active, not_(new.active))),
+    ))

@@ -1,6 +1,7 @@
 """The gateway's API rules end to end, over HTTP on a running system started with low rate
 limits and one allowed CORS origin: Idempotency-Key, pagination and filters, rate limits
-with Retry-After, CORS, request ids."""
+with Retry-After (shared by gateway replicas), CORS, request ids."""
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,27 +9,20 @@ import pytest
 import requests
 
 from gateway.client import Api
-from loupan.system import System
 from loupan.testing import wait_until
-from tests.api import DIRECTOR, make_project
+from tests.api import DIRECTOR, make_project, running_system
 
 ORIGIN = "https://console.example.com"
 ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "CORS_ORIGINS": ORIGIN,
        "RATE_LOGIN_PER_MINUTE": "3", "RATE_LOGIN_PER_IP_PER_MINUTE": "0",
-       "RATE_HOLDS_PER_MINUTE": "3", "RATE_HOLDS_PER_IP_PER_MINUTE": "0"}
+       "RATE_HOLDS_PER_MINUTE": "3", "RATE_HOLDS_PER_IP_PER_MINUTE": "0",
+       "TRUSTED_PROXY_HOPS": "1"}  # X-Forwarded-For plays other clients; without it, 127.0.0.1
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    system = System(tmp_path_factory.mktemp("quality"), database="postgresql", env=ENV)
-    try:
-        system.prepare()
-        system.run_module("hr", "services.hr.create_director", "--agency", "质量代理",
-                          "--username", DIRECTOR[0], "--password", DIRECTOR[1])
-        system.start()
+    with running_system(tmp_path_factory.mktemp("quality"), agency="质量代理", env=ENV) as system:
         yield system
-    finally:
-        system.destroy()
 
 
 @pytest.fixture(scope="module")
@@ -93,25 +87,92 @@ def test_lists_page_and_filter_uniformly(director):
     assert len(own["items"]) == 2  # the service pages this route itself: left alone
 
 
+def in_one_window(attempt):
+    """attempt(n) -> answers, run until one run fell within one minute: the limits count in
+    fixed one-minute windows, so a run across a boundary started afresh; `n` gives each run
+    keys (usernames, IPs, users) of its own."""
+    for n in range(3):
+        window = time.time() // 60
+        answers = attempt(n)
+        if time.time() // 60 == window:
+            return answers
+    raise AssertionError("three runs crossed a minute boundary")
+
+
+def login_from(system, ip, username, password, instance=0):
+    return requests.post(system.url("gateway", instance) + "/api/auth/login",
+                         json={"username": username, "password": password},
+                         headers={"X-Forwarded-For": ip}, timeout=30)
+
+
+def holder(system, director, project_id, username):
+    """A manager of the project, signed in (the director's own holds are counted elsewhere)."""
+    director.ok(director.post("/api/accounts", {"username": username, "password": "password-123",
+                                                "full_name": username, "role": "manager",
+                                                "project_ids": [project_id]}), 201)
+    return Api(system.url()).login(username, "password-123")
+
+
+def hold(api, unit_id, i):
+    return post(api, f"/api/units/{unit_id}/holds", {"customer_name": f"客户{i}", "customer_phone": f"139{i:08d}"})
+
+
 def test_login_and_holds_are_rate_limited_with_retry_after(system, director):
-    for _ in range(3):
-        assert post(Api(system.url()), "/api/auth/login", {"username": "ghost", "password": "nope-nope"}).status_code == 401
-    limited = post(Api(system.url()), "/api/auth/login", {"username": "ghost", "password": "nope-nope"})
-    assert (limited.status_code, limited.json()["error"]) == (429, "RATE_LIMITED")
-    assert int(limited.headers["Retry-After"]) >= 1
-    other = post(Api(system.url()), "/api/auth/login", {"username": "ghost2", "password": "nope-nope"})
+    def logins(n):
+        tries = [post(Api(system.url()), "/api/auth/login", {"username": f"ghost{n}", "password": "nope-nope"})
+                 for _ in range(4)]
+        return tries, post(Api(system.url()), "/api/auth/login", {"username": f"ghost{n}b", "password": "nope-nope"})
+
+    tries, other = in_one_window(logins)
+    assert [t.status_code for t in tries] == [401, 401, 401, 429]
+    assert tries[-1].json()["error"] == "RATE_LIMITED" and int(tries[-1].headers["Retry-After"]) >= 1
     assert other.status_code == 401  # per username: someone else may still try
 
     project, units = make_project(director, f"限流-{uuid.uuid4().hex[:6]}", units=12)
-    answers = []
-    for i, unit_id in enumerate(units):
-        answers.append(post(director, f"/api/units/{unit_id}/holds",
-                            {"customer_name": f"客户{i}", "customer_phone": f"139{i:08d}"}))
-        if answers[-1].status_code == 429:
-            break
-    assert [a.status_code for a in answers[:3]] == [201, 201, 201]
-    assert answers[-1].status_code == 429 and answers[-1].json()["error"] == "RATE_LIMITED"
-    assert int(answers[-1].headers["Retry-After"]) >= 1
+    tag = uuid.uuid4().hex[:6]
+
+    def holds(n):
+        api = holder(system, director, project["id"], f"holder{n}{tag}")
+        return [hold(api, unit_id, i) for i, unit_id in enumerate(units[4 * n:4 * n + 4])]
+
+    answers = in_one_window(holds)
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert answers[-1].json()["error"] == "RATE_LIMITED" and int(answers[-1].headers["Retry-After"]) >= 1
+
+
+def test_failed_logins_elsewhere_never_lock_the_rightful_user_out(system, director):
+    """Failures are counted per (username, client IP): a guesser elsewhere is refused, the
+    rightful user signs in from their own address, and successes are not counted at all."""
+    def attack(n):
+        guesses = [login_from(system, f"203.0.113.{n + 1}", DIRECTOR[0], "guess-guess") for _ in range(4)]
+        return guesses, [login_from(system, "198.51.100.20", *DIRECTOR) for _ in range(5)]
+
+    guesses, rightful = in_one_window(attack)
+    assert [g.status_code for g in guesses] == [401, 401, 401, 429]
+    assert [r.status_code for r in rightful] == [200] * 5
+
+
+def test_the_limits_are_shared_by_gateway_replicas(system, director):
+    """Two gateway processes on one database: the third failure on one and the fourth on the
+    other are one count; so are one user's holds, whichever replica takes them."""
+    system.start_service("gateway", 1)
+    try:
+        tag = uuid.uuid4().hex[:6]
+        failures = in_one_window(lambda n: [login_from(system, "192.0.2.9", f"shared{n}{tag}", "nope-nope", i % 2)
+                                            for i in range(4)])
+        assert [f.status_code for f in failures] == [401, 401, 401, 429]
+
+        project, units = make_project(director, f"共享限流-{tag}", units=12)
+        replica = Api(system.url("gateway", 1))
+
+        def holds(n):
+            api = holder(system, director, project["id"], f"replica{n}{tag}")
+            replica.token = api.token
+            return [hold(replica if i % 2 else api, unit_id, i) for i, unit_id in enumerate(units[4 * n:4 * n + 4])]
+
+        assert [a.status_code for a in in_one_window(holds)] == [201, 201, 201, 429]
+    finally:
+        system.kill("gateway", 1)
 
 
 def test_cors_for_the_configured_origin_only(director):

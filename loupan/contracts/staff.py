@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from loupan.contracts.hr import AccountIn, AccountOut
+from loupan.roles import AGENCY_WIDE, ROLES
 from loupan.validators import not_blank
 
 STATUSES = ("active", "left")
@@ -19,10 +20,13 @@ class StaffJoinIn(AccountIn):
 
 
 class StaffTransferIn(Schema):
-    """调岗: the projects the person works on from now on (replacing the current ones)."""
+    """调岗: the projects the person works on from now on (replacing the current ones), and
+    the position if it changes too (顾问 promoted to 主管, say)."""
 
     to_project_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)),
                                  required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(load_default=None, validate=validate.OneOf([r for r in ROLES if r not in AGENCY_WIDE]),
+                         metadata={"description": "the new role; omitted: the role stays"})
     effective_on = fields.Date(required=True)
     reason = fields.String(required=True, validate=REASON)
 
@@ -53,6 +57,8 @@ class StaffMoveOut(Schema):
     effective_on = fields.Date()
     from_project_ids = fields.List(fields.Integer())
     to_project_ids = fields.List(fields.Integer())
+    from_role = fields.String(allow_none=True, metadata={"description": "set when the move changed the role"})
+    to_role = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     by = fields.Integer(allow_none=True, metadata={"description": "account that recorded the move"})
     at = fields.AwareDateTime()

@@ -23,6 +23,7 @@ from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import to_decimal2, utcnow
 from services.contracts.change_rules import ALLOWED_FROM, KIND_NAMES, check_buyers, check_change_allowed, swap_price
 from services.contracts.models import ChangeRequest, Deal, DealBuyer
+from services.contracts.subscriptions import log_reveals as log_deal_reveals
 from services.contracts.subscriptions import note_deal, phone_for, record_history
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,14 @@ def project_changes(session, actor, project_id, status=None):
     rows = session.execute(select(ChangeRequest, Deal).join(Deal, Deal.id == ChangeRequest.deal_id)
                            .where(*where).order_by(ChangeRequest.id)).all()
     return [change_view(actor, change, deal) for change, deal in rows]
+
+
+def log_reveals(session, actor, kind, entrypoint, views):
+    """Log the new buyers' full numbers that 更名 changes (change_view dicts) show to a manager
+    or director, one row per change's deal and number (subscriptions.log_reveals)."""
+    return log_deal_reveals(session, actor, kind, entrypoint, [
+        {"id": v["deal_id"], "project_id": v["project_id"], "buyers": v["payload"]["buyers"]}
+        for v in views if v["kind"] == "rename" and v.get("payload")])
 
 
 def change_view(actor, change, deal):

@@ -8,6 +8,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer,
 from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
+from loupan.reveals import data_reveals_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -16,6 +17,7 @@ Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
+data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
 
 PAYMENT_METHODS = ("full", "instalments", "commercial_mortgage", "provident_fund", "combined")
 # pending: the saga is taking the unit; submitted: awaiting 审核; subscribed: approved 认购;

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
+from loupan import reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
 from loupan.scope import check_scope, event_actor, get_in_scope
@@ -26,7 +27,7 @@ from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
 from services.contracts import deal_rules as rules
 from services.contracts import numbering
-from services.contracts.models import Contract, Deal, DealBuyer, DealHistory, SupplementaryAgreement
+from services.contracts.models import Contract, Deal, DealBuyer, DealHistory, SupplementaryAgreement, data_reveals
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +288,23 @@ def deal_view(actor, deal):
     data = {c.name: getattr(deal, c.name) for c in Deal.__table__.columns}
     data["customer_phone"] = phone_for(actor, deal, deal.customer_phone)
     return data
+
+
+def log_reveals(session, actor, kind, entrypoint, views):
+    """Log the full numbers `views` (deal_view or deal_detail dicts) show to a manager or
+    director (loupan.reveals): one row per deal and number, the main buyer's and, on a
+    detail, each other buyer's. In the caller's transaction; the RPC commits before answering."""
+    revealed = []
+    for view in views:
+        phones = [view.get("customer_phone")] + [b["phone"] for b in view.get("buyers", ())]
+        for phone in dict.fromkeys(p for p in phones if p):
+            revealed.append({"project_id": view["project_id"], "deal_id": view["id"], "hold_id": view.get("hold_id"),
+                             "customer_id": view.get("customer_id"), "mobile": phone})
+    return reveals.record(session, data_reveals, actor, kind, entrypoint, revealed)
+
+
+def list_data_reveals(session, actor, query):
+    return reveals.list_reveals(session, data_reveals, actor, query, "contracts")
 
 
 def deal_detail(session, actor, deal_id):

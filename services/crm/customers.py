@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from loupan import reveals
 from loupan.errors import Conflict as ConflictError
 from loupan.errors import Forbidden, Invalid, NotFound
 from loupan.scope import check_scope, event_actor, get_in_scope
@@ -16,7 +17,7 @@ from loupan.validators import mask_mobile
 from services.crm import customer_rules as rules
 from services.crm.customer_rules import normalise_mobile  # noqa: F401  (the other crm topics import it from here)
 from services.crm.models import (Conflict, Customer, CustomerExport, CustomerGrade, CustomerOwner,
-                                 CustomerSetting)
+                                 CustomerSetting, data_reveals)
 
 DEFAULT_PROTECTION_DAYS = 30
 MANAGERS = ("director", "manager")
@@ -89,6 +90,18 @@ def customer_view(actor, customer):
     view["mobile"] = customer.mobile if shown else mask_mobile(customer.mobile)
     view["mobile_masked"] = not shown
     return view
+
+
+def log_reveals(session, actor, kind, entrypoint, views):
+    """Log the customers whose full number `views` (customer_view dicts) show to a manager or
+    director (loupan.reveals), in the caller's transaction; the RPC commits before answering."""
+    return reveals.record(session, data_reveals, actor, kind, entrypoint,
+                          ({"project_id": v["project_id"], "customer_id": v["id"], "mobile": v["mobile"]}
+                           for v in views if not v["mobile_masked"]))
+
+
+def list_data_reveals(session, actor, query):
+    return reveals.list_reveals(session, data_reveals, actor, query, "crm")
 
 
 def _may_open(actor, customer):
@@ -435,6 +448,7 @@ def export_customers(uow, actor, project_id, query, fmt):
     session.add(CustomerExport(agency_id=actor["agency_id"], project_id=project_id, by_id=actor["account_id"],
                                by_name=actor["username"], role=actor["role"], filters=filters,
                                row_count=len(rows), format=fmt, at=utcnow()))
+    log_reveals(session, actor, "export", "export_customers", rows)
     session.flush()
     return [{c: r[c] for c in EXPORT_COLUMNS} for r in rows]
 

@@ -5,6 +5,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer,
 from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
+from loupan.reveals import data_reveals_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -13,6 +14,7 @@ Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
+data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
 
 CHANNELS = ("walk_in", "phone", "online", "channel_partner", "referral", "event")
 GRADES = ("A", "B", "C", "D")

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from loupan.errors import Conflict, Invalid
 from loupan.roles import AGENCY_WIDE
 from services.hr.models import Account, AccountProject, Agency
-from services.hr.passwords import hash_password
+from services.hr.passwords import check_login, hash_password
 
 
 def project_ids_of(session, account):
@@ -15,6 +15,13 @@ def project_ids_of(session, account):
         select(AccountProject.project_id).where(AccountProject.account_id == account.id)
     ).scalars()
     return sorted(rows)
+
+
+def password_matches(account, password):
+    """True if `account` may sign in with `password`. An unknown (None) or disabled account
+    is checked against a dummy hash: the same scrypt work as a wrong password."""
+    usable = account is not None and account.active
+    return check_login(password, account.password_hash if usable else None) and usable
 
 
 def as_dict(session, account):

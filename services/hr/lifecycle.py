@@ -38,25 +38,29 @@ def join(uow, actor, data):
 
 
 def transfer(uow, actor, account_id, data):
-    """调岗: the account's projects are replaced; publishes `staff_transferred`."""
+    """调岗: the account's projects are replaced, and its role if `role` is given; publishes
+    `staff_transferred`. A director's record moves nowhere (it sees every project), and
+    nobody becomes a director by a transfer."""
     session = uow.session
     account = _account_in_agency(session, actor, account_id)
     check_may_manage(actor, account.role)
     if account.role in AGENCY_WIDE:
         raise RuleViolated("a director sees every project: there is nothing to transfer", "AGENCY_WIDE_ROLE")
     _check_not_before_joining(account, data["effective_on"], "effective_on")
+    old_role, new_role = account.role, data.get("role") or account.role
     # the conditional update comes first: it locks the row, so the projects read next are current
-    _change_active(session, account)
+    _change_active(session, account, role=new_role)
     before = accounts.project_ids_of(session, account)
     after = sorted(set(data["to_project_ids"]))
-    if before == after:
+    if before == after and new_role == old_role:
         raise Invalid(f"account {account.id} already works on exactly these projects", "TRANSFER_NO_CHANGE")
     session.execute(delete(AccountProject).where(AccountProject.account_id == account.id))
     session.add_all(AccountProject(account_id=account.id, project_id=p, agency_id=account.agency_id) for p in after)
-    _record_move(session, actor, account, "transferred", data["effective_on"], before, after, data["reason"])
+    _record_move(session, actor, account, "transferred", data["effective_on"], before, after, data["reason"],
+                 roles=(old_role, new_role) if new_role != old_role else (None, None))
     uow.publish("staff_transferred", {
         "account_id": account.id, "from_project_ids": before, "to_project_ids": after,
-        "effective_on": data["effective_on"],
+        "effective_on": data["effective_on"], "role": account.role, "token_version": account.token_version,
     }, agency_id=account.agency_id, actor=event_actor(actor))
     return account
 
@@ -75,7 +79,7 @@ def leave(uow, actor, account_id, data):
     _record_move(session, actor, account, "left", data["left_on"], projects, [], data["reason"])
     uow.publish("staff_left", {
         "account_id": account.id, "username": account.username, "role": account.role,
-        "project_ids": projects, "left_on": data["left_on"],
+        "project_ids": projects, "left_on": data["left_on"], "token_version": account.token_version,
     }, agency_id=account.agency_id, actor=event_actor(actor))
     return account
 
@@ -105,6 +109,7 @@ def staff_detail(session, actor, account_id):
     record = staff_record(session, account)
     record["moves"] = [
         {"id": m.id, "kind": m.kind, "effective_on": m.effective_on, "reason": m.reason, "by": m.by, "at": m.at,
+         "from_role": m.from_role, "to_role": m.to_role,
          "from_project_ids": json.loads(m.from_project_ids), "to_project_ids": json.loads(m.to_project_ids)}
         for m in moves
     ]
@@ -158,9 +163,10 @@ def _change_active(session, account, **values):
     session.refresh(account)
 
 
-def _record_move(session, actor, account, kind, effective_on, before, after, reason):
+def _record_move(session, actor, account, kind, effective_on, before, after, reason, roles=(None, None)):
     session.add(StaffMove(
         agency_id=account.agency_id, account_id=account.id, kind=kind, effective_on=effective_on,
         from_project_ids=json.dumps(before), to_project_ids=json.dumps(after), reason=reason,
+        from_role=roles[0], to_role=roles[1],
         by=actor["account_id"],
     ))

@@ -197,6 +197,8 @@ class StaffMove(Base):
     effective_on = Column(Date, nullable=False)
     from_project_ids = Column(Text, nullable=False)
     to_project_ids = Column(Text, nullable=False)
+    from_role = Column(String(30))  # set only when a 调岗 changed the role
+    to_role = Column(String(30))
     reason = Column(String(200))
     by = Column(ID)
     at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,6 +1,7 @@
 """Password hashing with scrypt (stdlib): memory-hard, salted, parameters kept in the hash
 so they can be raised later without invalidating old hashes."""
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -28,3 +29,19 @@ def verify_password(password, stored):
     except ValueError:  # binascii.Error is a ValueError too
         return False
     return hmac.compare_digest(actual, expected)
+
+
+@functools.lru_cache(maxsize=1)
+def dummy_hash():
+    """A hash of a random password with today's parameters, computed once per process."""
+    return hash_password(base64.b64encode(os.urandom(24)).decode())
+
+
+def check_login(password, stored):
+    """`verify_password` against the account's hash, or against the dummy hash when there is
+    no usable account (stored None): an unknown or disabled username costs the same scrypt
+    work as a wrong password, so the answer's timing does not tell which accounts exist."""
+    if stored is None:
+        verify_password(password, dummy_hash())
+        return False
+    return verify_password(password, stored)

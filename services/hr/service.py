@@ -9,7 +9,6 @@ from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
-from services.hr.passwords import verify_password
 from services.hr.rpc.attendance import AttendanceRpc
 from services.hr.rpc.evaluation import EvaluationRpc
 from services.hr.rpc.figures import FiguresRpc
@@ -34,7 +33,7 @@ class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, Attendance
         account = session.execute(
             select(Account).where(Account.username == str(username))
         ).scalar_one_or_none()
-        if account is None or not account.active or not verify_password(str(password), account.password_hash):
+        if not accounts.password_matches(account, str(password)):
             raise Unauthenticated("wrong username or password", "BAD_CREDENTIALS")
         return dump(AccountOut, accounts.as_dict(session, account))
 

@@ -10,6 +10,7 @@ import logging
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from loupan import reveals
 from loupan.errors import Conflict, Forbidden
 from loupan.events import InvalidEvent
 from loupan.scope import get_in_scope
@@ -17,7 +18,7 @@ from loupan.types import utcnow
 from loupan.validators import mask_mobile
 from services.inventory.catalog import unit_dict
 from services.inventory.domain import can_move, unit_label
-from services.inventory.models import Building, Hold, Unit, UnitHistory
+from services.inventory.models import Building, Hold, Unit, UnitHistory, data_reveals
 from services.inventory.sales import own_hold
 
 log = logging.getLogger(__name__)
@@ -294,6 +295,27 @@ def apply_unit_swapped(uow, event):
 
 
 # read side -------------------------------------------------------------------------------
+def hold_phone(actor, hold):
+    """A hold's buyer's number as `actor` may see it: in full for the hold's advisor, managers
+    and directors, masked for everyone else (DOMAIN: privacy)."""
+    if actor["role"] not in PHONE_READERS and hold.advisor_id != actor["account_id"]:
+        return mask_mobile(hold.customer_phone)
+    return hold.customer_phone
+
+
+def log_reveals(session, actor, kind, entrypoint, holds):
+    """Log the holds whose buyer's full number the answer shows to a manager or director
+    (loupan.reveals): `holds` are dicts with project_id, hold_id, deal_id and customer_phone
+    as answered. In the caller's transaction; the RPC commits before answering."""
+    return reveals.record(session, data_reveals, actor, kind, entrypoint,
+                          ({"project_id": h["project_id"], "hold_id": h["hold_id"], "deal_id": h.get("deal_id"),
+                            "mobile": h["customer_phone"]} for h in holds))
+
+
+def list_data_reveals(session, actor, query):
+    return reveals.list_reveals(session, data_reveals, actor, query, "inventory")
+
+
 def unit_detail(session, actor, unit_id):
     """A unit with its deal, advisor and active hold; the buyer's phone is masked except
     for the hold's advisor and managers (DOMAIN: privacy)."""
@@ -303,9 +325,7 @@ def unit_detail(session, actor, unit_id):
     detail = unit_dict(unit)
     detail["hold"] = None
     if hold is not None:
-        phone = hold.customer_phone
-        if actor["role"] not in PHONE_READERS and hold.advisor_id != actor["account_id"]:
-            phone = mask_mobile(phone)
+        phone = hold_phone(actor, hold)
         detail["hold"] = {"hold_id": hold.id, "customer_name": hold.customer_name, "customer_phone": phone,
                           "advisor_id": hold.advisor_id, "created_at": hold.created_at,
                           "expires_at": hold.expires_at, "special_price": hold.special_price}

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from services.inventory import catalog
 from services.inventory.models import Building
-from services.inventory.spreadsheets import COLUMNS, PROPERTY_TYPES
+from services.inventory.spreadsheets import PROPERTY_TYPES
+from services.inventory.xlsx_reader import COLUMNS
 
 STATUS_NAMES = {"unreleased": "未推", "available": "待售", "locked": "销控保留", "held": "预留",
                 "subscribed": "认购", "signed": "签约", "filed": "备案", "delivered": "交付"}

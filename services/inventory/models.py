@@ -4,6 +4,7 @@ from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaD
                         Text, UniqueConstraint, text)
 from sqlalchemy.orm import declarative_base
 
+from loupan.reveals import data_reveals_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -11,6 +12,7 @@ metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
 
 
 class Project(Base):

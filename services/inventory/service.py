@@ -9,7 +9,7 @@ from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectRegistry
 from loupan.timers import every
 from loupan.scope import load_actor
-from services.inventory import catalog, sales
+from services.inventory import catalog, deals, sales
 from services.inventory.models import Hold, Unit, metadata
 from services.inventory.rpc.control import ControlRpc
 from services.inventory.rpc.figures import FiguresRpc
@@ -96,10 +96,15 @@ class InventoryService(FiguresRpc, SpreadsheetRpc, ControlRpc, PricingRpc, Deals
 
     @rpc
     def cancel_hold(self, actor, hold_id):
-        """Cancel an active hold; the unit is available again."""
-        hold = sales.cancel_hold(self.db, load_actor(actor), hold_id)
+        """Cancel an active hold; the unit is available again. The buyer's number as the
+        caller may see it (a supervisor cancelling another advisor's hold: masked); shown in
+        full to a manager or director, it is logged."""
+        actor = load_actor(actor)
+        hold = sales.cancel_hold(self.db, actor, hold_id)
+        result = {**_hold_dict(hold), "status": "cancelled", "customer_phone": deals.hold_phone(actor, hold)}
+        deals.log_reveals(self.db.session, actor, "detail", "cancel_hold", [result])
         self.db.commit()
-        return dump(c.HoldOut, {**_hold_dict(hold), "status": "cancelled"})
+        return dump(c.HoldOut, result)
 
     @rpc
     def get_board(self, actor, project_id):

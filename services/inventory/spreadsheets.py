@@ -6,10 +6,12 @@ transactions of their own; only when every row is good (and it is not a dry run)
 create the units, all in one transaction through catalog.create_units. Each step opens and
 closes its own unit of work, one at a time: on SQLite a unit of work holds the process's
 only connection, so a greenlet holding two would wait for itself.
+
+The file itself is read by xlsx_reader: its zip checked against size limits first, then
+parsed in a child process, off the event loop and with no unit of work open.
 """
 import base64
 import binascii
-import io
 import json
 import logging
 from contextlib import closing
@@ -17,33 +19,21 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import eventlet
-import openpyxl
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
 from loupan.contracts import schema_instance
 from loupan.contracts.inventory import UnitIn
 from loupan.contracts.spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
-from loupan.errors import DomainError, Invalid, RuleViolated
+from loupan.errors import DomainError, Invalid, TooLarge
 from loupan.scope import get_in_scope
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import catalog
 from services.inventory.models import Building, Unit, UnitImport
+from services.inventory.xlsx_reader import LABELS, blank as _blank, inspect, read_rows, too_many_rows
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between progress commits: visible progress, short transactions
-
-# field, Chinese header (what exports write); English headers are the field names
-COLUMNS = (
-    ("building", "楼栋"), ("number", "房号"), ("floor", "楼层"), ("layout", "户型"),
-    ("orientation", "朝向"), ("property_type", "物业形态"), ("gross_area", "建筑面积"),
-    ("net_area", "套内面积"), ("list_price", "表价"), ("unit_price", "单价"), ("base_price", "底价"),
-    ("decoration", "装修"), ("delivery_date", "交付日期"),
-)
-LABELS = dict(COLUMNS, building_id="楼栋")
-HEADERS = {**{zh: field for field, zh in COLUMNS}, **{field: field for field, _ in COLUMNS}, "装修标准": "decoration"}
-REQUIRED = ("building", "number", "floor", "layout", "orientation", "property_type",
-            "gross_area", "net_area", "base_price")
 PROPERTY_TYPES = {"住宅": "residential", "公寓": "apartment", "商铺": "shop", "写字楼": "office", "车位": "parking"}
 
 
@@ -61,86 +51,8 @@ def decode(content):
 
 
 def _too_large():
-    return RuleViolated(f"the file is larger than {MAX_SPREADSHEET_BYTES // (1024 * 1024)} MB",
-                        "SPREADSHEET_TOO_LARGE")
-
-
-def _open(data):
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return workbook, workbook.worksheets[0]
-    except Exception:  # openpyxl fails in many ways on foreign bytes; all mean "not an xlsx"
-        raise Invalid("the file is not an .xlsx spreadsheet", "INVALID_SPREADSHEET") from None
-
-
-def read_header(cells):
-    """The field of each column (None for columns we do not use); refuses a header that
-    lacks a required column or names one twice."""
-    columns, seen = [], set()
-    for cell in cells:
-        field = None if _blank(cell) else HEADERS.get(str(cell).strip().lower().replace(" ", "_"))
-        if field in seen:
-            raise Invalid(f"column {cell} appears twice in the header", "INVALID_SPREADSHEET")
-        if field is not None:
-            seen.add(field)
-        columns.append(field)
-    missing = [f"{LABELS[f]}/{f}" for f in REQUIRED if f not in seen]
-    if not {"list_price", "unit_price"} & seen:
-        missing.append("表价/list_price or 单价/unit_price")
-    if missing:
-        raise Invalid(f"the header row lacks: {', '.join(missing)}", "MISSING_COLUMNS")
-    return columns
-
-
-def inspect(data):
-    """What can be answered at once: an xlsx with a usable header row and not too many
-    rows. Returns the estimated number of unit rows."""
-    workbook, sheet = _open(data)
-    try:
-        rows = sheet.iter_rows(values_only=True)
-        read_header(next(rows, ()))
-        estimate = None if sheet.max_row is None else sheet.max_row - 1
-        if estimate is None or estimate > MAX_SPREADSHEET_ROWS:
-            # unsized (some writers omit it), or the size counts blank formatted rows: count
-            estimate = _count_rows(rows)
-    except DomainError:
-        raise
-    except Exception:  # a damaged sheet inside a valid zip
-        raise Invalid("the spreadsheet cannot be read", "INVALID_SPREADSHEET") from None
-    finally:
-        workbook.close()
-    if estimate > MAX_SPREADSHEET_ROWS:
-        raise _too_many_rows()
-    return estimate
-
-
-def _count_rows(rows):
-    """Non-blank rows, counting no further than one past the limit."""
-    count = 0
-    for n, cells in enumerate(rows):
-        count += not all(_blank(c) for c in cells)
-        if count > MAX_SPREADSHEET_ROWS:
-            break
-        if n % 1000 == 999:
-            eventlet.sleep(0)  # a worker must not hog the hub
-    return count
-
-
-def _too_many_rows():
-    return RuleViolated(f"the file has more than {MAX_SPREADSHEET_ROWS} unit rows", "TOO_MANY_ROWS")
-
-
-def read_rows(data):
-    """(spreadsheet row number, {field: cell value}) of each non-blank row under the header."""
-    workbook, sheet = _open(data)
-    try:
-        rows = sheet.iter_rows(values_only=True)
-        columns = read_header(next(rows, ()))
-        for row_no, cells in enumerate(rows, start=2):
-            if not all(_blank(c) for c in cells):
-                yield row_no, {f: c for f, c in zip(columns, cells) if f is not None}
-    finally:
-        workbook.close()
+    return TooLarge(f"the file is larger than {MAX_SPREADSHEET_BYTES // (1024 * 1024)} MB",
+                    "SPREADSHEET_TOO_LARGE")
 
 
 class RowChecker:
@@ -214,10 +126,6 @@ def _reason(field, messages):
     return f"{LABELS.get(field, field)} ({field.removesuffix('_id')}): {text}"
 
 
-def _blank(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # 1201 typed in a number cell
@@ -266,9 +174,11 @@ def start_import(uow, actor, project_id, data):
     """Answer what can be answered now (scope, size, an xlsx with the needed columns) and
     record the job, queued. Returns the job and the file's bytes for run_import."""
     project = catalog.get_project(uow.session, actor, project_id)
+    agency_id, project_id = project.agency_id, project.id
     content = decode(data["content"])
+    uow.close()  # reading the file takes seconds: hold no connection (SQLite: no lock) meanwhile
     estimate = inspect(content)
-    job = UnitImport(agency_id=project.agency_id, project_id=project.id, status="queued",
+    job = UnitImport(agency_id=agency_id, project_id=project_id, status="queued",
                      dry_run=data["dry_run"], total_rows=estimate, processed_rows=0, imported_rows=0,
                      errors="[]", created_by=actor["account_id"])
     uow.session.add(job)
@@ -305,7 +215,7 @@ def _check_and_import(new_uow, job_id, actor, content):
     for row_no, values in read_rows(content):
         count += 1
         if count > MAX_SPREADSHEET_ROWS:
-            raise _too_many_rows()
+            raise too_many_rows()
         unit, error = checker.check(row_no, values)
         if error is None:
             units.append(unit)

@@ -25,26 +25,41 @@ class ChangesRpc:
     def approve_change(self, actor, change_id, data=None):
         """Approve and apply a requested change (换房 through inventory). Refused on the way
         (unit taken, deal changed): the request is failed with the code, and the error raised."""
-        change = changes.approve_change(self.db, self.inventory, load_actor(actor), change_id,
-                                        load(c.ChangeDecisionIn, data))
-        return dump(c.ChangeOut, change)
+        actor = load_actor(actor)
+        change = changes.approve_change(self.db, self.inventory, actor, change_id, load(c.ChangeDecisionIn, data))
+        return self._change_answer(actor, dump(c.ChangeOut, change), "approve_change")
+
+    def _change_answer(self, actor, result, entrypoint):
+        """The new buyers' full numbers a decided 更名 shows to its approver, logged and committed
+        before the answer leaves (loupan.reveals)."""
+        changes.log_reveals(self.db.session, actor, "detail", entrypoint, [result])
+        self.db.commit()
+        return result
 
     @rpc
     def reject_change(self, actor, change_id, data=None):
         """Reject a requested change; the deal is untouched."""
-        change = changes.reject_change(self.db, load_actor(actor), change_id, load(c.ChangeDecisionIn, data))
-        return dump(c.ChangeOut, change)
+        actor = load_actor(actor)
+        change = changes.reject_change(self.db, actor, change_id, load(c.ChangeDecisionIn, data))
+        return self._change_answer(actor, dump(c.ChangeOut, change), "reject_change")
 
     @rpc
     def deal_changes(self, actor, deal_id):
-        """A deal's change requests, oldest first."""
-        return dump(c.ChangeOut, changes.deal_changes(self.db.session, load_actor(actor), deal_id), many=True)
+        """A deal's change requests, oldest first (full numbers shown to managers are logged)."""
+        actor = load_actor(actor)
+        rows = changes.deal_changes(self.db.session, actor, deal_id)
+        changes.log_reveals(self.db.session, actor, "list", "deal_changes", rows)
+        self.db.commit()
+        return dump(c.ChangeOut, rows, many=True)
 
     @rpc
     def project_changes(self, actor, project_id, query=None):
         """A project's change requests, optionally of one status."""
         status = load(c.ChangeQuery, query).get("status")
-        rows = changes.project_changes(self.db.session, load_actor(actor), project_id, status)
+        actor = load_actor(actor)
+        rows = changes.project_changes(self.db.session, actor, project_id, status)
+        changes.log_reveals(self.db.session, actor, "list", "project_changes", rows)
+        self.db.commit()
         return dump(c.ChangeOut, rows, many=True)
 
     @every("CHANGE_SWEEP_SECONDS", 5)

@@ -4,6 +4,7 @@ from loupan.entrypoints import rpc
 
 from loupan.contracts import contracts_deals as c
 from loupan.contracts import dump, load
+from loupan.contracts.data_reveals import DataRevealOut, DataRevealRpcQuery
 from loupan.rpc import TimedRpcProxy
 from loupan.scope import load_actor
 from loupan.timers import every
@@ -21,7 +22,15 @@ class DealsRpc:
         deal is completed later by the sweep)."""
         actor = load_actor(actor)
         deal = subscriptions.create_subscription(self.db, actor, load(c.SubscriptionIn, data), self.inventory, self.crm)
-        return dump(c.DealOut, subscriptions.deal_view(actor, deal))
+        return self._deal_answer(actor, deal, "create_subscription")
+
+    def _deal_answer(self, actor, deal, entrypoint):
+        """A deal as the actor may see it; a full number shown to a manager or director is
+        logged (loupan.reveals) and committed before the answer leaves."""
+        view = subscriptions.deal_view(actor, deal)
+        subscriptions.log_reveals(self.db.session, actor, "detail", entrypoint, [view])
+        self.db.commit()
+        return dump(c.DealOut, view)
 
     @every("SAGA_SWEEP_SECONDS", 5)
     def complete_pending_subscriptions(self):
@@ -34,7 +43,7 @@ class DealsRpc:
         actor = load_actor(actor)
         deal = subscriptions.approve(self.db, actor, deal_id, load(c.DealReviewIn, data)["note"])
         self.db.commit()
-        return dump(c.DealOut, subscriptions.deal_view(actor, deal))
+        return self._deal_answer(actor, deal, "approve_subscription")
 
     @rpc
     def reject_subscription(self, actor, deal_id, data):
@@ -42,7 +51,7 @@ class DealsRpc:
         actor = load_actor(actor)
         deal = subscriptions.reject(self.db, actor, deal_id, load(c.DealRejectIn, data)["note"])
         self.db.commit()
-        return dump(c.DealOut, subscriptions.deal_view(actor, deal))
+        return self._deal_answer(actor, deal, "reject_subscription")
 
     @rpc
     def draft_contract(self, actor, deal_id, data=None):
@@ -109,11 +118,25 @@ class DealsRpc:
 
     @rpc
     def get_deal(self, actor, deal_id):
-        """A deal with its buyers, contract, 补充协议 and history (phones as the actor may see them)."""
-        return dump(c.DealDetail, subscriptions.deal_detail(self.db.session, load_actor(actor), deal_id))
+        """A deal with its buyers, contract, 补充协议 and history (phones as the actor may see them;
+        full numbers shown to a manager or director are logged before answering)."""
+        actor = load_actor(actor)
+        detail = subscriptions.deal_detail(self.db.session, actor, deal_id)
+        subscriptions.log_reveals(self.db.session, actor, "detail", "get_deal", [detail])
+        self.db.commit()
+        return dump(c.DealDetail, detail)
 
     @rpc
     def list_deals(self, actor, project_id, query=None):
         """Deals of a project by status and advisor, newest first, paginated."""
-        page = subscriptions.list_deals(self.db.session, load_actor(actor), project_id, load(c.DealQuery, query))
+        actor = load_actor(actor)
+        page = subscriptions.list_deals(self.db.session, actor, project_id, load(c.DealQuery, query))
+        subscriptions.log_reveals(self.db.session, actor, "list", "list_deals", page["items"])
+        self.db.commit()
         return dump(c.DealPage, page)
+
+    @rpc
+    def list_data_reveals(self, actor, query=None):
+        """The director's log of buyers' full numbers shown to managers and directors, newest first."""
+        rows = subscriptions.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
+        return dump(DataRevealOut, rows, many=True)

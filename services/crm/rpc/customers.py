@@ -8,6 +8,7 @@ from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import crm_customers as c
+from loupan.contracts.data_reveals import DataRevealOut, DataRevealRpcQuery
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from loupan.timers import every
@@ -37,20 +38,29 @@ class CustomersRpc:
 
     @rpc
     def list_customers(self, actor, project_id, query=None):
-        """A project's customers (advisors: their own and the pool), phones masked per caller."""
-        rows = customers.list_customers(self.db.session, load_actor(actor), project_id, load(c.CustomerQuery, query))
+        """A project's customers (advisors: their own and the pool), phones masked per caller;
+        the full numbers a manager or director sees are logged (loupan.reveals) before answering."""
+        actor = load_actor(actor)
+        rows = customers.list_customers(self.db.session, actor, project_id, load(c.CustomerQuery, query))
+        customers.log_reveals(self.db.session, actor, "list", "list_customers", rows)
+        self.db.commit()
         return dump(c.CustomerOut, rows, many=True)
 
     @rpc
     def get_customer(self, actor, customer_id):
-        """One customer with its grade and owner history."""
-        return dump(c.CustomerDetailOut, customers.get_customer(self.db.session, load_actor(actor), customer_id))
+        """One customer with its grade and owner history (a full number shown is logged)."""
+        actor = load_actor(actor)
+        result = customers.get_customer(self.db.session, actor, customer_id)
+        customers.log_reveals(self.db.session, actor, "detail", "get_customer", [result])
+        self.db.commit()
+        return dump(c.CustomerDetailOut, result)
 
     @rpc
     def update_customer(self, actor, customer_id, data):
         """Needs, notes, name, grade (with reason, into the grade history): the owner or a manager."""
-        result = customers.update_customer(self.db, load_actor(actor), customer_id,
-                                           load(c.CustomerPatch, data, partial=True))
+        actor = load_actor(actor)
+        result = customers.update_customer(self.db, actor, customer_id, load(c.CustomerPatch, data, partial=True))
+        customers.log_reveals(self.db.session, actor, "detail", "update_customer", [result])
         self.db.commit()
         return dump(c.CustomerDetailOut, result)
 
@@ -110,6 +120,12 @@ class CustomersRpc:
     def customer_export_log(self, actor, project_id):
         """Who exported the project's customers, when, with what filter, how many rows."""
         return dump(c.CustomerExportLogOut, customers.export_log(self.db.session, load_actor(actor), project_id), many=True)
+
+    @rpc
+    def list_data_reveals(self, actor, query=None):
+        """The director's log of full numbers shown to managers and directors, newest first."""
+        rows = customers.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
+        return dump(DataRevealOut, rows, many=True)
 
     @every("PROTECTION_SWEEP_SECONDS", 60)
     def sweep_protection(self):

@@ -19,7 +19,7 @@ class LifecycleRpc:
     @rpc
     def transfer_staff(self, actor, account_id, data):
         """调岗 transfer: replace an active account's projects; publishes `staff_transferred`.
-        Tokens issued before carry the old projects until the person signs in again."""
+        The gateway applies the new projects to tokens already issued (its account_states)."""
         account = lifecycle.transfer(self.db, load_actor(actor), account_id, load(c.StaffTransferIn, data))
         return self._committed_staff_record(account)
 

@@ -42,6 +42,36 @@ def test_inactive_account_cannot_log_in(call, director, hr_config):
         call("authenticate", "boss", PASSWORD)
 
 
+def test_unknown_or_disabled_usernames_cost_the_same_hash_work_as_a_wrong_password(
+        call, director, hr_config, monkeypatch):
+    """Counted in calls to scrypt, not timed: a login must not reveal which usernames exist."""
+    from services.hr import passwords
+
+    call("create_account", director, account("gone1"))
+    engine = create_engine(hr_config["DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(update(Account).where(Account.username == "gone1").values(active=False))
+    engine.dispose()
+    passwords.dummy_hash()  # made once per process, before any login's count
+    real, work = passwords.hashlib.scrypt, []
+
+    def counted(*args, **kwargs):
+        work.append((kwargs["n"], kwargs["r"], kwargs["p"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(passwords.hashlib, "scrypt", counted)
+    costs = {}
+    for username, password in (("boss", "wrong password"), ("nobody", PASSWORD), ("gone1", "advisor-pass-1")):
+        work.clear()
+        with pytest.raises(Unauthenticated):
+            call("authenticate", username, password)
+        costs[username] = list(work)
+    assert costs["boss"] == costs["nobody"] == costs["gone1"] == [(passwords.N, passwords.R, passwords.P)]
+    work.clear()
+    call("authenticate", "boss", PASSWORD)
+    assert work == [(passwords.N, passwords.R, passwords.P)]
+
+
 def test_password_is_stored_as_a_scrypt_hash(call, director, hr_config):
     call("create_account", director, account("adv1", password="advisor-pass-1"))
     stored = dict(db_rows(hr_config, select(Account.username, Account.password_hash)))

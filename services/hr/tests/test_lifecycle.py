@@ -4,10 +4,15 @@ what, and the events crm and the gateway react to."""
 import pytest
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated, Unauthenticated
-from loupan.testing import wait_until
+from sqlalchemy import insert
+
+from loupan.testing import db_write, wait_until
+from loupan.types import utcnow
+from services.hr.models import known_projects
 from services.hr.tests.conftest import actor_of, make_director
 
 PASSWORD = "staff-pass-123"
+RIVALS_PROJECT = 5001  # a project of the rival agency, as hr's copy of the registry knows it
 
 
 def joiner(username, role="advisor", project_ids=(1,), joined_on="2026-03-01"):
@@ -52,10 +57,10 @@ def test_join_transfer_leave_keep_the_record_and_publish_the_facts(call, directo
         "project_ids": [1, 2], "joined_on": "2026-03-01"}
     assert sink.wait_for("staff_transferred")[0]["payload"] == {
         "account_id": joined["id"], "from_project_ids": [1, 2], "to_project_ids": [3],
-        "effective_on": "2026-04-01"}
+        "effective_on": "2026-04-01", "role": "advisor", "token_version": 1}
     left_event = sink.wait_for("staff_left")[0]
     assert left_event["payload"] == {"account_id": joined["id"], "username": "adv1", "role": "advisor",
-                                     "project_ids": [3], "left_on": "2026-05-31"}
+                                     "project_ids": [3], "left_on": "2026-05-31", "token_version": 2}
     assert left_event["agency_id"] == director["agency_id"]
     assert left_event["actor"] == {"account_id": director["account_id"], "username": "boss", "role": "director"}
     wait_until(lambda: any(e["type"] == "account_created" and e["payload"]["username"] == "adv1"
@@ -170,7 +175,9 @@ def test_staff_list_filters_by_project_and_status(call, director):
 
 def test_staff_are_scoped_to_the_agency(call, director, hr_config):
     other = make_director(hr_config, agency="别家代理", username="rival")
-    theirs = call("join_staff", other, joiner("adv9"))
+    db_write(hr_config, insert(known_projects).values(id=RIVALS_PROJECT, agency_id=other["agency_id"],
+                                                      known_at=utcnow()))
+    theirs = call("join_staff", other, joiner("adv9", project_ids=[RIVALS_PROJECT]))
     for method, *args in [("get_staff", theirs["id"]),
                           ("leave_staff", theirs["id"], {"left_on": "2026-05-31", "reason": "离职"}),
                           ("transfer_staff", theirs["id"],
@@ -181,3 +188,24 @@ def test_staff_are_scoped_to_the_agency(call, director, hr_config):
         assert err.value.code == "ACCOUNT_NOT_FOUND"
     assert call("get_staff", other, theirs["id"])["employment_status"] == "active"
     assert [s["username"] for s in call("list_staff", director, {})] == ["boss"]
+
+
+def test_staff_are_given_only_projects_of_the_own_agency(call, director, hr_config):
+    """An account, a 入职 or a 调岗 naming another agency's project is 404 PROJECT_NOT_FOUND and
+    nothing is written (a project that exists nowhere: tests/test_isolation_matrix.py, where an
+    inventory is there to say so)."""
+    other = make_director(hr_config, agency="别家代理", username="rival")
+    db_write(hr_config, insert(known_projects).values(id=RIVALS_PROJECT, agency_id=other["agency_id"],
+                                                      known_at=utcnow()))
+    mine = call("join_staff", director, joiner("adv1"))
+    for project_ids in ([RIVALS_PROJECT], [1, RIVALS_PROJECT]):
+        for method, *args in [("join_staff", joiner("adv2", project_ids=project_ids)),
+                              ("create_account", {k: v for k, v in joiner("adv3", project_ids=project_ids).items()
+                                                if k != "joined_on"}),
+                              ("transfer_staff", mine["id"], {"to_project_ids": project_ids,
+                                                              "effective_on": "2026-04-01", "reason": "调岗"})]:
+            with pytest.raises(NotFound) as err:
+                call(method, director, *args)
+            assert err.value.code == "PROJECT_NOT_FOUND", (method, project_ids)
+    assert sorted(s["username"] for s in call("list_staff", director, {})) == ["adv1", "boss"]
+    assert call("get_staff", director, mine["id"])["project_ids"] == [1]

@@ -7,7 +7,7 @@ from loupan.contracts import control as c
 from loupan.contracts.inventory import HoldOut, ProjectOut
 from loupan.timers import every
 from loupan.scope import load_actor
-from services.inventory import control, reports
+from services.inventory import control, deals, reports
 
 
 
@@ -65,7 +65,9 @@ class ControlRpc:
     @rpc
     def extend_hold(self, actor, hold_id, data):
         """延长预留 extend an active hold by some minutes."""
-        hold = control.extend_hold(self.db, load_actor(actor), hold_id, load(c.HoldExtendIn, data)["minutes"])
+        actor = load_actor(actor)
+        hold = control.extend_hold(self.db, actor, hold_id, load(c.HoldExtendIn, data)["minutes"])
+        deals.log_reveals(self.db.session, actor, "detail", "extend_hold", [hold])  # managers: full number
         self.db.commit()
         return dump(HoldOut, hold)
 

@@ -3,6 +3,7 @@ from loupan.entrypoints import rpc
 
 from loupan.contracts import dump, load
 from loupan.contracts import deals as c
+from loupan.contracts.data_reveals import DataRevealOut, DataRevealRpcQuery
 from loupan.inbox import handles
 from loupan.scope import load_actor
 from services.inventory import deals
@@ -40,8 +41,21 @@ class DealsRpc:
 
     @rpc
     def get_unit(self, actor, unit_id):
-        """One unit with its status, deal, advisor and active hold."""
-        return dump(c.UnitDetail, deals.unit_detail(self.db.session, load_actor(actor), unit_id))
+        """One unit with its status, deal, advisor and active hold (a buyer's full number shown
+        to a manager or director is logged before answering)."""
+        actor = load_actor(actor)
+        detail = deals.unit_detail(self.db.session, actor, unit_id)
+        if detail["hold"] is not None:
+            deals.log_reveals(self.db.session, actor, "detail", "get_unit",
+                              [dict(detail["hold"], project_id=detail["project_id"])])
+        self.db.commit()
+        return dump(c.UnitDetail, detail)
+
+    @rpc
+    def list_data_reveals(self, actor, query=None):
+        """The director's log of buyers' full numbers shown to managers and directors, newest first."""
+        rows = deals.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
+        return dump(DataRevealOut, rows, many=True)
 
     @handles("contracts", "subscription_approved")
     def on_subscription_approved(self, event):

@@ -4,6 +4,7 @@ exports of the unit list and the 销控表, and the audit history of a unit."""
 import base64
 import io
 import json
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -11,9 +12,10 @@ import eventlet
 import openpyxl
 import pytest
 
-from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
+from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated, TooLarge
+from services.inventory import xlsx_reader
 from services.inventory.tests.conftest import DIRECTOR
-from services.inventory.tests.xlsx_files import xlsx
+from services.inventory.tests.xlsx_files import bomb, streamed, wide, xlsx
 
 ZH = ["楼栋", "房号", "楼层", "户型", "朝向", "物业形态", "建筑面积", "套内面积", "表价", "底价", "装修", "交付日期"]
 EN = ["Building", "Number", "Floor", "Layout", "Orientation", "Property Type", "Gross Area", "Net Area",
@@ -176,10 +178,70 @@ def test_files_over_the_limits_are_refused(call, empty_project):
         with pytest.raises(RuleViolated) as err:
             start(call, pid, xlsx(ZH, [["1号楼"]] * 20_001, sized=sized))
         assert err.value.code == "TOO_MANY_ROWS"
-    with pytest.raises(RuleViolated) as err:
+    with pytest.raises(TooLarge) as err:
         start(call, pid, b"\0" * (10 * 1024 * 1024 + 1))
     assert err.value.code == "SPREADSHEET_TOO_LARGE"
     assert unit_count(call, pid) == 0
+
+
+def test_a_decompression_bomb_is_refused_before_anything_is_inflated(call, empty_project):
+    """A zip's central directory tells what it inflates to: 60 MB in all (read in process,
+    it held inventory 45 s), a sheet deflated 341:1, a thousand parts. Refused at once."""
+    pid = empty_project["id"]
+    for content, why in ((bomb(ZH), "inflates to 59 MB"), (bomb(ZH, 20 * 1024 * 1024), "inflates 341 times"),
+                         (streamed(ZH, lambda sheet: None, extra_members=1000), "parts in the zip")):
+        assert len(content) < 200_000
+        started = time.monotonic()
+        with pytest.raises(TooLarge) as err:
+            start(call, pid, content)
+        assert err.value.code == "SPREADSHEET_TOO_LARGE" and why in err.value.message, err.value.message
+        assert time.monotonic() - started < 5  # bound loosely: the check itself takes microseconds
+    assert unit_count(call, pid) == 0
+
+
+def test_cells_are_bounded_as_rows_are(call, empty_project):
+    """62 rows ending in column XFD parse as a million cells: refused before the import."""
+    with pytest.raises(RuleViolated) as err:
+        start(call, empty_project["id"], wide(ZH, 62))
+    assert err.value.code == "TOO_MANY_CELLS"
+    job = finished(call, start(call, empty_project["id"], wide(ZH, 60), dry_run=True))
+    assert job["status"] == "failed"  # under the limit: read, and every row is bad
+
+
+def test_the_service_answers_while_it_reads_a_file(call, project, empty_project, monkeypatch):
+    """Files are parsed in a child process, with no unit of work open: while one is read (at
+    the upload, then in the job) the board and holds answer; on SQLite too."""
+    reading = {"inspect": eventlet.event.Event(), "rows": eventlet.event.Event()}
+    read = xlsx_reader._in_child
+
+    def in_child(mode, data):
+        reading[mode].send()
+        return read(mode, data)
+
+    monkeypatch.setattr(xlsx_reader, "_in_child", in_child)
+    content = xlsx(ZH, [row(f"{i:05d}", i % 30 + 1) for i in range(8000)], sized=False)  # counted at upload
+    answered = []
+
+    def upload():
+        job = start(call, empty_project["id"], content, dry_run=True)
+        answered.append("upload")
+        return job
+
+    uploading = eventlet.spawn(upload)
+    reading["inspect"].wait()
+    call("get_board", DIRECTOR, project["project"]["id"])
+    answered.append("board")
+    unit = project["units"][0]["id"]
+    call("release_units", DIRECTOR, project["project"]["id"], {"unit_ids": [unit]})
+    advisor = {"account_id": 7, "username": "adv7", "role": "advisor", "agency_id": 1, "project_ids": None}
+    call("hold_unit", advisor, unit, {"customer_name": "李四", "customer_phone": "13812345678"})
+    answered.append("hold")
+    job = uploading.wait()
+    assert answered == ["board", "hold", "upload"]
+    reading["rows"].wait()
+    call("get_board", DIRECTOR, project["project"]["id"])
+    assert call("get_import", DIRECTOR, job["id"])["status"] in ("queued", "running")
+    assert finished(call, job)["status"] == "done"
 
 
 def test_imports_are_out_of_reach_of_other_agencies_and_projects(call, empty_project):
