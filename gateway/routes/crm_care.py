@@ -1,5 +1,6 @@
 """Care routes: 跟进 follow-ups and the overdue lists, 回访 satisfaction visits and surveys with
 好评率/投诉率, and 投诉 complaints. A mixin of GatewayService."""
+from gateway.accounts import require_agency_accounts
 from gateway.http import route
 from loupan.contracts import crm_care as c
 
@@ -59,6 +60,7 @@ class CrmCareRoutes:
            summary="投诉: file a complaint (owner default the filer, deadline by severity); serious and critical "
                    "ones are escalated to the site's managers")
     def file_complaint(self, request, actor, project_id, body):
+        require_agency_accounts(self, actor, project_id, [body.get("advisor_id"), body.get("owner_id")])
         return self.crm.file_complaint(actor, project_id, body)
 
     @route("GET", "/api/projects/<int:project_id>/complaints", roles=SITE, query=c.ComplaintQuery,

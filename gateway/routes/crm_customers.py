@@ -4,7 +4,7 @@ from gateway.http import json_response, route
 from gateway.routes.spreadsheets import xlsx_response
 from loupan.contracts import crm_customers as c
 from loupan.contracts.spreadsheets import XLSX_TYPE
-from loupan.errors import Invalid
+from loupan.errors import Invalid, NotFound
 
 SITE = ("director", "manager", "supervisor", "advisor", "assistant")  # not the developer's viewers
 REGISTRARS = ("director", "manager", "supervisor", "advisor", "assistant")
@@ -69,6 +69,8 @@ class CrmCustomersRoutes:
     def reassign_customers(self, request, actor, project_id, body):
         targets = list(dict.fromkeys(body.get("to_owner_ids") or [body["to_owner_id"]]))
         accounts = self._site_owners(actor, project_id, targets)
+        if body.get("from_owner_id") is not None and body["from_owner_id"] not in accounts:
+            raise NotFound(f"account {body['from_owner_id']} not found", "ACCOUNT_NOT_FOUND")
         data = {k: body.get(k) for k in ("from_owner_id", "from_pool", "customer_ids", "note") if k in body}
         data["to_owners"] = [{"account_id": a, "name": accounts[a]["full_name"]} for a in targets]
         return self.crm.reassign_customers(actor, project_id, data)

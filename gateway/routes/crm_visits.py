@@ -1,5 +1,6 @@
 """来电/来访登记 calls and visits, the walk-in rotation (轮序接待) and the funnel. A mixin of
 GatewayService."""
+from gateway.accounts import require_agency_accounts
 from gateway.http import route
 from loupan.contracts import crm_visits as c
 
@@ -15,6 +16,7 @@ class CrmVisitsRoutes:
            status=201, summary="来电登记: register a call today (422 NOT_TODAY for another day); a customer's "
                                "mobile links to or registers (报备) the customer")
     def register_call(self, request, actor, project_id, body):
+        require_agency_accounts(self, actor, project_id, [body.get("advisor_id")])
         return self.crm.register_call(actor, project_id, body)
 
     @route("GET", "/api/projects/<int:project_id>/calls", roles=READERS, query=c.VisitQuery, response=c.VisitOut,
@@ -26,6 +28,7 @@ class CrmVisitsRoutes:
            status=201, summary="来访登记: register a visit today; a new walk-in goes to the rotation's head "
                                "(422 NO_ADVISOR_ON_DUTY if nobody is on it), a returning customer to their owner")
     def register_visit(self, request, actor, project_id, body):
+        require_agency_accounts(self, actor, project_id, [body.get("advisor_id")])
         return self.crm.register_visit(actor, project_id, body)
 
     @route("GET", "/api/projects/<int:project_id>/visits", roles=READERS, query=c.VisitQuery, response=c.VisitOut,

@@ -1,5 +1,6 @@
 """finance routes: 算价 mortgage quotes, 代理费/结佣 agency terms and statements, 提成 rules and
 monthly statements, 销售费用 budgets and actuals. A mixin of GatewayService."""
+from gateway.accounts import require_agency_accounts
 from gateway.http import route
 from gateway.roles import STAFF
 from loupan.contracts import finance_commission as c
@@ -51,6 +52,7 @@ class FinanceCommissionRoutes:
            response=c.CommissionRulesOut, summary="提成 rules by role: per unit, percent or tiered, supervisor override")
     def put_commission_rules(self, request, actor, project_id, body):
         self.inventory.get_project(actor, project_id)
+        require_agency_accounts(self, actor, project_id, [a for r in body["rules"] for a in r.get("account_ids") or ()])
         return self.finance.put_commission_rules(actor, project_id, body)
 
     @route("GET", "/api/projects/<int:project_id>/commission-rules", roles=RULE_READERS,

@@ -209,6 +209,7 @@ def register_outcome(uow, actor, project_id, data, owner_id=None, owner_name=Non
         raise Forbidden(f"role {actor['role']} may not register customers", "ROLE_FORBIDDEN")
     _project(actor, project_id)
     session = uow.session
+    _check_referrer(session, actor, data.get("referrer_customer_id"))
     at = at or utcnow()
     mobile = normalise_mobile(data["mobile"])
     if owner_id is None and actor["role"] in OWNS_CUSTOMERS:
@@ -273,12 +274,23 @@ def register(uow, actor, project_id, data, owner_id=None, owner_name=None, at=No
     return customer, conflict, outcome == "created"
 
 
+def _check_referrer(session, actor, referrer_id):
+    """老带新: the referrer is a customer of the caller's agency (any of its projects), else
+    404 CUSTOMER_NOT_FOUND: another agency's customer does not exist here."""
+    if referrer_id is None:
+        return
+    referrer = session.get(Customer, referrer_id)
+    if referrer is None or referrer.agency_id != actor["agency_id"]:
+        raise NotFound(f"customer {referrer_id} not found", "CUSTOMER_NOT_FOUND")
+
+
 def update_customer(uow, actor, customer_id, data):
     """Needs, notes, name, grade (with its reason, kept in the grade history): owner or managers."""
     session = uow.session
     customer = customer_in_scope(session, actor, customer_id)
     if actor["role"] not in MANAGERS and customer.owner_id != actor["account_id"]:
         raise Forbidden("only the owner or a manager may change a customer", "NOT_OWNER")
+    _check_referrer(session, actor, data.get("referrer_customer_id"))
     for key in EDITABLE:
         if key in data:
             setattr(customer, key, data[key])
