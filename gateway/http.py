@@ -36,6 +36,7 @@ ROUTES = []  # (method, path, options): filled at import by @route, read by the 
 MAX_ID = 2**63 - 1
 MAX_BODY_BYTES = 10 * 1024 * 1024  # the largest upload (an .xlsx); see gateway/server.py
 PUBLIC = ()
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # no command id: a read is not a command
 # A dependency that is down (broker, the gateway's or a service's database) is a 503 the
 # front-end may retry, not an internal error: tests/reliability/test_outages.py.
 OUTAGES = (ConnectionError, BrokerUnreachable, AmqpConnectionError, OperationalError, InterfaceError)
@@ -126,7 +127,10 @@ class JsonRoute(HttpRequestHandler):
                                         headers={"Idempotency-Replayed": "true"})
                     owned = (account_id, key)
             event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data={"request_id": request_id},
+            context_data = {"request_id": request_id}
+            if request.method not in SAFE_METHODS and "actor" in kwargs:
+                context_data["command_id"] = command_id_of(request_id, owned)
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
                                         handle_result=partial(self.handle_result, event))
             response = self.response_from_result(event.wait(), request)
         except Exception as exc:  # mapped to a JSON error, never a stack trace
@@ -201,6 +205,15 @@ def _process_limits(container, engine):
 
 
 REQUEST_ID = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+def command_id_of(request_id, owned=None):
+    """The id that keys the state-changing RPC of this request in the service (loupan.commands):
+    the client's Idempotency-Key, per account (`owned`), so that a retry answers the first
+    outcome; else the request id with a random tail (the caller may repeat an X-Request-Id)."""
+    if owned is not None:
+        return f"key:{owned[0]}:{owned[1]}"
+    return f"req:{request_id}:{uuid.uuid4().hex[:12]}"
 
 
 def request_id_of(request):

@@ -4,11 +4,18 @@ Commits are explicit (`db.commit()` inside the entrypoint) rather than at worker
 because nameko sends the RPC reply *before* `worker_result` runs: a commit that failed
 there would already have been reported as success. At worker end whatever was not
 committed is rolled back and the connection goes back to the pool.
+
+Nothing here raises into nameko's worker lifecycle (an exception in a teardown stops the
+service): a database that went away costs the worker its transaction, never the process.
 """
+import logging
+
 from nameko.extensions import DependencyProvider
 
 from loupan.outbox import Outbox
 from loupan.uow import UnitOfWork, make_engine
+
+log = logging.getLogger(__name__)
 
 
 class Database(DependencyProvider):
@@ -48,10 +55,14 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         uow = UnitOfWork(self.engine, self.outbox, self.metadata)
+        uow.context_data = worker_ctx.data  # a command's id (loupan.commands) is taken from it
         self.units[worker_ctx] = uow
         return uow
 
     def worker_teardown(self, worker_ctx):
         uow = self.units.pop(worker_ctx, None)
         if uow is not None:
-            uow.close()
+            try:
+                uow.close()  # swallows a lost connection itself; this is the last net
+            except Exception:  # noqa: BLE001
+                log.exception("closing the unit of work of %s failed", worker_ctx)

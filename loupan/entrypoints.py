@@ -10,32 +10,43 @@ against the service's own project registry (`self.projects`, see loupan.projects
 So another agency's project, or no project at all, is refused before any row is read or
 written. This is the one place the rule is enforced; records found by their own id are
 checked against their row's agency by loupan.scope.get_in_scope.
+
+Then the body runs as a command if the call carries a command id (loupan.commands): a
+redelivered or retried command answers its first outcome and changes nothing.
 """
 import functools
 import inspect
 
-from nameko.rpc import rpc as nameko_rpc
-
+from loupan import commands
 from loupan.errors import DomainError
+from loupan.rpc import ResilientRpc
+
+nameko_rpc = ResilientRpc.decorator  # nameko's rpc, with replies that outlive the broker
 
 NAMED_PROJECTS = ("project_id", "project_ids", "to_project_ids")  # keys of data/query naming projects
 
 
 def rpc(method):
     signature = inspect.signature(method)
-    if "actor" not in signature.parameters:
-        return nameko_rpc(expected_exceptions=DomainError)(method)
+    takes_actor = "actor" in signature.parameters
 
     @functools.wraps(method)
     def scoped(self, *args, **kwargs):
-        arguments = signature.bind(self, *args, **kwargs).arguments
-        actor = arguments["actor"]
-        if arguments.get("project_id") is not None:
-            self.projects.require(actor, arguments["project_id"])
-        named = projects_named(arguments.get("data"), arguments.get("query"))
-        if named:
-            self.projects.require_owned(actor, named)
-        return method(self, *args, **kwargs)
+        bound = signature.bind(self, *args, **kwargs)
+        arguments = bound.arguments
+        if takes_actor:
+            actor = arguments["actor"]
+            if arguments.get("project_id") is not None:
+                self.projects.require(actor, arguments["project_id"])
+            named = projects_named(arguments.get("data"), arguments.get("query"))
+            if named:
+                self.projects.require_owned(actor, named)
+        uow = getattr(self, "db", None)
+        if not hasattr(uow, "command"):  # no loupan.db.Database: no commands table either
+            return method(self, *args, **kwargs)
+        bound.apply_defaults()  # the same call fingerprints the same with defaults left out
+        return commands.run(uow, self.name, method.__name__, bound.arguments,
+                            lambda: method(self, *args, **kwargs))
 
     scoped.__signature__ = signature  # nameko checks a call's arguments against it
     return nameko_rpc(expected_exceptions=DomainError)(scoped)

@@ -6,6 +6,9 @@ once with SIGKILL, as a crash or an OOM kill would: no cleanup, no rollback of w
 committed, no outbox relay. The crash tests start a service with the variable set, drive a
 saga into the point, restart the service without it and check that the saga's end state is
 consistent. Never set in production.
+
+A command's last commit waits for its answer (loupan.commands); at a failpoint it is made
+first, so that what the code committed before the point is what the crash leaves behind.
 """
 import os
 import signal
@@ -19,4 +22,7 @@ def armed():
 def failpoint(name):
     """SIGKILL this process here if `name` is armed; otherwise nothing."""
     if name in armed():
+        from loupan.commands import settle_running
+
+        settle_running()
         os.kill(os.getpid(), signal.SIGKILL)

@@ -10,24 +10,47 @@ handler's `<queue>.retry` queue (a TTL queue that dead-letters back into the han
 queue after `EVENT_RETRY.delay_ms`) and acked; after `max_attempts`, or at once for an
 event that breaks its contract, it goes to `<queue>.dlq`, where it stays for an operator.
 Publishing before acking means a crash in between redelivers, which the inbox absorbs.
+
+A handler that failed because a dependency is away (its database unreachable, the broker
+or another service not answering: `is_outage`) did nothing wrong: its event goes to the
+retry queue without counting an attempt, as long as the outage lasts, and is applied once
+the dependency is back; it is never dead-lettered for an outage. If even the retry queue
+cannot be reached the message is requeued, or, on a lost connection, redelivered by the
+broker; nothing in here raises into the worker (that would stop the service).
 """
 import functools
 import logging
+import socket
 from functools import partial
 
+import amqp.exceptions
+import kombu.exceptions
 from kombu import Connection, Exchange, Queue
 from kombu.pools import producers
 from nameko.events import EventHandler
-from nameko.messaging import QueueConsumer
+from nameko.exceptions import RemoteError, RpcTimeout
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from loupan import logs
+from loupan.errors import Unavailable
 from loupan.events import InvalidEvent, parse_envelope
+from loupan.rpc import ResilientQueueConsumer
 from loupan.types import utcnow
+from loupan.uow import is_database_outage
 
 log = logging.getLogger(__name__)
 ATTEMPTS_HEADER = "x-loupan-attempts"
+OUTAGES_HEADER = "x-loupan-outage-retries"
+BROKER_OUTAGES = (ConnectionError, socket.timeout, amqp.exceptions.ConnectionError, kombu.exceptions.OperationalError)
+REMOTE_OUTAGES = {"OperationalError", "InterfaceError"}  # another service's database, through RPC
+
+
+def is_outage(exc):
+    """True if the handler failed because something it needs is away, not because of the event."""
+    if is_database_outage(exc) or isinstance(exc, BROKER_OUTAGES + (Unavailable, RpcTimeout)):
+        return True
+    return isinstance(exc, RemoteError) and exc.exc_type in REMOTE_OUTAGES
 
 
 def record_once(uow, inbox, handler, event_id):
@@ -44,9 +67,10 @@ def record_once(uow, inbox, handler, event_id):
     return True
 
 
-class DeadLetteringQueueConsumer(QueueConsumer):
+class DeadLetteringQueueConsumer(ResilientQueueConsumer):
     """nameko's queue consumer, except that a body kombu cannot decode (not JSON, say) is
-    parked in the handler's dead-letter queue; kombu's default would log it and ack it away."""
+    parked in the handler's dead-letter queue; kombu's default would log it and ack it away.
+    Resilient (loupan.rpc): reconnects within seconds, acks on a lost connection never raise."""
 
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)
@@ -88,6 +112,10 @@ class RetryingEventHandler(EventHandler):
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
+        if is_outage(exc_info[1]):  # not the event's fault: retried for as long as it lasts
+            self.park(message, self.retry_queue, int((message.headers or {}).get(ATTEMPTS_HEADER, 0)),
+                      exc_info[1], outage=True)
+            return
         attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
         final = attempts >= self.max_attempts or issubclass(exc_info[0], InvalidEvent)
         self.park(message, self.dead_queue if final else self.retry_queue, attempts, exc_info[1])
@@ -96,12 +124,19 @@ class RetryingEventHandler(EventHandler):
         """A body that is not even JSON breaks the contract: straight to the dead letters."""
         self.park(message, self.dead_queue, 1, exc)
 
-    def park(self, message, target, attempts, error):
+    def park(self, message, target, attempts, error, outage=False):
         """Re-publish `message` to the retry or dead-letter queue, then ack it; if that
-        publish fails, requeue it instead, so that it is never lost."""
+        publish fails, requeue it instead, so that it is never lost. `outage`: the retry
+        does not count as an attempt (counted apart, in OUTAGES_HEADER)."""
         final = target is self.dead_queue
         headers = dict(message.headers or {})
         headers.update({ATTEMPTS_HEADER: attempts, "x-loupan-error": repr(error)[:500]})
+        if outage:
+            retries = headers[OUTAGES_HEADER] = int(headers.get(OUTAGES_HEADER, 0)) + 1
+            log.log(logging.WARNING if retries == 1 or retries % 10 == 0 else logging.DEBUG,
+                    "a dependency is unavailable (%s: %s); event retried in %d ms (outage retry %d)",
+                    type(error).__name__, str(error).splitlines()[0] if str(error) else "",
+                    self.delay_ms, retries)
         try:
             conn = Connection(self.container.config["AMQP_URI"], transport_options={"confirm_publish": True})
             with producers[conn].acquire(block=True, timeout=10) as producer:

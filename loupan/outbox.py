@@ -5,6 +5,12 @@ pending rows right after a commit wakes it, and every `sweep_seconds` anyway: th
 what gets out the rows a crashed process committed but never published. With several
 replicas, `FOR UPDATE SKIP LOCKED` (PostgreSQL) gives each row to one relay at a time;
 SQLite has one process per database and needs no locking.
+
+The relay outlives the broker and the database: a pass that fails for either leaves the
+rows pending and the loop retries with backoff (1, 2, 4 s, capped at `retry_cap_seconds`,
+default 4), so it relays again within seconds of the dependency's return. A broker that
+cannot be reached at all does not count as an attempt of the rows (their own backoff is for
+a broker that refuses them); a broker that answers but refuses does.
 """
 import json
 import logging
@@ -16,10 +22,14 @@ from sqlalchemy import delete, func, insert, select, update
 
 from loupan.uow import unit_of_work
 from loupan.events import make_envelope, source_of
-from loupan.publisher import ConfirmingPublisher
+from loupan.publisher import ConfirmingPublisher, is_broker_outage
 from loupan.types import utcnow
 
 log = logging.getLogger(__name__)
+
+
+class BrokerUnavailable(Exception):
+    """The relay could not reach the broker: the batch was not published, rows untouched."""
 
 
 def backoff(attempts, cap=300):
@@ -42,9 +52,12 @@ class Outbox:
         # helps a subscriber that is being deployed right now; 1 means do not retry.
         self.unrouted_attempts = int(config.get("unrouted_attempts", 1))
         self.keep_sent_days = float(config.get("keep_sent_days", 7))
+        # the relay's own backoff after a failed pass (broker or database away)
+        self.retry_cap_seconds = float(config.get("retry_cap_seconds", 4))
         self.publisher = ConfirmingPublisher(amqp_uri)
         self.insert = insert(table)  # built once: its compiled form is reused
         self._wake = Event()
+        self._stopped = Event()
         self._running = False
 
     # writing -----------------------------------------------------------------------------
@@ -72,24 +85,46 @@ class Outbox:
     def run(self):
         """The relay loop; spawned as a managed thread of the service container."""
         self._running = True
-        sweeps = 0
+        sweeps = failures = 0
         while self._running:
-            with eventlet.Timeout(self.sweep_seconds, False):
-                self._wake.wait()
-            eventlet.sleep(self.gather_seconds)
+            if failures:  # a dependency is away: wait it out, whatever commits meanwhile
+                with eventlet.Timeout(backoff(failures, cap=self.retry_cap_seconds), False):
+                    self._stopped.wait()
+            else:
+                with eventlet.Timeout(self.sweep_seconds, False):
+                    self._wake.wait()
+                eventlet.sleep(self.gather_seconds)
             self._wake = Event()
+            if not self._running:
+                break
             try:
                 while self._running and self.relay_once() == self.batch_size:
                     pass
                 sweeps += 1
                 if sweeps % 1000 == 0:
                     self.purge_sent()
-            except Exception:  # keep relaying: the rows stay pending and are retried
-                log.exception("outbox relay pass failed")
+            except BrokerUnavailable as exc:  # keep relaying: the rows stay pending
+                failures += 1
+                log.warning("outbox relay: the broker is unavailable (%s); retrying in %gs", exc,
+                            backoff(failures, cap=self.retry_cap_seconds))
+            except Exception as exc:  # the database, most likely; the rows stay pending
+                failures += 1
+                if failures == 1:
+                    log.exception("outbox relay pass failed; retrying with backoff")
+                else:
+                    log.warning("outbox relay pass failed again (%s: %s); retrying in %gs", type(exc).__name__,
+                                str(exc).splitlines()[0] if str(exc) else "",
+                                backoff(failures, cap=self.retry_cap_seconds))
+            else:
+                if failures:
+                    log.info("outbox relay: relaying again after %d failed passes", failures)
+                failures = 0
 
     def stop(self):
         self._running = False
         self.wake()
+        if not self._stopped.ready():
+            self._stopped.send(True)
         self.publisher.close()
 
     def relay_once(self):
@@ -134,6 +169,8 @@ class Outbox:
             return outcomes, None
         except Exception as exc:  # broker down or refused: the batch is retried later
             error = f"{type(exc).__name__}: {exc}"
+            if is_broker_outage(exc):  # nothing to record per row: the loop backs off
+                raise BrokerUnavailable(error) from exc
             log.warning("outbox publish failed: %s", error)
             return {}, error
 

@@ -9,7 +9,16 @@ import socket
 import time
 
 import amqp
+import kombu.exceptions
 from kombu import Connection
+
+
+def is_broker_outage(exc):
+    """True if `exc` says the broker cannot be reached (refused, lost, closed by a broker
+    shutting down, no confirm in time), as opposed to the broker refusing one publish (a
+    channel error such as ACCESS_REFUSED): an outage is waited out, not counted per message."""
+    return isinstance(exc, (OSError, socket.timeout, TimeoutError, amqp.exceptions.ConnectionError,
+                            kombu.exceptions.OperationalError))
 
 
 class ConfirmingPublisher:
@@ -20,10 +29,15 @@ class ConfirmingPublisher:
         self._channel = None
         self._declared = set()
 
-    def close(self):
+    def close(self, broken=False):
+        """Close the connection; `broken`: without the closing handshake, which a broker that
+        is gone would never answer."""
         if self._conn is not None:
             try:
-                self._conn.release()
+                if broken:
+                    self._conn.collect()
+                else:
+                    self._conn.release()
             except Exception:  # the connection is being dropped anyway  # noqa: BLE001
                 pass
         self._conn = self._channel = None
@@ -89,6 +103,6 @@ class ConfirmingPublisher:
                     raise TimeoutError("broker did not confirm the batch in time")
                 self._conn.drain_events(timeout=remaining)
             return self._outcomes
-        except (OSError, socket.timeout, amqp.exceptions.AMQPError, TimeoutError):
-            self.close()
+        except Exception:  # whatever it was, the channel's state is unknown: start afresh
+            self.close(broken=True)
             raise

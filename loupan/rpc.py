@@ -1,21 +1,128 @@
-"""RPC to another service with a timeout: nameko's in-service RpcProxy waits forever."""
+"""RPC that outlives the broker, and RPC to another service with a timeout.
+
+`ResilientRpc` is nameko's Rpc entrypoint (loupan.entrypoints builds `rpc` on it), except
+that nothing the broker does can end the service: a reply that cannot be sent (the broker
+went away while the worker ran) is logged and dropped, so the caller times out, where
+nameko would let the error kill the container; an ack or requeue on a dead connection is
+dropped too (the broker redelivers an unacked message by itself). Its queue consumer
+reconnects every few seconds at most (`RECONNECT_MAX_SECONDS`), not kombu's 30.
+
+`TimedRpcProxy` is nameko's in-service RpcProxy, which waits forever, with a timeout; its
+reply listener uses the same resilient consumer."""
+import logging
+from contextlib import contextmanager
+
 import eventlet
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.messaging import QueueConsumer
+from nameko.rpc import ReplyListener, Rpc, RpcConsumer, RpcProxy
 
 from loupan.errors import Unavailable
 
+log = logging.getLogger(__name__)
+RECONNECT_MAX_SECONDS = 4  # the longest wait between two connection attempts to the broker
+
+
+class ResilientQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, reconnecting at most RECONNECT_MAX_SECONDS apart (so that a
+    service consumes again within seconds of the broker's return), and never letting an
+    ack or a requeue on a lost connection raise into the worker that settles the message."""
+
+    @contextmanager
+    def establish_connection(self):
+        with self.create_connection() as conn:
+            conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                   interval_start=1, interval_step=1, interval_max=RECONNECT_MAX_SECONDS)
+            yield conn
+
+    def ack_message(self, message):
+        try:
+            super().ack_message(message)
+        except Exception as exc:  # the broker redelivers it; the inbox absorbs a second copy  # noqa: BLE001
+            log.warning("could not ack a message (%s: %s); the broker will redeliver it", type(exc).__name__, exc)
+
+    def requeue_message(self, message):
+        try:
+            super().requeue_message(message)
+        except Exception as exc:  # unacked: the broker requeues it when the connection goes  # noqa: BLE001
+            log.warning("could not requeue a message (%s: %s); the broker will redeliver it",
+                        type(exc).__name__, exc)
+
+
+class ResilientRpcConsumer(RpcConsumer):
+    """Replies that cannot be sent are logged and dropped (the message is acked: the call
+    ran, its caller times out) instead of raising out of the worker and killing the service.
+    Shared under nameko's RpcConsumer key: a service mixing both entrypoints still has one
+    consumer on its rpc queue (two would each refuse the other's methods)."""
+
+    queue_consumer = ResilientQueueConsumer()
+
+    @property
+    def sharing_key(self):
+        return RpcConsumer
+
+    def handle_result(self, message, result, exc_info):
+        try:
+            return super().handle_result(message, result, exc_info)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not send the reply to %s (%s: %s); dropped, the caller times out",
+                        message.delivery_info.get("routing_key"), type(exc).__name__, exc)
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+
+
+class ResilientRpc(Rpc):
+    """nameko's Rpc entrypoint on ResilientRpcConsumer: `ResilientRpc.decorator(...)`."""
+
+    rpc_consumer = ResilientRpcConsumer()
+
+
+class ResilientReplyListener(ReplyListener):
+    """The reply queue of TimedRpcProxy, consumed by ResilientQueueConsumer."""
+
+    queue_consumer = ResilientQueueConsumer()
+
+
+class _CallContext:
+    """The worker's context as one call sends it: with the call's own command id."""
+
+    def __init__(self, worker_ctx, command_id):
+        self._worker_ctx = worker_ctx
+        self._command_id = command_id
+
+    def __getattr__(self, name):
+        return getattr(self._worker_ctx, name)
+
+    @property
+    def context_data(self):
+        return dict(self._worker_ctx.context_data, command_id=self._command_id)
+
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service_name, timeout):
+    def __init__(self, proxy, service_name, timeout, worker_ctx=None, proxy_for=None, settle=None):
         self._proxy = proxy
         self._service_name = service_name
         self._timeout = timeout
+        self._worker_ctx = worker_ctx
+        self._proxy_for = proxy_for  # worker context -> nameko's ServiceProxy
+        self._settle = settle
+        self._calls = {}
+
+    def _proxy_of(self, method):
+        """The worker's command id (the gateway's, loupan.commands) keys the calls it makes:
+        the first call of a method sends it as it is, the n-th with `#n`."""
+        base = self._worker_ctx.data.get("command_id") if self._worker_ctx is not None else None
+        if base is None or self._proxy_for is None:
+            return self._proxy
+        n = self._calls[method] = self._calls.get(method, 0) + 1
+        return self._proxy_for(_CallContext(self._worker_ctx, base if n == 1 else f"{base}#{n}"))
 
     def __getattr__(self, method):
         def call(*args, **kwargs):
+            if self._settle is not None:
+                self._settle()  # what the caller's command committed is durable before the callee acts
             try:
-                reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+                reply = getattr(self._proxy_of(method), method).call_async(*args, **kwargs)
             except UnknownService:
                 raise Unavailable(f"{self._service_name} is not running") from None
             with eventlet.Timeout(self._timeout, False):
@@ -35,10 +142,16 @@ class TimedRpcProxy(RpcProxy):
     its caller gave up (the front-end was told 503) must not run later when the service
     comes back, e.g. a hold nobody is waiting for."""
 
+    rpc_reply_listener = ResilientReplyListener()
+
     def setup(self):
         super().setup()
         self.timeout = float(self.container.config.get("RPC_TIMEOUT", 10))
         self.options = dict(self.options, expiration=self.timeout)
 
     def get_dependency(self, worker_ctx):
-        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+        from loupan.commands import settle_worker
+
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout,
+                                  worker_ctx=worker_ctx, proxy_for=super().get_dependency,
+                                  settle=lambda: settle_worker(self.container, worker_ctx))

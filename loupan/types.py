@@ -7,6 +7,11 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+# What the edge lets in (loupan/validators.py: Money, Area, Percent; docs/architecture.md,
+# "Money at the edge"); a Decimal2 column holds far more, so sums and totals fit as well.
+MAX_MONEY = Decimal(10) ** 11  # CNY: 1,000 亿
+MAX_AREA = Decimal(10) ** 6  # m²
+MAX_HUNDREDTHS = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite: ±92,233,720,368,547,758.07
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sales offices' calendar: their days and months
 
 
@@ -20,7 +25,9 @@ def to_decimal2(value):
 
 class Decimal2(TypeDecorator):
     """A two-decimal amount (CNY, m²) stored as an integer count of hundredths:
-    SQLite has no exact NUMERIC, and integers compare and sum exactly everywhere."""
+    SQLite has no exact NUMERIC, and integers compare and sum exactly everywhere. The same
+    64-bit range on both (MAX_HUNDREDTHS); a value beyond it is refused here, with the same
+    error on both, rather than by the driver (SQLite: OverflowError)."""
 
     impl = BigInteger
     cache_ok = True
@@ -28,7 +35,14 @@ class Decimal2(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return int(to_decimal2(value) * 100)
+        if isinstance(value, float):
+            raise TypeError("use a decimal string, not a float, for money and areas")
+        value = Decimal(value)
+        # more digits than the decimal context's 28 cannot be quantized: beyond the range too
+        hundredths = int(to_decimal2(value) * 100) if value.adjusted() < 26 else None
+        if hundredths is None or abs(hundredths) > MAX_HUNDREDTHS:
+            raise ValueError(f"{value} is beyond the range of a Decimal2 column")
+        return hundredths
 
     def process_result_value(self, value, dialect):
         if value is None:

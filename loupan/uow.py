@@ -1,11 +1,42 @@
-"""Engines and units of work (a session that rolls back unless committed)."""
+"""Engines and units of work (a session that rolls back unless committed).
+
+A unit of work outlives its database: closing or rolling back over a connection the server
+dropped (a restart, a failover, pg_terminate_backend) logs, invalidates the connection and
+returns, since nothing uncommitted survives a lost connection anyway; the pool pre-pings
+on checkout, so the next worker gets a fresh connection once the server is back."""
+import logging
 from contextlib import contextmanager
 
 from eventlet.semaphore import Semaphore
 from sqlalchemy import create_engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
+
+
+log = logging.getLogger(__name__)
+PG_CONNECT_TIMEOUT = 5  # seconds: a server that does not answer at all costs a bounded wait
+
+
+def is_database_outage(exc):
+    """True if `exc` says the database cannot be reached (connection refused or lost, server
+    shutting down, connections not allowed), as opposed to a statement it refused: an outage
+    is waited out, never a reason to give up on an event (loupan.inbox)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    try:
+        import psycopg2
+        import psycopg2.extensions
+    except ImportError:  # pragma: no cover (psycopg2 is a dependency)
+        return False
+    # psycopg2's OperationalError is the connection class; these two subclasses are answers
+    # of a live server to one statement (a timeout, a deadlock), retried as usual
+    return isinstance(exc.orig, psycopg2.OperationalError) and not isinstance(
+        exc.orig, (psycopg2.extensions.QueryCanceledError, psycopg2.extensions.TransactionRollbackError))
 
 
 class _NoGuard:
@@ -35,8 +66,10 @@ def make_engine(url, pool_size=10):
 
         engine.guard = Semaphore(1)
     else:
+        connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT} if url.startswith("postgresql") else {}
         engine = create_engine(
-            url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, pool_timeout=30
+            url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, pool_timeout=30,
+            connect_args=connect_args,
         )
         engine.guard = _NoGuard()
     return engine
@@ -51,6 +84,8 @@ class UnitOfWork:
         self.metadata = metadata
         self._session = None
         self._after_commit = []
+        self.context_data = {}  # the worker's context data (loupan.db), where a command id comes
+        self.command = None  # a loupan.commands.Command while the worker runs one
 
     @property
     def has_session(self):
@@ -86,24 +121,69 @@ class UnitOfWork:
         return envelope
 
     def commit(self):
+        """Commit. In a command (loupan.commands) the last commit is the command's: flushed
+        now, committed with the command's answer."""
+        if self.command is not None:
+            self.command.commit(self)
+            return
         self.session.commit()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
 
     def rollback(self):
+        """Roll back; over a lost connection the transaction is gone already: the connection
+        is invalidated and the session can be used again (it reconnects). In a command, back
+        to its last commit."""
+        if self.command is not None and self._session is not None and self.command.rollback(self):
+            return
         if self._session is not None:
-            self._session.rollback()
+            try:
+                self._session.rollback()
+            except DBAPIError as exc:
+                log.warning("rollback failed (%s); the connection is discarded", _summary(exc))
+                _invalidate(self._session)
         self._after_commit = []
 
+    def settle(self):
+        """In a command, make its deferred commit durable now (another service or a background
+        job is about to act on it; loupan.commands); otherwise nothing."""
+        if self.command is not None and self._session is not None:
+            self.command.settle(self)
+
     def close(self):
+        """End the session, rolling back what was not committed. Never raises: this runs in
+        nameko's worker teardown, where an exception would stop the whole service. (In a
+        command, its deferred commit is made first, and may raise: the body closed.)"""
+        try:
+            if self.command is not None and self._session is not None:
+                self.command.settle(self, keep_tail=False)
+        finally:  # even if that raised: the session ends and SQLite's green lock is released
+            self._end_session()
+
+    def _end_session(self):
         if self._session is not None:
             try:
                 self._session.close()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("closing the session failed (%s); the connection is discarded", _summary(exc))
+                _invalidate(self._session)
             finally:
                 self._session = None
                 self._after_commit = []
                 self.engine.guard.release()
+
+
+def _summary(exc):
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _invalidate(session):
+    """Drop the session's connections from the pool (they are broken) and reset it."""
+    try:
+        session.invalidate()
+    except Exception as exc:  # the pool's own cleanup failed: nothing more to do  # noqa: BLE001
+        log.debug("invalidating the session failed too: %s", _summary(exc))
 
 
 @contextmanager

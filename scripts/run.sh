@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole system on the embedded default (one SQLite file per service under var/),
 # with demo data entered through the API on first start. Ctrl-C stops every service.
+# loupan/supervise.py runs the Procfile: a service that exits is restarted (backoff 1 s
+# doubling to 30 s, said in the log) while the others keep running.
 # LOUPAN_VAR moves the SQLite files; *_HTTP and AMQP_URI move the ports and the broker
 # (tests/test_run_script.py runs it so, beside a developer's own run).
 # Without LOUPAN_JWT_SECRET, a random key is made once into $VAR_DIR/jwt_secret (mode 600)
@@ -43,15 +45,15 @@ if [ ! -f "$VAR_DIR/.demo-seeded" ]; then
     --agency 示例代理 --username "$DEMO_USER" --password "$DEMO_PASSWORD" --name 张总监
 fi
 
-say "starting hr, inventory, crm, contracts, finance and gateway (honcho, Procfile)"
-honcho start -f Procfile &
-HONCHO=$!
-trap 'kill $HONCHO 2>/dev/null; wait $HONCHO 2>/dev/null' INT TERM EXIT
+say "starting hr, inventory, crm, contracts, finance and gateway (loupan.supervise, Procfile; restarted if they exit)"
+python -m loupan.supervise -f Procfile &
+SUPERVISOR=$!
+trap 'kill $SUPERVISOR 2>/dev/null; wait $SUPERVISOR 2>/dev/null' INT TERM EXIT
 for port in $(port_of hr 8102) $(port_of inventory 8101) $(port_of crm 8103) $(port_of contracts 8104) \
             $(port_of finance 8105) "$GATEWAY_PORT"; do
   for _ in $(seq 1 90); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
-    kill -0 $HONCHO 2>/dev/null || { echo "a service failed to start" >&2; exit 1; }
+    kill -0 $SUPERVISOR 2>/dev/null || { echo "a service failed to start" >&2; exit 1; }
     sleep 1
   done
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "port $port is not ready" >&2; exit 1; }
@@ -70,6 +72,7 @@ cat <<TXT
     metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
                    crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
     health         /health/live and /health/ready on each of those ports
+    restarts       a service that exits is started again: look for "supervise |" lines in this log
     demo accounts  password loupan-demo for every one:
                      $DEMO_USER (director 张总监), manager (王经理), supervisor (赵主管),
                      advisor (李顾问), advisor2 (陈顾问), assistant (周助理), finance (吴财务)
@@ -77,4 +80,4 @@ cat <<TXT
   Ctrl-C stops everything.
 
 TXT
-wait $HONCHO
+wait $SUPERVISOR

@@ -250,7 +250,15 @@ def test_ports_and_healthchecks_match_the_configs(compose):
         assert f"{port}:{port}" in [str(p) for p in service.get("ports", [])]
         check = service["healthcheck"]["test"]
         check = " ".join(check) if isinstance(check, list) else check
-        assert f":{port}/health/ready" in check, f"{name}: healthcheck does not probe /health/ready"
+        # liveness, not readiness: a broker or database outage must not mark every service
+        # unhealthy (they wait it out and answer 503; /health/ready says so)
+        assert f":{port}/health/live" in check, f"{name}: healthcheck does not probe /health/live"
+
+
+def test_every_long_running_container_restarts_and_only_migrate_is_one_shot(compose):
+    for name, service in compose["services"].items():
+        expected = "no" if name == "migrate" else "unless-stopped"
+        assert str(service.get("restart", "no")) == expected, f"{name}: restart is {service.get('restart')!r}"
 
 
 def test_gateway_gets_a_jwt_secret(compose):
@@ -636,6 +644,9 @@ def test_a_deployment_and_a_service_per_loupan_service(manifests, compose):
         assert main["livenessProbe"]["httpGet"]["path"] == "/health/live"
         assert main["readinessProbe"]["httpGet"]["path"] == "/health/ready"
         assert main["startupProbe"]["httpGet"]["path"] == "/health/live"
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):  # the container's own port
+            assert main[probe]["httpGet"]["port"] in ("http", int(port)), f"{name}: {probe} on another port"
+        assert spec.get("restartPolicy", "Always") == "Always"  # a pod whose process exits is restarted
         assert set(main["resources"]) == {"requests", "limits"}
         assert all(set(main["resources"][k]) == {"cpu", "memory"} for k in ("requests", "limits"))
         pre_stop = main["lifecycle"]["preStop"]["exec"]["command"]

@@ -898,8 +898,9 @@ SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
 # publishes (outbox, relayed and marked by a sweeper) and consumes (inbox, rows for events of
 # any agency) follow rows the checksums below already watch; idempotency keys are per calling
 # account (B's) and written only with an Idempotency-Key header, which the walk never sends;
-# rate counters (the gateway's limits) count requests per key and window, B's among them.
-BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters"}
+# rate counters (the gateway's limits) count requests per key and window, B's among them;
+# commands (loupan.commands) record B's own committed commands by their command id.
+BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters", "commands"}
 # Tables without agency_id/project_id: scoped through their parent row.
 PARENTS = {
     ("crm", "customer_grades"): ("customer_id", "customers", "id"),

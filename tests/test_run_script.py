@@ -1,6 +1,7 @@
 """`bash scripts/run.sh`, the README's first command, end to end: every service on SQLite
-under honcho, the demo data entered through the API, the banner printed; then a front-end's
-first GETs answer, and stopping the script's process group stops every service.
+under loupan.supervise, the demo data entered through the API, the banner printed; then a
+front-end's first GETs answer, a service that dies is started again (the others untouched),
+and stopping the script's process group stops every service.
 
 Run beside a developer's own run.sh: its own SQLite directory (LOUPAN_VAR), free ports
 (*_HTTP) and a throw-away vhost (AMQP_URI)."""
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -96,6 +98,37 @@ def test_the_demo_office_is_open_with_advisors_on_duty_customers_and_a_deal(run)
     customer_id = deals[0]["customer_id"]
     wait_until(lambda: manager.ok(manager.get(f"/api/customers/{customer_id}"))["status"] == "subscribed",
                what="the demo customer subscribed in crm")
+
+
+def service_pid(name, port):
+    """The pid of the run's `name` process: its command line names its config, its
+    environment the port this run gave it (every process of the run has all the ports)."""
+    config = ("gateway/config.yaml" if name == "gateway" else f"services/{name}/config.yaml").encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if config in cmdline and f"{name.upper()}_HTTP=127.0.0.1:{port}".encode() in environ:
+            return int(entry.name)
+    return None
+
+
+def test_a_service_that_dies_is_restarted_and_the_others_keep_running(run):
+    others = {name: service_pid(name, port) for name, port in run["ports"].items() if name != "crm"}
+    crm = service_pid("crm", run["ports"]["crm"])
+    assert crm and all(others.values()), others
+    os.kill(crm, signal.SIGKILL)
+    wait_until(lambda: service_pid("crm", run["ports"]["crm"]) not in (None, crm), timeout=60,
+               what="crm started again")
+    wait_until(lambda: answers(run["ports"]["crm"]), timeout=90, what="crm answering again")
+    wait_until(lambda: "crm was killed by signal 9" in run["log"].read_text(), timeout=10,
+               what="the supervisor saying so")
+    assert {name: service_pid(name, run["ports"][name]) for name in others} == others
+    assert run["proc"].poll() is None
 
 
 def test_stopping_the_script_stops_every_service(run):

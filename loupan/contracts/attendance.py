@@ -2,6 +2,8 @@
 requests and the monthly statistics."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.validators import ID
+
 LEAVE_KINDS = ("annual", "sick", "personal", "other")
 MAX_LEAVE_DAYS = 90
 
@@ -43,8 +45,8 @@ class RotaDay(Schema):
 
 
 class RotaEntryIn(Schema):
-    account_id = fields.Integer(required=True, strict=True)
-    shift_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    account_id = fields.Integer(required=True, strict=True, validate=ID)
+    shift_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID)
     rest = fields.Boolean(load_default=False, metadata={"description": "轮休: a rest day"})
     duty = fields.Boolean(load_default=False, metadata={"description": "值日: on duty that day"})
 
@@ -90,7 +92,7 @@ class LeaveIn(Schema):
     start_on = fields.Date(required=True)
     end_on = fields.Date(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    project_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True,
+    project_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=None, allow_none=True,
                               validate=validate.Length(min=1, max=50))
 
     @validates_schema

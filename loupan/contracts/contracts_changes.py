@@ -2,7 +2,7 @@
 (交房) and title certificate (房产证)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount, Mobile, not_blank
+from loupan.validators import Amount, Mobile, Money, Percent, not_blank
 
 CHANGE_KINDS = ("rename", "swap", "cancel")
 CHANGE_STATUSES = ("requested", "approved", "rejected", "applied", "failed")
@@ -16,7 +16,7 @@ NOTE = {"load_default": None, "allow_none": True, "validate": validate.Length(ma
 class BuyerIn(Schema):
     name = fields.String(required=True, validate=[validate.Length(min=1, max=50), not_blank])
     phone = Mobile(required=True, metadata={"description": "mainland mobile, normalised to 11 digits"})
-    share = Amount(required=True, metadata={"description": "percent of ownership; the shares sum to 100"})
+    share = Percent(required=True, metadata={"description": "percent of ownership; the shares sum to 100"})
     id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
 
 
@@ -28,8 +28,8 @@ class ChangeIn(Schema):
     buyers = fields.List(fields.Nested(BuyerIn), validate=validate.Length(min=1, max=4),
                          metadata={"description": "rename: the new buyer set (1–4)"})
     to_unit_id = fields.Integer(metadata={"description": "swap: an available unit of the same project"}, **ID)
-    new_price = Amount(load_default=None, allow_none=True,
-                       metadata={"description": "swap: an explicit new agreed price instead of old price + "
+    new_price = Money(load_default=None, allow_none=True,
+                      metadata={"description": "swap: an explicit new agreed price instead of old price + "
                                                 "list-price difference"})
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=150),
                            metadata={"description": "cancel: why the buyer withdraws"})
@@ -47,8 +47,8 @@ class ChangeIn(Schema):
 
 class ChangeDecisionIn(Schema):
     note = fields.String(**NOTE)
-    new_price = Amount(load_default=None, allow_none=True,
-                       metadata={"description": "swap only: the manager approves this agreed price instead"})
+    new_price = Money(load_default=None, allow_none=True,
+                      metadata={"description": "swap only: the manager approves this agreed price instead"})
 
 
 class ChangeQuery(Schema):
@@ -80,7 +80,7 @@ class ChangeOut(Schema):
 # 按揭报件 ---------------------------------------------------------------------------------
 class MortgageIn(Schema):
     bank = fields.String(required=True, validate=[validate.Length(min=1, max=60), not_blank])
-    amount = Amount(required=True, metadata={"description": "the loan amount"})
+    amount = Money(required=True, metadata={"description": "the loan amount"})
     kind = fields.String(required=True, validate=validate.OneOf(MORTGAGE_KINDS),
                          metadata={"description": "commercial 商贷, provident_fund 公积金, combined 组合贷"})
     date = fields.Date(load_default=None, allow_none=True, metadata={"description": "opened on (default today)"})

@@ -2,7 +2,7 @@
 deal reads."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount, Mobile, not_blank
+from loupan.validators import Amount, Mobile, Money, Percent, not_blank
 
 PAYMENT_METHODS = ("full", "instalments", "commercial_mortgage", "provident_fund", "combined")
 DEAL_STATUSES = ("pending", "submitted", "subscribed", "signed", "filed", "handed_over", "rejected",
@@ -15,7 +15,7 @@ class CoBuyerIn(Schema):
     name = fields.String(required=True, validate=[validate.Length(min=1, max=50), not_blank])
     phone = Mobile(required=True)
     id_number = fields.String(load_default=None, validate=validate.Length(max=30))
-    share = Amount(required=True, metadata={"description": "percent of ownership"})
+    share = Percent(required=True, metadata={"description": "percent of ownership"})
 
 
 class SubscriptionIn(Schema):
@@ -28,12 +28,12 @@ class SubscriptionIn(Schema):
     customer_phone = Mobile(load_default=None)
     customer_id_number = fields.String(load_default=None, validate=validate.Length(max=30))
     co_buyers = fields.List(fields.Nested(CoBuyerIn), load_default=list, validate=validate.Length(max=5))
-    price = Amount(required=True, metadata={"description": "agreed total price (成交价)"})
+    price = Money(required=True, metadata={"description": "agreed total price (成交价)"})
     discount_request = fields.String(load_default=None, validate=validate.Length(max=200),
                                      metadata={"description": "优惠 asked, as the buyer put it"})
-    deposit = Amount(required=True, metadata={"description": "定金"})
+    deposit = Money(required=True, metadata={"description": "定金"})
     payment_method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
-    loan_amount = Amount(load_default=None, metadata={
+    loan_amount = Money(load_default=None, metadata={
         "description": "bank part; required for commercial_mortgage, provident_fund, combined"})
     delivery_date = fields.Date(required=True, metadata={"description": "交付 date promised"})
 

@@ -2,7 +2,7 @@
 and the daily reconciliation (日对账)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount, not_blank
+from loupan.validators import ID, Amount, Percent, not_blank
 
 MAX_HOLD_MINUTES = 7 * 24 * 60
 UNIT_IDS = validate.Length(min=1, max=5000)
@@ -11,7 +11,7 @@ FLOORS = validate.Range(-10, 300)
 
 
 class LockIn(Schema):
-    unit_ids = fields.List(fields.Integer(strict=True), required=True, validate=UNIT_IDS)
+    unit_ids = fields.List(fields.Integer(strict=True, validate=ID), required=True, validate=UNIT_IDS)
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=180), not_blank],
                            metadata={"description": "why the units are kept off (or put back on) sale"})
 
@@ -25,10 +25,11 @@ class ReleaseScheduleIn(Schema):
     """推盘计划: a building (optionally a floor range of it) and/or a list of units."""
 
     run_at = fields.AwareDateTime(required=True, metadata={"description": "when to release; must be in the future"})
-    building_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    building_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID)
     floor_from = fields.Integer(strict=True, load_default=None, allow_none=True, validate=FLOORS)
     floor_to = fields.Integer(strict=True, load_default=None, allow_none=True, validate=FLOORS)
-    unit_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True, validate=UNIT_IDS)
+    unit_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=None, allow_none=True,
+                           validate=UNIT_IDS)
 
     @validates_schema
     def check_selectors(self, data, **kwargs):
@@ -65,8 +66,7 @@ class ProjectSettingsIn(Schema):
                                   metadata={"description": "how long a hold lasts, e.g. 30 on launch day"})
     max_holds_per_buyer = fields.Integer(strict=True, validate=validate.Range(1, 50),
                                          metadata={"description": "units one buyer may hold at once"})
-    advisor_discount_pct = Amount(validate=validate.Range(0, 100),
-                                  metadata={"description": "discount % an advisor may give alone"})
+    advisor_discount_pct = Percent(metadata={"description": "discount % an advisor may give alone"})
 
     @validates_schema
     def check_something(self, data, **kwargs):

@@ -2,6 +2,8 @@
 visits and surveys with 好评率/投诉率, and 投诉 complaints."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.validators import ID
+
 FOLLOW_UP_KINDS = ("call", "visit", "message")
 SLA_RULES = ("first_response", "needs_analysis", "weekly_follow_up", "satisfaction_visit")
 COMPLAINT_CATEGORIES = ("legal", "title", "mortgage", "insurance", "construction", "property_management",
@@ -77,7 +79,7 @@ class SurveyIn(Schema):
     score = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5),
                            metadata={"description": "1 (very unhappy) to 5 (very happy); 4 and 5 are 好评"})
     comments = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    deal_id = fields.Integer(strict=True, load_default=None, allow_none=True,
+    deal_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID,
                              metadata={"description": "the deal surveyed (closes its 回访 task)"})
 
 
@@ -125,14 +127,14 @@ class SatisfactionOut(Schema):
 
 # complaints ---------------------------------------------------------------------------------
 class ComplaintIn(Schema):
-    customer_id = fields.Integer(strict=True, load_default=None, allow_none=True)
-    advisor_id = fields.Integer(strict=True, load_default=None, allow_none=True,
+    customer_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID)
+    advisor_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID,
                                 metadata={"description": "the advisor it is about; default the customer's owner"})
     category = fields.String(required=True, validate=validate.OneOf(COMPLAINT_CATEGORIES))
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES),
                              metadata={"description": "serious and critical are escalated to the managers"})
     description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    owner_id = fields.Integer(strict=True, load_default=None, allow_none=True,
+    owner_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID,
                               metadata={"description": "who handles it; default the filer"})
     deadline = fields.AwareDateTime(load_default=None, allow_none=True,
                                     metadata={"description": "default by severity: critical 1 day, serious 3, "

@@ -2,7 +2,7 @@
 撞单 conflicts and rulings, bulk reassignment, 保护期 settings and logged exports."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount
+from loupan.validators import ID, Amount, Area, Money
 
 CHANNELS = ("walk_in", "phone", "online", "channel_partner", "referral", "event")
 GRADES = ("A", "B", "C", "D")
@@ -15,10 +15,10 @@ def _range_ok(data, low, high):
 
 
 class CustomerNeedsFields(Schema):
-    budget_min = Amount(allow_none=True, load_default=None, metadata={"description": "CNY"})
-    budget_max = Amount(allow_none=True, load_default=None, metadata={"description": "CNY"})
-    area_min = Amount(allow_none=True, load_default=None, metadata={"description": "m²"})
-    area_max = Amount(allow_none=True, load_default=None, metadata={"description": "m²"})
+    budget_min = Money(allow_none=True, load_default=None, metadata={"description": "CNY"})
+    budget_max = Money(allow_none=True, load_default=None, metadata={"description": "CNY"})
+    area_min = Area(allow_none=True, load_default=None, metadata={"description": "m²"})
+    area_max = Area(allow_none=True, load_default=None, metadata={"description": "m²"})
     layout = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=50))
     district = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=50))
 
@@ -40,12 +40,12 @@ class CustomerIn(CustomerNeedsFields):
                             metadata={"description": "认知途径: how the customer heard of the project"})
     partner_name = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100),
                                  metadata={"description": "the channel partner (渠道) for channel_partner"})
-    referrer_customer_id = fields.Integer(strict=True, allow_none=True, load_default=None,
+    referrer_customer_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID,
                                           metadata={"description": "老带新: the referring customer"})
     grade = fields.String(validate=validate.OneOf(GRADES), allow_none=True, load_default=None,
                           metadata={"description": "A 意向, B 潜在, C 一般, D 无效"})
     notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
-    owner_id = fields.Integer(strict=True, allow_none=True, load_default=None,
+    owner_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID,
                               metadata={"description": "the owning advisor; default: the caller if an "
                                                        "advisor or supervisor, else the pool"})
     owner_name = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=80))
@@ -61,7 +61,7 @@ class CustomerPatch(CustomerNeedsFields):
 
     name = fields.String(validate=validate.Length(min=1, max=50))
     notes = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    referrer_customer_id = fields.Integer(strict=True, allow_none=True)
+    referrer_customer_id = fields.Integer(strict=True, allow_none=True, validate=ID)
     grade = fields.String(validate=validate.OneOf(GRADES), metadata={"description": "A 意向, B 潜在, C 一般, D 无效"})
     grade_reason = fields.String(allow_none=True, validate=validate.Length(max=200))
 
@@ -185,12 +185,12 @@ class CustomerNewOwner(Schema):
 class CustomerReassignIn(Schema):
     """Move customers in one action: those listed, or all of from_owner_id, or the pool's."""
 
-    from_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    from_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID)
     from_pool = fields.Boolean(load_default=False)
-    customer_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True,
+    customer_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=None, allow_none=True,
                                validate=validate.Length(max=5000))
-    to_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None)
-    to_owner_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True,
+    to_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID)
+    to_owner_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=None, allow_none=True,
                                validate=validate.Length(max=200),
                                metadata={"description": "several advisors: customers are spread evenly"})
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
@@ -204,9 +204,9 @@ class CustomerReassignIn(Schema):
 class CustomerReassignRpcIn(Schema):
     """What the service takes: the targets checked and named by the gateway."""
 
-    from_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    from_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID)
     from_pool = fields.Boolean(load_default=False)
-    customer_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True)
+    customer_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=None, allow_none=True)
     to_owners = fields.List(fields.Nested(CustomerNewOwner), required=True, validate=validate.Length(min=1, max=200))
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
 

@@ -134,6 +134,7 @@ class ReorderIn(Schema):
                         metadata={"description": "today's queue in its new order, head first"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
     version = fields.Integer(load_default=None, allow_none=True, strict=True,
+                             validate=validate.Range(0, 2**63 - 1),
                              metadata={"description": "the version you read; 409 ROTATION_CHANGED if it moved"})
 
 

@@ -2,11 +2,11 @@
 scorecard with its ranking, and the quarter's 销售之星."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount
+from loupan.validators import Amount, Money
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month such as 2026-05")
 QUARTER = validate.Regexp(r"^\d{4}-Q[1-4]$", error="must be a quarter such as 2026-Q2")
-NOT_NEGATIVE = validate.Range(min=0)
+UNITS = validate.Range(0, 100_000)  # units sold in a period: a project has fewer
 WEIGHT = validate.Range(0, 100)
 ID = validate.Range(min=1, max=2**63 - 1)
 
@@ -26,9 +26,9 @@ class QuarterQuery(Schema):
 
 
 class Figures(Schema):
-    units = fields.Integer(strict=True, required=True, validate=NOT_NEGATIVE)
-    amount = Amount(required=True, validate=NOT_NEGATIVE, metadata={"description": "signed amount, CNY"})
-    collections = Amount(required=True, validate=NOT_NEGATIVE, metadata={"description": "回款, CNY"})
+    units = fields.Integer(strict=True, required=True, validate=UNITS)
+    amount = Money(required=True, metadata={"description": "signed amount, CNY"})
+    collections = Money(required=True, metadata={"description": "回款, CNY"})
 
 
 class TeamTargetIn(Figures):

@@ -1,15 +1,13 @@
 """finance: mortgage quote (算价), agency commission (代理费/结佣), staff commission (提成)
 and sales expenses. Money is a decimal string with two places; rates are percentages
 ("1.2" = 1.2 %) and ratios fractions ("0.8" = 80 %), decimal strings with up to 4 places."""
-from decimal import Decimal, InvalidOperation
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount
+from loupan import validators
+from loupan.validators import Amount, Exact, Money
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month such as 2026-05")
 ID = validate.Range(min=1, max=2**63 - 1)
-NOT_NEGATIVE = validate.Range(min=0)
 POSITIVE = validate.Range(min=0, min_inclusive=False)
 MORTGAGE_METHODS = ("equal_instalment", "equal_principal")
 BILLABLE_CONDITIONS = ("signed", "signed_and_down_payment", "fully_paid")
@@ -18,34 +16,13 @@ COMMISSION_ROLES = ("advisor", "supervisor", "manager")
 EXPENSE_CATEGORIES = ("advertising", "events", "site", "staff", "other")
 
 
-class Exact(fields.Field):
-    """A rate or ratio as a decimal string with at most 4 places (JSON integers accepted,
-    floats refused) between `low` and `high`; dumped as a string."""
-
-    def __init__(self, low, high, **kwargs):
-        self.low, self.high = Decimal(low), Decimal(high)
-        super().__init__(**kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else str(Decimal(value))
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValidationError("must be a decimal string such as \"1.25\"")
-        try:
-            result = Decimal(value)
-        except (InvalidOperation, ValueError):
-            raise ValidationError("must be a decimal string such as \"1.25\"") from None
-        if not result.is_finite() or result.as_tuple().exponent < -4:
-            raise ValidationError("must be a finite decimal with at most 4 places")
-        if not self.low <= result <= self.high:
-            raise ValidationError(f"must be between {self.low} and {self.high}")
-        return result
-
-
 def Percent(high=100, **kwargs):
-    kwargs.setdefault("metadata", {"description": "percent, \"1.2\" = 1.2 %"})
-    return Exact(0, high, **kwargs)
+    """A rate: the kernel's percent with 4 places, kept as given ("1.2" stays "1.2")."""
+    return validators.Percent(high, places=4, pad=False, **kwargs)
+
+
+def Ratio(high, **kwargs):
+    return Exact(0, high, 4, pad=False, **kwargs)
 
 
 def _distinct(rows, key, field, what):
@@ -56,8 +33,8 @@ def _distinct(rows, key, field, what):
 
 # mortgage quote ----------------------------------------------------------------------------
 class MortgageQuery(Schema):
-    principal = Amount(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1_000_000_000),
-                       metadata={"description": "loan amount, CNY, > 0"})
+    principal = Money(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1_000_000_000),
+                      metadata={"description": "loan amount, CNY, > 0"})
     years = fields.Integer(required=True, validate=validate.Range(1, 30))
     annual_rate = Percent(20, required=True, metadata={"description": "annual rate, percent 0–20 (\"4.9\")"})
     method = fields.String(required=True, validate=validate.OneOf(MORTGAGE_METHODS),
@@ -87,7 +64,7 @@ class MortgageQuote(Schema):
 
 # agency commission -------------------------------------------------------------------------
 class AgencyTier(Schema):
-    from_ratio = Exact(0, 1, required=True, metadata={"description": "sell-through from which the rate applies"})
+    from_ratio = Ratio(1, required=True, metadata={"description": "sell-through from which the rate applies"})
     rate = Percent(required=True)
 
 
@@ -151,7 +128,7 @@ class AgencyStatementOut(Schema):
 
 # staff commission --------------------------------------------------------------------------
 class CommissionTier(Schema):
-    from_ratio = Exact(0, 100, required=True, metadata={"description": "the month's signed amount ÷ target"})
+    from_ratio = Ratio(100, required=True, metadata={"description": "the month's signed amount ÷ target"})
     rate = Percent(required=True)
 
 
@@ -165,11 +142,11 @@ class CommissionRuleIn(Schema):
                               validate=validate.Length(max=500))
     kind = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(COMMISSION_KINDS),
                          metadata={"description": "per_unit, percent or tiered; null: no own commission"})
-    amount = Amount(allow_none=True, load_default=None, validate=NOT_NEGATIVE,
-                    metadata={"description": "per_unit: CNY per signed unit"})
+    amount = Money(allow_none=True, load_default=None,
+                   metadata={"description": "per_unit: CNY per signed unit"})
     rate = Percent(allow_none=True, load_default=None, metadata={"description": "percent: of the deal price"})
-    monthly_target = Amount(allow_none=True, load_default=None, validate=POSITIVE,
-                            metadata={"description": "tiered: the seller's monthly signed-amount target"})
+    monthly_target = Money(allow_none=True, load_default=None, validate=POSITIVE,
+                           metadata={"description": "tiered: the seller's monthly signed-amount target"})
     tiers = fields.List(fields.Nested(CommissionTier), load_default=list, validate=validate.Length(max=20),
                         metadata={"description": "tiered: rate by the month's signed amount ÷ target"})
     override_rate = Percent(allow_none=True, load_default=None,
@@ -263,7 +240,7 @@ class _Category(Schema):
 
 
 class BudgetLine(_Category):
-    amount = Amount(required=True, validate=NOT_NEGATIVE)
+    amount = Money(required=True)
 
 
 class BudgetIn(Schema):
@@ -287,7 +264,7 @@ class BudgetOut(BudgetIn):
 
 class ExpenseIn(_Category):
     month = fields.String(required=True, validate=MONTH)
-    amount = Amount(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1_000_000_000))
+    amount = Money(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1_000_000_000))
     note = fields.String(load_default="", validate=validate.Length(max=300))
 
 

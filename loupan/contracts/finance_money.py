@@ -3,7 +3,7 @@ collections (催款) and monthly targets, daily reconciliation (日结), payment
 Money is a decimal string ("1234.56") everywhere."""
 from marshmallow import Schema, fields, validate
 
-from loupan.validators import Amount, not_blank
+from loupan.validators import ID, Amount, Money, Percent, not_blank
 
 RECEIPT_METHODS = ("cash", "card", "transfer", "pos", "provident_fund", "mortgage")
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month YYYY-MM")
@@ -13,10 +13,10 @@ positive = validate.Range(min=0, min_inclusive=False, error="must be more than 0
 class TermsIn(Schema):
     """Only the terms given change; the others keep their value."""
 
-    down_ratio = Amount(validate=validate.Range(0, 100), load_default=None,
-                        metadata={"description": "% minimum 首付 (deposit included) for 分期, 商贷, 组合贷"})
-    provident_down_ratio = Amount(validate=validate.Range(0, 100), load_default=None,
-                                  metadata={"description": "% minimum 首付 for 公积金"})
+    down_ratio = Percent(load_default=None,
+                         metadata={"description": "% minimum 首付 (deposit included) for 分期, 商贷, 组合贷"})
+    provident_down_ratio = Percent(load_default=None,
+                                   metadata={"description": "% minimum 首付 for 公积金"})
     down_payment_days = fields.Integer(strict=True, validate=validate.Range(0, 365), load_default=None)
     instalment_count = fields.Integer(strict=True, validate=validate.Range(1, 60), load_default=None)
     instalment_days = fields.Integer(strict=True, validate=validate.Range(1, 365), load_default=None)
@@ -78,12 +78,12 @@ class ScheduleOut(Schema):
 
 
 class ReceiptIn(Schema):
-    amount = Amount(required=True, validate=positive)
+    amount = Money(required=True, validate=positive)
     method = fields.String(required=True, validate=validate.OneOf(RECEIPT_METHODS))
     payer = fields.String(load_default=None, validate=[validate.Length(max=50), not_blank],
                           metadata={"description": "who paid; the buyer by default"})
     received_on = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai; today by default"})
-    line_id = fields.Integer(strict=True, load_default=None,
+    line_id = fields.Integer(strict=True, load_default=None, validate=ID,
                              metadata={"description": "fill this schedule line first"})
 
 
@@ -167,7 +167,7 @@ class Month(Schema):
 
 
 class TargetIn(Schema):
-    amount = Amount(required=True, validate=validate.Range(min=0))
+    amount = Money(required=True)
 
 
 class TargetOut(Schema):

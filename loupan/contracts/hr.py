@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from loupan.roles import ROLES
+from loupan.validators import ID
 
 
 class AccountIn(Schema):
@@ -9,7 +10,7 @@ class AccountIn(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    project_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    project_ids = fields.List(fields.Integer(strict=True, validate=ID), load_default=list)
 
 
 class AccountOut(Schema):

@@ -1,7 +1,7 @@
 """inventory (销控): projects, buildings, units, holds, releases, the board."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount, Mobile
+from loupan.validators import ID, Amount, Area, Money, Mobile, Percent
 
 STATUSES = ("unreleased", "available", "locked", "held", "subscribed", "signed", "filed", "delivered")
 PROPERTY_TYPES = ("residential", "apartment", "shop", "office", "parking")
@@ -16,8 +16,8 @@ class ProjectIn(Schema):
     hold_minutes = fields.Integer(strict=True, load_default=1440, validate=validate.Range(1, 7 * 24 * 60))
     max_holds_per_buyer = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 50),
                                          metadata={"description": "units one buyer may hold at once"})
-    advisor_discount_pct = Amount(load_default="0", validate=validate.Range(0, 100),
-                                  metadata={"description": "discount % an advisor may give alone"})
+    advisor_discount_pct = Percent(load_default="0",
+                                   metadata={"description": "discount % an advisor may give alone"})
 
 
 class ProjectOut(Schema):
@@ -51,16 +51,16 @@ class BuildingOut(Schema):
 
 
 class UnitIn(Schema):
-    building_id = fields.Integer(required=True, strict=True)
+    building_id = fields.Integer(required=True, strict=True, validate=ID)
     number = fields.String(required=True, validate=validate.Length(min=1, max=40))
     floor = fields.Integer(required=True, strict=True, validate=validate.Range(-10, 300))
     layout = fields.String(required=True, validate=validate.Length(min=1, max=40))
     orientation = fields.String(required=True, validate=validate.OneOf(ORIENTATIONS))
     property_type = fields.String(required=True, validate=validate.OneOf(PROPERTY_TYPES))
-    gross_area = Amount(required=True, metadata={"description": "建筑面积, m², decimal string"})
-    net_area = Amount(required=True, metadata={"description": "套内面积, m², decimal string"})
-    list_price = Amount(required=True, metadata={"description": "表价 total, CNY, decimal string"})
-    base_price = Amount(required=True, metadata={"description": "底价 total, CNY, decimal string"})
+    gross_area = Area(required=True, metadata={"description": "建筑面积, m², decimal string"})
+    net_area = Area(required=True, metadata={"description": "套内面积, m², decimal string"})
+    list_price = Money(required=True, metadata={"description": "表价 total, CNY, decimal string"})
+    base_price = Money(required=True, metadata={"description": "底价 total, CNY, decimal string"})
     decoration = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     delivery_date = fields.Date(load_default=None, allow_none=True)
 
@@ -118,7 +118,8 @@ class UnitPage(Schema):
 
 
 class ReleaseIn(Schema):
-    unit_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=5000))
+    unit_ids = fields.List(fields.Integer(strict=True, validate=ID), required=True,
+                           validate=validate.Length(min=1, max=5000))
 
 
 class ReleaseOut(Schema):

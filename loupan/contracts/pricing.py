@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from loupan.contracts.inventory import HoldOut
-from loupan.validators import Amount
+from loupan.validators import Amount, Exact, Money, Percent
 
 PRICE_LIST_STATUSES = ("draft", "published", "superseded")
 DISCOUNT_STATUSES = ("pending", "approved", "rejected")
@@ -13,12 +13,12 @@ VALUE_RANGES = {"percent": (-50, 50), "per_m2": (-50000, 50000)}
 class SelectorIn(Schema):
     """Which units an adjustment takes: every given criterion must hold; {} takes all."""
 
-    building_id = fields.Integer(strict=True, validate=validate.Range(1))
+    building_id = fields.Integer(strict=True, validate=validate.Range(1, 2**63 - 1))
     floor_from = fields.Integer(strict=True, validate=validate.Range(-10, 300))
     floor_to = fields.Integer(strict=True, validate=validate.Range(-10, 300))
     layouts = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
                           validate=validate.Length(min=1, max=50))
-    unit_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1)),
+    unit_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1, 2**63 - 1)),
                            validate=validate.Length(min=1, max=5000))
 
     @validates_schema
@@ -31,9 +31,9 @@ class SelectorIn(Schema):
 class AdjustmentIn(Schema):
     selector = fields.Nested(SelectorIn, required=True)
     method = fields.String(required=True, validate=validate.OneOf(tuple(VALUE_RANGES)))
-    value = Amount(required=True, metadata={
+    value = Exact(-50000, 50000, required=True, metadata={
         "description": "percent: \"3.5\" = +3.5 %; per_m2: \"-200\" = −200 CNY per m² of gross area"})
-    floor_coefficient = Amount(validate=validate.Range(-10, 10), metadata={
+    floor_coefficient = Exact(-10, 10, metadata={
         "description": "extra percent per floor above floor_base (below it, the other way)"})
     floor_base = fields.Integer(strict=True, validate=validate.Range(-10, 300),
                                 metadata={"description": "the floor the coefficient counts from; default 1"})
@@ -133,8 +133,8 @@ class PriceHistory(Schema):
 
 
 class DiscountIn(Schema):
-    price = Amount(metadata={"description": "the agreed total, CNY"})
-    discount_pct = Amount(validate=validate.Range(0, 100, min_inclusive=False, max_inclusive=False),
+    price = Money(metadata={"description": "the agreed total, CNY"})
+    discount_pct = Percent(validate=validate.Range(0, 100, min_inclusive=False, max_inclusive=False),
                           metadata={"description": "discount off the list price, percent"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 

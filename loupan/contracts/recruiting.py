@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from loupan.contracts.hr import AccountIn, AccountOut
 from loupan.roles import ROLES
-from loupan.validators import Amount, Mobile, not_blank
+from loupan.validators import Amount, Mobile, Money, not_blank
 
 # a director account is made by a director, never by a hire (see create_account)
 HIRABLE_ROLES = tuple(r for r in ROLES if r != "director")
@@ -91,7 +91,7 @@ class FeedbackOut(Schema):
 
 
 class OfferIn(Schema):
-    salary = Amount(required=True, metadata={"description": "monthly base salary, CNY"})
+    salary = Money(required=True, metadata={"description": "monthly base salary, CNY"})
     start_on = fields.Date(required=True)
     probation_months = fields.Integer(required=True, strict=True, validate=validate.Range(1, 6),
                                       metadata={"description": "试用期, at most 6 months"})

@@ -23,7 +23,7 @@ class StaffTransferIn(Schema):
     """调岗: the projects the person works on from now on (replacing the current ones), and
     the position if it changes too (顾问 promoted to 主管, say)."""
 
-    to_project_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)),
+    to_project_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
                                  required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(load_default=None, validate=validate.OneOf([r for r in ROLES if r not in AGENCY_WIDE]),
                          metadata={"description": "the new role; omitted: the role stays"})
@@ -39,7 +39,7 @@ class StaffLeaveIn(Schema):
 
 
 class StaffQuery(Schema):
-    project_id = fields.Integer(load_default=None, validate=validate.Range(min=1),
+    project_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**63 - 1),
                                 metadata={"description": "only staff assigned to this project"})
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
 

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from loupan.validators import Amount, not_blank
+from loupan.validators import ID as ID_RANGE
+from loupan.validators import Amount, Exact, not_blank
 
 KIND_CODES = ("culture", "pitch", "sand_table", "sales_qa", "other")
-SCORE = validate.Range(0, 100)
-ID = fields.Integer(strict=True, validate=validate.Range(min=1))
+ID = fields.Integer(strict=True, validate=ID_RANGE)
 
 
 
@@ -16,11 +16,11 @@ class CourseIn(Schema):
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
     kind = fields.String(required=True, validate=validate.OneOf(KIND_CODES), metadata={
         "description": "culture 企业文化, pitch 项目说辞/销讲, sand_table 沙盘, sales_qa 销售百问, other"})
-    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1),
+    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID_RANGE,
                                 metadata={"description": "the project; none for an agency-wide course"})
     is_certification = fields.Boolean(load_default=False, metadata={
         "description": "the project's pre-job certification (上岗考核): passing it certifies the advisor"})
-    pass_score = Amount(load_default=Decimal("80.00"), validate=SCORE, metadata={"description": "lowest passing score"})
+    pass_score = Exact(0, 100, load_default=Decimal("80.00"), metadata={"description": "lowest passing score"})
 
     @validates_schema
     def check_certification(self, data, **kwargs):
@@ -42,14 +42,14 @@ class CourseOut(Schema):
 
 
 class CourseQuery(Schema):
-    project_id = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={
+    project_id = fields.Integer(load_default=None, validate=ID_RANGE, metadata={
         "description": "only the agency-wide courses and those of this project"})
 
 
 class SessionIn(Schema):
     starts_at = fields.AwareDateTime(required=True)
     trainer = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
-    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1),
+    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID_RANGE,
                                 metadata={"description": "the site it is held for; required for an "
                                                          "agency-wide course, its own project otherwise"})
 
@@ -83,9 +83,9 @@ class SessionCancelIn(Schema):
 
 
 class ExamIn(Schema):
-    account_id = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
-    score = Amount(required=True, validate=SCORE)
-    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1),
+    account_id = fields.Integer(strict=True, required=True, validate=ID_RANGE)
+    score = Exact(0, 100, required=True)
+    project_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID_RANGE,
                                 metadata={"description": "required for an agency-wide course"})
 
 

@@ -18,8 +18,8 @@ from loupan.errors import (Conflict, DomainError, Forbidden, Invalid, NotFound, 
                            Unauthenticated, Unavailable)
 from loupan.events import InvalidEvent, make_envelope, parse_envelope
 from loupan.outbox import backoff
-from loupan.types import Decimal2, UTCDateTime
-from loupan.validators import Amount, mask_mobile, normalise_mobile
+from loupan.types import MAX_HUNDREDTHS, MAX_MONEY, Decimal2, UTCDateTime
+from loupan.validators import Amount, Area, Exact, Money, Percent, mask_mobile, normalise_mobile
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -97,6 +97,53 @@ def test_amount_quantizes_half_up_to_cents(given, expected):
     loaded = AmountSchema().load({"amount": given})["amount"]
     assert loaded == Decimal(expected) and str(loaded) == expected
     assert AmountSchema().dump({"amount": loaded}) == {"amount": expected}
+
+
+
+# money at the edge (docs/architecture.md, "Money at the edge") ----------------------------
+class EdgeSchema(Schema):
+    money = Money()
+    area = Area()
+    percent = Percent()
+    rate = Percent(places=4, pad=False)
+    signed = Exact(-10, 10)
+
+
+@pytest.mark.parametrize("field,given,expected", [
+    ("money", "0", "0.00"), ("money", "1234.5", "1234.50"), ("money", 12, "12.00"), ("money", "-0", "0.00"),
+    ("money", "100000000000", "100000000000.00"), ("area", "0.01", "0.01"), ("area", "1000000", "1000000.00"),
+    ("percent", "100", "100.00"), ("rate", "1.2345", "1.2345"), ("rate", "1.2", "1.2"),
+    ("signed", "-10", "-10.00")])
+def test_edge_decimals_take_ascii_decimal_strings_and_integers(field, given, expected):
+    loaded = EdgeSchema().load({field: given})[field]
+    assert EdgeSchema().dump({field: loaded}) == {field: expected}
+
+
+@pytest.mark.parametrize("field,given,message", [
+    ("money", "1.005", "at most 2 decimal places"), ("money", "1.000", "at most 2 decimal places"),
+    ("rate", "1.23456", "at most 4 decimal places"),
+    ("money", "１２３", "ASCII digits"), ("money", "1e3", "ASCII digits"), ("money", " 1", "ASCII digits"),
+    ("money", "1_000", "ASCII digits"), ("money", "+1", "ASCII digits"), ("money", ".5", "ASCII digits"),
+    ("money", "NaN", "ASCII digits"), ("money", 1.5, "decimal string"), ("money", True, "decimal string"),
+    ("money", "-0.01", "between 0 and 100000000000"), ("money", "100000000000.01", "between 0 and"),
+    ("money", "1" + "0" * 24, "between 0 and"), ("money", 10**24, "between 0 and"),
+    ("area", "0", "more than 0 and at most 1000000"), ("area", "1000000.01", "at most 1000000"),
+    ("percent", "100.01", "between 0 and 100"), ("percent", "-1", "between 0 and 100"),
+    ("signed", "-10.01", "between -10 and 10")])
+def test_edge_decimals_refuse_rather_than_round(field, given, message):
+    with pytest.raises(ValidationError) as err:
+        EdgeSchema().load({field: given})
+    assert message in " ".join(err.value.messages[field]), err.value.messages
+
+
+def test_a_decimal2_column_holds_the_edge_range_and_refuses_beyond_its_own():
+    column = Decimal2()
+    assert MAX_MONEY * 100 * 10**5 < MAX_HUNDREDTHS  # 100,000 units at the largest price still sum
+    assert column.process_bind_param(str(MAX_MONEY), "sqlite") == 10**13
+    assert column.process_bind_param("92233720368547758.07", "postgresql") == MAX_HUNDREDTHS
+    for beyond in ("92233720368547758.08", "1" + "0" * 24, "1" * 40):
+        with pytest.raises(ValueError, match="beyond the range"):
+            column.process_bind_param(beyond, "sqlite")
 
 
 # column types through a real database ---------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
 from loupan.reveals import data_reveals_table
+from loupan.commands import commands_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -16,6 +17,7 @@ metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+commands = commands_table(metadata)  # commands done once (loupan.commands)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
 data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
 

@@ -2,6 +2,7 @@
 handover; the deal saga with inventory."""
 from loupan.entrypoints import rpc
 
+from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
@@ -13,7 +14,7 @@ from services.contracts.rpc.deals import DealsRpc
 from services.contracts.rpc.figures import FiguresRpc
 
 
-class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEvents, OpsEndpoints):
+class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "contracts"
     db = Database(metadata)
     projects = ProjectRegistry()

@@ -2,6 +2,7 @@
 their service levels, complaints and satisfaction."""
 from loupan.entrypoints import rpc
 
+from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
@@ -11,7 +12,7 @@ from services.crm.rpc.customers import CustomersRpc
 from services.crm.rpc.visits import VisitsRpc
 
 
-class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints):
+class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "crm"
     db = Database(metadata)
     projects = ProjectRegistry()

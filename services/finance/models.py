@@ -7,6 +7,7 @@ from sqlalchemy import (JSON, Column, Date, ForeignKey, Index, Integer, MetaData
 from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
+from loupan.commands import commands_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -14,6 +15,7 @@ metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+commands = commands_table(metadata)  # commands done once (loupan.commands)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
 
 

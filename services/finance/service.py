@@ -2,6 +2,7 @@
 staff commissions, expenses."""
 from loupan.entrypoints import rpc
 
+from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
@@ -12,7 +13,7 @@ from services.finance.rpc.commission import CommissionRpc
 from services.finance.rpc.expenses import ExpensesRpc
 
 
-class FinanceService(FiguresRpc, MoneyRpc, CommissionRpc, ExpensesRpc, ProjectEvents, OpsEndpoints):
+class FinanceService(FiguresRpc, MoneyRpc, CommissionRpc, ExpensesRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "finance"
     db = Database(metadata)
     projects = ProjectRegistry()

@@ -4,6 +4,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer,
 from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
+from loupan.commands import commands_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -11,6 +12,7 @@ metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+commands = commands_table(metadata)  # commands done once (loupan.commands)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
 
 

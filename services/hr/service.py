@@ -2,6 +2,7 @@
 from loupan.entrypoints import rpc
 from sqlalchemy import select
 
+from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.errors import Forbidden, NotFound, Unauthenticated
 from loupan.ops import OpsEndpoints
@@ -21,7 +22,7 @@ from loupan.contracts.hr import AccountIn, AccountOut
 MAY_CREATE_ACCOUNTS = ("director", "hr")
 
 
-class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, ProjectEvents, OpsEndpoints):
+class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "hr"
     db = Database(metadata)
     projects = ProjectRegistry()

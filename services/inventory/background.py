@@ -3,6 +3,8 @@ from functools import partial
 
 from nameko.extensions import DependencyProvider
 
+from loupan.commands import settle_worker
+
 
 class Background(DependencyProvider):
     """`self.background(identifier, fn, *args)`: run `fn(*args)` in a greenlet the container
@@ -11,7 +13,11 @@ class Background(DependencyProvider):
     not raise: nameko stops a container whose managed thread raised."""
 
     def get_dependency(self, worker_ctx):
-        return self.spawn
+        def spawn(identifier, fn, *args):
+            settle_worker(self.container, worker_ctx)  # the job reads what the command committed
+            return self.spawn(identifier, fn, *args)
+
+        return spawn
 
     def spawn(self, identifier, fn, *args):
         return self.container.spawn_managed_thread(partial(fn, *args), identifier=identifier)

@@ -5,6 +5,7 @@ from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaD
 from sqlalchemy.orm import declarative_base
 
 from loupan.reveals import data_reveals_table
+from loupan.commands import commands_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -12,6 +13,7 @@ metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+commands = commands_table(metadata)  # commands done once (loupan.commands)
 data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from loupan.contracts import dump, load
 from loupan.contracts import inventory as c
+from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectRegistry
@@ -20,7 +21,7 @@ from services.inventory.metrics import InventoryMetrics
 
 
 
-class InventoryService(FiguresRpc, SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, InventoryMetrics, OpsEndpoints):
+class InventoryService(FiguresRpc, SpreadsheetRpc, ControlRpc, PricingRpc, DealsRpc, InventoryMetrics, OpsEndpoints, CommandSweeper):
     name = "inventory"
     db = Database(metadata)
     projects = ProjectRegistry(table="projects", source=None)  # inventory is the source

@@ -147,8 +147,10 @@ def _integer(value):
 
 def _amount(value):
     # a number cell is a binary float: its shortest repr is the decimal the user typed
+    # (written out in digits: UnitIn takes no exponent, and 1e+16 is only too large)
     if isinstance(value, float):
-        return repr(value)
+        text = repr(value)
+        return f"{Decimal(text):f}" if "e" in text else text
     return value.strip() if isinstance(value, str) else value
 
 

@@ -124,7 +124,7 @@ def test_dry_run_lists_every_bad_row_and_imports_nothing(call, project):
     assert "楼层 (floor): missing" in reasons[3]
     assert "appears twice" in reasons[4] and "row 2" in reasons[4]
     assert "101 already exists in 1号楼" in reasons[5]
-    assert "建筑面积 (gross_area): must be greater than 0" in reasons[6]
+    assert "建筑面积 (gross_area): must be more than 0" in reasons[6]
     assert "套内面积 (net_area)" in reasons[7]
     assert "底价 (base_price)" in reasons[8]
     assert "9号楼 is not a building of this project" in reasons[9]
