@@ -136,12 +136,13 @@ def db_rows(config, statement):
         engine.dispose()
 
 
-def db_write(config, statement):
-    """Run `statement` against a service's database and commit (e.g. to move time)."""
+def db_write(config, statement, rows=None):
+    """Run `statement` (with `rows` for an executemany) against a service's database and
+    commit (e.g. to move time)."""
     engine = create_engine(config["DATABASE_URL"])
     try:
         with engine.begin() as conn:
-            conn.execute(statement)
+            conn.execute(statement, rows)
     finally:
         engine.dispose()
 

@@ -5,12 +5,13 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
+from loupan.contracts.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict as ConflictError
-from loupan.errors import Forbidden, Invalid, NotFound
+from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
@@ -304,6 +305,13 @@ def update_customer(uow, actor, customer_id, data):
 def list_customers(session, actor, project_id, query):
     """A project's customers, newest first; advisors see their own and the pool. `mobile`
     (a full number) finds a customer although lists show masked numbers."""
+    q = _customers_query(actor, project_id, query)
+    rows = session.execute(q.order_by(Customer.registered_at.desc(), Customer.id.desc())
+                           .limit(query.get("limit", 50)).offset(query.get("offset", 0))).scalars()
+    return [customer_view(actor, c) for c in rows]
+
+
+def _customers_query(actor, project_id, query):
     _require(actor, READERS)
     _project(actor, project_id)
     q = select(Customer).where(Customer.agency_id == actor["agency_id"], Customer.project_id == project_id)
@@ -318,9 +326,7 @@ def list_customers(session, actor, project_id, query):
         q = q.where(Customer.name.contains(query["q"], autoescape=True))
     if query.get("mobile"):
         q = q.where(Customer.mobile == normalise_mobile(query["mobile"]))
-    rows = session.execute(q.order_by(Customer.registered_at.desc(), Customer.id.desc())
-                           .limit(query.get("limit", 50)).offset(query.get("offset", 0))).scalars()
-    return [customer_view(actor, c) for c in rows]
+    return q
 
 
 # conflicts --------------------------------------------------------------------------------
@@ -454,7 +460,13 @@ def export_customers(uow, actor, project_id, query, fmt):
     when, which filter and how many rows, in the same transaction."""
     _require(actor, MANAGERS)
     session = uow.session
-    query = dict(query, limit=query.get("limit") or 100000, offset=query.get("offset") or 0)
+    if not query.get("limit"):
+        matching = session.scalar(select(func.count()).select_from(
+            _customers_query(actor, project_id, query).subquery()))
+        if matching > MAX_EXPORT_ROWS:
+            raise RuleViolated(f"{matching:,} customers match; an export takes at most {MAX_EXPORT_ROWS:,}: "
+                          "narrow the filter or page with limit and offset", "EXPORT_TOO_LARGE")
+    query = dict(query, limit=query.get("limit") or MAX_EXPORT_ROWS, offset=query.get("offset") or 0)
     rows = list_customers(session, actor, project_id, query)
     filters = {k: v for k, v in query.items() if v not in (None, False) and k not in ("limit", "offset")}
     session.add(CustomerExport(agency_id=actor["agency_id"], project_id=project_id, by_id=actor["account_id"],

@@ -6,10 +6,12 @@ import re
 import eventlet
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from loupan.contracts.spreadsheets import MAX_SPREADSHEET_ROWS
+from loupan.errors import RuleViolated
 from services.inventory import catalog
-from services.inventory.models import Building
+from services.inventory.models import Building, Unit
 from services.inventory.spreadsheets import PROPERTY_TYPES
 from services.inventory.xlsx_reader import COLUMNS
 
@@ -24,6 +26,7 @@ PAGE = 5000
 def units_xlsx(session, actor, project_id):
     """房源表 with base prices (底价): (filename, bytes)."""
     project = catalog.get_project(session, actor, project_id)
+    _within_bounds(session, project)
     names = dict(session.execute(
         select(Building.id, Building.name).where(Building.project_id == project.id)).all())
     workbook = Workbook(write_only=True)
@@ -47,6 +50,7 @@ def units_xlsx(session, actor, project_id):
 def board_xlsx(session, actor, project_id):
     """销控表: a totals sheet (count, area, amount per status, coloured as a legend), then one
     sheet per building with a row per floor, highest first: (filename, bytes)."""
+    _within_bounds(session, catalog.get_project(session, actor, project_id))
     data = catalog.board(session, actor, project_id)
     workbook = Workbook()
     totals = workbook.active
@@ -71,6 +75,15 @@ def board_xlsx(session, actor, project_id):
                 cell.fill = _fill(unit["status"])
                 cell.alignment = wrap
     return f"{data['project'].name}-销控表.xlsx", _saved(workbook)
+
+
+def _within_bounds(session, project):
+    """An export is one file of at most what one import takes (MAX_SPREADSHEET_ROWS units),
+    so it is built in seconds and imports again; a larger project is refused, not half-built."""
+    count = session.scalar(select(func.count()).select_from(Unit).where(Unit.project_id == project.id))
+    if count > MAX_SPREADSHEET_ROWS:
+        raise RuleViolated(f"the project has {count:,} units; an export takes at most "
+                           f"{MAX_SPREADSHEET_ROWS:,}", "EXPORT_TOO_LARGE")
 
 
 def _fill(status):

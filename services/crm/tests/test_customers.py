@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from loupan.errors import Conflict, Forbidden, Invalid, NotFound
+from loupan.contracts.crm_customers import MAX_EXPORT_ROWS
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.testing import db_rows, db_write, publish_event, wait_until
 from loupan.types import utcnow
 from loupan.uow import UnitOfWork, make_engine
@@ -314,3 +315,24 @@ def test_exports_are_for_managers_and_are_logged(call, crm_config):
     assert len(db_rows(crm_config, select(CustomerExport.id))) == 2
     with pytest.raises(Forbidden):
         call("customer_export_log", ALICE, P)
+
+
+def test_an_export_of_a_hundred_thousand_customers_is_refused_and_paged(call, crm_config):
+    """An export holds at most MAX_EXPORT_ROWS rows: a whole-project export of 100,000 is a
+    clear 422 naming the count, nothing is logged, and limit/offset pages through them."""
+    call("register_customer", ALICE, P, lead())
+    now = utcnow()
+    db_write(crm_config, Customer.__table__.insert(), [
+        {"agency_id": 1, "project_id": P, "mobile": f"137{i:08d}", "name": f"客户{i}", "channel": "walk_in",
+         "status": "lead", "registered_at": now - timedelta(seconds=i), "updated_at": now}
+        for i in range(99_999)])
+    with pytest.raises(RuleViolated) as refused:
+        call("export_customers", MANAGER, P, {"format": "json"})
+    assert refused.value.code == "EXPORT_TOO_LARGE" and "100,000 customers match" in str(refused.value)
+    assert db_rows(crm_config, select(CustomerExport.id)) == []
+    page = call("export_customers", MANAGER, P, {"format": "json", "limit": 500, "offset": 99_500})["rows"]
+    assert len(page) == 500 and page[-1]["mobile"] == "13700099998"
+    narrowed = call("export_customers", MANAGER, P, {"format": "json", "mobile": "13812345678"})["rows"]
+    assert [r["mobile"] for r in narrowed] == ["13812345678"]
+    with pytest.raises(Invalid):
+        call("export_customers", MANAGER, P, {"limit": MAX_EXPORT_ROWS + 1})

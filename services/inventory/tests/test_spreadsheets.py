@@ -13,7 +13,10 @@ import openpyxl
 import pytest
 
 from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated, TooLarge
+from loupan.testing import db_write
+from loupan.types import utcnow
 from services.inventory import xlsx_reader
+from services.inventory.models import Unit
 from services.inventory.tests.conftest import DIRECTOR
 from services.inventory.tests.xlsx_files import bomb, streamed, wide, xlsx
 
@@ -287,6 +290,21 @@ def test_board_export_has_a_sheet_per_building_and_totals(call, project):
     totals = {r[0]: r[1:] for r in workbook["汇总"].iter_rows(min_row=2, values_only=True)}
     assert totals["待售"] == (3, 300, 9000000) and totals["未推"][0] == 8 and totals["合计"][0] == 11
     assert Decimal(str(totals["合计"][2])) == Decimal("33000000")
+
+
+def test_exports_of_a_project_larger_than_an_import_are_refused(call, inventory, project):
+    """An export is at most one import's rows; past that a clear 422, for both files."""
+    pid, building = project["project"]["id"], project["building"]["id"]
+    spare = xlsx_reader.MAX_SPREADSHEET_ROWS - len(project["units"])
+    db_write(inventory.config, Unit.__table__.insert(), [
+        {"agency_id": 1, "project_id": pid, "building_id": building, "number": f"B{i}", "floor": 1,
+         "layout": "1室", "orientation": "南", "property_type": "residential", "gross_area": Decimal("50"),
+         "net_area": Decimal("40"), "list_price": Decimal("1000000"), "base_price": Decimal("900000"),
+         "status": "unreleased", "status_changed_at": utcnow()} for i in range(spare + 1)])
+    for method in ("export_units_xlsx", "export_board_xlsx"):
+        with pytest.raises(RuleViolated) as refused:
+            call(method, DIRECTOR, pid)
+        assert refused.value.code == "EXPORT_TOO_LARGE" and "20,001 units" in str(refused.value), method
 
 
 def test_unit_history_lists_every_change_in_order_within_scope(call, project):
