@@ -19,7 +19,9 @@ COPY pyproject.toml ./
 COPY loupan ./loupan
 COPY services ./services
 COPY gateway ./gateway
-RUN pip install --no-deps . \
+# the test harness and the tests stay out of the production image
+RUN rm -rf loupan/testing loupan/tests services/*/tests gateway/tests \
+    && pip install --no-deps . \
     && groupadd --system --gid 10001 loupan \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app loupan \
     && mkdir -p var && chown loupan var

@@ -35,8 +35,8 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from loupan.system import System  # noqa: E402
-from gateway.client import Api  # noqa: E402
+from loupan.testing.system import System  # noqa: E402
+from loupan.testing.client import Api  # noqa: E402
 from tests.api import unit_rows  # noqa: E402
 
 DIRECTOR = ("director", "bench-director-1")

@@ -26,7 +26,7 @@ from gateway.idempotency import DEFAULT_TTL
 from gateway.paging import Paging
 from gateway.ratelimit import RATED, RateLimited, RateLimits
 from loupan import logs
-from loupan.contracts import flatten, schema_instance
+from loupan.schemas import flatten, schema_instance
 from loupan.db import Database
 from loupan.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge
 from loupan.ops import metric

@@ -11,7 +11,7 @@ from gateway.http import PUBLIC, ROUTES
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
 from gateway.ratelimit import RATED
-from loupan.contracts.gateway import ErrorOut
+from loupan.schemas.gateway_answers import ErrorOut
 from loupan.validators import Exact
 
 ERRORS = {

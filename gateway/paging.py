@@ -5,7 +5,7 @@ schema declares its own limit/offset (the service pages in SQL) is left alone, a
 the query schema declares is the service's filter, not the gateway's."""
 from marshmallow import fields
 
-from loupan.contracts import schema_instance
+from loupan.schemas import schema_instance
 from loupan.errors import Invalid
 
 DEFAULT_LIMIT = 100

@@ -31,10 +31,10 @@ from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.training import TrainingRoutes
 from gateway.routes.staff import StaffRoutes
 from gateway.server import HttpServer
-from loupan.contracts import dump
-from loupan.contracts import hr as hrc
-from loupan.contracts import inventory as inv
-from loupan.contracts.gateway import NotificationOut
+from loupan.schemas import dump
+from loupan.schemas import hr_accounts as hrc
+from loupan.schemas import inventory_catalog as inv
+from loupan.schemas.gateway_answers import NotificationOut
 from loupan.db import Database
 from loupan.errors import NotFound
 from loupan.inbox import handles

@@ -6,7 +6,7 @@ forged id from a front-end finds nothing outside the caller's agency and project
 """
 from marshmallow import EXCLUDE, Schema, fields
 
-from loupan.contracts import load
+from loupan.schemas import load
 from loupan.errors import Forbidden, NotFound
 
 

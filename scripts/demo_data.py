@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gateway.client import Api  # noqa: E402
+from loupan.testing.client import Api  # noqa: E402
 
 LAYOUTS = [("3室2厅2卫", "南", "118.60", "96.20"), ("2室2厅1卫", "南", "89.30", "71.50"),
            ("4室2厅2卫", "南北", "143.80", "117.40"), ("3室2厅1卫", "东南", "105.20", "85.10")]

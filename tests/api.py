@@ -9,7 +9,7 @@ SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"}
 def running_system(workdir, agency="测试代理", env=None):
     """Every service as its own process on fresh PostgreSQL databases, with the first
     director (DIRECTOR) of `agency`; `env` adds to or overrides SYSTEM_ENV."""
-    from loupan.system import System
+    from loupan.testing.system import System
 
     system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})))
     try:

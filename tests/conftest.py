@@ -1,7 +1,7 @@
 """System tests: every service as its own process on PostgreSQL, driven over HTTP."""
 import pytest
 
-from gateway.client import Api
+from loupan.testing.client import Api
 from tests.api import DIRECTOR, running_system
 
 

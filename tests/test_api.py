@@ -6,7 +6,7 @@ import jwt
 import pytest
 import requests
 
-from gateway.client import Api
+from loupan.testing.client import Api
 from tests.api import make_project
 from tests.conftest import staff
 

@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 from werkzeug.routing import Map, Rule
 
 from gateway.http import ROUTES
-from loupan.contracts import schema_instance
+from loupan.schemas import schema_instance
 from loupan.types import MAX_AREA, MAX_MONEY
 from loupan.validators import Exact
 from tests.api import make_project

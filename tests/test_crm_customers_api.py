@@ -4,7 +4,7 @@ one phone at the same moment through the gateway."""
 import eventlet
 import pytest
 
-from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from tests.api import make_project
 from tests.conftest import staff
 

@@ -7,7 +7,7 @@ from kombu import Connection, Exchange, Producer
 from sqlalchemy import create_engine, select
 
 from loupan.events import make_envelope
-from loupan.system import AMQP_BASE
+from loupan.testing.system import AMQP_BASE
 from loupan.testing import EventSink
 from loupan.testing import wait_until
 from services.inventory.models import outbox

@@ -12,8 +12,8 @@ import pytest
 import requests
 from eventlet.greenpool import GreenPool
 
-from gateway.client import Api
-from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.testing.client import Api
+from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from services.inventory.tests.xlsx_files import bomb, wide, xlsx
 from tests.api import make_project, running_system
 from tests.test_spreadsheets_api import ZH, finished, row

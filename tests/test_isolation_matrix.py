@@ -31,8 +31,8 @@ import pytest
 from marshmallow import fields as mfields
 from sqlalchemy import create_engine, text
 
-from gateway.client import Api
-from loupan.contracts import schema_instance
+from loupan.testing.client import Api
+from loupan.schemas import schema_instance
 from loupan.testing import wait_until
 from loupan.types import SHANGHAI
 from services.inventory.tests.xlsx_files import xlsx

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from gateway.client import Api
+from loupan.testing.client import Api
 from tests.conftest import staff
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from gateway.client import Api
-from loupan.system import AMQP_BASE, ROOT, Rabbit
+from loupan.testing.client import Api
+from loupan.testing.system import AMQP_BASE, ROOT, Rabbit
 from loupan.testing import free_port, wait_until
 
 SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")

@@ -8,7 +8,7 @@ import eventlet
 import openpyxl
 import pytest
 
-from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from services.inventory.tests.xlsx_files import xlsx
 from tests.api import make_project
 from tests.conftest import staff

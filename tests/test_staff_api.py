@@ -5,7 +5,7 @@ import jwt
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from gateway.client import Api
+from loupan.testing.client import Api
 from loupan.testing import wait_until
 from tests.api import make_project
 from tests.conftest import staff

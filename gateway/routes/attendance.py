@@ -2,7 +2,7 @@
 requests and monthly statistics. A mixin of GatewayService."""
 from gateway.http import route, validated
 from gateway.roles import STAFF
-from loupan.contracts import attendance as c
+from loupan.schemas import hr_attendance as c
 
 PLANNERS = ("director", "manager", "supervisor")
 LEAVE_DECIDERS = ("director", "manager", "supervisor")

@@ -1,7 +1,7 @@
 """Routes of a deal's changes (更名/换房/退房), its mortgage case (按揭报件), its handover
 (交房) and title certificate (房产证). A mixin of GatewayService."""
 from gateway.http import route
-from loupan.contracts import contracts_changes as c
+from loupan.schemas import contracts_changes as c
 
 REQUESTERS = ("director", "manager", "supervisor", "advisor")
 APPROVERS = ("director", "manager")

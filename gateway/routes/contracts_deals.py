@@ -1,7 +1,7 @@
 """Deal routes from 认购 to 备案: subscriptions and their 审核, contracts (签约) with 补充协议,
 网签/备案, and the deal reads. A mixin of GatewayService."""
 from gateway.http import route
-from loupan.contracts import contracts_deals as c
+from loupan.schemas import contracts_deals as c
 
 SELLERS = ("director", "manager", "supervisor", "advisor")
 REVIEWERS = ("director", "manager")

@@ -1,8 +1,8 @@
 """销控 control routes: locks, scheduled releases (推盘), hold rules, slow movers (滞销) and
 the daily reconciliation (日对账). A mixin of GatewayService."""
 from gateway.http import route
-from loupan.contracts import control as c
-from loupan.contracts.inventory import HoldOut, ProjectOut
+from loupan.schemas import inventory_control as c
+from loupan.schemas.inventory_catalog import HoldOut, ProjectOut
 
 CONTROLLERS = ("director", "manager")
 SLOW_MOVER_READERS = CONTROLLERS + ("supervisor", "developer_viewer")

@@ -2,7 +2,7 @@
 好评率/投诉率, and 投诉 complaints. A mixin of GatewayService."""
 from gateway.accounts import require_agency_accounts
 from gateway.http import route
-from loupan.contracts import crm_care as c
+from loupan.schemas import crm_care as c
 
 FOLLOW_UP_WRITERS = ("director", "manager", "supervisor", "advisor")  # the owner, or a manager
 SITE = ("director", "manager", "supervisor", "advisor", "assistant")

@@ -2,8 +2,8 @@
 bulk reassignment, 保护期 settings and logged exports. A mixin of GatewayService."""
 from gateway.http import json_response, route
 from gateway.routes.spreadsheets import xlsx_response
-from loupan.contracts import crm_customers as c
-from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.schemas import crm_customers as c
+from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from loupan.errors import Invalid, NotFound
 
 SITE = ("director", "manager", "supervisor", "advisor", "assistant")  # not the developer's viewers

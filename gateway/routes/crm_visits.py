@@ -2,7 +2,7 @@
 GatewayService."""
 from gateway.accounts import require_agency_accounts
 from gateway.http import route
-from loupan.contracts import crm_visits as c
+from loupan.schemas import crm_visits as c
 
 REGISTRARS = ("director", "manager", "supervisor", "advisor", "assistant")
 ROTATION_CHANGERS = ("director", "manager", "supervisor")

@@ -5,8 +5,8 @@ GatewayService."""
 from datetime import datetime
 
 from gateway.http import route
-from loupan.contracts.data_reveals import SERVICES, DataRevealOut, DataRevealQuery
-from loupan.contracts import load
+from loupan.schemas.reveals import SERVICES, DataRevealOut, DataRevealQuery
+from loupan.schemas import load
 
 
 class DataRevealRoutes:

@@ -1,6 +1,6 @@
 """Routes of units moved by deals: a unit's detail with its deal, advisor and active hold."""
 from gateway.http import route
-from loupan.contracts import deals as c
+from loupan.schemas import inventory_deals as c
 
 
 class DealRoutes:

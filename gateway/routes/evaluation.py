@@ -1,7 +1,7 @@
 """考核 evaluation routes: sales targets (销售目标/定额), teams, scorecard weights, the monthly
 scorecards with their ranking and the quarter's 销售之星. A mixin of GatewayService."""
 from gateway.http import route
-from loupan.contracts import evaluation as c
+from loupan.schemas import hr_evaluation as c
 
 SETTERS = ("director", "manager")
 READERS = SETTERS + ("supervisor",)

@@ -3,7 +3,7 @@ monthly statements, 销售费用 budgets and actuals. A mixin of GatewayService.
 from gateway.accounts import require_agency_accounts
 from gateway.http import route
 from gateway.roles import STAFF
-from loupan.contracts import finance_commission as c
+from loupan.schemas import finance_commission as c
 
 SETTERS = ("director", "manager")
 ISSUERS = ("director", "manager", "finance")

@@ -2,7 +2,7 @@
 person, collections (催款) and monthly targets, daily reconciliation (日结), payment terms.
 A mixin of GatewayService; the finance service checks scope (advisors: own deals)."""
 from gateway.http import route, validated
-from loupan.contracts import finance_money as c
+from loupan.schemas import finance_money as c
 
 DEAL_READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
 RECORDERS = ("director", "manager", "finance", "assistant")  # advisors hand 定金 to the cashier

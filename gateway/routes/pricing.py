@@ -1,6 +1,6 @@
 """Routes of price lists (价目表), price history and discounts (折扣)."""
 from gateway.http import route
-from loupan.contracts import pricing as c
+from loupan.schemas import inventory_pricing as c
 
 PRICE_SETTERS = ("director", "manager")
 DISCOUNT_ASKERS = ("director", "manager", "supervisor", "advisor")

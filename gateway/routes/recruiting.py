@@ -1,7 +1,7 @@
 """招聘 recruiting routes: requisitions, candidates, interview feedback, offers, hiring and the
 试用期 / 转正 review. A mixin of GatewayService; hr checks every row's agency and project."""
 from gateway.http import route
-from loupan.contracts import recruiting as c
+from loupan.schemas import hr_recruiting as c
 
 REQUESTERS = ("director", "manager", "hr")
 RECRUITERS = ("director", "hr")

@@ -15,10 +15,10 @@ from werkzeug.wrappers import Response
 from gateway.http import route
 from gateway.reports import compose, periods, xlsx
 from gateway.reports.gather import gather
-from loupan.contracts import dump, load
-from loupan.contracts import reports as c
-from loupan.contracts.crm_visits import FunnelOut
-from loupan.contracts.spreadsheets import XLSX_TYPE
+from loupan.schemas import dump, load
+from loupan.schemas import reports as c
+from loupan.schemas.crm_visits import FunnelOut
+from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 
 DAILY_READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
 PERIOD_READERS = ("director", "manager", "supervisor", "finance", "developer_viewer")

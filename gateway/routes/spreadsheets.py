@@ -7,7 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from gateway.http import route
-from loupan.contracts import spreadsheets as s
+from loupan.schemas import inventory_spreadsheets as s
 from loupan.errors import Invalid, TooLarge
 
 IMPORTERS = ("director", "manager", "assistant")

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gateway.http import route
 from gateway.models import AccountState
-from loupan.contracts import staff as c
+from loupan.schemas import hr_staff as c
 from loupan.inbox import handles
 from loupan.types import utcnow
 

@@ -1,7 +1,7 @@
 """培训 training routes: courses, sessions and roll calls, exams, the pre-job certification
 (上岗考核) and the monthly coverage and pass-rate report. A mixin of GatewayService."""
 from gateway.http import route
-from loupan.contracts import training as c
+from loupan.schemas import hr_training as c
 
 TRAINERS = ("director", "hr", "manager")
 STAFF = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "hr")

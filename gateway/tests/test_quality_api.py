@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from gateway.client import Api
+from loupan.testing.client import Api
 from loupan.testing import wait_until
 from tests.api import DIRECTOR, make_project, running_system
 

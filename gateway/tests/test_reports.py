@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from gateway.reports import compose, periods, xlsx
 from gateway.reports.gather import gather
-from loupan.contracts import dump
-from loupan.contracts.reports import Report
+from loupan.schemas import dump
+from loupan.schemas.reports import Report
 from loupan.errors import Forbidden, NotFound, Unavailable
 
 SCOPE = {"project_id": 7, "project_ids": [7], "kind": "daily", "start": date(2026, 11, 23), "end": date(2026, 11, 23)}

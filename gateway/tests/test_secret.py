@@ -10,7 +10,7 @@ import requests
 
 from gateway.auth import DEFAULT_SECRET, InsecureSecret, check_secret
 from loupan.migrate import upgrade
-from loupan.system import AMQP_BASE, ROOT, Rabbit
+from loupan.testing.system import AMQP_BASE, ROOT, Rabbit
 from loupan.testing import free_port, wait_until
 
 GOOD = "k" * 32

@@ -11,9 +11,9 @@ from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, 
 from sqlalchemy.exc import StatementError
 
 from loupan.config import load_config, substitute
-from loupan.contracts import load
-from loupan.contracts.hr import AccountIn
-from loupan.contracts.inventory import UnitsIn
+from loupan.schemas import load
+from loupan.schemas.hr_accounts import AccountIn
+from loupan.schemas.inventory_catalog import UnitsIn
 from loupan.errors import (Conflict, DomainError, Forbidden, Invalid, NotFound, RuleViolated,
                            Unauthenticated, Unavailable)
 from loupan.events import InvalidEvent, make_envelope, parse_envelope

@@ -2,7 +2,7 @@
 房产证 title certificate's progress: applied → issued → delivered, each dated."""
 from sqlalchemy import select, update
 
-from loupan.contracts.contracts_changes import TITLE_STEPS
+from loupan.schemas.contracts_changes import TITLE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow

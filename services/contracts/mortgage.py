@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from loupan.contracts.contracts_changes import MORTGAGE_STEPS
+from loupan.schemas.contracts_changes import MORTGAGE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import SHANGHAI, utcnow

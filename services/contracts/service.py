@@ -8,10 +8,10 @@ from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.rpc import TimedRpcProxy
 from services.contracts.models import metadata
-from services.contracts.rpc.aftercare import AftercareRpc
-from services.contracts.rpc.changes import ChangesRpc
-from services.contracts.rpc.deals import DealsRpc
-from services.contracts.rpc.figures import FiguresRpc
+from services.contracts.entrypoints.aftercare import AftercareRpc
+from services.contracts.entrypoints.changes import ChangesRpc
+from services.contracts.entrypoints.deals import DealsRpc
+from services.contracts.entrypoints.reports import FiguresRpc
 
 
 class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEvents, OpsEndpoints, CommandSweeper):

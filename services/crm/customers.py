@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
-from loupan.contracts.crm_customers import MAX_EXPORT_ROWS
+from loupan.schemas.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict as ConflictError
 from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope

@@ -7,9 +7,9 @@ from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.crm.models import metadata
-from services.crm.rpc.care import CareRpc
-from services.crm.rpc.customers import CustomersRpc
-from services.crm.rpc.visits import VisitsRpc
+from services.crm.entrypoints.care import CareRpc
+from services.crm.entrypoints.customers import CustomersRpc
+from services.crm.entrypoints.visits import VisitsRpc
 
 
 class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints, CommandSweeper):

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from loupan.contracts import load
-from loupan.contracts.finance_commission import EXPENSE_CATEGORIES, MonthIn
+from loupan.schemas import load
+from loupan.schemas.finance_commission import EXPENSE_CATEGORIES, MonthIn
 from loupan.errors import Conflict
 from loupan.types import utcnow
 from services.finance.agency_commission import in_project

@@ -7,10 +7,10 @@ from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.finance.models import metadata
-from services.finance.rpc.money import MoneyRpc
-from services.finance.rpc.figures import FiguresRpc
-from services.finance.rpc.commission import CommissionRpc
-from services.finance.rpc.expenses import ExpensesRpc
+from services.finance.entrypoints.money import MoneyRpc
+from services.finance.entrypoints.reports import FiguresRpc
+from services.finance.entrypoints.commission import CommissionRpc
+from services.finance.entrypoints.expenses import ExpensesRpc
 
 
 class FinanceService(FiguresRpc, MoneyRpc, CommissionRpc, ExpensesRpc, ProjectEvents, OpsEndpoints, CommandSweeper):

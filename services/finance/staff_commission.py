@@ -16,8 +16,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from loupan.contracts import dump, load
-from loupan.contracts.finance_commission import CommissionRulesIn, MonthIn
+from loupan.schemas import dump, load
+from loupan.schemas.finance_commission import CommissionRulesIn, MonthIn
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope
 from loupan.types import utcnow

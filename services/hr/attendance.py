@@ -1,5 +1,5 @@
 """考勤 attendance over the database: shifts, the weekly rota (排班), clock in/out, leave
-requests (请假) and the monthly statistics. The rules themselves are in rota.py."""
+requests (请假) and the monthly statistics. The rules themselves are in rota_rules.py."""
 import calendar
 from datetime import date, datetime, time, timedelta
 
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor
 from loupan.types import utcnow
-from services.hr import rota
+from services.hr import rota_rules
 from services.hr.models import Account, AccountProject, ClockEvent, LeaveRequest, RotaEntry
 from services.hr.models import Shift as ShiftRow
 
@@ -59,7 +59,7 @@ def list_shifts(session, actor, project_id):
 
 
 def _rules_shifts(session, actor, project_id):
-    return [rota.Shift(r.id, r.name, r.starts, r.ends, r.min_staff) for r in _shift_rows(session, actor, project_id)]
+    return [rota_rules.Shift(r.id, r.name, r.starts, r.ends, r.min_staff) for r in _shift_rows(session, actor, project_id)]
 
 
 def site_staff(session, agency_id, project_id):
@@ -77,7 +77,7 @@ def _entries(session, agency_id, project_id, first, last):
         select(RotaEntry).where(RotaEntry.agency_id == agency_id, RotaEntry.project_id == project_id,
                                 RotaEntry.day >= first, RotaEntry.day <= last)
     ).scalars()
-    return [rota.Entry(r.day, r.account_id, r.shift_id, r.rest, r.duty) for r in rows]
+    return [rota_rules.Entry(r.day, r.account_id, r.shift_id, r.rest, r.duty) for r in rows]
 
 
 def _monday(week_start):
@@ -114,8 +114,8 @@ def plan_rota(uow, actor, project_id, week_start, rest_days):
     staff = site_staff(session, actor["agency_id"], project_id)
     last_week = _entries(session, actor["agency_id"], project_id, week_start - timedelta(days=7),
                          week_start - timedelta(days=1))
-    entries = rota.plan_week(list(staff), _rules_shifts(session, actor, project_id), week_start, rest_days,
-                             weekend_rested=rota.weekend_resters(last_week))
+    entries = rota_rules.plan_week(list(staff), _rules_shifts(session, actor, project_id), week_start, rest_days,
+                                   weekend_rested=rota_rules.weekend_resters(last_week))
     _store(uow, actor, project_id, week_start, week_start + timedelta(days=6), entries)
     return get_rota(session, actor, project_id, week_start)
 
@@ -129,10 +129,10 @@ def set_rota_day(uow, actor, project_id, day, rows):
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     staff = site_staff(session, actor["agency_id"], project_id)
-    new = [rota.Entry(day, r["account_id"], r["shift_id"], r["rest"], r["duty"]) for r in rows]
+    new = [rota_rules.Entry(day, r["account_id"], r["shift_id"], r["rest"], r["duty"]) for r in rows]
     week = [e for e in _entries(session, actor["agency_id"], project_id, monday, sunday) if e.day != day] + new
     leave = leave_days(session, actor["agency_id"], project_id, list(staff), monday, sunday)
-    violations = rota.validate_rota(week, staff, _rules_shifts(session, actor, project_id),
+    violations = rota_rules.validate_rota(week, staff, _rules_shifts(session, actor, project_id),
                                     MIN_REST_DAYS, on_leave=leave)
     if violations:
         raise RuleViolated("; ".join(v["message"] for v in violations), "ROTA_INVALID")
@@ -270,8 +270,8 @@ def month_stats(session, actor, project_id, month):
     if missing:
         names.update(session.execute(select(Account.id, Account.full_name).where(Account.id.in_(missing))).all())
     shifts = {s.id: s for s in _rules_shifts(session, actor, project_id)}
-    window_start = datetime.combine(first, time(), rota.SHANGHAI)
-    window_end = datetime.combine(last + timedelta(days=2), time(), rota.SHANGHAI)  # overnight shifts
+    window_start = datetime.combine(first, time(), rota_rules.SHANGHAI)
+    window_end = datetime.combine(last + timedelta(days=2), time(), rota_rules.SHANGHAI)  # overnight shifts
     clocks = {}
     for row in session.execute(
         select(ClockEvent).where(ClockEvent.agency_id == agency_id, ClockEvent.project_id == project_id,
@@ -288,10 +288,10 @@ def month_stats(session, actor, project_id, month):
     for e in entries:
         if e.rest or e.shift_id not in shifts:
             continue
-        starts, ends = rota.shift_window(e.day, shifts[e.shift_id])
-        ins = [t for t in clocks.get((e.account_id, "in"), ()) if rota.local_day(t) == e.day]
+        starts, ends = rota_rules.shift_window(e.day, shifts[e.shift_id])
+        ins = [t for t in clocks.get((e.account_id, "in"), ()) if rota_rules.local_day(t) == e.day]
         outs = [t for t in clocks.get((e.account_id, "out"), ()) if starts - timedelta(hours=12) < t < ends + timedelta(hours=12)]
-        result = rota.judge_day(e.day, shifts[e.shift_id], ins, outs, now, (e.account_id, e.day) in on_leave)
+        result = rota_rules.judge_day(e.day, shifts[e.shift_id], ins, outs, now, (e.account_id, e.day) in on_leave)
         tally = people[e.account_id]
         for field in ("scheduled", "present", "late", "early_leave", "absent"):
             tally[field] += int(getattr(result, field))

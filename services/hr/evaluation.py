@@ -1,5 +1,5 @@
 """销售目标 targets, teams, scorecard weights and the facts other services publish about
-advisors, read and written over a unit of work; the maths is in services.hr.scorecard."""
+advisors, read and written over a unit of work; the maths is in services.hr.scorecard_rules."""
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope
 from loupan.types import utcnow
-from services.hr import attendance, rota, scorecard
-from services.hr.rota import SHANGHAI  # a fact belongs to the sales office's month
+from services.hr import attendance, rota_rules, scorecard_rules
+from services.hr.rota_rules import SHANGHAI  # a fact belongs to the sales office's month
 from services.hr.models import (Account, AccountProject, AdvisorFact, ClockEvent, RotaEntry,
                                 ScorecardWeights, Shift, Target, TeamMember)
 
@@ -156,7 +156,7 @@ def _signed(session, agency_id, project_id, month):
 
 def _figures(row, actual_ids, signed):
     units = sum(signed[a][0] for a in actual_ids if a in signed)
-    amount = sum((signed[a][1] for a in actual_ids if a in signed), scorecard.ZERO)
+    amount = sum((signed[a][1] for a in actual_ids if a in signed), scorecard_rules.ZERO)
     return {"units": row.units, "amount": row.amount, "collections": row.collections,
             "actual_units": units, "actual_amount": amount}
 
@@ -194,15 +194,15 @@ def _weights(session, agency_id, project_id):
                                        ScorecardWeights.project_id == project_id)
     ).scalar_one_or_none()
     if row is None:
-        return dict(scorecard.DEFAULT_WEIGHTS, project_id=project_id, is_default=True, set_by=None, set_at=None)
-    return dict({name: getattr(row, name) for name in scorecard.COMPONENTS}, project_id=project_id,
+        return dict(scorecard_rules.DEFAULT_WEIGHTS, project_id=project_id, is_default=True, set_by=None, set_at=None)
+    return dict({name: getattr(row, name) for name in scorecard_rules.COMPONENTS}, project_id=project_id,
                 is_default=False, set_by=row.set_by, set_at=row.set_at)
 
 
 def put_weights(uow, actor, project_id, data):
     """考核权重 of the project's scorecard; they must add up to 100."""
     _in_project(actor, project_id, SETTERS)
-    weights = scorecard.check_weights(data)
+    weights = scorecard_rules.check_weights(data)
     session = uow.session
     row = session.get(ScorecardWeights, project_id)
     if row is not None and row.agency_id != actor["agency_id"]:
@@ -240,7 +240,7 @@ def attendance_of(session, agency_id, project_id, month, account_ids):
     clock_events); zeros for everyone while those tables do not exist yet."""
     tables = inspect(session.get_bind()).get_table_names()
     if "rota_entries" not in tables or "clock_events" not in tables:
-        return {a: scorecard.Attendance() for a in account_ids}
+        return {a: scorecard_rules.Attendance() for a in account_ids}
     first = date.fromisoformat(f"{month}-01")
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     now = utcnow()
@@ -259,19 +259,19 @@ def attendance_of(session, agency_id, project_id, month, account_ids):
                ClockEvent.kind == "in", ClockEvent.at >= datetime.combine(first, time(0), SHANGHAI),
                ClockEvent.at < datetime.combine(after, time(0), SHANGHAI))
     ).all():
-        clock_ins[(account_id, rota.local_day(at))].append(at)
+        clock_ins[(account_id, rota_rules.local_day(at))].append(at)
     on_leave = attendance.leave_days(session, agency_id, project_id, account_ids, first, after - timedelta(days=1))
     counts = defaultdict(lambda: [0, 0, 0])
     for account_id, day, shift in days:
-        if rota.shift_window(day, shift)[0] + rota.GRACE > now:
+        if rota_rules.shift_window(day, shift)[0] + rota_rules.GRACE > now:
             continue  # a day still to come is not judged yet
-        result = rota.judge_day(day, shift, clock_ins[(account_id, day)], [], now, (account_id, day) in on_leave)
+        result = rota_rules.judge_day(day, shift, clock_ins[(account_id, day)], [], now, (account_id, day) in on_leave)
         if result.scheduled:
             count = counts[account_id]
             count[0] += 1
             count[1] += result.absent
             count[2] += result.late
-    return {a: scorecard.Attendance(*counts[a]) for a in account_ids}
+    return {a: scorecard_rules.Attendance(*counts[a]) for a in account_ids}
 
 
 # scorecards ------------------------------------------------------------------------------
@@ -306,8 +306,8 @@ def _advisor_months(session, agency_id, project_id, month):
         contract, lead, complaint, survey = (figures[account_id].get(kind, (0, 0, None))
                                              for kind in ("contract", "lead", "complaint", "satisfaction"))
         target = targets.get(account_id)
-        advisors.append(scorecard.AdvisorMonth(
-            account_id=account_id, units=contract[1], amount=contract[2] or scorecard.ZERO,
+        advisors.append(scorecard_rules.AdvisorMonth(
+            account_id=account_id, units=contract[1], amount=contract[2] or scorecard_rules.ZERO,
             leads=lead[0], complaints=complaint[0], satisfaction_sum=survey[1], satisfaction_count=survey[0],
             attendance=attendance[account_id],
             target_units=target.units if target else None,
@@ -318,7 +318,7 @@ def _advisor_months(session, agency_id, project_id, month):
 
 def _cards(session, agency_id, project_id, month, weights):
     advisors, names = _advisor_months(session, agency_id, project_id, month)
-    cards = scorecard.ranking(advisors, weights)
+    cards = scorecard_rules.ranking(advisors, weights)
     for card in cards:
         card.update(full_name=names[card["account_id"]], month=month)
     return cards
@@ -326,7 +326,7 @@ def _cards(session, agency_id, project_id, month, weights):
 
 def _weights_only(session, agency_id, project_id):
     weights = _weights(session, agency_id, project_id)
-    return {name: weights[name] for name in scorecard.COMPONENTS}
+    return {name: weights[name] for name in scorecard_rules.COMPONENTS}
 
 
 def ranking(session, actor, project_id, month):
@@ -355,9 +355,9 @@ def sales_star(session, actor, project_id, quarter):
     _in_project(actor, project_id, STAR_READERS)
     agency_id = actor["agency_id"]
     weights = _weights_only(session, agency_id, project_id)
-    monthly = {m: _cards(session, agency_id, project_id, m, weights) for m in scorecard.quarter_months(quarter)}
+    monthly = {m: _cards(session, agency_id, project_id, m, weights) for m in scorecard_rules.quarter_months(quarter)}
     names = {c["account_id"]: c["full_name"] for cards in monthly.values() for c in cards}
-    standings = scorecard.sales_star(monthly)
+    standings = scorecard_rules.sales_star(monthly)
     for standing in standings:
         standing["full_name"] = names[standing["account_id"]]
     return {"project_id": project_id, "quarter": quarter, "star": standings[0] if standings else None,

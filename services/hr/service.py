@@ -10,14 +10,14 @@ from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
-from services.hr.rpc.attendance import AttendanceRpc
-from services.hr.rpc.evaluation import EvaluationRpc
-from services.hr.rpc.figures import FiguresRpc
-from services.hr.rpc.training import TrainingRpc
-from services.hr.rpc.lifecycle import LifecycleRpc
-from services.hr.rpc.recruiting import RecruitingRpc
-from loupan.contracts import dump, load
-from loupan.contracts.hr import AccountIn, AccountOut
+from services.hr.entrypoints.attendance import AttendanceRpc
+from services.hr.entrypoints.evaluation import EvaluationRpc
+from services.hr.entrypoints.reports import FiguresRpc
+from services.hr.entrypoints.training import TrainingRpc
+from services.hr.entrypoints.lifecycle import LifecycleRpc
+from services.hr.entrypoints.recruiting import RecruitingRpc
+from loupan.schemas import dump, load
+from loupan.schemas.hr_accounts import AccountIn, AccountOut
 
 MAY_CREATE_ACCOUNTS = ("director", "hr")
 

@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
-from loupan.contracts import dump
-from loupan.contracts.inventory import ProjectOut
+from loupan.schemas import dump
+from loupan.schemas.inventory_catalog import ProjectOut
 from loupan.types import CENT, to_decimal2
-from services.inventory.domain import STATUSES
+from services.inventory.unit_rules import STATUSES
 from services.inventory.models import Building, Project, Unit, UnitHistory
 
 

@@ -8,7 +8,7 @@ from loupan.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolat
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory.catalog import get_project
-from services.inventory.domain import MAX_HOLD_MINUTES, hold_expiry
+from services.inventory.unit_rules import MAX_HOLD_MINUTES, hold_expiry
 from services.inventory.models import (Building, Hold, ReleaseSchedule, ReleaseScheduleUnit, Unit,
                                        UnitHistory)
 from services.inventory.sales import release_units

@@ -17,7 +17,7 @@ from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
 from services.inventory.catalog import unit_dict
-from services.inventory.domain import can_move, unit_label
+from services.inventory.unit_rules import can_move, unit_label
 from services.inventory.models import Building, Hold, Unit, UnitHistory, data_reveals
 from services.inventory.sales import own_hold
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from sqlalchemy import func, select
 
-from loupan.contracts.spreadsheets import MAX_SPREADSHEET_ROWS
+from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_ROWS
 from loupan.errors import RuleViolated
 from services.inventory import catalog
 from services.inventory.models import Building, Unit

@@ -5,14 +5,14 @@ import json
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
-from loupan.contracts import dump
-from loupan.contracts.pricing import AdjustmentIn
+from loupan.schemas import dump
+from loupan.schemas.inventory_pricing import AdjustmentIn
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
-from services.inventory.domain import unit_label
+from services.inventory.unit_rules import unit_label
 from services.inventory.models import Building, PriceList, PriceListItem, Unit
 
 # a deal fixes the price of these units: a new version carries their price unchanged

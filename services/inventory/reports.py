@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from loupan.types import SHANGHAI, utcnow
 from services.inventory.catalog import get_project
-from services.inventory.domain import unit_label
+from services.inventory.unit_rules import unit_label
 from services.inventory.models import Building, Unit, UnitHistory
 
 SOLD = ("subscribed", "signed")

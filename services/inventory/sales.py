@@ -7,7 +7,7 @@ from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory.catalog import get_project
-from services.inventory.domain import hold_expiry, unit_label
+from services.inventory.unit_rules import hold_expiry, unit_label
 from services.inventory.models import Building, Hold, Project, Unit, UnitHistory
 
 # who may end somebody else's hold; an advisor may end only their own

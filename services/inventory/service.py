@@ -2,8 +2,8 @@
 from loupan.entrypoints import rpc
 from sqlalchemy import func, select
 
-from loupan.contracts import dump, load
-from loupan.contracts import inventory as c
+from loupan.schemas import dump, load
+from loupan.schemas import inventory_catalog as c
 from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.ops import OpsEndpoints
@@ -12,11 +12,11 @@ from loupan.timers import every
 from loupan.scope import load_actor
 from services.inventory import catalog, deals, sales
 from services.inventory.models import Hold, Unit, metadata
-from services.inventory.rpc.control import ControlRpc
-from services.inventory.rpc.figures import FiguresRpc
-from services.inventory.rpc.deals import DealsRpc
-from services.inventory.rpc.pricing import PricingRpc
-from services.inventory.rpc.spreadsheets import SpreadsheetRpc
+from services.inventory.entrypoints.control import ControlRpc
+from services.inventory.entrypoints.reports import FiguresRpc
+from services.inventory.entrypoints.deals import DealsRpc
+from services.inventory.entrypoints.pricing import PricingRpc
+from services.inventory.entrypoints.spreadsheets import SpreadsheetRpc
 from services.inventory.metrics import InventoryMetrics
 
 

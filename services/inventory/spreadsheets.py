@@ -22,9 +22,9 @@ import eventlet
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
-from loupan.contracts import schema_instance
-from loupan.contracts.inventory import UnitIn
-from loupan.contracts.spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
+from loupan.schemas import schema_instance
+from loupan.schemas.inventory_catalog import UnitIn
+from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
 from loupan.errors import DomainError, Invalid, TooLarge
 from loupan.scope import get_in_scope
 from loupan.types import CENT, to_decimal2, utcnow

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from loupan.contracts.spreadsheets import MAX_SPREADSHEET_ROWS
+from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_ROWS
 from loupan.errors import DomainError, Invalid, RuleViolated, TooLarge
 
 log = logging.getLogger(__name__)

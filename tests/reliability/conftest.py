@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.client import Api
-from loupan.system import System
+from loupan.testing.client import Api
+from loupan.testing.system import System
 from tests.api import DIRECTOR
 from tests.reliability.servers import PrivatePostgres, PrivateRabbit
 

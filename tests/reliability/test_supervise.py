@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from loupan.system import ROOT
+from loupan.testing.system import ROOT
 from loupan.testing import wait_until
 
 STEADY = f"""{sys.executable} -c "import time; print('steady up', flush=True); time.sleep(600)" """
@@ -91,7 +91,7 @@ def test_no_process_outlives_a_killed_supervisor(supervise):
 
 def test_the_procfile_is_what_run_sh_supervises():
     from loupan.supervise import read_procfile
-    from loupan.system import procfile
+    from loupan.testing.system import procfile
 
     entries = read_procfile(ROOT / "Procfile")
     assert {name: argv[-1] for name, argv in entries} == procfile()

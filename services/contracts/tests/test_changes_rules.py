@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loupan.contracts.contracts_changes import MORTGAGE_STEPS, TITLE_STEPS
+from loupan.schemas.contracts_changes import MORTGAGE_STEPS, TITLE_STEPS
 from loupan.errors import Conflict, RuleViolated
 from services.contracts.change_rules import (check_buyers, check_change_allowed, check_handover_allowed,
                                              check_mortgage_allowed, check_step_date, next_step, swap_price)

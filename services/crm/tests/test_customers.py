@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from loupan.contracts.crm_customers import MAX_EXPORT_ROWS
+from loupan.schemas.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.testing import db_rows, db_write, publish_event, wait_until
 from loupan.types import utcnow

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
 from loupan.testing import db_rows, db_write
 from services.hr.models import ClockEvent, LeaveRequest, RotaEntry
-from services.hr.rota import SHANGHAI
+from services.hr.rota_rules import SHANGHAI
 from services.hr.tests.conftest import actor_of
 
 SITE, OTHER = 11, 12

@@ -17,7 +17,7 @@ from loupan.migrate import upgrade
 from loupan.testing import wait_until
 from services.hr import evaluation
 from services.hr.models import AdvisorFact, ClockEvent, RotaEntry, Shift, Target
-from services.hr.scorecard import DEFAULT_WEIGHTS, Attendance
+from services.hr.scorecard_rules import DEFAULT_WEIGHTS, Attendance
 from services.hr.tests.conftest import MIGRATIONS, actor_of
 
 P1, P2 = 101, 102

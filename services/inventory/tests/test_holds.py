@@ -7,7 +7,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, select, update
 
-from loupan.contracts.inventory import Board
+from loupan.schemas.inventory_catalog import Board
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.types import utcnow
 from services.inventory.models import Hold, UnitHistory

@@ -1,0 +1,55 @@
+"""Spreadsheet entrypoints: unit import jobs (房源导入), .xlsx exports of the unit list and the
+销控表, and the audit history of a unit. A mixin of InventoryService (self.db is its database)."""
+import base64
+from functools import partial
+
+from loupan.entrypoints import rpc
+
+from loupan.schemas import dump, load
+from loupan.schemas import inventory_spreadsheets as s
+from loupan.scope import load_actor
+from loupan.uow import UnitOfWork
+from services.inventory import exports, history, spreadsheets
+from services.inventory.background import Background
+
+
+def _file(filename, content):
+    return dump(s.SpreadsheetOut, {"filename": filename, "content": base64.b64encode(content).decode("ascii")})
+
+
+class SpreadsheetRpc:
+    background = Background()
+
+    @rpc
+    def import_units(self, actor, project_id, data):
+        """房源导入 import units from the developer's .xlsx (base64), or only check them
+        (dry_run). Answers at once with the queued job; the rows are checked and imported in
+        the background, all or nothing; get_import shows progress and the bad rows."""
+        actor = load_actor(actor)
+        job, content = spreadsheets.start_import(self.db, actor, project_id, load(s.ImportIn, data))
+        self.db.commit()
+        new_uow = partial(UnitOfWork, self.db.engine, self.db.outbox, self.db.metadata)
+        self.background(f"unit-import-{job.id}", spreadsheets.run_import, new_uow, job.id, actor, content)
+        return dump(s.ImportOut, spreadsheets.import_dict(job))
+
+    @rpc
+    def get_import(self, actor, import_id):
+        """One import job: status, rows processed, units imported, bad rows with reasons."""
+        job = spreadsheets.get_import(self.db.session, load_actor(actor), import_id)
+        return dump(s.ImportOut, job)
+
+    @rpc
+    def export_units_xlsx(self, actor, project_id):
+        """房源表 export: the unit list as .xlsx (base64), in the import's columns, base prices included."""
+        return _file(*exports.units_xlsx(self.db.session, load_actor(actor), project_id))
+
+    @rpc
+    def export_board_xlsx(self, actor, project_id):
+        """销控表 export: the board as .xlsx (base64), a sheet per building and a totals sheet."""
+        return _file(*exports.board_xlsx(self.db.session, load_actor(actor), project_id))
+
+    @rpc
+    def unit_history(self, actor, unit_id):
+        """房源履历 audit history: every status change of a unit, who, when, why."""
+        rows = history.unit_history(self.db.session, load_actor(actor), unit_id)
+        return dump(s.UnitHistoryOut, rows, many=True)
