@@ -4,8 +4,8 @@ Revision ID: h10projects
 Revises: 5521a6dc61df
 """
 from alembic import op
-import sqlalchemy as sa
-import loupan.types
+
+from loupan.migration_steps import create_known_projects, drop_known_projects
 
 revision = 'h10projects'
 down_revision = '5521a6dc61df'
@@ -14,12 +14,8 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('known_projects',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
-    sa.Column('agency_id', sa.Integer(), nullable=False),
-    sa.Column('known_at', loupan.types.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'))
+    create_known_projects(op)
 
 
 def downgrade():
-    op.drop_table('known_projects')
+    drop_known_projects(op)
