@@ -21,7 +21,7 @@ from loupan.config import load_config
 from loupan.migrate import upgrade
 from loupan.testing import create_pg_database, drop_pg_database, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RABBIT_API = os.environ.get("LOUPAN_RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
 AMQP_BASE = os.environ.get("LOUPAN_AMQP_BASE", "amqp://{user}:{password}@127.0.0.1:5672/{vhost}")
 
