@@ -115,14 +115,15 @@ def service_config(rabbit_config):
 
 
 def wait_until(check, timeout=15.0, what="condition"):
-    """Poll `check()` until it returns something truthy; AssertionError after `timeout`."""
+    """Poll `check()` until it returns something truthy; AssertionError after `timeout`.
+    `what` may be a callable, asked at the failure for what was still missing."""
     with eventlet.Timeout(timeout, False):
         while True:
             value = check()
             if value:
                 return value
             eventlet.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {timeout}s")
+    raise AssertionError(f"{what() if callable(what) else what} not reached within {timeout}s")
 
 
 def db_rows(config, statement):

@@ -13,9 +13,15 @@ QUEUE = "evt-contracts-subscription_approved--inventory.on_subscription_approved
 
 
 def dead_letters(system, queue=QUEUE):
-    text = requests.get(f"{system.url('inventory')}/metrics", timeout=10).text
-    match = re.search(rf'^loupan_dead_letters{{queue="{re.escape(queue)}\.dlq"}} (\S+)$', text, re.MULTILINE)
-    return float(match.group(1)) if match else None
+    """The gauge inventory's /metrics shows for the queue's .dlq; None while the scrape is not
+    answered (a busy moment's 503 is retried by the waits below, as Prometheus would)."""
+    response = requests.get(f"{system.url('inventory')}/metrics", timeout=10)
+    if response.status_code != 200:
+        return None
+    match = re.search(rf'^loupan_dead_letters{{queue="{re.escape(queue)}\.dlq"}} (\S+)$', response.text,
+                      re.MULTILINE)
+    assert match, f"no loupan_dead_letters series for {queue}.dlq in inventory's /metrics"
+    return float(match.group(1))
 
 
 def unit_status(director, unit_id):
@@ -27,7 +33,7 @@ def test_failing_event_is_dead_lettered_counted_and_replayed(system, director):
     advisor = staff(system, director, "adv_dlq", "advisor", [project["id"]])
     hold = advisor.ok(advisor.post(f"/api/units/{units[0]}/holds",
                                    {"customer_name": "周八", "customer_phone": "13700000000"}), 201)
-    assert dead_letters(system) == 0
+    wait_until(lambda: dead_letters(system) == 0, timeout=30, what="no dead letters yet")
     # a 认购 for the unit but another buyer's hold: inventory never overwrites it, raises,
     # retries (EVENT_RETRY_ATTEMPTS=3) and parks the event for a person to settle
     event = publish_event(system.amqp_uri, "subscription_approved",
@@ -40,7 +46,8 @@ def test_failing_event_is_dead_lettered_counted_and_replayed(system, director):
 
     listed = system.run_module("inventory", "loupan.replay", QUEUE, "--dry-run")
     assert event["event_id"] in listed and "UNIT_TAKEN" in listed and "would replay 1" in listed
-    assert dead_letters(system) == 1  # a dry run leaves it parked
+    # a dry run leaves it parked: back in the queue once the listing's connection closed
+    wait_until(lambda: dead_letters(system) == 1, timeout=30, what="the event still parked after a dry run")
 
     # the person settles it: the other buyer's hold is cancelled, then the event replayed
     advisor.ok(advisor.delete(f"/api/holds/{hold['hold_id']}"))

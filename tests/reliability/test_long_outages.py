@@ -333,7 +333,8 @@ def test_broker_away_for_a_minute(system, director, rabbit):
         assert len(notes) == len(expiring) and set(notes.values()) == {1}, notes
         hold = advisors[0].post(f"/api/units/{probe_unit}/holds", {"customer_name": "回来", "customer_phone": "13600000001"})
         assert hold.status_code == 201, hold.text
-        assert dead_letters(system) == letters and not any(letters.values()), dead_letters(system)
+        # nothing dead-lettered by this test (a count left by an earlier one is not its to judge)
+        assert dead_letters(system) == letters, dead_letters(system)
     finally:
         if rabbit.proc is None:
             rabbit.start()
@@ -358,7 +359,7 @@ def assert_every_deal_approved(manager, deals):
                          ids=["inventory+finance", "contracts+crm+hr+gateway"])
 def test_databases_away_for_a_minute(system, director, postgres, away):
     sink = HeldSink(system.amqp_uri)
-    project, hold_units, probe_unit, deals, advisors, manager = prepare(system, director, "停库一分钟")
+    project, hold_units, probe_unit, deals, advisors, manager = prepare(system, director, f"停库一分钟 {'+'.join(away)}")
     pid = project["id"]
     db = engines(system)
     names = {name: system.urls[name].rsplit("/", 1)[1] for name in away}
@@ -385,9 +386,17 @@ def test_databases_away_for_a_minute(system, director, postgres, away):
                        what="holds and approvals before the outage")
             allow(False)
             stopped = time.monotonic()
+            quoted = ", ".join(f"'{n}'" for n in names.values())
+            back_again = threading.Event()
+
+            def terminate():  # again every second: a connection that was mid-handshake when
+                while not back_again.is_set():  # connections were refused is cut too
+                    admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN ({quoted})")
+                    back_again.wait(1)
+
+            terminator = threading.Thread(target=terminate, daemon=True)
+            terminator.start()
             try:
-                quoted = ", ".join(f"'{n}'" for n in names.values())
-                admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN ({quoted})")
                 during = Counter(traffic.answers)
                 approved = len(traffic.approved)
                 if "contracts" not in away:
@@ -401,6 +410,8 @@ def test_databases_away_for_a_minute(system, director, postgres, away):
                     assert requests.get(f"{system.url(name)}/health/live", timeout=5).status_code == 200, name
                 assert traffic.answers[503] > during[503], "no 503 answered during the outage"
             finally:
+                back_again.set()
+                terminator.join(timeout=10)
                 allow(True)
             back = time.monotonic()
             deadline = back + RECOVERY_SECONDS
@@ -419,7 +430,8 @@ def test_databases_away_for_a_minute(system, director, postgres, away):
         assert_every_deal_approved(manager, deals)
         assert_deals_applied_once(db, pid, deals)
         assert_holds_published_once(db, pid, sink)
-        assert dead_letters(system) == letters and not any(letters.values()), dead_letters(system)
+        # nothing dead-lettered by this test (a count left by an earlier one is not its to judge)
+        assert dead_letters(system) == letters, dead_letters(system)
     finally:
         allow(True)
         sink.delete()

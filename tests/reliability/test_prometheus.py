@@ -130,7 +130,7 @@ def test_prometheus_scrapes_every_service_and_finds_the_key_series(system, direc
                 missing[name] = lacking
         return not missing
 
-    wait_until(everything_there, timeout=60, what=f"key series in Prometheus (missing: {missing})")
+    wait_until(everything_there, timeout=120, what=lambda: f"key series in Prometheus (missing: {missing})")
     outcomes = _get(f"{prometheus}/query", query='sum by (outcome) (loupan_inventory_holds_total)')["result"]
     assert {r["metric"]["outcome"] for r in outcomes} >= {"held", "unit_not_available"}
     groups = _get(f"{prometheus}/rules")["groups"]
