@@ -5,6 +5,6 @@ metrics, health, JSON logs. A service imports this package, never another servic
 """
 import warnings
 
-# nameko 2 runs on eventlet by design (DESIGN.md); its deprecation notice on every process
+# nameko 2 runs on eventlet by design (docs/design.md, "Decisions": the exit plan); its deprecation notice on every process
 # start says nothing an operator can act on.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")

@@ -5,6 +5,14 @@ from loupan.testing.client import Api
 from tests.api import DIRECTOR, running_system
 
 
+def pytest_collection_modifyitems(items):
+    """A test that uses a running system (this package's or tests/reliability's `system`) is
+    marked `system`, so the inner loop can leave them out: pytest -m "not system"."""
+    for item in items:
+        if "system" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.system)
+
+
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     with running_system(tmp_path_factory.mktemp("system")) as system:

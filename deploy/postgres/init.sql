@@ -1,4 +1,4 @@
--- One database per service (DESIGN.md, Data). Run once by the postgres image on an empty
+-- One database per service (docs/design.md, "Data"). Run once by the postgres image on an empty
 -- data directory, as POSTGRES_USER, who therefore owns the databases.
 -- Tables are created by `python -m loupan.migrate <service config.yaml>` (the migrate service).
 CREATE DATABASE hr;
