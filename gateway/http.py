@@ -25,17 +25,18 @@ from gateway.cors import allowed_origins, headers_for
 from gateway.idempotency import DEFAULT_TTL
 from gateway.paging import Paging
 from gateway.ratelimit import RATED, RateLimited, RateLimits
+from gateway.roles import roles_of
 from loupan import logs
 from loupan.schemas import flatten, schema_instance
 from loupan.db import Database
 from loupan.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge
 from loupan.ops import metric
+from loupan.roles import PUBLIC, require_role
 
 log = logging.getLogger(__name__)
 ROUTES = []  # (method, path, options): filled at import by @route, read by the OpenAPI builder
 MAX_ID = 2**63 - 1
 MAX_BODY_BYTES = 10 * 1024 * 1024  # the largest upload (an .xlsx); see gateway/server.py
-PUBLIC = ()
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # no command id: a read is not a command
 # A dependency that is down (broker, the gateway's or a service's database) is a 503 the
 # front-end may retry, not an internal error: tests/reliability/test_outages.py.
@@ -154,11 +155,10 @@ class JsonRoute(HttpRequestHandler):
                 raise NotFound(f"{name} {value} not found", "NOT_FOUND")
         args, kwargs = super().get_entrypoint_parameters(request)
         kwargs = dict(kwargs)
-        if self.roles is not PUBLIC:
+        if self.roles != PUBLIC:
             actor = actor_from_request(request, self.container.config)
             actor = current_actor(self.database.engine, actor)
-            if self.roles is not None and actor["role"] not in self.roles:
-                raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
+            require_role(actor, self.roles)
             project_id = kwargs.get("project_id")
             if project_id is not None and actor["project_ids"] is not None \
                     and project_id not in actor["project_ids"]:
@@ -329,9 +329,15 @@ def sane(value, where="body"):
 def route(method, url, roles=None, body=None, query=None, response=None, many=False, status=200,
           summary="", raw_body=None, produces=None):
     """Declare an HTTP route: nameko entrypoint plus what the OpenAPI document says of it.
-    roles=None: any signed-in user; roles=PUBLIC: no token needed. raw_body / produces: the
-    media type of a request or response that is a file rather than JSON (for the document)."""
+    Its roles are its grant in the route table (gateway/roles.py, PUBLIC: no token needed); a
+    route the table does not list fails at import, and so does a `roles=` that says otherwise
+    (leave it out: the table is the one place). raw_body / produces: the media type of a
+    request or response that is a file rather than JSON (for the document)."""
     assert body is None or issubclass(body, Schema)
+    granted = roles_of(method, url)
+    if roles is not None and set(roles) != set(granted):
+        raise ValueError(f"{method} {url}: roles={tuple(roles)} but gateway/roles.py grants {granted!r}")
+    roles = granted
     ROUTES.append((method, url, {"roles": roles, "body": body, "query": query,
                                  "response": response, "many": many, "status": status, "summary": summary,
                                  "raw_body": raw_body, "produces": produces}))

@@ -7,10 +7,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from marshmallow import fields
 
-from gateway.http import PUBLIC, ROUTES
+from gateway.http import ROUTES
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
 from gateway.ratelimit import RATED
+from loupan.roles import EVERYONE, PUBLIC
 from loupan.schemas.gateway_answers import ErrorOut
 from loupan.validators import Exact
 
@@ -107,9 +108,9 @@ def document():
     for method, url, opts in ROUTES:
         path, params = _openapi_path(url)
         operation = {"summary": opts["summary"], "responses": {}}
-        if opts["roles"] is not PUBLIC:
+        if opts["roles"] != PUBLIC:
             operation["security"] = [{"bearer": []}]
-            roles = "any signed-in user" if opts["roles"] is None else ", ".join(opts["roles"])
+            roles = "any signed-in user" if opts["roles"] == EVERYONE else ", ".join(opts["roles"])
             operation["description"] = f"Roles: {roles}."
         parameters = [{"name": p, "in": "path", "required": True,
                        "schema": {"type": "integer", "minimum": 1}} for p in params]
@@ -118,7 +119,7 @@ def document():
         paging = Paging(opts["response"], opts["query"]) if opts["many"] and method == "GET" else None
         if paging is not None:
             parameters += _paging_parameters(paging)
-        if method == "POST" and opts["roles"] is not PUBLIC:
+        if method == "POST" and opts["roles"] != PUBLIC:
             parameters.append(IDEMPOTENCY)
         if parameters:
             operation["parameters"] = parameters

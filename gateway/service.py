@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from gateway import openapi
 from gateway.auth import check_secret, issue_token
-from gateway.http import PUBLIC, error_response, json_response, route
+from gateway.http import error_response, json_response, route
 from gateway.idempotency import IdempotencySweeper
 from gateway.models import Notification, metadata
 from gateway.ratelimit import RateCounterSweeper
@@ -41,10 +41,6 @@ from loupan.inbox import handles
 from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
-STAFF = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "hr", "developer_viewer")
-SELLERS = ("director", "manager", "supervisor", "advisor")
-MANAGERS = ("director", "manager")
-
 
 class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, OpsEndpoints):
     name = "gateway"
@@ -62,7 +58,7 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
         """Called by loupan.run before starting: no gateway on a public or short JWT key."""
         return check_secret(config)
 
-    @route("POST", "/api/auth/login", roles=PUBLIC, body=hrc.LoginIn, response=hrc.TokenOut,
+    @route("POST", "/api/auth/login", body=hrc.LoginIn, response=hrc.TokenOut,
            summary="Sign in; returns a bearer token")
     def login(self, request, body):
         account = self.hr.authenticate(body["username"], body["password"])
@@ -72,17 +68,17 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
     def ping(self, request, actor):
         return {"inventory": self.inventory.ping()}
 
-    @route("POST", "/api/accounts", roles=("director", "hr"), body=hrc.AccountIn,
+    @route("POST", "/api/accounts", body=hrc.AccountIn,
            response=hrc.AccountOut, status=201, summary="Create a staff account")
     def create_account(self, request, actor, body):
         return self.hr.create_account(actor, body)
 
-    @route("GET", "/api/accounts", roles=("director", "hr", "manager"), response=hrc.AccountOut,
+    @route("GET", "/api/accounts", response=hrc.AccountOut,
            many=True, summary="Staff accounts of the agency")
     def list_accounts(self, request, actor):
         return self.hr.list_accounts(actor)
 
-    @route("POST", "/api/projects", roles=("director",), body=inv.ProjectIn, response=inv.ProjectOut,
+    @route("POST", "/api/projects", body=inv.ProjectIn, response=inv.ProjectOut,
            status=201, summary="Create a project (项目)")
     def create_project(self, request, actor, body):
         return self.inventory.create_project(actor, body)
@@ -96,18 +92,17 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
     def get_project(self, request, actor, project_id):
         return self.inventory.get_project(actor, project_id)
 
-    @route("POST", "/api/projects/<int:project_id>/buildings", roles=MANAGERS, body=inv.BuildingIn,
+    @route("POST", "/api/projects/<int:project_id>/buildings", body=inv.BuildingIn,
            response=inv.BuildingOut, status=201, summary="Add a building (楼栋) with its presale permit")
     def create_building(self, request, actor, project_id, body):
         return self.inventory.create_building(actor, project_id, body)
 
-    @route("PATCH", "/api/buildings/<int:building_id>", roles=MANAGERS, body=inv.BuildingPatch,
+    @route("PATCH", "/api/buildings/<int:building_id>", body=inv.BuildingPatch,
            response=inv.BuildingOut, summary="Rename a building or record its presale permit (预售许可证)")
     def update_building(self, request, actor, building_id, body):
         return self.inventory.update_building(actor, building_id, body)
 
-    @route("POST", "/api/projects/<int:project_id>/units", roles=MANAGERS + ("assistant",),
-           body=inv.UnitsIn, response=inv.UnitOut, many=True, status=201, summary="Create units in bulk")
+    @route("POST", "/api/projects/<int:project_id>/units", body=inv.UnitsIn, response=inv.UnitOut, many=True, status=201, summary="Create units in bulk")
     def create_units(self, request, actor, project_id, body):
         return self.inventory.create_units(actor, project_id, body)
 
@@ -116,17 +111,17 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
     def list_units(self, request, actor, project_id, query):
         return self.inventory.list_units(actor, project_id, query)
 
-    @route("POST", "/api/projects/<int:project_id>/releases", roles=MANAGERS, body=inv.ReleaseIn,
+    @route("POST", "/api/projects/<int:project_id>/releases", body=inv.ReleaseIn,
            response=inv.ReleaseOut, summary="推盘: put units on sale")
     def release_units(self, request, actor, project_id, body):
         return self.inventory.release_units(actor, project_id, body)
 
-    @route("POST", "/api/units/<int:unit_id>/holds", roles=SELLERS, body=inv.HoldIn, response=inv.HoldOut,
+    @route("POST", "/api/units/<int:unit_id>/holds", body=inv.HoldIn, response=inv.HoldOut,
            status=201, summary="预留: hold an available unit for a customer (409 UNIT_NOT_AVAILABLE if taken)")
     def hold_unit(self, request, actor, unit_id, body):
         return self.inventory.hold_unit(actor, unit_id, body)
 
-    @route("DELETE", "/api/holds/<int:hold_id>", roles=SELLERS, response=inv.HoldOut,
+    @route("DELETE", "/api/holds/<int:hold_id>", response=inv.HoldOut,
            summary="Cancel a hold; the unit is available again")
     def cancel_hold(self, request, actor, hold_id):
         return self.inventory.cancel_hold(actor, hold_id)

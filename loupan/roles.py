@@ -1,5 +1,15 @@
-"""The role names of DOMAIN.md. Which role may do what is decided by each route and service;
-this is only the vocabulary they share (accounts carry it, tokens carry it)."""
+"""The one role table: the role names of docs/domain.md, named groups of them, and PERMISSIONS,
+who may do what, by action. A role is granted in exactly one place, here:
+
+- the gateway's route table (`gateway/roles.py`, "METHOD /path" -> one of these grants) is what
+  each @route enforces and what docs/roles.md is generated from;
+- each service checks the same entry before it reads or writes (`require_role(actor,
+  PERMISSIONS["deals.review"], "review subscriptions")`), and its other role rules (who sees
+  every phone number, who sees a whole site's customers) are entries of the same table.
+
+A grant is a tuple of role names in ROLES order with a `name`, so `role in grant` works."""
+from loupan.errors import Forbidden
+
 ROLES = (
     "director",
     "manager",
@@ -10,4 +20,179 @@ ROLES = (
     "hr",
     "developer_viewer",
 )
-AGENCY_WIDE = ("director",)  # sees every project of its agency without being assigned
+DIRECTOR, MANAGER, SUPERVISOR, ADVISOR, ASSISTANT, FINANCE, HR, DEVELOPER_VIEWER = ROLES
+AGENCY_WIDE = (DIRECTOR,)  # sees every project of its agency without being assigned
+SYSTEM = "system"  # the actor of a service's own event handlers and timers, never an account's role
+
+
+class Grant(tuple):
+    """A named set of roles (a group or a permission), kept in ROLES order."""
+
+    def __new__(cls, name, *roles):
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"{name}: unknown roles {unknown}")
+        grant = super().__new__(cls, tuple(r for r in ROLES if r in roles))
+        grant.name = name
+        return grant
+
+    def __repr__(self):
+        return f"<{self.name}: {', '.join(self) or 'no token needed'}>"
+
+
+def require_role(actor, roles, what=None, code="ROLE_FORBIDDEN"):
+    """403 unless the actor's role is one of `roles` (a grant of this module)."""
+    if actor["role"] not in roles:
+        raise Forbidden(f"role {actor['role']} may not {what or 'do this'}", code)
+
+
+# groups: one meaning each ------------------------------------------------------------------
+PUBLIC = Grant("public")  # no token needed (a gateway route only: signing in)
+EVERYONE = Grant("everyone", *ROLES)  # any signed-in user
+STAFF = Grant("staff", *(r for r in ROLES if r != DEVELOPER_VIEWER))  # the agency's own people, not the developer's viewer
+DIRECTORS = Grant("directors", DIRECTOR)
+MANAGERS = Grant("managers", DIRECTOR, MANAGER)
+SUPERVISORS = Grant("supervisors", *MANAGERS, SUPERVISOR)  # who lead a site: managers and its supervisors
+SELLERS = Grant("sellers", *SUPERVISORS, ADVISOR)
+SITE = Grant("site", *SELLERS, ASSISTANT)  # the sales office: sellers and the site's assistant
+SITE_WIDE = Grant("site_wide", *SUPERVISORS, ASSISTANT)  # of the site, who see all its records (an advisor: their own)
+FRONT_LINE = Grant("front_line", SUPERVISOR, ADVISOR)  # who serve customers themselves
+DEAL_TEAM = Grant("deal_team", *SITE, FINANCE)  # who work on a deal after the sale: not hr, not the developer
+HR_OFFICE = Grant("hr_office", DIRECTOR, HR)
+PEOPLE_MANAGERS = Grant("people_managers", *MANAGERS, HR)  # who manage people: managers and hr
+MONEY_MANAGERS = Grant("money_managers", *MANAGERS, FINANCE)  # who issue and reverse money records
+READERS = Grant("readers", *DEAL_TEAM, DEVELOPER_VIEWER)  # who read deals and figures: everyone but hr
+GROUPS = {g.name: g for g in (PUBLIC, EVERYONE, STAFF, DIRECTORS, MANAGERS, SUPERVISORS, SELLERS, SITE,
+                              SITE_WIDE, FRONT_LINE, DEAL_TEAM, HR_OFFICE, PEOPLE_MANAGERS, MONEY_MANAGERS,
+                              READERS)}
+
+
+def _table(*grants):
+    names = [g.name for g in grants]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"permissions granted twice: {duplicates}")
+    return {g.name: g for g in grants}
+
+
+# permissions: action -> roles ----------------------------------------------------------------
+PERMISSIONS = _table(
+    # hr: accounts, staff records, rota, evaluation, recruiting, training
+    Grant("accounts.create", *HR_OFFICE),
+    Grant("accounts.read", *PEOPLE_MANAGERS),
+    Grant("staff.manage", *HR_OFFICE),  # 入职, 调岗, 离职 and the staff records
+    Grant("rota.plan", *SUPERVISORS),  # shifts, the rota plan and its days
+    Grant("rota.members", *FRONT_LINE),  # the site staff the rota is planned over
+    Grant("leave.decide", *SUPERVISORS),
+    Grant("attendance.stats", *PEOPLE_MANAGERS),
+    Grant("evaluation.set", *MANAGERS),  # teams, targets, scorecard weights
+    Grant("evaluation.read", *SUPERVISORS),  # the same, and every scorecard
+    Grant("evaluation.card", *SELLERS),  # one scorecard (an advisor: their own)
+    Grant("evaluation.sales_star", *SELLERS, HR),
+    Grant("requisitions.request", *PEOPLE_MANAGERS),  # and cancel (a director, or the requester)
+    Grant("requisitions.approve", *DIRECTORS),
+    Grant("recruiting.read", *PEOPLE_MANAGERS),  # requisitions, candidates, probations
+    Grant("candidates.manage", *HR_OFFICE),  # add, advance, offer, answers, hire
+    Grant("candidates.feedback", *PEOPLE_MANAGERS),
+    Grant("probations.review", *MANAGERS),  # 转正: hr writes the review, the director or manager decides
+    Grant("training.manage", *PEOPLE_MANAGERS),  # courses, sessions, attendance, exams, stats
+    Grant("courses.agency_wide", *HR_OFFICE),  # a course for no one project
+    Grant("certifications.read", *STAFF),
+    # inventory: projects, units, holds, 销控, prices
+    Grant("projects.create", *DIRECTORS),
+    Grant("buildings.manage", *MANAGERS),
+    Grant("units.create", *MANAGERS, ASSISTANT),  # by hand or by a spreadsheet import
+    Grant("units.release", *MANAGERS),  # 推盘
+    Grant("units.control", *MANAGERS),  # 销控: locks, release schedules, project settings, hold extensions
+    Grant("units.export", *SUPERVISORS, ASSISTANT, FINANCE),
+    Grant("units.slow_movers", *SUPERVISORS, DEVELOPER_VIEWER),
+    Grant("units.reconcile", *SUPERVISORS, ASSISTANT, FINANCE),
+    Grant("holds.place", *SELLERS),  # and cancel
+    Grant("holds.act_for_others", *SUPERVISORS),  # cancel or subscribe another advisor's hold
+    Grant("price_lists.manage", *MANAGERS),
+    Grant("price_lists.approve", *DIRECTORS),
+    Grant("prices.below_floor", *DIRECTORS),  # a price below 底价
+    Grant("discounts.request", *SELLERS),
+    Grant("discounts.decide", *MANAGERS),
+    # crm: customers, visits, rotation, care
+    Grant("customers.register", *SITE),  # 报备
+    Grant("customers.read", *SITE),
+    Grant("customers.see_all", *SITE_WIDE),  # every customer of the site (an advisor: their own and the pool)
+    Grant("customers.own", *FRONT_LINE),  # may be a customer's owner
+    Grant("customers.edit", *SELLERS),
+    Grant("customers.edit_any", *MANAGERS),  # besides the owner
+    Grant("customers.settings", *MANAGERS),  # 保护期
+    Grant("customers.reassign", *MANAGERS),
+    Grant("customers.export", *MANAGERS),  # and the export log
+    Grant("conflicts.read", *SUPERVISORS),  # 撞单
+    Grant("conflicts.rule", *MANAGERS),
+    # full numbers of customers not their own (DOMAIN: "the owner and managers"; supervisors coach
+    # advisors but do not get the numbers of customers they do not own); each view is logged
+    # (loupan/reveals.py), and a developer_viewer never sees one
+    Grant("phones.see_all", *MANAGERS),
+    Grant("visits.register", *SITE),  # calls and visits
+    Grant("visits.read", *STAFF),
+    Grant("visits.counts", *EVERYONE),
+    Grant("visits.take", *FRONT_LINE),  # a call they register is theirs
+    Grant("rotation.read", *STAFF),
+    Grant("rotation.change", *SUPERVISORS),  # order, skip, restore
+    Grant("funnel.read", *SITE, DEVELOPER_VIEWER),
+    Grant("follow_ups.write", *SELLERS),  # the owner, or a manager
+    Grant("follow_ups.write_any", *MANAGERS),
+    Grant("follow_ups.read", *SITE),
+    Grant("follow_ups.overdue", *SELLERS),  # an advisor: their own
+    Grant("follow_ups.overdue_site", *SUPERVISORS),  # any advisor's, or the whole site's
+    Grant("care_tasks.read", *SITE),  # 回访 due
+    Grant("care_tasks.see_all", *SITE_WIDE),
+    Grant("surveys.record", *SITE),
+    Grant("surveys.read", *SITE),
+    Grant("satisfaction.read", *SITE, DEVELOPER_VIEWER),  # figures only
+    Grant("complaints.file", *SITE),
+    Grant("complaints.read", *SITE),
+    Grant("complaints.see_all", *SITE_WIDE),  # an advisor: those they own or are about them
+    Grant("complaints.resolve", *SITE),  # the owner, or a manager
+    Grant("complaints.resolve_any", *MANAGERS),
+    # contracts: deals from 认购 to 交房
+    Grant("deals.sell", *SELLERS),  # 认购 and its contract's draft
+    Grant("deals.review", *MANAGERS),  # 认购, contracts, supplementary agreements
+    Grant("deals.read", *READERS),
+    Grant("deals.file", *MANAGERS, ASSISTANT),  # 网签/备案: the assistant supervises them
+    Grant("agreements.write", *SITE),
+    Grant("changes.request", *SELLERS),  # 更名/换房/退房
+    Grant("changes.decide", *MANAGERS),
+    Grant("changes.read", *DEAL_TEAM),
+    Grant("changes.list_project", *SUPERVISORS),
+    Grant("mortgages.handle", *DEAL_TEAM),
+    Grant("mortgages.read", *DEAL_TEAM),
+    Grant("mortgages.stuck", *SUPERVISORS),
+    Grant("handovers.record", *SUPERVISORS, ASSISTANT),  # 交房 and the 房产证 steps
+    Grant("handovers.read", *DEAL_TEAM),
+    # finance
+    Grant("deal_money.read", *DEAL_TEAM),  # a deal's schedule and receipts, the payment terms
+    Grant("payment_terms.set", *MANAGERS),
+    Grant("receipts.record", *MANAGERS, ASSISTANT, FINANCE),  # advisors hand 定金 to the cashier
+    Grant("receipts.reverse", *MONEY_MANAGERS),  # void, refund
+    Grant("reconciliation.read", *MANAGERS, ASSISTANT, FINANCE, DEVELOPER_VIEWER),
+    Grant("reconciliation.detail", *MANAGERS, ASSISTANT, FINANCE),
+    Grant("collections.read", *DEAL_TEAM),  # overdue lines, reminders
+    Grant("collection_targets.set", *MANAGERS),
+    Grant("collection_targets.read", *SITE_WIDE, FINANCE, DEVELOPER_VIEWER),
+    Grant("agency_terms.set", *MANAGERS),
+    Grant("agency_statements.issue", *MONEY_MANAGERS),
+    Grant("agency_commission.read", *MONEY_MANAGERS, DEVELOPER_VIEWER),  # terms and statements
+    Grant("commission_rules.set", *MANAGERS),
+    Grant("commission_rules.read", *MONEY_MANAGERS, *FRONT_LINE),
+    Grant("commission_statements.issue", *MONEY_MANAGERS),
+    Grant("commission_statements.read", *MONEY_MANAGERS, *FRONT_LINE),
+    Grant("commission_statements.only_own", *FRONT_LINE),
+    Grant("expense_budgets.set", *MANAGERS),
+    Grant("expenses.record", DIRECTOR, ASSISTANT, FINANCE),
+    Grant("expenses.read", *MANAGERS, ASSISTANT, FINANCE),
+    Grant("expenses.channel_spend", *SITE_WIDE, FINANCE),
+    # reports and logs
+    Grant("reports.read", *READERS),  # the daily report, and every service's report figures
+    Grant("reports.periods", *SUPERVISORS, FINANCE, DEVELOPER_VIEWER),  # weekly and monthly
+    Grant("reports.funnel", *SUPERVISORS, DEVELOPER_VIEWER),
+    Grant("reports.channels", *SUPERVISORS),
+    Grant("data_reveals.read", *DIRECTORS),
+)

@@ -74,3 +74,13 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def local_day(instant):
+    """The Asia/Shanghai calendar day of an aware instant."""
+    return instant.astimezone(SHANGHAI).date()
+
+
+def today(now=None):
+    """The sales offices' today (Asia/Shanghai), or the day of the aware instant `now`."""
+    return local_day(datetime.now(SHANGHAI) if now is None else now)

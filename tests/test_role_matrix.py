@@ -1,9 +1,10 @@
-"""The role matrix (gateway/roles.py) is what the routes declare and what a running system
-enforces: every route × role pair is tried once, a refused role gets 403 ROLE_FORBIDDEN and an
-allowed one never does. Then the project scope and the phone masking on top of it: an advisor
+"""The role matrix (gateway/roles.py, grants of the kernel's table loupan/roles.py) is what the
+routes enforce and what a running system does: every route's entrypoint checks its grant, and
+every route × role pair is tried once, a refused role gets 403 ROLE_FORBIDDEN and an allowed
+one never does. Then the project scope and the phone masking on top of it: an advisor
 of project A is refused project B, a developer_viewer reads its project's board and reports
 without one customer's number, an advisor sees another advisor's buyer masked."""
-import importlib
+import inspect
 import io
 import re
 import zipfile
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gateway.roles import DEV, PUBLIC, ROLE_NAMES, ROLES, markdown, route_summaries
+from loupan.roles import GROUPS, PERMISSIONS
 from tests.api import make_project
 from tests.conftest import staff
 
@@ -23,23 +25,45 @@ PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PAIRS = [(key, role) for key in ROLES for role in ROLE_NAMES]
 
 
-def declared():
-    """{"METHOD /path": roles} of every @route of GatewayService (roles=None: everyone)."""
-    importlib.import_module("gateway.service")
-    from gateway.http import ROUTES
-    return {f"{method} {url}": set(ROLE_NAMES) if options["roles"] is None else set(options["roles"])
-            for method, url, options in ROUTES}
+def enforced():
+    """{"METHOD /path": roles} that each HTTP entrypoint of GatewayService checks at request
+    time (the JsonRoute's own roles, not what the table or ROUTES says of it)."""
+    from gateway.http import JsonRoute
+    from gateway.service import GatewayService
+    found = {}
+    for _, method in inspect.getmembers(GatewayService, callable):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, JsonRoute):
+                key = f"{entrypoint.method} {entrypoint.url}"
+                assert key not in found, f"{key} is declared twice"
+                found[key] = set(entrypoint.roles)
+    return found
 
 
 # the table itself ---------------------------------------------------------------------------
-def test_every_route_declares_the_roles_of_the_table():
-    routes = declared()
+def test_every_route_enforces_the_roles_of_the_table():
+    routes = enforced()
     table = {key: set(roles) for key, roles in ROLES.items()}
     assert sorted(set(routes) - set(table)) == [], "routes missing from gateway/roles.py"
     assert sorted(set(table) - set(routes)) == [], "gateway/roles.py lists routes that do not exist"
-    differ = {key: {"declared": sorted(routes[key]), "table": sorted(table[key])}
+    differ = {key: {"enforced": sorted(routes[key]), "table": sorted(table[key])}
               for key in routes if routes[key] != table[key]}
     assert differ == {}
+
+
+def test_every_grant_of_the_table_is_one_of_the_kernels():
+    """A route's roles are a named group or permission of loupan/roles.py, never a tuple
+    written in the gateway: a role is granted in one place."""
+    kernel = {id(g) for g in list(GROUPS.values()) + list(PERMISSIONS.values())}
+    assert [key for key, roles in ROLES.items() if id(roles) not in kernel] == []
+
+
+def test_a_route_says_no_other_roles_than_the_table():
+    from gateway.http import route
+    with pytest.raises(ValueError, match="grants"):
+        route("POST", "/api/projects", roles=("director", "manager"), summary="wrong roles")
+    with pytest.raises(LookupError, match="not in gateway/roles.py"):
+        route("GET", "/api/no-such-route", summary="not in the table")
 
 
 def test_the_table_names_only_known_roles_and_the_developer_viewer_only_reads():

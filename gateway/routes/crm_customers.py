@@ -5,18 +5,14 @@ from gateway.routes.spreadsheets import xlsx_response
 from loupan.schemas import crm_customers as c
 from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from loupan.errors import Invalid, NotFound
+from loupan.roles import PERMISSIONS
 
-SITE = ("director", "manager", "supervisor", "advisor", "assistant")  # not the developer's viewers
-REGISTRARS = ("director", "manager", "supervisor", "advisor", "assistant")
-EDITORS = ("director", "manager", "supervisor", "advisor")
-MANAGERS = ("director", "manager")
-RULING_READERS = ("director", "manager", "supervisor")
-OWNER_ROLES = ("advisor", "supervisor")  # who may be given customers
+OWNER_ROLES = PERMISSIONS["customers.own"]  # who may be given customers
 REGISTRATION_STATUS = {"created": 201, "existing": 200, "claimed": 200, "conflict": 202}
 
 
 class CrmCustomersRoutes:
-    @route("POST", "/api/projects/<int:project_id>/customers", roles=REGISTRARS, body=c.CustomerIn,
+    @route("POST", "/api/projects/<int:project_id>/customers", body=c.CustomerIn,
            response=c.CustomerRegistrationOut, status=201,
            summary="报备 a customer by mobile (owner_id: for an assistant entering a channel partner's 报备, an "
                    "active advisor of the project, else 400 NOT_A_SITE_ADVISOR): 201 created; 200 existing (already the caller's) or claimed "
@@ -29,39 +25,39 @@ class CrmCustomersRoutes:
         result = self.crm.register_customer(actor, project_id, body)
         return json_response(REGISTRATION_STATUS[result["outcome"]], result)
 
-    @route("GET", "/api/projects/<int:project_id>/customers", roles=SITE, query=c.CustomerQuery,
+    @route("GET", "/api/projects/<int:project_id>/customers", query=c.CustomerQuery,
            response=c.CustomerOut, many=True,
            summary="A project's customers, newest first (advisors: their own and the pool); phones masked "
                    "138****5678 except for the owner, managers and directors; `mobile` finds a full number")
     def list_customers(self, request, actor, project_id, query):
         return self.crm.list_customers(actor, project_id, query)
 
-    @route("GET", "/api/customers/<int:customer_id>", roles=SITE, response=c.CustomerDetailOut,
+    @route("GET", "/api/customers/<int:customer_id>", response=c.CustomerDetailOut,
            summary="One customer with its grade and owner history (403 CUSTOMER_NOT_YOURS for another "
                    "advisor's customer)")
     def get_customer(self, request, actor, customer_id):
         return self.crm.get_customer(actor, customer_id)
 
-    @route("PATCH", "/api/customers/<int:customer_id>", roles=EDITORS, body=c.CustomerPatch,
+    @route("PATCH", "/api/customers/<int:customer_id>", body=c.CustomerPatch,
            response=c.CustomerDetailOut,
            summary="Change needs, notes, name or grade (with grade_reason, kept in the grade history); "
                    "the owner or a manager")
     def update_customer(self, request, actor, customer_id, body):
         return self.crm.update_customer(actor, customer_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/conflicts", roles=RULING_READERS, query=c.ConflictQuery,
+    @route("GET", "/api/projects/<int:project_id>/conflicts", query=c.ConflictQuery,
            response=c.ConflictOut, many=True, summary="撞单 conflicts of a project, newest first")
     def list_conflicts(self, request, actor, project_id, query):
         return self.crm.list_conflicts(actor, project_id, query)
 
-    @route("POST", "/api/conflicts/<int:conflict_id>/ruling", roles=MANAGERS, body=c.ConflictRulingIn,
+    @route("POST", "/api/conflicts/<int:conflict_id>/ruling", body=c.ConflictRulingIn,
            response=c.ConflictOut,
            summary="Rule a 撞单: keep (the owner stays) or transfer (to the claimant, 保护期 afresh); "
                    "409 CONFLICT_RULED if ruled already")
     def rule_conflict(self, request, actor, conflict_id, body):
         return self.crm.rule_conflict(actor, conflict_id, body)
 
-    @route("POST", "/api/projects/<int:project_id>/customers/reassign", roles=MANAGERS, body=c.CustomerReassignIn,
+    @route("POST", "/api/projects/<int:project_id>/customers/reassign", body=c.CustomerReassignIn,
            response=c.CustomerReassignOut,
            summary="Move customers in one action (those listed, all of from_owner_id, or the pool's) to one "
                    "advisor or spread evenly over several; targets must be active advisors or supervisors "
@@ -89,17 +85,17 @@ class CrmCustomersRoutes:
                               "NOT_A_SITE_ADVISOR")
         return accounts
 
-    @route("GET", "/api/projects/<int:project_id>/customer-settings", roles=SITE, response=c.CustomerSettingsOut,
+    @route("GET", "/api/projects/<int:project_id>/customer-settings", response=c.CustomerSettingsOut,
            summary="The project's 保护期 days")
     def get_customer_settings(self, request, actor, project_id):
         return self.crm.get_customer_settings(actor, project_id)
 
-    @route("PUT", "/api/projects/<int:project_id>/customer-settings", roles=MANAGERS, body=c.CustomerSettingsIn,
+    @route("PUT", "/api/projects/<int:project_id>/customer-settings", body=c.CustomerSettingsIn,
            response=c.CustomerSettingsOut, summary="Set the project's 保护期 days (from the next registration or follow-up)")
     def set_customer_settings(self, request, actor, project_id, body):
         return self.crm.set_customer_settings(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/customers/export", roles=MANAGERS, query=c.CustomerExportQuery,
+    @route("GET", "/api/projects/<int:project_id>/customers/export", query=c.CustomerExportQuery,
            produces=XLSX_TYPE,
            summary="客户导出 with full numbers, the list's filters; format=xlsx (default, a download) or json "
                    "(rows); every export is logged (GET /api/projects/{project_id}/export-log)")
@@ -109,7 +105,7 @@ class CrmCustomersRoutes:
             return xlsx_response(result, result["filename"])
         return json_response(200, result["rows"])
 
-    @route("GET", "/api/projects/<int:project_id>/export-log", roles=MANAGERS, response=c.CustomerExportLogOut, many=True,
+    @route("GET", "/api/projects/<int:project_id>/export-log", response=c.CustomerExportLogOut, many=True,
            summary="Customer exports of the project: who, when, which filter, how many rows")
     def customer_export_log(self, request, actor, project_id):
         return self.crm.customer_export_log(actor, project_id)

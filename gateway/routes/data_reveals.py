@@ -10,7 +10,7 @@ from loupan.schemas import load
 
 
 class DataRevealRoutes:
-    @route("GET", "/api/data-reveals", roles=("director",), query=DataRevealQuery, response=DataRevealOut, many=True,
+    @route("GET", "/api/data-reveals", query=DataRevealQuery, response=DataRevealOut, many=True,
            summary="Who saw which customer's full mobile number, when and where (lists, details, exports by "
                    "managers and directors; numbers masked in the log), newest first, from crm, inventory and "
                    "contracts; filter by project_id, account_id, kind, service, from/to (days)")

@@ -3,59 +3,53 @@ scorecards with their ranking and the quarter's 销售之星. A mixin of Gateway
 from gateway.http import route
 from loupan.schemas import hr_evaluation as c
 
-SETTERS = ("director", "manager")
-READERS = SETTERS + ("supervisor",)
-CARD_READERS = READERS + ("advisor",)  # an advisor: their own card only (checked by hr)
-STAR_READERS = READERS + ("advisor", "hr")
-
 
 class EvaluationRoutes:
-    @route("PUT", "/api/projects/<int:project_id>/teams", roles=SETTERS, body=c.TeamsIn, response=c.TeamsOut,
+    @route("PUT", "/api/projects/<int:project_id>/teams", body=c.TeamsIn, response=c.TeamsOut,
            summary="小组: each supervisor's team of advisors at the site (replaces all teams)")
     def put_teams(self, request, actor, project_id, body):
         self.inventory.get_project(actor, project_id)  # 404 for a project that does not exist
         return self.hr.put_teams(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/teams", roles=READERS, response=c.TeamsOut,
+    @route("GET", "/api/projects/<int:project_id>/teams", response=c.TeamsOut,
            summary="The site's teams")
     def get_teams(self, request, actor, project_id):
         return self.hr.get_teams(actor, project_id)
 
-    @route("PUT", "/api/projects/<int:project_id>/targets", roles=SETTERS, query=c.MonthQuery, body=c.TargetsIn,
+    @route("PUT", "/api/projects/<int:project_id>/targets", query=c.MonthQuery, body=c.TargetsIn,
            response=c.TargetsOut,
            summary="销售目标/定额 of a month, split to teams and advisors (422 if the shares do not add up)")
     def put_targets(self, request, actor, project_id, query, body):
         self.inventory.get_project(actor, project_id)
         return self.hr.put_targets(actor, project_id, query, body)
 
-    @route("GET", "/api/projects/<int:project_id>/targets", roles=READERS, query=c.MonthQuery,
+    @route("GET", "/api/projects/<int:project_id>/targets", query=c.MonthQuery,
            response=c.TargetsOut, summary="A month's targets with the units and amount signed against each")
     def get_targets(self, request, actor, project_id, query):
         return self.hr.get_targets(actor, project_id, query)
 
-    @route("PUT", "/api/projects/<int:project_id>/scorecard-weights", roles=SETTERS, body=c.WeightsIn,
+    @route("PUT", "/api/projects/<int:project_id>/scorecard-weights", body=c.WeightsIn,
            response=c.WeightsOut, summary="考核权重: scorecard weights of the project (422 unless they add up to 100)")
     def put_scorecard_weights(self, request, actor, project_id, body):
         self.inventory.get_project(actor, project_id)
         return self.hr.put_scorecard_weights(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/scorecard-weights", roles=READERS, response=c.WeightsOut,
+    @route("GET", "/api/projects/<int:project_id>/scorecard-weights", response=c.WeightsOut,
            summary="The project's scorecard weights (the defaults until set)")
     def get_scorecard_weights(self, request, actor, project_id):
         return self.hr.get_scorecard_weights(actor, project_id)
 
-    @route("GET", "/api/projects/<int:project_id>/scorecards", roles=READERS, query=c.MonthQuery,
+    @route("GET", "/api/projects/<int:project_id>/scorecards", query=c.MonthQuery,
            response=c.Ranking, summary="考核排名: the site's advisors ranked for a month, every card explained")
     def list_scorecards(self, request, actor, project_id, query):
         return self.hr.list_scorecards(actor, project_id, query)
 
-    @route("GET", "/api/projects/<int:project_id>/scorecards/<int:account_id>", roles=CARD_READERS,
-           query=c.MonthQuery, response=c.Card,
+    @route("GET", "/api/projects/<int:project_id>/scorecards/<int:account_id>", query=c.MonthQuery, response=c.Card,
            summary="One advisor's scorecard for a month (an advisor may read only their own)")
     def get_scorecard(self, request, actor, project_id, account_id, query):
         return self.hr.get_scorecard(actor, project_id, account_id, query)
 
-    @route("GET", "/api/projects/<int:project_id>/sales-star", roles=STAR_READERS, query=c.QuarterQuery,
+    @route("GET", "/api/projects/<int:project_id>/sales-star", query=c.QuarterQuery,
            response=c.SalesStar, summary="销售之星 of a quarter: the best average monthly total at the site")
     def get_sales_star(self, request, actor, project_id, query):
         return self.hr.get_sales_star(actor, project_id, query)

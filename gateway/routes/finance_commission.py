@@ -2,89 +2,76 @@
 monthly statements, 销售费用 budgets and actuals. A mixin of GatewayService."""
 from gateway.accounts import require_agency_accounts
 from gateway.http import route
-from gateway.roles import STAFF
 from loupan.schemas import finance_commission as c
-
-SETTERS = ("director", "manager")
-ISSUERS = ("director", "manager", "finance")
-AGENCY_READERS = ISSUERS + ("developer_viewer",)  # a developer: its own projects only
-RULE_READERS = ISSUERS + ("supervisor", "advisor")
-STATEMENT_READERS = ISSUERS + ("supervisor", "advisor")  # supervisors, advisors: their own (checked by finance)
-EXPENSE_RECORDERS = ("director", "finance", "assistant")
-EXPENSE_READERS = ("director", "manager", "finance", "assistant")
 
 
 class FinanceCommissionRoutes:
-    @route("GET", "/api/finance/mortgage-quote", roles=STAFF, query=c.MortgageQuery, response=c.MortgageQuote,
+    @route("GET", "/api/finance/mortgage-quote", query=c.MortgageQuery, response=c.MortgageQuote,
            summary="算价: monthly schedule of a loan, 等额本息 or 等额本金, exact to the cent")
     def mortgage_quote(self, request, actor, query):
         return self.finance.mortgage_quote(actor, query)
 
-    @route("PUT", "/api/projects/<int:project_id>/agency-terms", roles=SETTERS, body=c.AgencyTermsIn,
+    @route("PUT", "/api/projects/<int:project_id>/agency-terms", body=c.AgencyTermsIn,
            response=c.AgencyTermsOut, summary="代理费 terms of the developer: rate, sell-through tiers, billable condition")
     def put_agency_terms(self, request, actor, project_id, body):
         self.inventory.get_project(actor, project_id)  # 404 for a project that does not exist
         return self.finance.put_agency_terms(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/agency-terms", roles=AGENCY_READERS, response=c.AgencyTermsOut,
+    @route("GET", "/api/projects/<int:project_id>/agency-terms", response=c.AgencyTermsOut,
            summary="The project's agency terms")
     def get_agency_terms(self, request, actor, project_id):
         return self.finance.get_agency_terms(actor, project_id)
 
-    @route("POST", "/api/projects/<int:project_id>/agency-statements", roles=ISSUERS, body=c.AgencyStatementIn,
+    @route("POST", "/api/projects/<int:project_id>/agency-statements", body=c.AgencyStatementIn,
            response=c.AgencyStatementOut, status=201,
            summary="结佣 statement for a period: deals billable by its end, reversals of cancelled ones "
                    "(422 NOTHING_TO_SETTLE, PERIOD_NOT_OVER, PERIOD_BEFORE_LAST)")
     def issue_agency_statement(self, request, actor, project_id, body):
         return self.finance.issue_agency_statement(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/agency-statements", roles=AGENCY_READERS,
-           response=c.AgencyStatementOut, many=True, summary="The project's agency statements, oldest first")
+    @route("GET", "/api/projects/<int:project_id>/agency-statements", response=c.AgencyStatementOut, many=True, summary="The project's agency statements, oldest first")
     def list_agency_statements(self, request, actor, project_id):
         return self.finance.list_agency_statements(actor, project_id)
 
-    @route("GET", "/api/agency-statements/<int:statement_id>", roles=AGENCY_READERS, response=c.AgencyStatementOut,
+    @route("GET", "/api/agency-statements/<int:statement_id>", response=c.AgencyStatementOut,
            summary="One agency statement with its lines")
     def get_agency_statement(self, request, actor, statement_id):
         return self.finance.get_agency_statement(actor, statement_id)
 
-    @route("PUT", "/api/projects/<int:project_id>/commission-rules", roles=SETTERS, body=c.CommissionRulesIn,
+    @route("PUT", "/api/projects/<int:project_id>/commission-rules", body=c.CommissionRulesIn,
            response=c.CommissionRulesOut, summary="提成 rules by role: per unit, percent or tiered, supervisor override")
     def put_commission_rules(self, request, actor, project_id, body):
         self.inventory.get_project(actor, project_id)
         require_agency_accounts(self, actor, project_id, [a for r in body["rules"] for a in r.get("account_ids") or ()])
         return self.finance.put_commission_rules(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/commission-rules", roles=RULE_READERS,
-           response=c.CommissionRulesOut, summary="The project's commission rules")
+    @route("GET", "/api/projects/<int:project_id>/commission-rules", response=c.CommissionRulesOut, summary="The project's commission rules")
     def get_commission_rules(self, request, actor, project_id):
         return self.finance.get_commission_rules(actor, project_id)
 
-    @route("POST", "/api/projects/<int:project_id>/commission-statements/<month>", roles=ISSUERS,
-           response=c.CommissionRunOut, status=201,
+    @route("POST", "/api/projects/<int:project_id>/commission-statements/<month>", response=c.CommissionRunOut, status=201,
            summary="提成 statements of a month (YYYY-MM) for everyone: due by the rules at the month end minus "
                    "earlier statements (409 COMMISSION_MONTH_ISSUED, 422 MONTH_NOT_OVER)")
     def issue_commission_statements(self, request, actor, project_id, month):
         return self.finance.issue_commission_statements(actor, project_id, month)
 
-    @route("GET", "/api/commission-statements", roles=STATEMENT_READERS, query=c.CommissionQuery,
+    @route("GET", "/api/commission-statements", query=c.CommissionQuery,
            response=c.CommissionStatementOut, many=True,
            summary="Commission statements by month, person and project (advisors, supervisors: their own)")
     def list_commission_statements(self, request, actor, query):
         return self.finance.list_commission_statements(actor, query)
 
-    @route("PUT", "/api/projects/<int:project_id>/expense-budgets/<month>", roles=SETTERS, body=c.BudgetIn,
+    @route("PUT", "/api/projects/<int:project_id>/expense-budgets/<month>", body=c.BudgetIn,
            response=c.BudgetOut, summary="销售费用 budget of a month (YYYY-MM) by category, replacing it")
     def put_expense_budget(self, request, actor, project_id, month, body):
         self.inventory.get_project(actor, project_id)
         return self.finance.put_expense_budget(actor, project_id, month, body)
 
-    @route("POST", "/api/projects/<int:project_id>/expenses", roles=EXPENSE_RECORDERS, body=c.ExpenseIn,
+    @route("POST", "/api/projects/<int:project_id>/expenses", body=c.ExpenseIn,
            response=c.ExpenseOut, status=201, summary="Record an actual sales expense")
     def record_expense(self, request, actor, project_id, body):
         return self.finance.record_expense(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/expenses/<month>", roles=EXPENSE_READERS,
-           response=c.ExpenseReport, summary="Budget against actual per category and channel, ratio to sales")
+    @route("GET", "/api/projects/<int:project_id>/expenses/<month>", response=c.ExpenseReport, summary="Budget against actual per category and channel, ratio to sales")
     def get_expense_report(self, request, actor, project_id, month):
         return self.finance.get_expense_report(actor, project_id, month)

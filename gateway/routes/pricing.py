@@ -2,41 +2,35 @@
 from gateway.http import route
 from loupan.schemas import inventory_pricing as c
 
-PRICE_SETTERS = ("director", "manager")
-DISCOUNT_ASKERS = ("director", "manager", "supervisor", "advisor")
-
 
 class PricingRoutes:
     """Mixin of GatewayService: needs `self.inventory`."""
 
-    @route("POST", "/api/projects/<int:project_id>/price-lists", roles=PRICE_SETTERS, body=c.PriceListIn,
+    @route("POST", "/api/projects/<int:project_id>/price-lists", body=c.PriceListIn,
            response=c.PriceListPreview, status=201,
            summary="调价: a draft price list from the current prices with adjustments applied in order")
     def create_price_list(self, request, actor, project_id, body):
         return self.inventory.create_price_list(actor, project_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/price-lists", roles=PRICE_SETTERS,
-           response=c.PriceListOut, many=True, summary="Price list versions of a project, newest first")
+    @route("GET", "/api/projects/<int:project_id>/price-lists", response=c.PriceListOut, many=True, summary="Price list versions of a project, newest first")
     def list_price_lists(self, request, actor, project_id):
         return self.inventory.list_price_lists(actor, project_id)
 
-    @route("GET", "/api/price-lists/<int:price_list_id>", roles=PRICE_SETTERS, response=c.PriceListPreview,
+    @route("GET", "/api/price-lists/<int:price_list_id>", response=c.PriceListPreview,
            summary="Preview of a price list: every changed unit (old, new, difference, 单价) and counts")
     def get_price_list(self, request, actor, price_list_id):
         return self.inventory.get_price_list(actor, price_list_id)
 
-    @route("DELETE", "/api/price-lists/<int:price_list_id>", roles=PRICE_SETTERS, response=c.PriceListOut,
+    @route("DELETE", "/api/price-lists/<int:price_list_id>", response=c.PriceListOut,
            summary="Discard a draft price list")
     def discard_price_list(self, request, actor, price_list_id):
         return self.inventory.discard_price_list(actor, price_list_id)
 
-    @route("POST", "/api/price-lists/<int:price_list_id>/approve", roles=("director",),
-           response=c.PriceListOut, summary="Director's approval of a draft that goes below 底价")
+    @route("POST", "/api/price-lists/<int:price_list_id>/approve", response=c.PriceListOut, summary="Director's approval of a draft that goes below 底价")
     def approve_price_list(self, request, actor, price_list_id):
         return self.inventory.approve_price_list(actor, price_list_id)
 
-    @route("POST", "/api/price-lists/<int:price_list_id>/publish", roles=PRICE_SETTERS,
-           response=c.PriceListOut,
+    @route("POST", "/api/price-lists/<int:price_list_id>/publish", response=c.PriceListOut,
            summary="Publish a draft: reprices the units on sale (422 BELOW_BASE_PRICE without approval)")
     def publish_price_list(self, request, actor, price_list_id):
         return self.inventory.publish_price_list(actor, price_list_id)
@@ -51,24 +45,23 @@ class PricingRoutes:
     def price_history(self, request, actor, project_id):
         return self.inventory.get_price_history(actor, project_id)
 
-    @route("POST", "/api/holds/<int:hold_id>/discount", roles=DISCOUNT_ASKERS, body=c.DiscountIn,
+    @route("POST", "/api/holds/<int:hold_id>/discount", body=c.DiscountIn,
            response=c.DiscountRequestOut, status=201,
            summary="折扣 on a hold: approved at once within the advisor range, else pending")
     def request_discount(self, request, actor, hold_id, body):
         return self.inventory.request_discount(actor, hold_id, body)
 
-    @route("GET", "/api/projects/<int:project_id>/discount-requests", roles=PRICE_SETTERS,
-           query=c.DiscountQuery, response=c.DiscountRequestOut, many=True,
+    @route("GET", "/api/projects/<int:project_id>/discount-requests", query=c.DiscountQuery, response=c.DiscountRequestOut, many=True,
            summary="Discount requests of a project, e.g. ?status=pending")
     def list_discount_requests(self, request, actor, project_id, query):
         return self.inventory.list_discount_requests(actor, project_id, query)
 
-    @route("POST", "/api/discount-requests/<int:request_id>/approve", roles=PRICE_SETTERS, body=c.DecisionIn,
+    @route("POST", "/api/discount-requests/<int:request_id>/approve", body=c.DecisionIn,
            response=c.DiscountRequestOut, summary="Approve a discount (below 底价: director only)")
     def approve_discount(self, request, actor, request_id, body):
         return self.inventory.approve_discount(actor, request_id, body)
 
-    @route("POST", "/api/discount-requests/<int:request_id>/reject", roles=PRICE_SETTERS, body=c.DecisionIn,
+    @route("POST", "/api/discount-requests/<int:request_id>/reject", body=c.DecisionIn,
            response=c.DiscountRequestOut, summary="Reject a discount (below 底价: director only)")
     def reject_discount(self, request, actor, request_id, body):
         return self.inventory.reject_discount(actor, request_id, body)

@@ -173,7 +173,9 @@ class DiscountRequestOut(Schema):
 
 
 class HoldDetail(HoldOut):
-    """A hold with what the subscription needs: the approved special price, if any."""
+    """A hold with all the subscription checks its price against (contracts reads it once)."""
 
     special_price = Amount(allow_none=True, metadata={"description": "approved discount price (total)"})
     list_price = Amount(metadata={"description": "the unit's current 表价"})
+    base_price = Amount(metadata={"description": "the unit's 底价"})
+    advisor_discount_pct = Amount(metadata={"description": "the project's advisor discount range, %"})

@@ -9,12 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import SHANGHAI
 from services.contracts.models import Contract, Deal, DealHistory
 
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
 ZERO = Decimal("0.00")
 # (report key, the status change that makes it)
 MOVES = (("subscriptions", "submitted", "subscribed"), ("contracts", "subscribed", "signed"))
@@ -32,8 +31,7 @@ def _tallies(rows):
 
 def report_figures(session, actor, project_id, first, last):
     """认购 and 签约 of days first..last per advisor; a contract's amount is its own price."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read report figures", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["reports.read"], "read report figures")
     check_scope(actor, actor["agency_id"], project_id, "project")
     start = datetime.combine(first, time(0), SHANGHAI)
     end = datetime.combine(last + timedelta(days=1), time(0), SHANGHAI)

@@ -98,12 +98,10 @@ def create_subscription(uow, actor, data, inventory, crm):
         raise Conflict(f"hold {hold['hold_id']} is no longer active ({hold['status']})", "HOLD_NOT_ACTIVE")
     if actor["role"] not in HOLD_OVERSEERS and hold["advisor_id"] != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may subscribe it", "NOT_HOLD_OWNER")
-    unit = inventory.get_unit(actor, hold["unit_id"])
-    project = inventory.get_project(actor, hold["project_id"])
     price = data["price"]
     rules.check_terms(price, data["deposit"], data["payment_method"], data["loan_amount"])
-    rules.check_price(price, Decimal(unit["list_price"]), Decimal(unit["base_price"]),
-                      _decimal(hold["special_price"]), Decimal(project["advisor_discount_pct"]))
+    rules.check_price(price, Decimal(hold["list_price"]), Decimal(hold["base_price"]),
+                      _decimal(hold["special_price"]), Decimal(hold["advisor_discount_pct"]))
     main_share = rules.buyer_shares([b["share"] for b in data["co_buyers"]])
     name, phone = _buyer(actor, data, hold, crm)
 

@@ -10,23 +10,15 @@ from datetime import timedelta
 from sqlalchemy import case, func, or_, select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
 from services.crm.models import Complaint, Customer
 
-FILERS = ("director", "manager", "supervisor", "advisor", "assistant")
-READERS = FILERS
-MANAGERS = ("director", "manager")
-SEES_SITE = ("director", "manager", "supervisor", "assistant")  # advisors: complaints they own or are about them
 ESCALATED = ("serious", "critical")
 DEFAULT_DEADLINE = {"critical": timedelta(days=1), "serious": timedelta(days=3), "normal": timedelta(days=7),
                     "low": timedelta(days=14)}
 FILTERS = ("status", "severity", "category", "owner_id", "advisor_id", "customer_id", "escalated")
-
-
-def _require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def view(complaint, customer_name, now):
@@ -45,7 +37,7 @@ def file_complaint(uow, actor, project_id, data):
     """投诉 filed: owner defaults to the filer, the advisor concerned to the customer's owner,
     the deadline to the severity's; serious and critical are escalated. Publishes
     complaint_filed."""
-    _require(actor, FILERS)
+    require_role(actor, PERMISSIONS["complaints.file"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     session = uow.session
     now = utcnow()
@@ -76,7 +68,7 @@ def file_complaint(uow, actor, project_id, data):
 
 def _in_scope(session, actor, complaint_id):
     complaint = get_in_scope(session, actor, Complaint, complaint_id, "complaint")
-    if actor["role"] not in SEES_SITE and actor["account_id"] not in (complaint.owner_id, complaint.advisor_id):
+    if actor["role"] not in PERMISSIONS["complaints.see_all"] and actor["account_id"] not in (complaint.owner_id, complaint.advisor_id):
         raise Forbidden(f"complaint {complaint_id} is not yours", "COMPLAINT_NOT_YOURS")
     return complaint
 
@@ -88,7 +80,7 @@ def _customer_name(session, customer_id):
 
 
 def get_complaint(session, actor, complaint_id):
-    _require(actor, READERS)
+    require_role(actor, PERMISSIONS["complaints.read"])
     complaint = _in_scope(session, actor, complaint_id)
     return view(complaint, _customer_name(session, complaint.customer_id), utcnow())
 
@@ -98,7 +90,7 @@ def resolve_complaint(uow, actor, complaint_id, data):
     from filing to now. A second resolution is refused (409)."""
     session = uow.session
     complaint = _in_scope(session, actor, complaint_id)
-    if actor["role"] not in MANAGERS and actor["account_id"] != complaint.owner_id:
+    if actor["role"] not in PERMISSIONS["complaints.resolve_any"] and actor["account_id"] != complaint.owner_id:
         raise Forbidden("only the complaint's owner or a manager resolves it", "NOT_OWNER")
     now = utcnow()
     done = session.execute(update(Complaint).where(Complaint.id == complaint.id, Complaint.status == "open")
@@ -113,12 +105,12 @@ def resolve_complaint(uow, actor, complaint_id, data):
 
 def list_complaints(session, actor, project_id, query):
     """The site's complaints, newest first, filtered; `overdue` = open past the deadline."""
-    _require(actor, READERS)
+    require_role(actor, PERMISSIONS["complaints.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     now = utcnow()
     q = (select(Complaint, Customer.name).outerjoin(Customer, Customer.id == Complaint.customer_id)
          .where(Complaint.agency_id == actor["agency_id"], Complaint.project_id == project_id))
-    if actor["role"] not in SEES_SITE:
+    if actor["role"] not in PERMISSIONS["complaints.see_all"]:
         q = q.where(or_(Complaint.owner_id == actor["account_id"], Complaint.advisor_id == actor["account_id"]))
     for key in FILTERS:
         if query.get(key) is not None:

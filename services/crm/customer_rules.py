@@ -5,13 +5,11 @@ from datetime import timedelta
 from marshmallow import ValidationError
 
 from loupan.errors import Invalid
+from loupan.roles import PERMISSIONS
 from loupan.validators import normalise_mobile as _normalise
 
 # a deal (认购/签约) exists: the customer stays with the advisor who made it, whatever the follow-ups
 DEAL_STATUSES = ("subscribed", "signed")
-# who sees full phone numbers besides the owner (DOMAIN: "the owner and managers"; supervisors
-# coach advisors but do not get the numbers of customers they do not own)
-SEE_ALL_PHONES = ("director", "manager")
 
 
 def normalise_mobile(raw):
@@ -61,7 +59,7 @@ def can_see_phone(role, account_id, owner_id):
     (developer_viewer never sees numbers, not even as a director's delegate)."""
     if role == "developer_viewer":
         return False
-    if role in SEE_ALL_PHONES:
+    if role in PERMISSIONS["phones.see_all"]:
         return True
     return owner_id is not None and owner_id == account_id
 

@@ -12,6 +12,7 @@ from loupan import reveals
 from loupan.schemas.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict as ConflictError
 from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, SYSTEM, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
@@ -21,21 +22,9 @@ from services.crm.models import (Conflict, Customer, CustomerExport, CustomerGra
                                  CustomerSetting, data_reveals)
 
 DEFAULT_PROTECTION_DAYS = 30
-MANAGERS = ("director", "manager")
-# the developer's viewers get reports and the 销控表, not the customers
-READERS = ("director", "manager", "supervisor", "advisor", "assistant")
-SEES_ALL_CUSTOMERS = ("director", "manager", "supervisor", "assistant")
-OWNS_CUSTOMERS = ("advisor", "supervisor")  # a registration by them is theirs unless they say otherwise
-# staff who never 报备 (crm's own event handlers register as role "system")
-NOT_REGISTRARS = ("finance", "hr", "developer_viewer")
 NEEDS = ("budget_min", "budget_max", "area_min", "area_max", "layout", "district")
 EDITABLE = ("name", "notes", "referrer_customer_id") + NEEDS
 SWEEP_BATCH = 200
-
-
-def _require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def _project(actor, project_id):
@@ -60,7 +49,7 @@ def get_settings(session, actor, project_id, default_days=None):
 
 def set_settings(uow, actor, project_id, data):
     """A manager sets the project's 保护期; it applies from the next registration or follow-up."""
-    _require(actor, MANAGERS)
+    require_role(actor, PERMISSIONS["customers.settings"])
     _project(actor, project_id)
     session = uow.session
     row = session.get(CustomerSetting, project_id)
@@ -107,7 +96,7 @@ def list_data_reveals(session, actor, query):
 
 def _may_open(actor, customer):
     """Advisors work their own customers and the pool; the site's other roles see every one."""
-    if actor["role"] in SEES_ALL_CUSTOMERS:
+    if actor["role"] in PERMISSIONS["customers.see_all"]:
         return True
     return customer.owner_id is None or customer.owner_id == actor["account_id"]
 
@@ -133,7 +122,7 @@ def customer_detail(session, actor, customer):
 
 
 def get_customer(session, actor, customer_id):
-    _require(actor, READERS)
+    require_role(actor, PERMISSIONS["customers.read"])
     return customer_detail(session, actor, customer_in_scope(session, actor, customer_id))
 
 
@@ -206,14 +195,14 @@ def _insert_new(session, customer):
 def register_outcome(uow, actor, project_id, data, owner_id=None, owner_name=None, at=None, default_days=None):
     """报备: like `register`, with the outcome named: "created", "existing", "claimed" or
     "conflict". Returns (customer, conflict or None, outcome)."""
-    if actor["role"] in NOT_REGISTRARS:
-        raise Forbidden(f"role {actor['role']} may not register customers", "ROLE_FORBIDDEN")
+    if actor["role"] != SYSTEM:  # crm's own event handlers register customers too
+        require_role(actor, PERMISSIONS["customers.register"], "register customers")
     _project(actor, project_id)
     session = uow.session
     _check_referrer(session, actor, data.get("referrer_customer_id"))
     at = at or utcnow()
     mobile = normalise_mobile(data["mobile"])
-    if owner_id is None and actor["role"] in OWNS_CUSTOMERS:
+    if owner_id is None and actor["role"] in PERMISSIONS["customers.own"]:
         owner_id, owner_name = actor["account_id"], owner_name or actor["username"]
     elif actor["role"] == "advisor" and owner_id != actor["account_id"]:
         raise Forbidden("an advisor registers customers for themselves", "OWNER_FORBIDDEN")
@@ -265,7 +254,7 @@ def _register_existing(uow, actor, customer, data, owner_id, owner_name, at, day
 
 
 def register(uow, actor, project_id, data, owner_id=None, owner_name=None, at=None, default_days=None):
-    """报备 a customer (see DOMAIN.md "Ownership and 报备"). owner_id defaults to the actor for
+    """报备 a customer (see docs/domain.md "Customers and leads"). owner_id defaults to the actor for
     advisors and supervisors, else the pool. Returns (customer, conflict or None, created):
     a new phone is a new customer of owner_id; the same owner gets the customer back; a
     pool customer or one whose 保护期 lapsed is claimed; one protected by someone else gets
@@ -289,7 +278,7 @@ def update_customer(uow, actor, customer_id, data):
     """Needs, notes, name, grade (with its reason, kept in the grade history): owner or managers."""
     session = uow.session
     customer = customer_in_scope(session, actor, customer_id)
-    if actor["role"] not in MANAGERS and customer.owner_id != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["customers.edit_any"] and customer.owner_id != actor["account_id"]:
         raise Forbidden("only the owner or a manager may change a customer", "NOT_OWNER")
     _check_referrer(session, actor, data.get("referrer_customer_id"))
     for key in EDITABLE:
@@ -312,10 +301,10 @@ def list_customers(session, actor, project_id, query):
 
 
 def _customers_query(actor, project_id, query):
-    _require(actor, READERS)
+    require_role(actor, PERMISSIONS["customers.read"])
     _project(actor, project_id)
     q = select(Customer).where(Customer.agency_id == actor["agency_id"], Customer.project_id == project_id)
-    if actor["role"] not in SEES_ALL_CUSTOMERS:
+    if actor["role"] not in PERMISSIONS["customers.see_all"]:
         q = q.where(or_(Customer.owner_id == actor["account_id"], Customer.owner_id.is_(None)))
     if query.get("pool"):
         q = q.where(Customer.owner_id.is_(None))
@@ -331,7 +320,7 @@ def _customers_query(actor, project_id, query):
 
 # conflicts --------------------------------------------------------------------------------
 def list_conflicts(session, actor, project_id, status=None):
-    _require(actor, MANAGERS + ("supervisor",))
+    require_role(actor, PERMISSIONS["conflicts.read"])
     _project(actor, project_id)
     q = select(Conflict).where(Conflict.agency_id == actor["agency_id"], Conflict.project_id == project_id)
     if status is not None:
@@ -343,7 +332,7 @@ def list_conflicts(session, actor, project_id, status=None):
 def rule_conflict(uow, actor, conflict_id, decision, note=None, default_days=None):
     """A manager rules a 撞单 once: "keep" leaves the owner, "transfer" gives the customer
     to the claimant (ownership history "ruling"). A second ruling is refused (409)."""
-    _require(actor, MANAGERS)
+    require_role(actor, PERMISSIONS["conflicts.rule"])
     session = uow.session
     conflict = get_in_scope(session, actor, Conflict, conflict_id, "conflict")
     now = utcnow()
@@ -414,7 +403,7 @@ def release_leaver(uow, agency_id, account_id, at=None):
 def reassign(uow, actor, project_id, data, default_days=None):
     """A manager moves customers in one action: those given (or all of `from_owner_id`, or of
     the pool with `from_pool`) are dealt evenly to `to_owners` (history "reassigned")."""
-    _require(actor, MANAGERS)
+    require_role(actor, PERMISSIONS["customers.reassign"])
     _project(actor, project_id)
     session = uow.session
     q = select(Customer).where(Customer.agency_id == actor["agency_id"], Customer.project_id == project_id)
@@ -458,7 +447,7 @@ EXPORT_COLUMNS = ("id", "name", "mobile", "channel", "partner_name", "grade", "s
 def export_customers(uow, actor, project_id, query, fmt):
     """Customer rows for an export (managers and directors, full numbers), logged with who,
     when, which filter and how many rows, in the same transaction."""
-    _require(actor, MANAGERS)
+    require_role(actor, PERMISSIONS["customers.export"])
     session = uow.session
     if not query.get("limit"):
         matching = session.scalar(select(func.count()).select_from(
@@ -478,7 +467,7 @@ def export_customers(uow, actor, project_id, query, fmt):
 
 
 def export_log(session, actor, project_id):
-    _require(actor, MANAGERS)
+    require_role(actor, PERMISSIONS["customers.export"])
     _project(actor, project_id)
     rows = session.execute(select(CustomerExport).where(CustomerExport.agency_id == actor["agency_id"],
                                                         CustomerExport.project_id == project_id)

@@ -5,12 +5,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from loupan.errors import Forbidden, Invalid
+from loupan.roles import PERMISSIONS, require_role
 from loupan.types import utcnow
 from services.crm import customers
 from services.crm.models import FollowUp
 
-MANAGERS = ("director", "manager")
-READERS = ("director", "manager", "supervisor", "advisor", "assistant")
 CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock a little ahead is not a note from the future
 
 
@@ -24,7 +23,7 @@ def add_follow_up(uow, actor, customer_id, data, default_days=None):
     `at` defaults to now and may be earlier (written up later), never in the future."""
     session = uow.session
     customer = customers.customer_in_scope(session, actor, customer_id)
-    if actor["role"] not in MANAGERS and (customer.owner_id is None or customer.owner_id != actor["account_id"]):
+    if actor["role"] not in PERMISSIONS["follow_ups.write_any"] and (customer.owner_id is None or customer.owner_id != actor["account_id"]):
         raise Forbidden("only the customer's owner or a manager records follow-ups", "NOT_OWNER")
     now = utcnow()
     at = data.get("at") or now
@@ -44,8 +43,7 @@ def add_follow_up(uow, actor, customer_id, data, default_days=None):
 
 def list_follow_ups(session, actor, customer_id):
     """The customer's follow-ups, newest first (advisors: their own customers and the pool)."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read follow-ups", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["follow_ups.read"], "read follow-ups")
     customer = customers.customer_in_scope(session, actor, customer_id)
     rows = session.execute(select(FollowUp).where(FollowUp.customer_id == customer.id)
                            .order_by(FollowUp.at.desc(), FollowUp.id.desc())).scalars()

@@ -10,12 +10,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from loupan.roles import PERMISSIONS, require_role
 from loupan.types import SHANGHAI
 from services.crm import rotation
 from services.crm import rotation_rules as rules
 from services.crm.models import Customer, CustomerGrade, CustomerStatusChange, Visit
 
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "developer_viewer")
 COUNTS = ("visits", "new_leads", "a_grade", "subscribed", "signed")
 
 
@@ -71,7 +71,7 @@ def _row(by, key):
 def funnel(session, actor, project_id, query):
     """The funnel of days query["start"]..query["end"], one row per key of `by` that has a
     fact (by day: every day of the period), and the total."""
-    rotation.require(actor, READERS)
+    require_role(actor, PERMISSIONS["funnel.read"])
     rotation.project_scope(actor, project_id)
     first, last, by = query["start"], query["end"], query["by"]
     rows = {}

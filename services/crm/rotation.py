@@ -11,21 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.errors import Conflict, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import utcnow
 from services.crm import rotation_rules as rules
 from services.crm.models import RotationAudit, RotationLeave, RotationQueue, RotationStaff
 
-CHANGERS = ("director", "manager", "supervisor")
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "hr")
 MAX_TRIES = 50  # lost races on one queue row before giving up (each loser re-reads at once)
 QUEUE = RotationQueue.__table__
-
-
-def require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def project_scope(actor, project_id):
@@ -233,7 +227,7 @@ def _known(session, actor, project_id, account_id):
 def reorder(uow, actor, project_id, data):
     """补位/reorder: a supervisor sets today's order; it must list exactly today's queue.
     With `version`, a queue changed since it was read is refused (409 ROTATION_CHANGED)."""
-    require(actor, CHANGERS)
+    require_role(actor, PERMISSIONS["rotation.change"])
     project_scope(actor, project_id)
     day = rules.today()
 
@@ -249,7 +243,7 @@ def reorder(uow, actor, project_id, data):
 
 def skip(uow, actor, project_id, data):
     """补位 skip an advisor for the rest of today (in training, out on an errand...), with a reason."""
-    require(actor, CHANGERS)
+    require_role(actor, PERMISSIONS["rotation.change"])
     project_scope(actor, project_id)
     account_id = data["account_id"]
     _known(uow.session, actor, project_id, account_id)
@@ -267,7 +261,7 @@ def skip(uow, actor, project_id, data):
 
 def restore(uow, actor, project_id, data):
     """Put a skipped advisor back; if eligible they join the back of the queue."""
-    require(actor, CHANGERS)
+    require_role(actor, PERMISSIONS["rotation.change"])
     project_scope(actor, project_id)
     account_id = data["account_id"]
 
@@ -290,7 +284,7 @@ def _audit_dict(row):
 def view(session, actor, project_id, day=None):
     """The day's queue (today: as it stands now, with whoever became (in)eligible since the
     last change already in or out), who is skipped and why, its assignments and its audit."""
-    require(actor, READERS)
+    require_role(actor, PERMISSIONS["rotation.read"])
     project_scope(actor, project_id)
     today = rules.today()
     day = day or today

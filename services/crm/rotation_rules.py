@@ -7,22 +7,12 @@ eligible advisors: whoever stops being eligible (clocked out, on leave, skipped)
 and, when eligible again, joins at the back, as a newly clocked-in advisor does.
 """
 from collections import namedtuple
-from datetime import datetime
 
-from loupan.types import SHANGHAI
+from loupan.types import local_day, today  # noqa: F401  (crm's topics and tests call rules.today())
 
 # the hr facts crm keeps per (project, account); times are aware UTC, days Asia/Shanghai
 Staff = namedtuple("Staff", "account_id certified_on clocked_in_at clocked_out_at left_on")
 Leave = namedtuple("Leave", "account_id start_on end_on")
-
-
-def local_day(instant):
-    """The Asia/Shanghai calendar day of an aware instant."""
-    return instant.astimezone(SHANGHAI).date()
-
-
-def today(now=None):
-    return local_day(now or datetime.now(SHANGHAI))
 
 
 def is_eligible(staff, day, leaves=(), skipped=()):

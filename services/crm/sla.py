@@ -7,13 +7,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import utcnow
 from services.crm import sla_rules
 from services.crm.models import CareTask, Customer, FollowUp, SlaBreach
 
 log = logging.getLogger(__name__)
-SITE_READERS = ("director", "manager", "supervisor")  # the whole site's list; advisors see their own
 SWEEP_BATCH = 500
 
 
@@ -43,13 +43,12 @@ def _lead_facts(customer, first_at, needs_at, last_at):
 
 def _advisor_filter(actor, advisor_id):
     """Advisors see their own items only; the site's leaders any advisor's, or all."""
-    if actor["role"] in SITE_READERS:
+    require_role(actor, PERMISSIONS["follow_ups.overdue"], "read an overdue list")
+    if actor["role"] in PERMISSIONS["follow_ups.overdue_site"]:
         return advisor_id
-    if actor["role"] == "advisor":
-        if advisor_id is not None and advisor_id != actor["account_id"]:
-            raise Forbidden("an advisor sees only their own overdue items", "NOT_YOUR_LIST")
-        return actor["account_id"]
-    raise Forbidden(f"role {actor['role']} has no overdue list", "ROLE_FORBIDDEN")
+    if advisor_id is not None and advisor_id != actor["account_id"]:
+        raise Forbidden("an advisor sees only their own overdue items", "NOT_YOUR_LIST")
+    return actor["account_id"]
 
 
 def overdue_list(session, actor, project_id, advisor_id=None, now=None):

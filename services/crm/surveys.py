@@ -13,22 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import case, func, select, update
 
 from loupan.errors import Forbidden, Invalid
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
 from loupan.types import SHANGHAI, utcnow
 from services.crm import customers
 from services.crm.models import CareTask, Complaint, Customer, DealCustomer, Survey
 
-SURVEYORS = ("director", "manager", "supervisor", "advisor", "assistant")
-REPORT_READERS = ("director", "manager", "supervisor", "advisor", "assistant", "developer_viewer")
-SEES_SITE = ("director", "manager", "supervisor", "assistant")
 GOOD_SCORE = 4
 MAX_REPORT_DAYS = 366
 PERCENT = Decimal("0.01")
-
-
-def _require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def _view(row):
@@ -39,7 +32,7 @@ def _view(row):
 def record_survey(uow, actor, customer_id, data):
     """A survey of the customer; it closes their open satisfaction visit (of the deal
     given, else the earliest due). Publishes satisfaction_recorded for the advisor served."""
-    _require(actor, SURVEYORS)
+    require_role(actor, PERMISSIONS["surveys.record"])
     session = uow.session
     customer = customers.customer_in_scope(session, actor, customer_id)
     advisor_id = customer.owner_id
@@ -73,7 +66,7 @@ def _close_visit(session, customer_id, deal_id, survey_id, now):
 
 
 def list_surveys(session, actor, customer_id):
-    _require(actor, SURVEYORS)
+    require_role(actor, PERMISSIONS["surveys.read"])
     customer = customers.customer_in_scope(session, actor, customer_id)
     rows = session.execute(select(Survey).where(Survey.customer_id == customer.id)
                            .order_by(Survey.at.desc(), Survey.id.desc())).scalars()
@@ -82,10 +75,10 @@ def list_surveys(session, actor, customer_id):
 
 def list_visit_tasks(session, actor, project_id, query):
     """回访 tasks of the site (advisors: their own), earliest due first."""
-    _require(actor, ("director", "manager", "supervisor", "advisor", "assistant"))
+    require_role(actor, PERMISSIONS["care_tasks.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     owner_id = query.get("owner_id")
-    if actor["role"] not in SEES_SITE:
+    if actor["role"] not in PERMISSIONS["care_tasks.see_all"]:
         if owner_id is not None and owner_id != actor["account_id"]:
             raise Forbidden("an advisor sees only their own visit tasks", "NOT_YOUR_LIST")
         owner_id = actor["account_id"]
@@ -128,7 +121,7 @@ def figures(surveys=0, good=0, score_sum=0, complaints=0, deals=0):
 
 def satisfaction(session, actor, project_id, first, last):
     """好评率 and 投诉率 of the site and of each advisor over the period (see module doc)."""
-    _require(actor, REPORT_READERS)
+    require_role(actor, PERMISSIONS["satisfaction.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     start, end = _bounds(first, last)
     scope = {"agency_id": actor["agency_id"], "project_id": project_id}

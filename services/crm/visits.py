@@ -8,13 +8,12 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from loupan.errors import Invalid, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.types import utcnow
 from services.crm import customers, rotation
 from services.crm import rotation_rules as rules
 from services.crm.models import Customer, Visit
 
-REGISTRARS = ("director", "manager", "supervisor", "advisor", "assistant")
-SELLERS = ("advisor", "supervisor")  # registering a call they took, they are its advisor
 DEFAULT_CHANNEL = {"call": "phone", "visit": "walk_in"}
 COLUMNS = ("id", "project_id", "kind", "visitor_kind", "day", "at", "advisor_id", "assignment", "channel",
            "customer_id", "customer_name", "new_customer", "party_size", "note", "registered_by",
@@ -43,7 +42,7 @@ def _advisor(uow, actor, project_id, kind, data, customer, day):
             return owner, "owner", None
         advisor, queue = rotation.take_walk_in(uow, actor, project_id, day)
         return advisor, "rotation", queue
-    if actor["role"] in SELLERS:
+    if actor["role"] in PERMISSIONS["visits.take"]:
         return actor["account_id"], "chosen", None
     if owner is not None:
         return owner, "owner", None
@@ -74,7 +73,7 @@ def _link_customer(uow, actor, project_id, data, customer, advisor_id, channel, 
 def register(uow, actor, project_id, kind, data):
     """来电 (kind "call") or 来访 (kind "visit") registered today. RuleViolated NOT_TODAY for
     another day; NO_ADVISOR_ON_DUTY for a new walk-in when nobody is on the rotation."""
-    rotation.require(actor, REGISTRARS)
+    require_role(actor, PERMISSIONS["visits.register"])
     rotation.project_scope(actor, project_id)
     session = uow.session
     now = utcnow()
@@ -117,7 +116,7 @@ def _period(query):
 
 def list_visits(session, actor, project_id, kind, query):
     """The site's calls or visits of a period (default today), newest first."""
-    rotation.require(actor, rotation.READERS)
+    require_role(actor, PERMISSIONS["visits.read"])
     rotation.project_scope(actor, project_id)
     first, last = _period(query)
     q = select(Visit).where(Visit.agency_id == actor["agency_id"], Visit.project_id == project_id,
@@ -133,7 +132,7 @@ def list_visits(session, actor, project_id, kind, query):
 def daily_counts(session, actor, project_id, query):
     """上客量 per day and advisor of a period (default today): calls, customers' visits,
     市调 and 参观 visits, and the new customers they registered. Only non-zero rows."""
-    rotation.require(actor, rotation.READERS + ("developer_viewer",))
+    require_role(actor, PERMISSIONS["visits.counts"])
     rotation.project_scope(actor, project_id)
     first, last = _period(query)
     rows = session.execute(

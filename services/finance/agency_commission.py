@@ -12,36 +12,24 @@ Statements are never changed once issued; a later change of price (换房) is no
 Statements are numbered per project; their period ends never go backwards.
 """
 from collections import defaultdict
-from datetime import datetime
 
 from sqlalchemy import func, select
 
 from loupan.schemas import dump, load
 from loupan.schemas.finance_commission import AgencyTermsIn
-from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.errors import Conflict, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, get_in_scope
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import SHANGHAI, today, utcnow
 from services.finance import commission_rules as rules
 from services.finance.models import (AgencyStatement, AgencyStatementLine, AgencyTerms, Allocation, DealAccount,
                                      Receipt, ScheduleLine)
 
-SETTERS = ("director", "manager")
-ISSUERS = ("director", "manager", "finance")
-READERS = ISSUERS + ("developer_viewer",)
-
-
-def require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def in_project(actor, project_id, roles):
-    require(actor, roles)
+    require_role(actor, roles)
     check_scope(actor, actor["agency_id"], project_id, "project")
-
-
-def today():
-    return datetime.now(SHANGHAI).date()
 
 
 def ended_on(receipt_status, ended_at):
@@ -84,13 +72,13 @@ def terms_dict(row):
 def put_terms(uow, actor, project_id, data):
     """The developer's terms for the project (replacing earlier ones; issued statements keep
     the rate they were drawn with)."""
-    in_project(actor, project_id, SETTERS)
+    in_project(actor, project_id, PERMISSIONS["agency_terms.set"])
     return terms_dict(replace_settings(uow, actor, AgencyTerms, project_id, "terms", dump(AgencyTermsIn, data),
                                        "terms"))
 
 
 def get_terms(session, actor, project_id):
-    in_project(actor, project_id, READERS)
+    in_project(actor, project_id, PERMISSIONS["agency_commission.read"])
     row = _terms_row(session, actor, project_id)
     if row is None:
         raise NotFound(f"project {project_id} has no agency terms", "AGENCY_TERMS_NOT_FOUND")
@@ -133,7 +121,7 @@ def issue_statement(uow, actor, project_id, data):
     """结佣 statement for a period: new fees of the deals billable by its end, reversals of
     settled deals cancelled since. 422 without terms, with nothing to settle, for a period
     ending in the future or before the last statement's."""
-    in_project(actor, project_id, ISSUERS)
+    in_project(actor, project_id, PERMISSIONS["agency_statements.issue"])
     session = uow.session
     terms_row = _terms_row(session, actor, project_id)
     if terms_row is None:
@@ -197,7 +185,7 @@ def statement_dict(session, row):
 
 
 def list_statements(session, actor, project_id):
-    in_project(actor, project_id, READERS)
+    in_project(actor, project_id, PERMISSIONS["agency_commission.read"])
     rows = session.execute(select(AgencyStatement).where(AgencyStatement.project_id == project_id,
                                                          AgencyStatement.agency_id == actor["agency_id"])
                            .order_by(AgencyStatement.number)).scalars().all()
@@ -205,5 +193,5 @@ def list_statements(session, actor, project_id):
 
 
 def get_statement(session, actor, statement_id):
-    require(actor, READERS)
+    require_role(actor, PERMISSIONS["agency_commission.read"])
     return statement_dict(session, get_in_scope(session, actor, AgencyStatement, statement_id, "agency statement"))

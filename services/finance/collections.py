@@ -11,13 +11,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from loupan.errors import Conflict
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
+from loupan.types import today
 from services.finance.models import CollectionTarget, DealAccount, Receipt, ScheduleLine
-from services.finance.schedules import ZERO, require, terms_of, today
+from services.finance.schedules import ZERO, terms_of
 
-CHASERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
-TARGET_SETTERS = ("director", "manager")
-TARGET_READERS = ("director", "manager", "supervisor", "assistant", "finance", "developer_viewer")
 BUCKETS = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 
 
@@ -58,7 +57,7 @@ def _item(line, deal, as_of):
 
 def overdue(session, actor, project_id, as_of=None, advisor_id=None):
     """Overdue lines as of a day, with the count and amount of each ageing bucket."""
-    require(actor, CHASERS)
+    require_role(actor, PERMISSIONS["collections.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     as_of = as_of or today()
     items = [_item(line, deal, as_of)
@@ -72,7 +71,7 @@ def overdue(session, actor, project_id, as_of=None, advisor_id=None):
 
 def reminders(session, actor, project_id, as_of=None, days=None, advisor_id=None):
     """催款提醒: lines overdue or due within `days` (the project's reminder_days by default)."""
-    require(actor, CHASERS)
+    require_role(actor, PERMISSIONS["collections.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     as_of = as_of or today()
     days = terms_of(session, project_id).reminder_days if days is None else days
@@ -116,7 +115,7 @@ def _target_row(session, actor, project_id, month):
 
 def get_target(session, actor, project_id, month):
     """回款 target of a month against the valid receipts received in it."""
-    require(actor, TARGET_READERS)
+    require_role(actor, PERMISSIONS["collection_targets.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     row = _target_row(session, actor, project_id, month)
     target = row.amount if row is not None else None
@@ -127,7 +126,7 @@ def get_target(session, actor, project_id, month):
 
 
 def put_target(uow, actor, project_id, month, amount):
-    require(actor, TARGET_SETTERS)
+    require_role(actor, PERMISSIONS["collection_targets.set"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     session = uow.session
     row = _target_row(session, actor, project_id, month)

@@ -16,16 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from loupan.schemas import load
 from loupan.schemas.finance_commission import EXPENSE_CATEGORIES, MonthIn
 from loupan.errors import Conflict
+from loupan.roles import PERMISSIONS
 from loupan.types import utcnow
 from services.finance.agency_commission import in_project
 from services.finance.commission_rules import ZERO
 from services.finance.models import DealAccount, Expense, ExpenseBudget
 from services.finance.staff_commission import month_end
 
-SETTERS = ("director", "manager")
-RECORDERS = ("director", "finance", "assistant")
-READERS = ("director", "manager", "finance", "assistant")
-SPEND_READERS = READERS + ("supervisor",)
 
 
 def _month(month):
@@ -49,7 +46,7 @@ def budget_dict(project_id, month, rows):
 
 def put_budget(uow, actor, project_id, month, data):
     """The month's budget, replacing what was set for it."""
-    in_project(actor, project_id, SETTERS)
+    in_project(actor, project_id, PERMISSIONS["expense_budgets.set"])
     month = _month(month)
     session = uow.session
     session.execute(delete(ExpenseBudget).where(ExpenseBudget.project_id == project_id,
@@ -76,7 +73,7 @@ def expense_dict(row):
 
 def record_expense(uow, actor, project_id, data):
     """An actual expense of the month."""
-    in_project(actor, project_id, RECORDERS)
+    in_project(actor, project_id, PERMISSIONS["expenses.record"])
     row = Expense(agency_id=actor["agency_id"], project_id=project_id, month=data["month"],
                   category=data["category"], channel=data["channel"], medium=data["medium"], amount=data["amount"],
                   note=data["note"], recorded_by=actor["account_id"], recorded_at=utcnow())
@@ -109,7 +106,7 @@ def _compare(budget, actual, key):
 
 def report(session, actor, project_id, month):
     """Budget against actual per category and per advertising channel, and the ratio to sales."""
-    in_project(actor, project_id, READERS)
+    in_project(actor, project_id, PERMISSIONS["expenses.read"])
     month = _month(month)
     agency_id = actor["agency_id"]
     budgets = [b for b in _budget_lines(session, project_id, month) if b.agency_id == agency_id]
@@ -133,7 +130,7 @@ def report(session, actor, project_id, month):
 
 def channel_spend(session, actor, project_id, month):
     """The month's advertising spend per channel ("" for spend without a channel)."""
-    in_project(actor, project_id, SPEND_READERS)
+    in_project(actor, project_id, PERMISSIONS["expenses.channel_spend"])
     month = _month(month)
     spend = defaultdict(lambda: ZERO)
     for row in _expenses(session, actor["agency_id"], project_id, month):

@@ -15,15 +15,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.finance import receipt_rules
 from services.finance.models import Allocation, DealAccount, Receipt, ReceiptCounter, ScheduleLine
 from services.finance.schedules import (ZERO, DealNotKnownYet, apply_parts, collected, deal_in_scope,
-                                        live_lines, open_lines, require, today)
+                                        live_lines, open_lines)
 
-RECORDERS = ("director", "manager", "finance", "assistant")
-REVERSERS = ("director", "manager", "finance")
 COUNTER_TRIES = 5
 
 
@@ -97,7 +96,7 @@ def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by,
 
 def record_receipt(uow, actor, deal_id, data):
     """收款: a receipt for the deal, allocated to its lines (to `line_id` first if given)."""
-    require(actor, RECORDERS)
+    require_role(actor, PERMISSIONS["receipts.record"])
     deal = deal_in_scope(uow.session, actor, deal_id)
     received_on = data["received_on"] or today()
     if received_on > today():
@@ -122,7 +121,7 @@ def record_disbursement(uow, event):
 
 def end_receipt(uow, actor, receipt_id, status, reason):
     """作废 (status voided) or 退款 (refunded): by a second person; allocations taken back."""
-    require(actor, REVERSERS)
+    require_role(actor, PERMISSIONS["receipts.reverse"])
     session = uow.session
     receipt = get_in_scope(session, actor, Receipt, receipt_id, "receipt")
     if receipt.recorded_by is not None and receipt.recorded_by == actor["account_id"]:

@@ -12,13 +12,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import SHANGHAI
+from loupan.types import SHANGHAI, today
 from services.finance.models import Allocation, Receipt, ScheduleLine
-from services.finance.schedules import ZERO, require, today
+from services.finance.schedules import ZERO
 
-READERS = ("director", "manager", "finance", "assistant", "developer_viewer")
-WITH_DETAIL = ("director", "manager", "finance", "assistant")
 
 
 def _sum(values):
@@ -48,7 +47,7 @@ def _deal_mismatches(session, deal_ids):
 
 
 def daily(session, actor, project_id, day=None):
-    require(actor, READERS)
+    require_role(actor, PERMISSIONS["reconciliation.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     day = day or today()
     start = datetime.combine(day, time(), SHANGHAI)
@@ -71,7 +70,7 @@ def daily(session, actor, project_id, day=None):
         rows = [r for r in ended if r.status == status]
         return {"count": len(rows), "total": _sum(r.amount for r in rows)}
 
-    detail = actor["role"] in WITH_DETAIL
+    detail = actor["role"] in PERMISSIONS["reconciliation.detail"]
     return {
         "project_id": project_id, "day": day, "count": len(valid), "total": _sum(r.amount for r in valid),
         "by_method": by_method, "voided": ended_as("voided"), "refunded": ended_as("refunded"),

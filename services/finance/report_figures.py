@@ -6,11 +6,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from services.finance.models import DealAccount, Receipt
 
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
 ZERO = Decimal("0.00")
 
 
@@ -24,8 +23,7 @@ def _tallies(rows):
 
 def report_figures(session, actor, project_id, first, last):
     """Receipts of days first..last (their 收款 date) that are still valid, per advisor."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read report figures", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["reports.read"], "read report figures")
     check_scope(actor, actor["agency_id"], project_id, "project")
     rows = session.execute(
         select(DealAccount.advisor_id, Receipt.amount, Receipt.method)

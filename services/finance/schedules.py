@@ -11,14 +11,14 @@ Every line write is a conditional update on what was read, so a receipt racing w
 regeneration makes one of them fail and retry instead of losing money.
 """
 import logging
-from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
 from loupan.errors import Conflict, Forbidden, NotFound
 from loupan.events import InvalidEvent
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import SHANGHAI
+from loupan.types import SHANGHAI, today  # noqa: F401  (today: tests import it from here)
 from services.finance import receipt_rules, schedule_rules
 from services.finance.models import (Allocation, DealAccount, FinanceSettings, Receipt, ScheduleChange,
                                      ScheduleLine)
@@ -26,8 +26,6 @@ from services.finance.models import (Allocation, DealAccount, FinanceSettings, R
 log = logging.getLogger(__name__)
 ZERO = schedule_rules.ZERO
 # who reads a deal's schedule and receipts; advisors only their own deals
-DEAL_READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
-TERMS_SETTERS = ("director", "manager")
 TERMS_FIELDS = ("down_ratio", "provident_down_ratio", "down_payment_days", "instalment_count", "instalment_days",
                 "full_payment_days", "mortgage_days", "reminder_days")
 
@@ -37,10 +35,6 @@ class DealNotKnownYet(Exception):
     queue, so order is not guaranteed): raised so that the inbox retries it later."""
 
 
-def today():
-    return datetime.now(SHANGHAI).date()
-
-
 def event_day(event, *names):
     """The business date of an event: the first of the payload's date fields given, else
     the day it happened in Asia/Shanghai."""
@@ -48,11 +42,6 @@ def event_day(event, *names):
         if event["payload"].get(name) is not None:
             return event["payload"][name]
     return event["occurred_at"].astimezone(SHANGHAI).date()
-
-
-def require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 # payment terms ---------------------------------------------------------------------------
@@ -70,7 +59,7 @@ def get_terms(session, actor, project_id):
 
 def put_terms(uow, actor, project_id, data):
     """A project's payment terms; schedules derived from now on use them."""
-    require(actor, TERMS_SETTERS)
+    require_role(actor, PERMISSIONS["payment_terms.set"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     session = uow.session
     terms = terms_of(session, project_id).with_values(**data)
@@ -271,7 +260,7 @@ def apply_deal_cancelled(uow, event):
 # reading ---------------------------------------------------------------------------------
 def deal_in_scope(session, actor, deal_id):
     """The deal if the actor may see it: advisors their own deals only."""
-    require(actor, DEAL_READERS)
+    require_role(actor, PERMISSIONS["deal_money.read"])
     deal = session.get(DealAccount, deal_id)  # keyed by deal_id: get_in_scope wants an `id`
     if deal is None:
         raise NotFound(f"deal {deal_id} not found", "DEAL_NOT_FOUND")

@@ -19,18 +19,14 @@ from sqlalchemy import func, select
 from loupan.schemas import dump, load
 from loupan.schemas.finance_commission import CommissionRulesIn, MonthIn
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.finance import commission_rules as rules
-from services.finance.agency_commission import ended_on, in_project, project_row, replace_settings, require, today
+from services.finance.agency_commission import ended_on, in_project, project_row, replace_settings
 from services.finance.models import (CommissionLine, CommissionRules, CommissionRun, CommissionStatement,
                                      DealAccount, Receipt)
 
-SETTERS = ("director", "manager")
-RULE_READERS = ("director", "manager", "finance", "supervisor", "advisor")
-ISSUERS = ("director", "manager", "finance")
-READERS = ISSUERS + ("supervisor", "advisor")
-OWN_ONLY = ("supervisor", "advisor")  # they read their own statements only
 
 
 def month_end(month):
@@ -50,13 +46,13 @@ def rules_dict(row):
 
 def put_rules(uow, actor, project_id, data):
     """The project's commission rules (replacing earlier ones)."""
-    in_project(actor, project_id, SETTERS)
+    in_project(actor, project_id, PERMISSIONS["commission_rules.set"])
     return rules_dict(replace_settings(uow, actor, CommissionRules, project_id, "rules",
                                        dump(CommissionRulesIn, data)["rules"], "rules"))
 
 
 def get_rules(session, actor, project_id):
-    in_project(actor, project_id, RULE_READERS)
+    in_project(actor, project_id, PERMISSIONS["commission_rules.read"])
     row = _rules_row(session, actor, project_id)
     if row is None:
         raise NotFound(f"project {project_id} has no commission rules", "COMMISSION_RULES_NOT_FOUND")
@@ -93,7 +89,7 @@ def _kind(deal, amount, end):
 def issue_month(uow, actor, project_id, month):
     """Draw the month's statements for everyone with something to state (once per month;
     409 if drawn already, 422 before the month is over or after a later month was drawn)."""
-    in_project(actor, project_id, ISSUERS)
+    in_project(actor, project_id, PERMISSIONS["commission_statements.issue"])
     month = load(MonthIn, {"month": month})["month"]
     session = uow.session
     end = month_end(month)
@@ -148,9 +144,9 @@ def _statements(session, query):
 
 def list_statements(session, actor, query):
     """Statements by month, person and project; supervisors and advisors see their own only."""
-    require(actor, READERS)
+    require_role(actor, PERMISSIONS["commission_statements.read"])
     account_id = query.get("account_id")
-    if actor["role"] in OWN_ONLY:
+    if actor["role"] in PERMISSIONS["commission_statements.only_own"]:  # their own statements only
         if account_id not in (None, actor["account_id"]):
             raise Forbidden("you may read only your own commission statements", "NOT_YOUR_STATEMENT")
         account_id = actor["account_id"]

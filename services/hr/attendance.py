@@ -7,23 +7,15 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
 from loupan.types import utcnow
 from services.hr import rota_rules
 from services.hr.models import Account, AccountProject, ClockEvent, LeaveRequest, RotaEntry
 from services.hr.models import Shift as ShiftRow
 
-PLANNERS = ("director", "manager", "supervisor")  # plan and publish the rota, define shifts
-LEAVE_DECIDERS = ("director", "manager", "supervisor")
-STATS_READERS = ("director", "manager", "hr")
-ON_ROTA = ("advisor", "supervisor")  # the site staff the rota is planned over
 MIN_REST_DAYS = 1  # 轮休: a hand-edited week still gives everyone at least one rest day
 CLOCKED_IN_HOURS = 24  # a clock-in older than this without a clock-out is forgotten, not open
-
-
-def _require(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def _project(actor, project_id):
@@ -39,7 +31,7 @@ def _shift_dict(row):
 
 def add_shift(uow, actor, project_id, data):
     """班次: a new shift of the site; names are unique per site."""
-    _require(actor, PLANNERS)
+    require_role(actor, PERMISSIONS["rota.plan"])
     _project(actor, project_id)
     row = ShiftRow(agency_id=actor["agency_id"], project_id=project_id, **data)
     uow.add_unique(row, Conflict(f"shift {data['name']} exists already", "SHIFT_EXISTS"))
@@ -67,7 +59,7 @@ def site_staff(session, agency_id, project_id):
     rows = session.execute(
         select(Account.id, Account.full_name).join(AccountProject, AccountProject.account_id == Account.id)
         .where(AccountProject.project_id == project_id, AccountProject.agency_id == agency_id,
-               Account.agency_id == agency_id, Account.active.is_(True), Account.role.in_(ON_ROTA))
+               Account.agency_id == agency_id, Account.active.is_(True), Account.role.in_(PERMISSIONS["rota.members"]))
     ).all()
     return dict(rows)
 
@@ -107,7 +99,7 @@ def _store(uow, actor, project_id, first, last, entries):
 
 def plan_rota(uow, actor, project_id, week_start, rest_days):
     """排班 plan a week over the site's advisors and supervisors, replacing that week."""
-    _require(actor, PLANNERS)
+    require_role(actor, PERMISSIONS["rota.plan"])
     _project(actor, project_id)
     session = uow.session
     week_start = _monday(week_start)
@@ -123,7 +115,7 @@ def plan_rota(uow, actor, project_id, week_start, rest_days):
 def set_rota_day(uow, actor, project_id, day, rows):
     """Hand edit of one day of the rota: the week with the new day must break no rota rule
     (RuleViolated ROTA_INVALID listing the violations; nothing is changed then)."""
-    _require(actor, PLANNERS)
+    require_role(actor, PERMISSIONS["rota.plan"])
     _project(actor, project_id)
     session = uow.session
     monday = day - timedelta(days=day.weekday())
@@ -213,7 +205,7 @@ def request_leave(uow, actor, data):
 def decide_leave(uow, actor, leave_id, approve, note):
     """Approve or reject a pending leave request (a conditional update: decided once);
     approval publishes staff_leave_approved."""
-    _require(actor, LEAVE_DECIDERS)
+    require_role(actor, PERMISSIONS["leave.decide"])
     session = uow.session
     row = session.get(LeaveRequest, leave_id)
     if row is None or row.agency_id != actor["agency_id"]:
@@ -259,7 +251,7 @@ def leave_days(session, agency_id, project_id, account_ids, first, last):
 def month_stats(session, actor, project_id, month):
     """考勤统计 of a month (Asia/Shanghai) per person of the site: working rota days, present,
     late, early leave, absent, and approved leave days that were not rest days."""
-    _require(actor, STATS_READERS)
+    require_role(actor, PERMISSIONS["attendance.stats"])
     _project(actor, project_id)
     year, number = (int(part) for part in month.split("-"))
     first, last = date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import utcnow
 from services.hr import attendance, rota_rules, scorecard_rules
@@ -14,15 +15,7 @@ from services.hr.rota_rules import SHANGHAI  # a fact belongs to the sales offic
 from services.hr.models import (Account, AccountProject, AdvisorFact, ClockEvent, RotaEntry,
                                 ScorecardWeights, Shift, Target, TeamMember)
 
-SETTERS = ("director", "manager")
-READERS = SETTERS + ("supervisor",)
-STAR_READERS = READERS + ("advisor", "hr")
 FIGURES = ("units", "amount", "collections")
-
-
-def require_role(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def _in_project(actor, project_id, roles):
@@ -71,7 +64,7 @@ def _teams(session, agency_id, project_id):
 
 def put_teams(uow, actor, project_id, data):
     """Replace the site's teams: each supervisor with the advisors listed for them."""
-    _in_project(actor, project_id, SETTERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.set"])
     session = uow.session
     agency_id = actor["agency_id"]
     _staff(session, agency_id, project_id, "supervisor", [t["supervisor_id"] for t in data["teams"]])
@@ -85,7 +78,7 @@ def put_teams(uow, actor, project_id, data):
 
 
 def get_teams(session, actor, project_id):
-    _in_project(actor, project_id, READERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.read"])
     teams = _teams(session, actor["agency_id"], project_id)
     names = _names(session, actor["agency_id"], teams)
     return {"project_id": project_id, "teams": [
@@ -123,7 +116,7 @@ def _check_split(data, teams):
 def put_targets(uow, actor, project_id, month, data):
     """销售目标 of a month: the project's target and its split to teams and advisors,
     replacing what was set for that month; all or nothing."""
-    _in_project(actor, project_id, SETTERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.set"])
     session = uow.session
     agency_id = actor["agency_id"]
     _staff(session, agency_id, project_id, "advisor", [a["advisor_id"] for a in data["advisors"]])
@@ -163,7 +156,7 @@ def _figures(row, actual_ids, signed):
 
 def get_targets(session, actor, project_id, month):
     """The month's targets with the units and amount actually signed against each."""
-    _in_project(actor, project_id, READERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.read"])
     agency_id = actor["agency_id"]
     rows = session.execute(
         select(Target).where(Target.agency_id == agency_id, Target.project_id == project_id,
@@ -201,7 +194,7 @@ def _weights(session, agency_id, project_id):
 
 def put_weights(uow, actor, project_id, data):
     """考核权重 of the project's scorecard; they must add up to 100."""
-    _in_project(actor, project_id, SETTERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.set"])
     weights = scorecard_rules.check_weights(data)
     session = uow.session
     row = session.get(ScorecardWeights, project_id)
@@ -218,7 +211,7 @@ def put_weights(uow, actor, project_id, data):
 
 
 def get_weights(session, actor, project_id):
-    _in_project(actor, project_id, READERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.read"])
     return _weights(session, actor["agency_id"], project_id)
 
 
@@ -331,7 +324,7 @@ def _weights_only(session, agency_id, project_id):
 
 def ranking(session, actor, project_id, month):
     """考核 ranking of the site's advisors for a month, each card explained."""
-    _in_project(actor, project_id, READERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.read"])
     weights = _weights_only(session, actor["agency_id"], project_id)
     return {"project_id": project_id, "month": month, "weights": weights,
             "cards": _cards(session, actor["agency_id"], project_id, month, weights)}
@@ -339,7 +332,7 @@ def ranking(session, actor, project_id, month):
 
 def card_of(session, actor, project_id, account_id, month):
     """One advisor's card (with its rank at the site); an advisor may read only their own."""
-    _in_project(actor, project_id, READERS + ("advisor",))
+    _in_project(actor, project_id, PERMISSIONS["evaluation.card"])
     if actor["role"] == "advisor" and actor["account_id"] != account_id:
         raise Forbidden("an advisor may read only their own scorecard", "OWN_SCORECARD_ONLY")
     weights = _weights_only(session, actor["agency_id"], project_id)
@@ -352,7 +345,7 @@ def card_of(session, actor, project_id, account_id, month):
 
 def sales_star(session, actor, project_id, quarter):
     """销售之星 of the quarter: the best average monthly total (current weights)."""
-    _in_project(actor, project_id, STAR_READERS)
+    _in_project(actor, project_id, PERMISSIONS["evaluation.sales_star"])
     agency_id = actor["agency_id"]
     weights = _weights_only(session, agency_id, project_id)
     monthly = {m: _cards(session, agency_id, project_id, m, weights) for m in scorecard_rules.quarter_months(quarter)}

@@ -7,18 +7,16 @@ from collections import defaultdict
 from sqlalchemy import delete, select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
-from loupan.roles import AGENCY_WIDE
+from loupan.roles import AGENCY_WIDE, PERMISSIONS, require_role
 from loupan.scope import event_actor
 from services.hr import accounts
 from services.hr.models import Account, AccountProject, StaffMove
 
-MAY_MANAGE_STAFF = ("director", "hr")
 
 
 def check_may_manage(actor, role=None):
     """Director or hr manage staff records; only a director manages a director's."""
-    if actor["role"] not in MAY_MANAGE_STAFF:
-        raise Forbidden("only a director or hr may manage staff records", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["staff.manage"], "manage staff records")
     if role in AGENCY_WIDE and actor["role"] != "director":
         raise Forbidden("only a director may manage a director's record", "ROLE_FORBIDDEN")
 

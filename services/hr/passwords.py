@@ -1,17 +1,37 @@
 """Password hashing with scrypt (stdlib): memory-hard, salted, parameters kept in the hash
-so they can be raised later without invalidating old hashes."""
+so they can be raised later without invalidating old hashes.
+
+One hash is ~44 ms of C. Run on eventlet's hub it would stop every other worker of the
+process for that long (a login wave stalls hr's RPCs, health checks and broker heartbeats),
+so it runs in one of eventlet's OS threads (`tpool`); hashlib releases the GIL meanwhile."""
 import base64
 import functools
 import hashlib
 import hmac
 import os
 
+from eventlet import tpool
+
 N, R, P = 2**14, 8, 1
+
+
+def _scrypt(password, salt, n, r, p, dklen):
+    """hashlib.scrypt off the hub: the calling greenthread waits, the others run."""
+    return tpool.execute(_scrypt_or_none, password, salt, n, r, p, dklen)
+
+
+def _scrypt_or_none(password, salt, n, r, p, dklen):
+    # None for parameters scrypt refuses: an error raised through tpool is printed with its
+    # traceback, and a damaged stored hash is an expected case, not an incident
+    try:
+        return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
+    except ValueError:
+        return None
 
 
 def hash_password(password):
     salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
+    digest = _scrypt(password.encode(), salt, N, R, P, 32)
     return "scrypt${}${}${}${}${}".format(
         N, R, P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
     )
@@ -24,11 +44,11 @@ def verify_password(password, stored):
         if scheme != "scrypt" or not (1 < int(n) <= 2**20 and 0 < int(r) <= 32 and 0 < int(p) <= 16):
             return False
         expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt, validate=True),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+        actual = _scrypt(password.encode(), base64.b64decode(salt, validate=True),
+                         int(n), int(r), int(p), len(expected))
     except ValueError:  # binascii.Error is a ValueError too
         return False
-    return hmac.compare_digest(actual, expected)
+    return actual is not None and hmac.compare_digest(actual, expected)
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,34 +2,16 @@
 through the interview stages, offers bounded by the headcount, hiring (the account and its
 试用期), and the 转正 review. Every status change is a conditional update, recorded in
 recruiting_history; the rules themselves live in recruiting_rules."""
-from datetime import datetime
-
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, get_in_scope
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import today, utcnow
 from services.hr import accounts
 from services.hr import recruiting_rules as rules
 from services.hr.models import (Candidate, InterviewFeedback, Offer, Probation, RecruitingHistory,
                                 Requisition)
-
-REQUESTERS = ("director", "manager", "hr")
-RECRUITERS = ("director", "hr")
-INTERVIEWERS = ("director", "manager", "hr")
-READERS = ("director", "manager", "hr")
-# 转正: hr writes the review, the director or the project's manager decides on it
-DECIDERS = ("director", "manager")
-
-
-def _require(actor, roles, what):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not {what}", "ROLE_FORBIDDEN")
-
-
-def _today():
-    return datetime.now(SHANGHAI).date()
-
 
 def _history(session, row, record, from_status, to_status, actor, note=None):
     session.add(RecruitingHistory(
@@ -55,7 +37,7 @@ def _transition(session, row, column, expected, new, conflict, **values):
 
 def request_requisition(uow, actor, project_id, data):
     """A manager (or hr, a director) asks for people of a role on a project; it starts open."""
-    _require(actor, REQUESTERS, "request staff")
+    require_role(actor, PERMISSIONS["requisitions.request"], "request staff")
     check_scope(actor, actor["agency_id"], project_id, "project")
     session = uow.session
     requisition = Requisition(agency_id=actor["agency_id"], project_id=project_id, role=data["role"],
@@ -68,7 +50,7 @@ def request_requisition(uow, actor, project_id, data):
 
 
 def list_requisitions(session, actor, project_id):
-    _require(actor, READERS, "read requisitions")
+    require_role(actor, PERMISSIONS["recruiting.read"], "read requisitions")
     check_scope(actor, actor["agency_id"], project_id, "project")
     return session.execute(
         select(Requisition).where(Requisition.agency_id == actor["agency_id"],
@@ -78,7 +60,7 @@ def list_requisitions(session, actor, project_id):
 
 def approve_requisition(uow, actor, requisition_id):
     """A director approves an open requisition (hires need a director: see DOMAIN roles)."""
-    _require(actor, ("director",), "approve requisitions")
+    require_role(actor, PERMISSIONS["requisitions.approve"], "approve requisitions")
     session = uow.session
     requisition = get_in_scope(session, actor, Requisition, requisition_id, "requisition")
     now = utcnow()
@@ -139,7 +121,7 @@ def _free_seat(session, requisition_id):
 # 应聘者 candidates
 
 def add_candidate(uow, actor, requisition_id, data):
-    _require(actor, RECRUITERS, "add candidates")
+    require_role(actor, PERMISSIONS["candidates.manage"], "add candidates")
     session = uow.session
     requisition = get_in_scope(session, actor, Requisition, requisition_id, "requisition")
     if requisition.status not in ("open", "approved"):
@@ -155,7 +137,7 @@ def add_candidate(uow, actor, requisition_id, data):
 
 
 def list_candidates(session, actor, requisition_id):
-    _require(actor, READERS, "read candidates")
+    require_role(actor, PERMISSIONS["recruiting.read"], "read candidates")
     requisition = get_in_scope(session, actor, Requisition, requisition_id, "requisition")
     return session.execute(
         select(Candidate).where(Candidate.requisition_id == requisition.id).order_by(Candidate.id)
@@ -164,7 +146,7 @@ def list_candidates(session, actor, requisition_id):
 
 def candidate_detail(session, actor, candidate_id):
     """A candidate with every interview feedback and offer."""
-    _require(actor, READERS, "read candidates")
+    require_role(actor, PERMISSIONS["recruiting.read"], "read candidates")
     candidate = get_in_scope(session, actor, Candidate, candidate_id, "candidate")
     feedback = session.execute(select(InterviewFeedback).where(InterviewFeedback.candidate_id == candidate.id)
                                .order_by(InterviewFeedback.id)).scalars().all()
@@ -193,7 +175,7 @@ def _move_candidate(session, actor, candidate, to_stage, note=None):
 def advance_candidate(uow, actor, candidate_id, to_stage, reason=None):
     """Move a candidate one stage on, or out (rejected/withdrawn). Leaving at the offer stage
     declines the open offer and gives its seat back to the requisition."""
-    _require(actor, RECRUITERS, "move candidates")
+    require_role(actor, PERMISSIONS["candidates.manage"], "move candidates")
     session = uow.session
     candidate = get_in_scope(session, actor, Candidate, candidate_id, "candidate")
     before = candidate.stage
@@ -207,7 +189,7 @@ def advance_candidate(uow, actor, candidate_id, to_stage, reason=None):
 
 def give_feedback(uow, actor, candidate_id, data):
     """面试评价 by the actor at the candidate's current interview stage, once per interviewer."""
-    _require(actor, INTERVIEWERS, "give interview feedback")
+    require_role(actor, PERMISSIONS["candidates.feedback"], "give interview feedback")
     candidate = get_in_scope(uow.session, actor, Candidate, candidate_id, "candidate")
     if candidate.stage not in ("interview_1", "interview_2"):
         raise Conflict(f"candidate {candidate_id} is not in an interview ({candidate.stage})", "NOT_IN_INTERVIEW")
@@ -231,7 +213,7 @@ def _open_offer(session, candidate_id):
 def make_offer(uow, actor, candidate_id, data):
     """An offer after the interviews (or a new one after a declined offer); it takes a seat
     of the requisition, so a filled headcount takes no more offers."""
-    _require(actor, RECRUITERS, "make offers")
+    require_role(actor, PERMISSIONS["candidates.manage"], "make offers")
     session = uow.session
     candidate = get_in_scope(session, actor, Candidate, candidate_id, "candidate")
     if candidate.stage == "offer" and _open_offer(session, candidate.id) is not None:
@@ -262,7 +244,7 @@ def _answer_offer(session, actor, offer, expected, status, note=None):
 def answer_offer(uow, actor, offer_id, accepted):
     """The candidate's answer, recorded by hr: a declined offer frees its seat and leaves the
     candidate at the offer stage (a new offer may follow, or rejection/withdrawal)."""
-    _require(actor, RECRUITERS, "record offer answers")
+    require_role(actor, PERMISSIONS["candidates.manage"], "record offer answers")
     session = uow.session
     offer = get_in_scope(session, actor, Offer, offer_id, "offer")
     _answer_offer(session, actor, offer, "offered", "accepted" if accepted else "declined")
@@ -280,7 +262,7 @@ def hire_candidate(uow, actor, candidate_id, data):
     """入职 of a candidate whose offer was accepted: the account (on the project, with the
     requisition's role unless another is given), the 试用期 from the offer, and the seat
     counted as hired; the requisition is filled with its last hire."""
-    _require(actor, RECRUITERS, "hire")
+    require_role(actor, PERMISSIONS["candidates.manage"], "hire")
     session = uow.session
     candidate = get_in_scope(session, actor, Candidate, candidate_id, "candidate")
     offer = _open_offer(session, candidate.id)
@@ -317,7 +299,7 @@ def hire_candidate(uow, actor, candidate_id, data):
 
 
 def list_probations(session, actor, project_id):
-    _require(actor, READERS, "read probations")
+    require_role(actor, PERMISSIONS["recruiting.read"], "read probations")
     check_scope(actor, actor["agency_id"], project_id, "project")
     rows = session.execute(
         select(Probation).where(Probation.agency_id == actor["agency_id"], Probation.project_id == project_id)
@@ -329,13 +311,13 @@ def list_probations(session, actor, project_id):
 def review_probation(uow, actor, probation_id, data):
     """转正 review: confirm, extend once (by 1–3 months), or terminate; open from two weeks
     before the probation ends. Nobody decides their own probation."""
-    _require(actor, DECIDERS, "decide a 转正 review")
+    require_role(actor, PERMISSIONS["probations.review"], "decide a 转正 review")
     session = uow.session
     probation = get_in_scope(session, actor, Probation, probation_id, "probation")
     if probation.account_id == actor["account_id"]:
         raise Forbidden("nobody decides their own probation", "OWN_PROBATION")
     before, decision, months = probation.status, data["decision"], data.get("months")
-    problem = rules.review_problem(before, probation.end_on, _today(), decision, months)
+    problem = rules.review_problem(before, probation.end_on, today(), decision, months)
     if problem == "PROBATION_DECIDED":
         raise Conflict(f"probation {probation_id} is {before}", problem)
     if problem:

@@ -5,20 +5,18 @@ from decimal import Decimal
 
 from sqlalchemy import select, union
 
-from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from services.hr.evaluation import _signed
 from services.hr.models import Account, AccountProject, AdvisorFact, Target
 
 ZERO = Decimal("0.00")
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
 
 
 def report_figures(session, actor, project_id, month):
     """Names of whoever is assigned to the project or has sold in it (a leaver's sales still
     count); the month's project-level target and signed figures (None: no month asked)."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read report figures", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["reports.read"], "read report figures")
     agency_id = actor["agency_id"]
     check_scope(actor, agency_id, project_id, "project")
     ids = union(

@@ -7,6 +7,7 @@ from loupan.db import Database
 from loupan.errors import Forbidden, NotFound, Unauthenticated
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
+from loupan.roles import PERMISSIONS
 from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
@@ -19,7 +20,7 @@ from services.hr.entrypoints.recruiting import RecruitingRpc
 from loupan.schemas import dump, load
 from loupan.schemas.hr_accounts import AccountIn, AccountOut
 
-MAY_CREATE_ACCOUNTS = ("director", "hr")
+MAY_CREATE_ACCOUNTS = PERMISSIONS["accounts.create"]
 
 
 class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc, EvaluationRpc, ProjectEvents, OpsEndpoints, CommandSweeper):

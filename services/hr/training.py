@@ -5,7 +5,8 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
+from loupan.errors import Conflict, Invalid, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
 from loupan.types import utcnow
 from services.hr import training_rules as rules
@@ -13,14 +14,6 @@ from services.hr.models import (Account, AccountProject, Certification, Course, 
                                 TrainingAttendance, TrainingSession)
 
 # agency-wide courses are the director's and hr's; a manager runs the training of its projects
-COURSE_MAKERS = ("director", "hr")
-TRAINERS = ("director", "hr", "manager")
-CERTIFICATION_READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "hr")
-
-
-def require_role(actor, roles):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
 def _insert(session, model):
@@ -47,9 +40,9 @@ def course_dict(course):
 
 def create_course(uow, actor, data):
     """培训课程 course: agency-wide by a director or hr, or for a project the actor works on."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     if data["project_id"] is None:
-        require_role(actor, COURSE_MAKERS)
+        require_role(actor, PERMISSIONS["courses.agency_wide"])
     else:
         check_scope(actor, actor["agency_id"], data["project_id"], "project")
     course = Course(agency_id=actor["agency_id"], created_by=actor["account_id"], **data)
@@ -60,7 +53,7 @@ def create_course(uow, actor, data):
 
 def list_courses(session, actor, project_id=None):
     """Agency-wide courses and those of the projects the actor works on (or of `project_id`)."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     query = select(Course).where(Course.agency_id == actor["agency_id"])
     if project_id is not None:
         check_scope(actor, actor["agency_id"], project_id, "project")
@@ -120,7 +113,7 @@ def session_dict(session, training_session):
 
 def create_session(uow, actor, course_id, data):
     """培训场次 session: a sitting of the course at one project's site."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     course = get_course(uow.session, actor, course_id)
     project_id = _project_of(course, data["project_id"])
     check_scope(actor, course.agency_id, project_id, "project")
@@ -157,7 +150,7 @@ def _move_session(session, actor, training_session, to_status, reason):
 def record_attendance(uow, actor, session_id, data):
     """签到 roll call: mark accounts present (or absent) at a session; the first roll call
     marks it held. Repeating it for an account overwrites that account's mark."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     session = uow.session
     training_session = _session_in_scope(session, actor, session_id)
     account_ids = _check_staff(session, actor, training_session.project_id, data["account_ids"])
@@ -181,7 +174,7 @@ def record_attendance(uow, actor, session_id, data):
 def cancel_session(uow, actor, session_id, reason):
     """Cancel a session that has not been held; 409 once attendance was taken or it was
     cancelled already."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     training_session = _session_in_scope(uow.session, actor, session_id)
     if not _move_session(uow.session, actor, training_session, "cancelled", reason):
         raise Conflict(f"session {session_id} is {training_session.status}", "SESSION_NOT_SCHEDULED")
@@ -192,7 +185,7 @@ def record_exam(uow, actor, course_id, data):
     """考试 exam: a graded score of an account assigned to the project. Passing the project's
     certification course (上岗考核) certifies the account once and publishes
     `staff_certified`; a later pass changes neither the certification nor publishes again."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     session = uow.session
     course = get_course(session, actor, course_id)
     project_id = _project_of(course, data["project_id"])
@@ -231,7 +224,7 @@ def _certify(uow, actor, course, exam):
 
 def list_certifications(session, actor, project_id):
     """上岗考核 holders of a project: who may be put into its walk-in rotation."""
-    require_role(actor, CERTIFICATION_READERS)
+    require_role(actor, PERMISSIONS["certifications.read"])
     check_scope(actor, actor["agency_id"], project_id, "project")
     rows = session.execute(
         select(Certification, Account)
@@ -248,7 +241,7 @@ def training_stats(session, actor, project_id, month):
     """培训覆盖率与合格率: of the project's active advisors, the share present at one of its
     sessions in the month at least; of the exams taken for it in the month, the share passed;
     per course too. Months are Asia/Shanghai calendar months."""
-    require_role(actor, TRAINERS)
+    require_role(actor, PERMISSIONS["training.manage"])
     agency_id = actor["agency_id"]
     check_scope(actor, agency_id, project_id, "project")
     start, end = rules.month_bounds(rules.parse_month(month))

@@ -16,11 +16,14 @@ DECIDERS = ("director", "manager")
 
 
 def get_hold(session, actor, hold_id):
-    """A hold with its approved special price and the unit's current list price."""
+    """A hold with all a 认购 checks its price against, in one read: the approved special
+    price, the unit's current 表价 and 底价, and the project's advisor discount range."""
     hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     unit = session.get(Unit, hold.unit_id)
+    project = session.get(Project, hold.project_id)
     data = {c.name: getattr(hold, c.name) for c in Hold.__table__.columns}
-    return dict(data, hold_id=hold.id, list_price=unit.list_price)
+    return dict(data, hold_id=hold.id, list_price=unit.list_price, base_price=unit.base_price,
+                advisor_discount_pct=project.advisor_discount_pct)
 
 
 def _set_special_price(session, hold_id, price):

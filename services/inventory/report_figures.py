@@ -2,19 +2,17 @@
 in a period, units by status now, and what sell-through (去化率) is computed from."""
 from sqlalchemy import func, select
 
-from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from services.inventory.catalog import get_project
 from services.inventory.models import Hold, Unit
 from services.inventory.pricing import SOLD
 from services.inventory.reports import day_bounds
 
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
 
 
 def report_figures(session, actor, project_id, first, last):
     """Holds created on days first..last (Asia/Shanghai) per advisor; units by status."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read report figures", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["reports.read"], "read report figures")
     project = get_project(session, actor, project_id)
     start, _ = day_bounds(first)
     _, end = day_bounds(last)

@@ -191,15 +191,7 @@ class FlakyInventory:
     def get_hold(self, actor, hold_id):
         return {"hold_id": hold_id, "unit_id": 5, "project_id": 3, "status": "active", "advisor_id": 7,
                 "customer_name": "王五", "customer_phone": "13812345678", "special_price": None,
-                "list_price": "1000000.00"}
-
-    @rpc
-    def get_unit(self, actor, unit_id):
-        return {"id": unit_id, "list_price": "1000000.00", "base_price": "900000.00"}
-
-    @rpc
-    def get_project(self, actor, project_id):
-        return {"id": project_id, "advisor_discount_pct": "0"}
+                "list_price": "1000000.00", "base_price": "900000.00", "advisor_discount_pct": "0"}
 
     @rpc(expected_exceptions=Unavailable)
     def subscribe_hold(self, actor, hold_id, deal_id):

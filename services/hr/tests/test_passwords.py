@@ -33,3 +33,27 @@ def test_unicode_passwords_verify():
 ])
 def test_garbage_stored_hash_does_not_verify(stored):
     assert verify_password("anything", stored) is False
+
+
+def test_other_greenthreads_run_while_a_hash_is_computed():
+    """Proved by order, not time: a greenthread that ticks on the hub makes progress after the
+    hash started and before it returned (on the hub, the hash would run start to end first)."""
+    import eventlet
+
+    order, done = [], eventlet.event.Event()
+
+    def hash_one():
+        order.append("hash started")
+        hash_password("s3cret-pass")
+        order.append("hash returned")
+        done.send()
+
+    def tick():
+        while not done.ready():
+            order.append("tick")
+            eventlet.sleep(0)
+
+    hashing, ticking = eventlet.spawn(hash_one), eventlet.spawn(tick)
+    hashing.wait(), ticking.wait()
+    started, returned = order.index("hash started"), order.index("hash returned")
+    assert "tick" in order[started + 1:returned]
