@@ -3,6 +3,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from loupan.validators import ID, Amount, Area, Money, Mobile, Percent
 
+# a hold lasts 1 minute to a week: a typo cannot take a unit off the market for a year
+MIN_HOLD_MINUTES, MAX_HOLD_MINUTES, DEFAULT_HOLD_MINUTES = 1, 7 * 24 * 60, 24 * 60
+HOLD_MINUTES = validate.Range(MIN_HOLD_MINUTES, MAX_HOLD_MINUTES)
 STATUSES = ("unreleased", "available", "locked", "held", "subscribed", "signed", "filed", "delivered")
 PROPERTY_TYPES = ("residential", "apartment", "shop", "office", "parking")
 ORIENTATIONS = ("东", "南", "西", "北", "东南", "西南", "东北", "西北", "南北", "东西",
@@ -13,7 +16,7 @@ class ProjectIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     city = fields.String(required=True, validate=validate.Length(min=1, max=100))
     developer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    hold_minutes = fields.Integer(strict=True, load_default=1440, validate=validate.Range(1, 7 * 24 * 60))
+    hold_minutes = fields.Integer(strict=True, load_default=DEFAULT_HOLD_MINUTES, validate=HOLD_MINUTES)
     max_holds_per_buyer = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 50),
                                          metadata={"description": "units one buyer may hold at once"})
     advisor_discount_pct = Percent(load_default="0",

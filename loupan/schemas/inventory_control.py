@@ -2,9 +2,9 @@
 and the daily reconciliation (日对账)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.schemas.inventory_catalog import HOLD_MINUTES
 from loupan.validators import ID, Amount, Percent, not_blank
 
-MAX_HOLD_MINUTES = 7 * 24 * 60
 UNIT_IDS = validate.Length(min=1, max=5000)
 FLOORS = validate.Range(-10, 300)
 
@@ -62,7 +62,7 @@ class ReleaseScheduleOut(Schema):
 class ProjectSettingsIn(Schema):
     """Hold rules and the advisor's discount range of a project; give any of them."""
 
-    hold_minutes = fields.Integer(strict=True, validate=validate.Range(1, MAX_HOLD_MINUTES),
+    hold_minutes = fields.Integer(strict=True, validate=HOLD_MINUTES,
                                   metadata={"description": "how long a hold lasts, e.g. 30 on launch day"})
     max_holds_per_buyer = fields.Integer(strict=True, validate=validate.Range(1, 50),
                                          metadata={"description": "units one buyer may hold at once"})
@@ -75,7 +75,7 @@ class ProjectSettingsIn(Schema):
 
 
 class HoldExtendIn(Schema):
-    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_HOLD_MINUTES))
+    minutes = fields.Integer(required=True, strict=True, validate=HOLD_MINUTES)
 
 
 class SlowMoverQuery(Schema):

@@ -10,9 +10,10 @@ from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
 from loupan.schemas import dump
 from loupan.schemas.inventory_catalog import ProjectOut
-from loupan.types import CENT, to_decimal2
+from loupan.types import CENT, to_decimal2, utcnow
+from services.inventory import history
 from services.inventory.unit_rules import STATUSES
-from services.inventory.models import Building, Project, Unit, UnitHistory
+from services.inventory.models import Building, Project, Unit
 
 
 def get_project(session, actor, project_id):
@@ -90,12 +91,8 @@ def create_units(uow, actor, project_id, units):
     except IntegrityError:
         uow.rollback()
         raise Conflict("a unit with one of these numbers exists already", "DUPLICATE_UNIT") from None
-    session.add_all(
-        UnitHistory(agency_id=project.agency_id, project_id=project.id, unit_id=r.id, from_status=None,
-                    to_status="unreleased", actor_id=actor["account_id"], actor_name=actor["username"],
-                    reason="created")
-        for r in rows
-    )
+    history.record(session, [r.id for r in rows], agency_id=project.agency_id, project_id=project.id,
+                   from_status=None, to_status="unreleased", actor=actor, reason="created", at=utcnow())
     return rows
 
 

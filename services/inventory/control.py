@@ -7,10 +7,11 @@ from sqlalchemy import insert, select, update
 from loupan.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolated
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
+from services.inventory import history
 from services.inventory.catalog import get_project
-from services.inventory.unit_rules import MAX_HOLD_MINUTES, hold_expiry
-from services.inventory.models import (Building, Hold, ReleaseSchedule, ReleaseScheduleUnit, Unit,
-                                       UnitHistory)
+from loupan.schemas.inventory_catalog import MAX_HOLD_MINUTES
+from services.inventory.unit_rules import hold_expiry, is_expired, move
+from services.inventory.models import Building, Hold, ReleaseSchedule, ReleaseScheduleUnit, Unit
 from services.inventory.sales import release_units
 
 # 销控 (locks, releases, hold rules) is the managers' call
@@ -22,19 +23,10 @@ def require_controller(actor):
         raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
 
 
-def _history(session, agency_id, project_id, unit_ids, from_status, to_status, actor, reason, at,
-             advisor_id=None):
-    session.execute(insert(UnitHistory), [
-        {"agency_id": agency_id, "project_id": project_id, "unit_id": uid,
-         "from_status": from_status, "to_status": to_status, "actor_id": actor["account_id"],
-         "actor_name": actor["username"], "advisor_id": advisor_id, "reason": reason, "at": at}
-        for uid in unit_ids
-    ])
-
-
 def _move_units(uow, actor, project_id, unit_ids, from_status, to_status, reason, code):
     """All listed units go from `from_status` to `to_status`, or none does: one conditional
     update, and if it did not take every unit the transaction is rolled back."""
+    from_status, to_status = move(from_status, to_status)
     require_controller(actor)
     session = uow.session
     project = get_project(session, actor, project_id)
@@ -53,7 +45,8 @@ def _move_units(uow, actor, project_id, unit_ids, from_status, to_status, reason
         uow.rollback()
         offending = sorted(set(wanted) - moved)
         raise Conflict(f"units {offending[:50]} are not {from_status}; nothing was changed", code)
-    _history(session, project.agency_id, project.id, wanted, from_status, to_status, actor, reason, now)
+    history.record(session, wanted, agency_id=project.agency_id, project_id=project.id,
+                   from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=now)
     return {"unit_ids": wanted, "status": to_status}
 
 
@@ -88,7 +81,7 @@ def extend_hold(uow, actor, hold_id, minutes):
     session = uow.session
     hold = get_in_scope(session, actor, Hold, hold_id, "hold")
     now = utcnow()
-    if hold.status != "active" or hold.expires_at <= now:
+    if hold.status != "active" or is_expired(hold.expires_at, now):
         raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
     old_expiry = hold.expires_at
     new_expiry = hold_expiry(old_expiry, minutes)
@@ -97,14 +90,15 @@ def extend_hold(uow, actor, hold_id, minutes):
         raise RuleViolated(f"a hold may not run more than {MAX_HOLD_MINUTES} minutes from now", "HOLD_TOO_LONG")
     changed = session.execute(
         update(Hold).where(Hold.id == hold.id, Hold.status == "active", Hold.expires_at == old_expiry,
-                           Hold.expires_at > now)
+                           ~is_expired(Hold.expires_at, now))
         .values(expires_at=new_expiry).execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         uow.rollback()
         raise Conflict(f"hold {hold_id} ended or changed meanwhile", "HOLD_NOT_ACTIVE")
-    _history(session, hold.agency_id, hold.project_id, [hold.unit_id], "held", "held", actor,
-             f"hold {hold.id} extended by {minutes} min", now, advisor_id=hold.advisor_id)
+    history.record(session, [hold.unit_id], agency_id=hold.agency_id, project_id=hold.project_id,
+                   from_status="held", to_status="held", actor=actor, advisor_id=hold.advisor_id,
+                   reason=f"hold {hold.id} extended by {minutes} min", at=now)
     return {**{c.name: getattr(hold, c.name) for c in Hold.__table__.columns},
             "hold_id": hold.id, "expires_at": new_expiry}
 

@@ -7,7 +7,7 @@ it should be is done, not an error.
 """
 import logging
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
@@ -16,17 +16,16 @@ from loupan.events import InvalidEvent
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
+from services.inventory import history
 from services.inventory.catalog import unit_dict
-from services.inventory.unit_rules import can_move, unit_label
-from services.inventory.models import Building, Hold, Unit, UnitHistory, data_reveals
+from services.inventory.unit_rules import SWAPPABLE, can_move, is_expired, move, unit_label
+from services.inventory.models import Building, Hold, Unit, data_reveals
 from services.inventory.sales import own_hold
 
 log = logging.getLogger(__name__)
 
 # the statuses of a unit that carries a deal, in the order a deal goes through them
 DEAL_STATUSES = ("subscribed", "signed", "filed", "delivered")
-# 换房 after 备案 would need the filing undone at the housing authority first
-SWAPPABLE = ("subscribed", "signed")
 # 换房 and 退房 are approved changes (DOMAIN: the manager approves them)
 DEAL_APPROVERS = ("director", "manager")
 # who sees a buyer's full phone number besides the hold's own advisor
@@ -34,11 +33,10 @@ PHONE_READERS = ("director", "manager")
 
 
 def _record(session, unit, from_status, to_status, who, advisor_id, reason, at):
-    session.execute(insert(UnitHistory).values(
-        agency_id=unit.agency_id, project_id=unit.project_id, unit_id=unit.id,
-        from_status=from_status, to_status=to_status, actor_id=who.get("account_id"),
-        actor_name=who.get("username") or "contracts", advisor_id=advisor_id, reason=reason[:200], at=at,
-    ))
+    """A deal's move of one unit; a move made by contracts' event carries no user name."""
+    history.record(session, [unit.id], agency_id=unit.agency_id, project_id=unit.project_id,
+                   from_status=from_status, to_status=to_status, actor=who, advisor_id=advisor_id,
+                   reason=reason, at=at, default_name="contracts")
 
 
 def _unit_in_scope(session, actor, unit_id):
@@ -60,6 +58,7 @@ def _move(uow, unit_id, from_status, from_deal, **values):
     """Conditional update of one unit expected in `from_status` carrying `from_deal` (None:
     no deal); True if it moved. The unique index on units.deal_id refusing it means the deal
     sits on another unit already: nothing of the transaction is kept."""
+    move(from_status, values["status"])  # only the table's moves
     expected_deal = Unit.deal_id.is_(None) if from_deal is None else Unit.deal_id == from_deal
     try:
         moved = uow.session.execute(
@@ -100,7 +99,7 @@ def _convert(uow, hold, deal_id, who, advisor_id, at_latest=None):
     now = utcnow()
     where = [Hold.id == hold.id, Hold.status == "active"]
     if at_latest is not None:
-        where.append(Hold.expires_at > at_latest)
+        where.append(~is_expired(Hold.expires_at, at_latest))
     converted = session.execute(
         update(Hold).where(*where)
         .values(status="converted", deal_id=deal_id, ended_at=now, ended_reason=f"deal {deal_id}")
@@ -257,7 +256,7 @@ def apply_subscription_approved(uow, event):
 
 
 def advance_deal(uow, event, to_status, reason):
-    """签约/备案/交付: the deal's unit moves one step along domain.TRANSITIONS. A unit already
+    """签约/备案/交付: the deal's unit moves one step along unit_rules.MOVES. A unit already
     at or past `to_status` for this deal is done; a deal not on a unit yet, or a step behind
     (the previous event is still on its way on another queue), raises, to be retried and
     then dead-lettered."""

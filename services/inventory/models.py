@@ -6,6 +6,7 @@ from sqlalchemy.orm import declarative_base
 
 from loupan.reveals import data_reveals_table
 from loupan.commands import commands_table
+from loupan.schemas.inventory_catalog import DEFAULT_HOLD_MINUTES
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -26,7 +27,7 @@ class Project(Base):
     name = Column(String(200), nullable=False)
     city = Column(String(100), nullable=False)
     developer_name = Column(String(200), nullable=False)
-    hold_minutes = Column(Integer, nullable=False, default=1440)
+    hold_minutes = Column(Integer, nullable=False, default=DEFAULT_HOLD_MINUTES)
     # one buyer (phone) may hold at most this many units of the project at once
     max_holds_per_buyer = Column(Integer, nullable=False, default=1, server_default="1")
     # the discount (percent of list price) an advisor may give alone; beyond it a manager approves

@@ -6,21 +6,13 @@ from sqlalchemy.exc import IntegrityError
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
+from services.inventory import history
 from services.inventory.catalog import get_project
-from services.inventory.unit_rules import hold_expiry, unit_label
-from services.inventory.models import Building, Hold, Project, Unit, UnitHistory
+from services.inventory.unit_rules import hold_expiry, is_expired, move, unit_label
+from services.inventory.models import Building, Hold, Project, Unit
 
 # who may end somebody else's hold; an advisor may end only their own
 HOLD_OVERSEERS = ("director", "manager", "supervisor")
-
-
-def _history(session, unit, from_status, to_status, actor, reason, at):
-    session.execute(insert(UnitHistory).values(
-        agency_id=unit.agency_id, project_id=unit.project_id, unit_id=unit.id,
-        from_status=from_status, to_status=to_status,
-        actor_id=actor.get("account_id") if actor else None,
-        actor_name=actor.get("username") if actor else "system", reason=reason, at=at,
-    ))
 
 
 def release_units(uow, actor, project_id, unit_ids):
@@ -43,22 +35,19 @@ def release_units(uow, actor, project_id, unit_ids):
             f"units {no_permit[:20]} are in buildings without a presale permit (预售许可证)",
             "NO_PRESALE_PERMIT",
         )
-    candidates = [r.id for r in rows if r.status == "unreleased"]
+    source, target = move("unreleased", "available")
+    candidates = [r.id for r in rows if r.status == source]
     now = utcnow()
     released = []
     if candidates:
         result = session.execute(
-            update(Unit).where(Unit.id.in_(candidates), Unit.status == "unreleased")
-            .values(status="available", status_changed_at=now)
+            update(Unit).where(Unit.id.in_(candidates), Unit.status == source)
+            .values(status=target, status_changed_at=now)
             .returning(Unit.id)
         )
         released = sorted(result.scalars())
-        session.execute(insert(UnitHistory), [
-            {"agency_id": project.agency_id, "project_id": project.id, "unit_id": uid,
-             "from_status": "unreleased", "to_status": "available", "actor_id": actor["account_id"],
-             "actor_name": actor["username"], "reason": "released", "at": now}
-            for uid in released
-        ])
+        history.record(session, released, agency_id=project.agency_id, project_id=project.id,
+                       from_status=source, to_status=target, actor=actor, reason="released", at=now)
         uow.publish("units_released", {"unit_ids": released}, agency_id=project.agency_id,
                     project_id=project.id, actor=event_actor(actor))
     already = sorted(set(wanted) - set(released))
@@ -67,15 +56,16 @@ def release_units(uow, actor, project_id, unit_ids):
 
 # Launch day's hot path, built once: prebuilt Core statements skip the ORM's bulk-DML
 # machinery and reuse their compiled form (cache key computed once per statement object).
-UNITS, HOLDS, HISTORY = Unit.__table__, Hold.__table__, UnitHistory.__table__
+UNITS, HOLDS = Unit.__table__, Hold.__table__
+HOLD, HOLD_ENDED = move("available", "held"), move("held", "available")
 
 
 def _take(scoped):
-    where = [UNITS.c.id == bindparam("b_unit_id"), UNITS.c.status == "available",
+    where = [UNITS.c.id == bindparam("b_unit_id"), UNITS.c.status == HOLD[0],
              UNITS.c.agency_id == bindparam("b_agency_id")]
     if scoped:
         where.append(UNITS.c.project_id.in_(bindparam("b_project_ids", expanding=True)))
-    return (update(UNITS).where(*where).values(status="held", status_changed_at=bindparam("b_now"))
+    return (update(UNITS).where(*where).values(status=HOLD[1], status_changed_at=bindparam("b_now"))
             .returning(UNITS.c.agency_id, UNITS.c.project_id, UNITS.c.building_id, UNITS.c.number))
 
 
@@ -89,7 +79,6 @@ BUYER_SLOTS = (select(HOLDS.c.buyer_slot)
                .where(HOLDS.c.project_id == bindparam("project_id"),
                       HOLDS.c.customer_phone == bindparam("phone"), HOLDS.c.status == "active"))
 INSERT_HOLD = insert(HOLDS).returning(HOLDS.c.id)
-INSERT_HISTORY = insert(HISTORY)
 
 
 def hold_unit(uow, actor, unit_id, customer):
@@ -128,12 +117,9 @@ def hold_unit(uow, actor, unit_id, customer):
             raise RuleViolated(f"this buyer already holds {max_holds} unit(s) of the project",
                                "BUYER_HOLD_LIMIT") from None
         raise Conflict(f"unit {unit_id} is not available", "UNIT_NOT_AVAILABLE") from None
-    conn.execute(INSERT_HISTORY, {
-        "agency_id": taken.agency_id, "project_id": taken.project_id, "unit_id": unit_id,
-        "from_status": "available", "to_status": "held", "actor_id": actor["account_id"],
-        "actor_name": actor["username"], "advisor_id": actor["account_id"],
-        "reason": f"hold {hold['id']}", "at": now,
-    })
+    history.record(conn, [unit_id], agency_id=taken.agency_id, project_id=taken.project_id,
+                   from_status=HOLD[0], to_status=HOLD[1], actor=actor, advisor_id=actor["account_id"],
+                   reason=f"hold {hold['id']}", at=now)
     uow.publish(
         "unit_held",
         {"hold_id": hold["id"], "unit_id": unit_id, "unit_label": unit_label(building_name, taken.number),
@@ -181,12 +167,14 @@ def end_hold(uow, hold, new_status, actor, reason, event_type):
     if ended != 1:
         return False
     session.execute(
-        update(Unit).where(Unit.id == hold.unit_id, Unit.status == "held")
-        .values(status="available", status_changed_at=now)
+        update(Unit).where(Unit.id == hold.unit_id, Unit.status == HOLD_ENDED[0])
+        .values(status=HOLD_ENDED[1], status_changed_at=now)
     )
     unit = session.get(Unit, hold.unit_id)
     building = session.get(Building, unit.building_id)
-    _history(session, unit, "held", "available", actor, f"hold {hold.id} {new_status}: {reason}", now)
+    history.record(session, [unit.id], agency_id=unit.agency_id, project_id=unit.project_id,
+                   from_status=HOLD_ENDED[0], to_status=HOLD_ENDED[1], actor=actor,
+                   reason=f"hold {hold.id} {new_status}: {reason}", at=now)
     uow.publish(
         event_type,
         {"hold_id": hold.id, "unit_id": unit.id, "unit_label": unit_label(building.name, unit.number),
@@ -216,7 +204,7 @@ def expire_due_holds(uow, limit=500):
     running it at once: each hold ends once, by conditional update."""
     now = utcnow()
     due = uow.session.execute(
-        select(Hold).where(Hold.status == "active", Hold.expires_at <= now)
+        select(Hold).where(Hold.status == "active", is_expired(Hold.expires_at, now))
         .order_by(Hold.expires_at).limit(limit)
     ).scalars().all()
     count = sum(end_hold(uow, h, "expired", None, "expired", "unit_hold_expired") for h in due)

@@ -3,7 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory.unit_rules import STATUSES, TRANSITIONS, can_move, hold_expiry, is_expired, unit_label
+from services.inventory.models import Hold
+from services.inventory.unit_rules import (MOVES, STATUSES, TRANSITIONS, can_move, hold_expiry, is_expired, move,
+                                           unit_label)
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -22,7 +24,7 @@ def test_sales_path_moves_are_allowed(path):
 @pytest.mark.parametrize("a,b", [
     ("unreleased", "held"),      # must be released (推盘) first
     ("locked", "held"),          # 销控保留 units cannot be held
-    ("available", "subscribed"),  # a subscription comes from a hold
+    ("available", "filed"),      # 换房 after 备案 would undo a filing
     ("held", "held"),            # no second hold on a held unit
     ("delivered", "available"),  # delivered is final
     ("signed", "held"),
@@ -34,6 +36,19 @@ def test_forbidden_moves(a, b):
 def test_every_target_is_a_known_status():
     for targets in TRANSITIONS.values():
         assert targets <= set(STATUSES)
+    assert {s for pair in MOVES for s in pair} <= set(STATUSES)
+
+
+def test_move_refuses_what_the_table_lacks():
+    assert move("available", "held") == ("available", "held")
+    with pytest.raises(ValueError):
+        move("locked", "held")
+
+
+def test_expiry_is_the_same_rule_in_sql():
+    sql = str(is_expired(Hold.expires_at, NOW).compile(compile_kwargs={"literal_binds": True}))
+    assert sql.startswith("holds.expires_at <=")
+    assert str(~is_expired(Hold.expires_at, NOW)).startswith("holds.expires_at >")
 
 
 def test_hold_expires_after_the_project_minutes():
