@@ -10,8 +10,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
-COPY requirements.lock ./
-RUN pip install -r requirements.lock
+# Production's requirements only (no pytest, selenium or schemathesis), checked by their hashes.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt
 
 # Only the code: not .venv/ nor var/ (there is no .dockerignore yet).
 # The configs and migrations/ directories are read from /app at run time by relative path.

@@ -8,11 +8,13 @@ export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 ensure_venv() {
-  local stamp="$VENV/.installed-$(sha256sum "$ROOT/requirements.lock" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  # what production runs and what the tests add, each pinned with its hashes
+  local stamp="$VENV/.installed-$(sha256sum "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    say "installing the project into $VENV (pinned: requirements.lock)"
+    say "installing the project into $VENV (pinned: requirements.txt, requirements-dev.txt)"
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.lock" 2>&1 | grep -v "^WARNING: Location" || true
+    "$VENV/bin/pip" install -q --disable-pip-version-check --require-hashes \
+      -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" 2>&1 | grep -v "^WARNING: Location" || true
     "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT" 2>&1 | grep -v "^WARNING: Location" || true
     "$VENV/bin/python" -c "import nameko, sqlalchemy, psycopg2, loupan" || { echo "install failed" >&2; exit 1; }
     rm -f "$VENV"/.installed-*

@@ -295,7 +295,8 @@ def test_procfile_and_compose_run_the_same_commands(compose):
 def test_dockerfile_builds_what_compose_runs(compose):
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)
-    assert "pip install -r requirements.lock" in dockerfile
+    assert "pip install --require-hashes -r requirements.txt" in dockerfile
+    assert "requirements-dev" not in dockerfile  # the image carries no test tools
     assert "pip install --no-deps ." in dockerfile
     for name, path in runners(compose).items():
         assert compose["services"][name].get("build") in (".", {"context": "."})
@@ -709,3 +710,16 @@ def test_inventory_and_gateway_scale_on_queue_depth_and_cpu(manifests, compose):
         assert all(target["key"] in secret for target in auth[ref]["spec"]["secretTargetRef"])
     for hpa in objects(manifests, "HorizontalPodAutoscaler", files={"hpa-without-keda.yaml"}).values():
         assert hpa["metadata"]["name"] in scaled
+
+
+def test_production_requirements_are_pinned_with_hashes_and_carry_no_test_tools():
+    wanted = {re.split(r"[=<>\s]", line)[0].lower().replace("_", "-")
+              for line in (ROOT / "requirements.in").read_text().splitlines() if line and not line.startswith("#")}
+    pins = re.findall(r"^([A-Za-z0-9._-]+)==\S+ \\\n((?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+)",
+                      (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    pinned = {name.lower().replace("_", "-") for name, _hashes in pins}
+    assert wanted <= pinned
+    assert not pinned & {"pytest", "selenium", "schemathesis", "hypothesis", "requests-mock"}
+    for path in ("requirements.txt", "requirements-dev.txt"):  # every requirement has its hash
+        text = (ROOT / path).read_text()
+        assert text.count("==") == len(re.findall(r"==\S+ \\\n\s+--hash=sha256:", text)), path
