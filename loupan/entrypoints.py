@@ -13,6 +13,9 @@ checked against their row's agency by loupan.scope.get_in_scope.
 
 Then the body runs as a command if the call carries a command id (loupan.commands): a
 redelivered or retried command answers its first outcome and changes nothing.
+
+Most entrypoints are one of two shapes, written with `command(Out)` (load the actor, run,
+commit, dump) or `query(Out)` (load the actor, run, dump); `rpc` is for the others.
 """
 import functools
 import inspect
@@ -20,6 +23,8 @@ import inspect
 from loupan import commands
 from loupan.errors import DomainError
 from loupan.rpc import ResilientRpc
+from loupan.schemas import dump
+from loupan.scope import load_actor
 
 nameko_rpc = ResilientRpc.decorator  # nameko's rpc, with replies that outlive the broker
 
@@ -67,3 +72,33 @@ def projects_named(*documents):
                 if isinstance(item, int) and not isinstance(item, bool):
                     found.append(item)
     return found
+
+
+def command(out, many=False):
+    """An RPC that changes state: the body gets the validated actor and returns what it
+    made; the change is committed, then the result is dumped with `out` (the contract). A
+    body that must answer something else, or commit more than once, uses `rpc` itself."""
+
+    def decorate(method):
+        @functools.wraps(method)  # keeps the signature: nameko and `rpc` read it
+        def run(self, actor, *args, **kwargs):
+            result = method(self, load_actor(actor), *args, **kwargs)
+            self.db.commit()
+            return dump(out, result, many=many)
+
+        return rpc(run)
+
+    return decorate
+
+
+def query(out, many=False):
+    """An RPC that reads: the body gets the validated actor; its result is dumped with `out`."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def run(self, actor, *args, **kwargs):
+            return dump(out, method(self, load_actor(actor), *args, **kwargs), many=many)
+
+        return rpc(run)
+
+    return decorate

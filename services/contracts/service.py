@@ -1,5 +1,7 @@
 """contracts service: 认购, 签约 and 补充协议, 网签/备案, changes (更名/换房/退房), mortgage and
 handover; the deal saga with inventory."""
+from nameko.dependency_providers import Config
+
 from loupan.entrypoints import rpc
 
 from loupan.commands import CommandSweeper
@@ -18,7 +20,9 @@ class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEv
     name = "contracts"
     db = Database(metadata)
     projects = ProjectRegistry()
+    config = Config()
     inventory = TimedRpcProxy("inventory")
+    crm = TimedRpcProxy("crm")
 
     @rpc
     def ping(self):

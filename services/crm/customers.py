@@ -22,6 +22,11 @@ from services.crm.models import (Conflict, Customer, CustomerExport, CustomerGra
                                  CustomerSetting, data_reveals)
 
 DEFAULT_PROTECTION_DAYS = 30
+
+
+def default_protection_days(config):
+    """保护期 days where a project sets none: the service's PROTECTION_DAYS setting."""
+    return int(config.get("PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS))
 NEEDS = ("budget_min", "budget_max", "area_min", "area_max", "layout", "district")
 EDITABLE = ("name", "notes", "referrer_customer_id") + NEEDS
 SWEEP_BATCH = 200

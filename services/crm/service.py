@@ -1,5 +1,7 @@
 """crm service: customers, visits and walk-in rotation, ownership (报备/撞单), follow-ups and
 their service levels, complaints and satisfaction."""
+from nameko.dependency_providers import Config
+
 from loupan.entrypoints import rpc
 
 from loupan.commands import CommandSweeper
@@ -15,6 +17,7 @@ from services.crm.entrypoints.visits import VisitsRpc
 class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "crm"
     db = Database(metadata)
+    config = Config()
     projects = ProjectRegistry()
 
     @rpc

@@ -1,7 +1,6 @@
 """Entrypoints of a deal's changes (更名/换房/退房): ask, decide, list, and the sweep that
 finishes approved changes left by a crash. A mixin of ContractsService."""
-from nameko.dependency_providers import Config
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, rpc
 
 from loupan.schemas import contracts_changes as c
 from loupan.schemas import dump, load
@@ -11,15 +10,13 @@ from services.contracts import changes
 
 
 class ChangesRpc:
-    config = Config()
+    """Mixin of ContractsService: self.db, self.config and self.inventory are its."""
 
-    @rpc
+    @command(c.ChangeOut)
     def request_change(self, actor, deal_id, data):
         """A change request on a deal: 更名 (buyers), 换房 (unit, priced by the list-price
         difference or an explicit price) or 退房 (reason); awaits a manager's decision."""
-        change = changes.request_change(self.db, self.inventory, load_actor(actor), deal_id, load(c.ChangeIn, data))
-        self.db.commit()
-        return dump(c.ChangeOut, change)
+        return changes.request_change(self.db, self.inventory, actor, deal_id, load(c.ChangeIn, data))
 
     @rpc
     def approve_change(self, actor, change_id, data=None):
@@ -43,24 +40,20 @@ class ChangesRpc:
         change = changes.reject_change(self.db, actor, change_id, load(c.ChangeDecisionIn, data))
         return self._change_answer(actor, dump(c.ChangeOut, change), "reject_change")
 
-    @rpc
+    @command(c.ChangeOut, many=True)
     def deal_changes(self, actor, deal_id):
         """A deal's change requests, oldest first (full numbers shown to managers are logged)."""
-        actor = load_actor(actor)
         rows = changes.deal_changes(self.db.session, actor, deal_id)
         changes.log_reveals(self.db.session, actor, "list", "deal_changes", rows)
-        self.db.commit()
-        return dump(c.ChangeOut, rows, many=True)
+        return rows
 
-    @rpc
+    @command(c.ChangeOut, many=True)
     def project_changes(self, actor, project_id, query=None):
         """A project's change requests, optionally of one status."""
         status = load(c.ChangeQuery, query).get("status")
-        actor = load_actor(actor)
         rows = changes.project_changes(self.db.session, actor, project_id, status)
         changes.log_reveals(self.db.session, actor, "list", "project_changes", rows)
-        self.db.commit()
-        return dump(c.ChangeOut, rows, many=True)
+        return rows
 
     @every("CHANGE_SWEEP_SECONDS", 5)
     def sweep_changes(self):

@@ -1,18 +1,17 @@
 """Entrypoints of the deal from 认购 to 备案: the subscription saga and its sweep, 审核,
 签约 with 补充协议, 网签/备案, and the deal reads. A mixin of ContractsService."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query, rpc
 
 from loupan.schemas import contracts_deals as c
 from loupan.schemas import dump, load
 from loupan.schemas.reveals import DataRevealOut, DataRevealRpcQuery
-from loupan.rpc import TimedRpcProxy
 from loupan.scope import load_actor
 from loupan.timers import every
 from services.contracts import filing, signing, subscriptions
 
 
 class DealsRpc:
-    crm = TimedRpcProxy("crm")
+    """Mixin of ContractsService: self.db, self.inventory and self.crm are its."""
 
     @rpc
     def create_subscription(self, actor, data):
@@ -53,90 +52,69 @@ class DealsRpc:
         self.db.commit()
         return self._deal_answer(actor, deal, "reject_subscription")
 
-    @rpc
+    @command(c.ContractOut)
     def draft_contract(self, actor, deal_id, data=None):
         """签约 draft from an approved 认购, numbered per project; awaits 审核."""
-        contract = signing.draft_contract(self.db, load_actor(actor), deal_id, load(c.ContractIn, data))
-        self.db.commit()
-        return dump(c.ContractOut, contract)
+        return signing.draft_contract(self.db, actor, deal_id, load(c.ContractIn, data))
 
-    @rpc
+    @command(c.ContractOut)
     def approve_contract(self, actor, deal_id, data=None):
         """审核 of the contract: signed (`contract_signed`)."""
-        contract = signing.approve_contract(self.db, load_actor(actor), deal_id, load(c.DealReviewIn, data)["note"])
-        self.db.commit()
-        return dump(c.ContractOut, contract)
+        return signing.approve_contract(self.db, actor, deal_id, load(c.DealReviewIn, data)["note"])
 
-    @rpc
+    @command(c.ContractOut)
     def reject_contract(self, actor, deal_id, data):
         """审核 of the contract: the draft is rejected; a new one may be drafted."""
-        contract = signing.reject_contract(self.db, load_actor(actor), deal_id, load(c.DealRejectIn, data)["note"])
-        self.db.commit()
-        return dump(c.ContractOut, contract)
+        return signing.reject_contract(self.db, actor, deal_id, load(c.DealRejectIn, data)["note"])
 
-    @rpc
+    @command(c.AgreementOut)
     def add_agreement(self, actor, deal_id, data):
         """补充协议 to the deal's contract; awaits 审核."""
-        agreement = signing.add_agreement(self.db, load_actor(actor), deal_id, load(c.AgreementIn, data))
-        self.db.commit()
-        return dump(c.AgreementOut, agreement)
+        return signing.add_agreement(self.db, actor, deal_id, load(c.AgreementIn, data))
 
-    @rpc
+    @command(c.AgreementOut)
     def approve_agreement(self, actor, agreement_id, data=None):
         """审核 of a 补充协议: approved."""
-        agreement = signing.decide_agreement(self.db, load_actor(actor), agreement_id, True,
-                                             load(c.DealReviewIn, data)["note"])
-        self.db.commit()
-        return dump(c.AgreementOut, agreement)
+        return signing.decide_agreement(self.db, actor, agreement_id, True,
+                                        load(c.DealReviewIn, data)["note"])
 
-    @rpc
+    @command(c.AgreementOut)
     def reject_agreement(self, actor, agreement_id, data):
         """审核 of a 补充协议: rejected."""
-        agreement = signing.decide_agreement(self.db, load_actor(actor), agreement_id, False,
-                                             load(c.DealRejectIn, data)["note"])
-        self.db.commit()
-        return dump(c.AgreementOut, agreement)
+        return signing.decide_agreement(self.db, actor, agreement_id, False,
+                                        load(c.DealRejectIn, data)["note"])
 
-    @rpc
+    @query(c.AgreementOut, many=True)
     def list_agreements(self, actor, deal_id):
         """The 补充协议 of a deal's contract, in number order."""
-        return dump(c.AgreementOut, signing.list_agreements(self.db.session, load_actor(actor), deal_id), many=True)
+        return signing.list_agreements(self.db.session, actor, deal_id)
 
-    @rpc
+    @command(c.ContractOut)
     def record_online_signing(self, actor, deal_id, data):
         """网签 number and date of the signed contract."""
-        contract = filing.record_online_signing(self.db, load_actor(actor), deal_id, load(c.OnlineSigningIn, data))
-        self.db.commit()
-        return dump(c.ContractOut, contract)
+        return filing.record_online_signing(self.db, actor, deal_id, load(c.OnlineSigningIn, data))
 
-    @rpc
+    @command(c.ContractOut)
     def record_filing(self, actor, deal_id, data):
         """备案 number and date after 网签: the deal is filed (`contract_filed`)."""
-        contract = filing.record_filing(self.db, load_actor(actor), deal_id, load(c.FilingIn, data))
-        self.db.commit()
-        return dump(c.ContractOut, contract)
+        return filing.record_filing(self.db, actor, deal_id, load(c.FilingIn, data))
 
-    @rpc
+    @command(c.DealDetail)
     def get_deal(self, actor, deal_id):
         """A deal with its buyers, contract, 补充协议 and history (phones as the actor may see them;
         full numbers shown to a manager or director are logged before answering)."""
-        actor = load_actor(actor)
         detail = subscriptions.deal_detail(self.db.session, actor, deal_id)
         subscriptions.log_reveals(self.db.session, actor, "detail", "get_deal", [detail])
-        self.db.commit()
-        return dump(c.DealDetail, detail)
+        return detail
 
-    @rpc
+    @command(c.DealPage)
     def list_deals(self, actor, project_id, query=None):
         """Deals of a project by status and advisor, newest first, paginated."""
-        actor = load_actor(actor)
         page = subscriptions.list_deals(self.db.session, actor, project_id, load(c.DealQuery, query))
         subscriptions.log_reveals(self.db.session, actor, "list", "list_deals", page["items"])
-        self.db.commit()
-        return dump(c.DealPage, page)
+        return page
 
-    @rpc
+    @query(DataRevealOut, many=True)
     def list_data_reveals(self, actor, query=None):
         """The director's log of buyers' full numbers shown to managers and directors, newest first."""
-        rows = subscriptions.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
-        return dump(DataRevealOut, rows, many=True)
+        return subscriptions.list_data_reveals(self.db.session, actor, load(DataRevealRpcQuery, query))

@@ -1,17 +1,15 @@
 """Report figures (日报/周报/月报) the gateway composes its reports from. A mixin of
 ContractsService (self.db is its database)."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import query
 
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.schemas import reports as c
-from loupan.scope import load_actor
 from services.contracts import report_figures
 
 
 class FiguresRpc:
-    @rpc
+    @query(c.ContractsFigures)
     def report_figures(self, actor, project_id, query):
         """One project's 认购 approved and 签约 in a period per advisor: count, area, amount."""
         period = load(c.FiguresQuery, query)
-        result = report_figures.report_figures(self.db.session, load_actor(actor), project_id, period["start"], period["end"])
-        return dump(c.ContractsFigures, result)
+        return report_figures.report_figures(self.db.session, actor, project_id, period["start"], period["end"])

@@ -1,38 +1,33 @@
 """Care entrypoints: 跟进 follow-ups and the service-level sweep (sla_breached), the deal
 facts from contracts (customer status, 回访 visits after handover), 投诉 complaints and
-满意度 surveys with 好评率/投诉率. A mixin of CrmService (self.db is its database;
-self._protection_days comes from CustomersRpc)."""
-from loupan.entrypoints import rpc
+满意度 surveys with 好评率/投诉率. A mixin of CrmService (self.db is its database, self.config its settings)."""
+from loupan.entrypoints import command, query
 
 from loupan.schemas import crm_care as c
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.inbox import handles
-from loupan.scope import load_actor
 from loupan.timers import every
-from services.crm import complaints, deal_facts, followups, sla, surveys
+from services.crm import complaints, customers, deal_facts, followups, sla, surveys
 
 
 class CareRpc:
     # follow-ups and service levels ------------------------------------------------------------
-    @rpc
+    @command(c.FollowUpOut)
     def add_follow_up(self, actor, customer_id, data):
         """跟进: a follow-up by the customer's owner (or a manager); renews the 保护期."""
-        row = followups.add_follow_up(self.db, load_actor(actor), customer_id, load(c.FollowUpIn, data),
-                                      self._protection_days())
-        self.db.commit()
-        return dump(c.FollowUpOut, row)
+        return followups.add_follow_up(self.db, actor, customer_id, load(c.FollowUpIn, data),
+                                       customers.default_protection_days(self.config))
 
-    @rpc
+    @query(c.FollowUpOut, many=True)
     def list_follow_ups(self, actor, customer_id):
         """The customer's follow-ups, newest first."""
-        return dump(c.FollowUpOut, followups.list_follow_ups(self.db.session, load_actor(actor), customer_id), many=True)
+        return followups.list_follow_ups(self.db.session, actor, customer_id)
 
-    @rpc
+    @query(c.OverdueOut, many=True)
     def overdue_items(self, actor, project_id, query=None):
         """Overdue service-level items and 回访 visits of the site, or of one advisor."""
         advisor_id = load(c.OverdueQuery, query)["advisor_id"]
-        items = sla.overdue_list(self.db.session, load_actor(actor), project_id, advisor_id)
-        return dump(c.OverdueOut, items, many=True)
+        return sla.overdue_list(self.db.session, actor, project_id, advisor_id)
 
     @every("SLA_SWEEP_SECONDS", 60)
     def sweep_sla_breaches(self):
@@ -43,7 +38,7 @@ class CareRpc:
     @handles("contracts", "subscription_approved")
     def care_on_subscription_approved(self, event):
         """认购 approved: the customer (registered if crm never met them) is subscribed."""
-        deal_facts.subscription_approved(self.db, event, self._protection_days())
+        deal_facts.subscription_approved(self.db, event, customers.default_protection_days(self.config))
 
     @handles("contracts", "contract_signed")
     def care_on_contract_signed(self, event):
@@ -61,56 +56,48 @@ class CareRpc:
         deal_facts.unit_handed_over(self.db, event)
 
     # satisfaction ---------------------------------------------------------------------------------
-    @rpc
+    @command(c.SurveyOut)
     def record_survey(self, actor, customer_id, data):
         """满意度 survey of a customer; closes their 回访 task; publishes satisfaction_recorded."""
-        row = surveys.record_survey(self.db, load_actor(actor), customer_id, load(c.SurveyIn, data))
-        self.db.commit()
-        return dump(c.SurveyOut, row)
+        return surveys.record_survey(self.db, actor, customer_id, load(c.SurveyIn, data))
 
-    @rpc
+    @query(c.SurveyOut, many=True)
     def list_surveys(self, actor, customer_id):
         """The customer's surveys, newest first."""
-        return dump(c.SurveyOut, surveys.list_surveys(self.db.session, load_actor(actor), customer_id), many=True)
+        return surveys.list_surveys(self.db.session, actor, customer_id)
 
-    @rpc
+    @query(c.VisitTaskOut, many=True)
     def list_visit_tasks(self, actor, project_id, query=None):
         """回访 tasks of the site (advisors: their own), earliest due first."""
-        tasks = surveys.list_visit_tasks(self.db.session, load_actor(actor), project_id, load(c.VisitTaskQuery, query))
-        return dump(c.VisitTaskOut, tasks, many=True)
+        return surveys.list_visit_tasks(self.db.session, actor, project_id, load(c.VisitTaskQuery, query))
 
-    @rpc
+    @query(c.SatisfactionOut)
     def satisfaction_report(self, actor, project_id, query):
         """好评率 and 投诉率 of the site and of each advisor over a period."""
         query = load(c.SatisfactionQuery, query)
-        report = surveys.satisfaction(self.db.session, load_actor(actor), project_id, query["from_"], query["to"])
-        return dump(c.SatisfactionOut, dict(report, from_=report.pop("from")))
+        report = surveys.satisfaction(self.db.session, actor, project_id, query["from_"], query["to"])
+        return dict(report, from_=report.pop("from"))
 
     # complaints ----------------------------------------------------------------------------------
-    @rpc
+    @command(c.ComplaintOut)
     def file_complaint(self, actor, project_id, data):
         """投诉 filed; serious and critical ones escalated; publishes complaint_filed."""
-        row = complaints.file_complaint(self.db, load_actor(actor), project_id, load(c.ComplaintIn, data))
-        self.db.commit()
-        return dump(c.ComplaintOut, row)
+        return complaints.file_complaint(self.db, actor, project_id, load(c.ComplaintIn, data))
 
-    @rpc
+    @command(c.ComplaintOut)
     def resolve_complaint(self, actor, complaint_id, data):
         """Resolve an open complaint with its resolution (owner or manager)."""
-        row = complaints.resolve_complaint(self.db, load_actor(actor), complaint_id, load(c.ComplaintResolveIn, data))
-        self.db.commit()
-        return dump(c.ComplaintOut, row)
+        return complaints.resolve_complaint(self.db, actor, complaint_id, load(c.ComplaintResolveIn, data))
 
-    @rpc
+    @query(c.ComplaintOut)
     def get_complaint(self, actor, complaint_id):
         """One complaint."""
-        return dump(c.ComplaintOut, complaints.get_complaint(self.db.session, load_actor(actor), complaint_id))
+        return complaints.get_complaint(self.db.session, actor, complaint_id)
 
-    @rpc
+    @query(c.ComplaintOut, many=True)
     def list_complaints(self, actor, project_id, query=None):
         """The site's complaints, filtered (escalated=true: the managers' list; overdue=true)."""
-        rows = complaints.list_complaints(self.db.session, load_actor(actor), project_id, load(c.ComplaintQuery, query))
-        return dump(c.ComplaintOut, rows, many=True)
+        return complaints.list_complaints(self.db.session, actor, project_id, load(c.ComplaintQuery, query))
 
     def refresh_metrics(self):
         super().refresh_metrics()

@@ -1,10 +1,9 @@
 """Customer entrypoints: 报备 registration, the customer record, 撞单 conflicts and rulings,
 the 保护期 sweep, reassignment (by a manager, and on staff_left), settings and logged
-exports. A mixin of CrmService (self.db is its database)."""
+exports. A mixin of CrmService (self.db is its database, self.config its settings)."""
 import base64
 
-from nameko.dependency_providers import Config
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query, rpc
 
 from loupan.schemas import dump, load
 from loupan.schemas import crm_customers as c
@@ -16,90 +15,70 @@ from services.crm import customers
 
 
 class CustomersRpc:
-    config = Config()
 
-    def _protection_days(self):
-        return int(self.config.get("PROTECTION_DAYS", customers.DEFAULT_PROTECTION_DAYS))
-
-    @rpc
+    @command(c.CustomerRegistrationOut)
     def register_customer(self, actor, project_id, data):
         """报备: a new customer (outcome created), the caller's own (existing), a pool or lapsed
         customer claimed (claimed), or a 撞单 conflict recorded (conflict) for a manager to rule."""
-        actor = load_actor(actor)
         data = load(c.CustomerIn, data)
         customer, conflict, outcome = customers.register_outcome(
             self.db, actor, project_id, data, owner_id=data.pop("owner_id"), owner_name=data.pop("owner_name"),
-            default_days=self._protection_days())
-        result = dump(c.CustomerRegistrationOut, {
+            default_days=customers.default_protection_days(self.config))
+        return {
             "outcome": outcome, "customer": customers.customer_view(actor, customer),
-            "conflict": customers.conflict_view(conflict) if conflict is not None else None})
-        self.db.commit()
-        return result
+            "conflict": customers.conflict_view(conflict) if conflict is not None else None}
 
-    @rpc
+    @command(c.CustomerOut, many=True)
     def list_customers(self, actor, project_id, query=None):
         """A project's customers (advisors: their own and the pool), phones masked per caller;
         the full numbers a manager or director sees are logged (loupan.reveals) before answering."""
-        actor = load_actor(actor)
         rows = customers.list_customers(self.db.session, actor, project_id, load(c.CustomerQuery, query))
         customers.log_reveals(self.db.session, actor, "list", "list_customers", rows)
-        self.db.commit()
-        return dump(c.CustomerOut, rows, many=True)
+        return rows
 
-    @rpc
+    @command(c.CustomerDetailOut)
     def get_customer(self, actor, customer_id):
         """One customer with its grade and owner history (a full number shown is logged)."""
-        actor = load_actor(actor)
         result = customers.get_customer(self.db.session, actor, customer_id)
         customers.log_reveals(self.db.session, actor, "detail", "get_customer", [result])
-        self.db.commit()
-        return dump(c.CustomerDetailOut, result)
+        return result
 
-    @rpc
+    @command(c.CustomerDetailOut)
     def update_customer(self, actor, customer_id, data):
         """Needs, notes, name, grade (with reason, into the grade history): the owner or a manager."""
-        actor = load_actor(actor)
         result = customers.update_customer(self.db, actor, customer_id, load(c.CustomerPatch, data, partial=True))
         customers.log_reveals(self.db.session, actor, "detail", "update_customer", [result])
-        self.db.commit()
-        return dump(c.CustomerDetailOut, result)
+        return result
 
-    @rpc
+    @query(c.ConflictOut, many=True)
     def list_conflicts(self, actor, project_id, query=None):
         """撞单 conflicts of a project, newest first, optionally of one status."""
         status = load(c.ConflictQuery, query)["status"]
-        return dump(c.ConflictOut, customers.list_conflicts(self.db.session, load_actor(actor), project_id, status),
-                    many=True)
+        return customers.list_conflicts(self.db.session, actor, project_id, status)
 
-    @rpc
+    @command(c.ConflictOut)
     def rule_conflict(self, actor, conflict_id, data):
         """A manager's ruling on a 撞单: keep the owner or transfer to the claimant; once only."""
         data = load(c.ConflictRulingIn, data)
-        result = customers.rule_conflict(self.db, load_actor(actor), conflict_id, data["decision"], data["note"],
-                                         default_days=self._protection_days())
-        self.db.commit()
-        return dump(c.ConflictOut, result)
+        return customers.rule_conflict(self.db, actor, conflict_id, data["decision"], data["note"],
+                                       default_days=customers.default_protection_days(self.config))
 
-    @rpc
+    @command(c.CustomerReassignOut)
     def reassign_customers(self, actor, project_id, data):
         """Bulk reassignment in one action, spread evenly over the new owners."""
-        result = customers.reassign(self.db, load_actor(actor), project_id, load(c.CustomerReassignRpcIn, data),
-                                    default_days=self._protection_days())
-        self.db.commit()
-        return dump(c.CustomerReassignOut, result)
+        return customers.reassign(self.db, actor, project_id, load(c.CustomerReassignRpcIn, data),
+                                  default_days=customers.default_protection_days(self.config))
 
-    @rpc
+    @query(c.CustomerSettingsOut)
     def get_customer_settings(self, actor, project_id):
         """The project's 保护期 days."""
-        return dump(c.CustomerSettingsOut, customers.get_settings(self.db.session, load_actor(actor), project_id,
-                                                          self._protection_days()))
+        return customers.get_settings(self.db.session, actor, project_id,
+                                                          customers.default_protection_days(self.config))
 
-    @rpc
+    @command(c.CustomerSettingsOut)
     def set_customer_settings(self, actor, project_id, data):
         """A manager sets the project's 保护期 days."""
-        result = customers.set_settings(self.db, load_actor(actor), project_id, load(c.CustomerSettingsIn, data))
-        self.db.commit()
-        return dump(c.CustomerSettingsOut, result)
+        return customers.set_settings(self.db, actor, project_id, load(c.CustomerSettingsIn, data))
 
     @rpc
     def export_customers(self, actor, project_id, query=None):
@@ -116,16 +95,15 @@ class CustomersRpc:
         self.db.commit()
         return result
 
-    @rpc
+    @query(c.CustomerExportLogOut, many=True)
     def customer_export_log(self, actor, project_id):
         """Who exported the project's customers, when, with what filter, how many rows."""
-        return dump(c.CustomerExportLogOut, customers.export_log(self.db.session, load_actor(actor), project_id), many=True)
+        return customers.export_log(self.db.session, actor, project_id)
 
-    @rpc
+    @query(DataRevealOut, many=True)
     def list_data_reveals(self, actor, query=None):
         """The director's log of full numbers shown to managers and directors, newest first."""
-        rows = customers.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
-        return dump(DataRevealOut, rows, many=True)
+        return customers.list_data_reveals(self.db.session, actor, load(DataRevealRpcQuery, query))
 
     @every("PROTECTION_SWEEP_SECONDS", 60)
     def sweep_protection(self):

@@ -1,12 +1,11 @@
 """来电/来访登记 calls and visits, the walk-in rotation (轮序接待) and the funnel: entrypoints,
 and the hr facts the rotation keeps (上岗考核, clock in/out, leave, 离职). A mixin of
 CrmService (self.db is its database)."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query
 
 from loupan.schemas import crm_visits as c
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.inbox import handles
-from loupan.scope import load_actor
 from services.crm import funnel, rotation, visits
 
 
@@ -17,71 +16,57 @@ def _own_username(event):
 
 
 class VisitsRpc:
-    @rpc
+    @command(c.VisitOut)
     def register_call(self, actor, project_id, data):
         """来电登记: a call registered today, with the advisor who took it."""
-        result = visits.register(self.db, load_actor(actor), project_id, "call", load(c.VisitIn, data))
-        self.db.commit()
-        return dump(c.VisitOut, result)
+        return visits.register(self.db, actor, project_id, "call", load(c.VisitIn, data))
 
-    @rpc
+    @command(c.VisitOut)
     def register_visit(self, actor, project_id, data):
         """来访登记: a visit registered today; a new walk-in goes to the rotation's head, a
         returning customer to their owner (422 NO_ADVISOR_ON_DUTY: nobody on the rotation)."""
-        result = visits.register(self.db, load_actor(actor), project_id, "visit", load(c.VisitIn, data))
-        self.db.commit()
-        return dump(c.VisitOut, result)
+        return visits.register(self.db, actor, project_id, "visit", load(c.VisitIn, data))
 
-    @rpc
+    @query(c.VisitOut, many=True)
     def list_calls(self, actor, project_id, query=None):
         """The site's calls of a period (default today), newest first."""
-        rows = visits.list_visits(self.db.session, load_actor(actor), project_id, "call", load(c.VisitQuery, query))
-        return dump(c.VisitOut, rows, many=True)
+        return visits.list_visits(self.db.session, actor, project_id, "call", load(c.VisitQuery, query))
 
-    @rpc
+    @query(c.VisitOut, many=True)
     def list_visits(self, actor, project_id, query=None):
         """The site's visits of a period (default today), newest first."""
-        rows = visits.list_visits(self.db.session, load_actor(actor), project_id, "visit", load(c.VisitQuery, query))
-        return dump(c.VisitOut, rows, many=True)
+        return visits.list_visits(self.db.session, actor, project_id, "visit", load(c.VisitQuery, query))
 
-    @rpc
+    @query(c.CountRow, many=True)
     def visit_counts(self, actor, project_id, query=None):
         """上客量 per day and advisor (calls, visits by visitor kind, new customers): for the reports."""
-        rows = visits.daily_counts(self.db.session, load_actor(actor), project_id, load(c.CountsQuery, query))
-        return dump(c.CountRow, rows, many=True)
+        return visits.daily_counts(self.db.session, actor, project_id, load(c.CountsQuery, query))
 
-    @rpc
+    @query(c.RotationOut)
     def get_rotation(self, actor, project_id, query=None):
         """轮序 the day's queue, who is skipped, the assignments and the audit."""
         day = load(c.RotationQuery, query)["day"]
-        return dump(c.RotationOut, rotation.view(self.db.session, load_actor(actor), project_id, day))
+        return rotation.view(self.db.session, actor, project_id, day)
 
-    @rpc
+    @command(c.RotationOut)
     def reorder_rotation(self, actor, project_id, data):
         """Reorder today's queue (supervisors and up), with a reason."""
-        result = rotation.reorder(self.db, load_actor(actor), project_id, load(c.ReorderIn, data))
-        self.db.commit()
-        return dump(c.RotationOut, result)
+        return rotation.reorder(self.db, actor, project_id, load(c.ReorderIn, data))
 
-    @rpc
+    @command(c.RotationOut)
     def skip_advisor(self, actor, project_id, data):
         """补位: take an advisor off today's rotation, with a reason."""
-        result = rotation.skip(self.db, load_actor(actor), project_id, load(c.SkipIn, data))
-        self.db.commit()
-        return dump(c.RotationOut, result)
+        return rotation.skip(self.db, actor, project_id, load(c.SkipIn, data))
 
-    @rpc
+    @command(c.RotationOut)
     def restore_advisor(self, actor, project_id, data):
         """Put a skipped advisor back on today's rotation (at the back), with a reason."""
-        result = rotation.restore(self.db, load_actor(actor), project_id, load(c.SkipIn, data))
-        self.db.commit()
-        return dump(c.RotationOut, result)
+        return rotation.restore(self.db, actor, project_id, load(c.SkipIn, data))
 
-    @rpc
+    @query(c.FunnelOut)
     def get_funnel(self, actor, project_id, query):
         """销售漏斗: visits, new leads, A grades, subscribed, signed by day, advisor or channel."""
-        result = funnel.funnel(self.db.session, load_actor(actor), project_id, load(c.FunnelQuery, query))
-        return dump(c.FunnelOut, result)
+        return funnel.funnel(self.db.session, actor, project_id, load(c.FunnelQuery, query))
 
     @handles("hr", "staff_certified")
     def rotation_on_staff_certified(self, event):

@@ -1,76 +1,64 @@
 """算价 mortgage quotes, 代理费/结佣 agency commission and 提成 staff commission entrypoints.
 A mixin of FinanceService (self.db is its database)."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query
 
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.schemas import finance_commission as c
-from loupan.scope import load_actor
 from services.finance import agency_commission, staff_commission
 from services.finance.mortgage_quote_rules import quote
 
 
 class CommissionRpc:
-    @rpc
+    @query(c.MortgageQuote)
     def mortgage_quote(self, actor, query):
         """算价: the monthly schedule of a loan, equal instalment or equal principal, to the cent."""
-        load_actor(actor)
+        actor
         q = load(c.MortgageQuery, query)
-        return dump(c.MortgageQuote, quote(q["principal"], q["years"], q["annual_rate"], q["method"]))
+        return quote(q["principal"], q["years"], q["annual_rate"], q["method"])
 
-    @rpc
+    @command(c.AgencyTermsOut)
     def put_agency_terms(self, actor, project_id, data):
         """代理费 terms of the project's developer: base rate, sell-through tiers, billable condition."""
-        terms = agency_commission.put_terms(self.db, load_actor(actor), project_id, load(c.AgencyTermsIn, data))
-        self.db.commit()
-        return dump(c.AgencyTermsOut, terms)
+        return agency_commission.put_terms(self.db, actor, project_id, load(c.AgencyTermsIn, data))
 
-    @rpc
+    @query(c.AgencyTermsOut)
     def get_agency_terms(self, actor, project_id):
         """The project's agency terms."""
-        return dump(c.AgencyTermsOut, agency_commission.get_terms(self.db.session, load_actor(actor), project_id))
+        return agency_commission.get_terms(self.db.session, actor, project_id)
 
-    @rpc
+    @command(c.AgencyStatementOut)
     def issue_agency_statement(self, actor, project_id, data):
         """结佣 statement for a period: fees of newly billable deals, reversals of cancelled ones."""
-        statement = agency_commission.issue_statement(self.db, load_actor(actor), project_id,
-                                                      load(c.AgencyStatementIn, data))
-        self.db.commit()
-        return dump(c.AgencyStatementOut, statement)
+        return agency_commission.issue_statement(self.db, actor, project_id,
+                                                 load(c.AgencyStatementIn, data))
 
-    @rpc
+    @query(c.AgencyStatementOut, many=True)
     def list_agency_statements(self, actor, project_id):
         """The project's agency statements, oldest first."""
-        statements = agency_commission.list_statements(self.db.session, load_actor(actor), project_id)
-        return dump(c.AgencyStatementOut, statements, many=True)
+        return agency_commission.list_statements(self.db.session, actor, project_id)
 
-    @rpc
+    @query(c.AgencyStatementOut)
     def get_agency_statement(self, actor, statement_id):
         """One agency statement with its lines."""
-        statement = agency_commission.get_statement(self.db.session, load_actor(actor), statement_id)
-        return dump(c.AgencyStatementOut, statement)
+        return agency_commission.get_statement(self.db.session, actor, statement_id)
 
-    @rpc
+    @command(c.CommissionRulesOut)
     def put_commission_rules(self, actor, project_id, data):
         """提成 rules of the project, by role (replacing earlier ones)."""
-        result = staff_commission.put_rules(self.db, load_actor(actor), project_id, load(c.CommissionRulesIn, data))
-        self.db.commit()
-        return dump(c.CommissionRulesOut, result)
+        return staff_commission.put_rules(self.db, actor, project_id, load(c.CommissionRulesIn, data))
 
-    @rpc
+    @query(c.CommissionRulesOut)
     def get_commission_rules(self, actor, project_id):
         """The project's commission rules."""
-        return dump(c.CommissionRulesOut, staff_commission.get_rules(self.db.session, load_actor(actor), project_id))
+        return staff_commission.get_rules(self.db.session, actor, project_id)
 
-    @rpc
+    @command(c.CommissionRunOut)
     def issue_commission_statements(self, actor, project_id, month):
         """The month's 提成 statements for everyone with something to state."""
-        run = staff_commission.issue_month(self.db, load_actor(actor), project_id, month)
-        self.db.commit()
-        return dump(c.CommissionRunOut, run)
+        return staff_commission.issue_month(self.db, actor, project_id, month)
 
-    @rpc
+    @query(c.CommissionStatementOut, many=True)
     def list_commission_statements(self, actor, query):
         """Commission statements by month, person, project (advisors, supervisors: their own)."""
-        statements = staff_commission.list_statements(self.db.session, load_actor(actor),
-                                                      load(c.CommissionQuery, query))
-        return dump(c.CommissionStatementOut, statements, many=True)
+        return staff_commission.list_statements(self.db.session, actor,
+                                                load(c.CommissionQuery, query))

@@ -1,96 +1,83 @@
 """Money entrypoints: payment schedules from the contracts events, receipts with void and
 refund, collections and targets, daily reconciliation, payment terms, and the business
 gauges. A mixin of FinanceService (self.db is its database)."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query
 
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.schemas import finance_money as c
 from loupan.inbox import handles
-from loupan.scope import load_actor
 from services.finance import collections, receipts, reconciliation, schedules
 
 
 class MoneyRpc:
-    @rpc
+    @query(c.TermsOut)
     def get_payment_terms(self, actor, project_id):
         """付款方式规则: the project's payment terms (the defaults until a manager sets them)."""
-        return dump(c.TermsOut, schedules.get_terms(self.db.session, load_actor(actor), project_id))
+        return schedules.get_terms(self.db.session, actor, project_id)
 
-    @rpc
+    @command(c.TermsOut)
     def put_payment_terms(self, actor, project_id, data):
         """Change a project's payment terms; schedules derived from now on use them."""
-        terms = schedules.put_terms(self.db, load_actor(actor), project_id, load(c.TermsIn, data))
-        self.db.commit()
-        return dump(c.TermsOut, terms)
+        return schedules.put_terms(self.db, actor, project_id, load(c.TermsIn, data))
 
-    @rpc
+    @query(c.ScheduleOut)
     def get_schedule(self, actor, deal_id):
         """付款计划 of a deal: its lines (replaced ones closed), what was collected, its history."""
-        return dump(c.ScheduleOut, schedules.schedule_view(self.db.session, load_actor(actor), deal_id))
+        return schedules.schedule_view(self.db.session, actor, deal_id)
 
-    @rpc
+    @command(c.ReceiptOut)
     def record_receipt(self, actor, deal_id, data):
         """收款: a numbered receipt allocated to the deal's lines; 422 OVERPAYMENT beyond what is due."""
-        receipt = receipts.record_receipt(self.db, load_actor(actor), deal_id, load(c.ReceiptIn, data))
-        self.db.commit()
-        return dump(c.ReceiptOut, receipt)
+        return receipts.record_receipt(self.db, actor, deal_id, load(c.ReceiptIn, data))
 
-    @rpc
+    @query(c.ReceiptOut, many=True)
     def list_receipts(self, actor, deal_id):
         """A deal's receipts, every status, with their allocations."""
-        return dump(c.ReceiptOut, receipts.list_receipts(self.db.session, load_actor(actor), deal_id), many=True)
+        return receipts.list_receipts(self.db.session, actor, deal_id)
 
-    @rpc
+    @command(c.ReceiptOut)
     def void_receipt(self, actor, receipt_id, data):
         """作废: a second person voids a receipt; its allocations are taken back."""
         reason = load(c.ReceiptEndIn, data)["reason"]
-        receipt = receipts.end_receipt(self.db, load_actor(actor), receipt_id, "voided", reason)
-        self.db.commit()
-        return dump(c.ReceiptOut, receipt)
+        return receipts.end_receipt(self.db, actor, receipt_id, "voided", reason)
 
-    @rpc
+    @command(c.ReceiptOut)
     def refund_receipt(self, actor, receipt_id, data):
         """退款: a second person refunds a receipt (also of a cancelled deal)."""
         reason = load(c.ReceiptEndIn, data)["reason"]
-        receipt = receipts.end_receipt(self.db, load_actor(actor), receipt_id, "refunded", reason)
-        self.db.commit()
-        return dump(c.ReceiptOut, receipt)
+        return receipts.end_receipt(self.db, actor, receipt_id, "refunded", reason)
 
-    @rpc
+    @query(c.CollectionsOut)
     def list_collections(self, actor, project_id, query):
         """催款: overdue lines by ageing bucket, each with the deal's advisor."""
         q = load(c.CollectionsQuery, query)
-        result = collections.overdue(self.db.session, load_actor(actor), project_id, q["as_of"], q["advisor_id"])
-        return dump(c.CollectionsOut, result)
+        return collections.overdue(self.db.session, actor, project_id, q["as_of"], q["advisor_id"])
 
-    @rpc
+    @query(c.RemindersOut)
     def collection_reminders(self, actor, project_id, query):
         """催款提醒: lines overdue or due within the next days."""
         q = load(c.RemindersQuery, query)
-        result = collections.reminders(self.db.session, load_actor(actor), project_id, q["as_of"], q["days"],
-                                       q["advisor_id"])
-        return dump(c.RemindersOut, result)
+        return collections.reminders(self.db.session, actor, project_id, q["as_of"], q["days"],
+                                     q["advisor_id"])
 
-    @rpc
+    @query(c.TargetOut)
     def get_collection_target(self, actor, project_id, month):
         """回款目标 of a month against what was collected."""
         month = load(c.Month, {"month": month})["month"]
-        return dump(c.TargetOut, collections.get_target(self.db.session, load_actor(actor), project_id, month))
+        return collections.get_target(self.db.session, actor, project_id, month)
 
-    @rpc
+    @command(c.TargetOut)
     def put_collection_target(self, actor, project_id, month, data):
         """Set the 回款目标 of a month."""
         month = load(c.Month, {"month": month})["month"]
         amount = load(c.TargetIn, data)["amount"]
-        result = collections.put_target(self.db, load_actor(actor), project_id, month, amount)
-        self.db.commit()
-        return dump(c.TargetOut, result)
+        return collections.put_target(self.db, actor, project_id, month, amount)
 
-    @rpc
+    @query(c.ReconciliationOut)
     def daily_reconciliation(self, actor, project_id, query):
         """日结: a site's receipts of a day by method, voids and refunds, and the allocation check."""
         day = load(c.ReconciliationQuery, query)["day"]
-        return dump(c.ReconciliationOut, reconciliation.daily(self.db.session, load_actor(actor), project_id, day))
+        return reconciliation.daily(self.db.session, actor, project_id, day)
 
     @handles("contracts", "subscription_approved")
     def open_schedule_on_subscription(self, event):

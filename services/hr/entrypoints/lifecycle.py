@@ -1,6 +1,6 @@
 """Staff lifecycle entrypoints (入职/调岗/离职 and the staff record). A mixin of HrService
 (self.db is its database)."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import query, rpc
 
 from loupan.schemas import dump, load
 from loupan.schemas import hr_staff as c
@@ -30,17 +30,16 @@ class LifecycleRpc:
         account = lifecycle.leave(self.db, load_actor(actor), account_id, load(c.StaffLeaveIn, data))
         return self._committed_staff_record(account)
 
-    @rpc
+    @query(c.StaffOut, many=True)
     def list_staff(self, actor, query=None):
         """Staff records of the agency with their employment status, by project and status."""
         query = load(c.StaffQuery, query)
-        rows = lifecycle.list_staff(self.db.session, load_actor(actor), query["project_id"], query["status"])
-        return dump(c.StaffOut, rows, many=True)
+        return lifecycle.list_staff(self.db.session, actor, query["project_id"], query["status"])
 
-    @rpc
+    @query(c.StaffDetailOut)
     def get_staff(self, actor, account_id):
         """One staff record with its history of moves."""
-        return dump(c.StaffDetailOut, lifecycle.staff_detail(self.db.session, load_actor(actor), account_id))
+        return lifecycle.staff_detail(self.db.session, actor, account_id)
 
     def _committed_staff_record(self, account):
         """The record as it is now (read before the commit ends the transaction), then commit."""

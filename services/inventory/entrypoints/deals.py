@@ -1,61 +1,51 @@
 """Entrypoints of units moved by deals: the contracts saga's RPCs, its events, a unit's detail."""
-from loupan.entrypoints import rpc
+from loupan.entrypoints import command, query
 
-from loupan.schemas import dump, load
+from loupan.schemas import load
 from loupan.schemas import inventory_deals as c
 from loupan.schemas.reveals import DataRevealOut, DataRevealRpcQuery
 from loupan.inbox import handles
-from loupan.scope import load_actor
 from services.inventory import deals
 
 
 class DealsRpc:
-    @rpc
+    @command(c.DealUnitOut)
     def subscribe_hold(self, actor, hold_id, deal_id):
         """认购 subscription: the active hold becomes the deal's (hold converted, unit
         subscribed, in one transaction). Repeating it for the same deal returns the same
         unit; another deal or an ended hold is 409."""
         args = load(c.SubscribeHoldIn, {"hold_id": hold_id, "deal_id": deal_id})
-        result = deals.subscribe_hold(self.db, load_actor(actor), **args)
-        self.db.commit()
-        return dump(c.DealUnitOut, result)
+        return deals.subscribe_hold(self.db, actor, **args)
 
-    @rpc
+    @command(c.SwapOut)
     def swap_unit(self, actor, deal_id, from_unit_id, to_unit_id):
         """换房: move the deal to an available unit of the project in the status it had;
         the old unit goes back on sale. Idempotent by (deal, new unit); returns the price
         difference (new list price − old)."""
         args = load(c.SwapUnitIn, {"deal_id": deal_id, "from_unit_id": from_unit_id, "to_unit_id": to_unit_id})
-        result = deals.swap_unit(self.db, load_actor(actor), **args)
-        self.db.commit()
-        return dump(c.SwapOut, result)
+        return deals.swap_unit(self.db, actor, **args)
 
-    @rpc
+    @command(c.ReleaseDealUnitOut)
     def release_deal_unit(self, actor, deal_id, unit_id, reason):
         """退房 (or a rejected subscription): the deal's unit back on sale. A unit that no
         longer carries the deal is left alone (released: false)."""
         args = load(c.ReleaseDealUnitIn, {"deal_id": deal_id, "unit_id": unit_id, "reason": reason})
-        result = deals.release_deal_unit(self.db, load_actor(actor), **args)
-        self.db.commit()
-        return dump(c.ReleaseDealUnitOut, result)
+        return deals.release_deal_unit(self.db, actor, **args)
 
-    @rpc
+    @command(c.UnitDetail)
     def get_unit(self, actor, unit_id):
         """One unit with its status, deal, advisor and active hold (a buyer's full number shown
         to a manager or director is logged before answering)."""
-        actor = load_actor(actor)
         detail = deals.unit_detail(self.db.session, actor, unit_id)
         if detail["hold"] is not None:
             deals.log_reveals(self.db.session, actor, "detail", "get_unit",
                               [dict(detail["hold"], project_id=detail["project_id"])])
-        self.db.commit()
-        return dump(c.UnitDetail, detail)
+        return detail
 
-    @rpc
+    @query(DataRevealOut, many=True)
     def list_data_reveals(self, actor, query=None):
         """The director's log of buyers' full numbers shown to managers and directors, newest first."""
-        rows = deals.list_data_reveals(self.db.session, load_actor(actor), load(DataRevealRpcQuery, query))
-        return dump(DataRevealOut, rows, many=True)
+        return deals.list_data_reveals(self.db.session, actor, load(DataRevealRpcQuery, query))
 
     @handles("contracts", "subscription_approved")
     def on_subscription_approved(self, event):

@@ -3,7 +3,7 @@
 import base64
 from functools import partial
 
-from loupan.entrypoints import rpc
+from loupan.entrypoints import query, rpc
 
 from loupan.schemas import dump, load
 from loupan.schemas import inventory_spreadsheets as s
@@ -32,11 +32,10 @@ class SpreadsheetRpc:
         self.background(f"unit-import-{job.id}", spreadsheets.run_import, new_uow, job.id, actor, content)
         return dump(s.ImportOut, spreadsheets.import_dict(job))
 
-    @rpc
+    @query(s.ImportOut)
     def get_import(self, actor, import_id):
         """One import job: status, rows processed, units imported, bad rows with reasons."""
-        job = spreadsheets.get_import(self.db.session, load_actor(actor), import_id)
-        return dump(s.ImportOut, job)
+        return spreadsheets.get_import(self.db.session, actor, import_id)
 
     @rpc
     def export_units_xlsx(self, actor, project_id):
@@ -48,8 +47,7 @@ class SpreadsheetRpc:
         """销控表 export: the board as .xlsx (base64), a sheet per building and a totals sheet."""
         return _file(*exports.board_xlsx(self.db.session, load_actor(actor), project_id))
 
-    @rpc
+    @query(s.UnitHistoryOut, many=True)
     def unit_history(self, actor, unit_id):
         """房源履历 audit history: every status change of a unit, who, when, why."""
-        rows = history.unit_history(self.db.session, load_actor(actor), unit_id)
-        return dump(s.UnitHistoryOut, rows, many=True)
+        return history.unit_history(self.db.session, actor, unit_id)
