@@ -305,13 +305,10 @@ def settle_running():
 def settle_worker(container, worker_ctx):
     """Make the worker's deferred commit durable (before another service or a background
     job can see its effect); nothing if it runs no command."""
-    from loupan.db import Database
+    from loupan.db import worker_units
 
-    for dependency in container.dependencies:
-        if isinstance(dependency, Database):
-            uow = dependency.units.get(worker_ctx)
-            if uow is not None:
-                uow.settle()
+    for uow in worker_units(container, worker_ctx):
+        uow.settle()
 
 
 def sweep(engine, table, ttl_seconds=DEFAULT_TTL, now=None):

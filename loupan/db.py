@@ -66,3 +66,19 @@ class Database(DependencyProvider):
                 uow.close()  # swallows a lost connection itself; this is the last net
             except Exception:  # noqa: BLE001
                 log.exception("closing the unit of work of %s failed", worker_ctx)
+
+
+def worker_units(container, worker_ctx):
+    """The units of work a worker of `container` holds (one per Database dependency)."""
+    for dependency in container.dependencies:
+        if isinstance(dependency, Database):
+            uow = dependency.units.get(worker_ctx)
+            if uow is not None:
+                yield uow
+
+
+def release_worker(container, worker_ctx):
+    """Before the worker waits on another service: its databases released (UnitOfWork.release:
+    what its command committed is durable first, no connection or SQLite lock held)."""
+    for uow in worker_units(container, worker_ctx):
+        uow.release()

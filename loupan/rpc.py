@@ -99,13 +99,13 @@ class _CallContext:
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service_name, timeout, worker_ctx=None, proxy_for=None, settle=None):
+    def __init__(self, proxy, service_name, timeout, worker_ctx=None, proxy_for=None, release=None):
         self._proxy = proxy
         self._service_name = service_name
         self._timeout = timeout
         self._worker_ctx = worker_ctx
         self._proxy_for = proxy_for  # worker context -> nameko's ServiceProxy
-        self._settle = settle
+        self._release = release
         self._calls = {}
 
     def _proxy_of(self, method):
@@ -119,8 +119,10 @@ class _TimedServiceProxy:
 
     def __getattr__(self, method):
         def call(*args, **kwargs):
-            if self._settle is not None:
-                self._settle()  # what the caller's command committed is durable before the callee acts
+            if self._release is not None:
+                # what the caller committed is durable before the callee acts, and the caller
+                # holds no database while it waits (SQLite: its other workers may write)
+                self._release()
             try:
                 reply = getattr(self._proxy_of(method), method).call_async(*args, **kwargs)
             except UnknownService:
@@ -150,8 +152,8 @@ class TimedRpcProxy(RpcProxy):
         self.options = dict(self.options, expiration=self.timeout)
 
     def get_dependency(self, worker_ctx):
-        from loupan.commands import settle_worker
+        from loupan.db import release_worker
 
         return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout,
                                   worker_ctx=worker_ctx, proxy_for=super().get_dependency,
-                                  settle=lambda: settle_worker(self.container, worker_ctx))
+                                  release=lambda: release_worker(self.container, worker_ctx))

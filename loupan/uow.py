@@ -75,6 +75,22 @@ def make_engine(url, pool_size=10):
     return engine
 
 
+class UnitSession(Session):
+    """A unit of work's session: it tells its unit when it writes, so that `release` can
+    refuse to drop writes nobody committed."""
+
+
+@event.listens_for(UnitSession, "after_flush")
+def _flushed(session, _context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(UnitSession, "do_orm_execute")
+def _executed(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
 class UnitOfWork:
     """A worker's session, opened on first use; rolled back on close unless committed."""
 
@@ -96,7 +112,7 @@ class UnitOfWork:
     def session(self):
         if self._session is None:
             self.engine.guard.acquire()
-            self._session = Session(self.engine, expire_on_commit=False)
+            self._session = UnitSession(self.engine, expire_on_commit=False)
         return self._session
 
     def add_unique(self, obj, conflict):
@@ -125,8 +141,10 @@ class UnitOfWork:
         now, committed with the command's answer."""
         if self.command is not None:
             self.command.commit(self)
+            self.session.info["wrote"] = False  # flushed, committed with the command's answer
             return
         self.session.commit()
+        self.session.info["wrote"] = False
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
@@ -143,6 +161,7 @@ class UnitOfWork:
             except DBAPIError as exc:
                 log.warning("rollback failed (%s); the connection is discarded", _summary(exc))
                 _invalidate(self._session)
+            self._session.info["wrote"] = False
         self._after_commit = []
 
     def settle(self):
@@ -150,6 +169,18 @@ class UnitOfWork:
         job is about to act on it; loupan.commands); otherwise nothing."""
         if self.command is not None and self._session is not None:
             self.command.settle(self)
+
+    def release(self):
+        """Let go of the database before a slow wait (another service's answer, a parse of a
+        file): the session ends, so no connection (on SQLite: not the process's lock) is held
+        meanwhile; in a command its deferred commit is made durable first. `session` opens a
+        new one after; objects read before are detached (their loaded values stay). Writes
+        not committed would be lost here: that is a coding error, refused."""
+        if self._session is None:
+            return
+        if self._session.info.get("wrote") or self._session.new or self._session.dirty or self._session.deleted:
+            raise RuntimeError("the unit of work has uncommitted writes: commit before releasing it")
+        self.close()
 
     def close(self):
         """End the session, rolling back what was not committed. Never raises: this runs in

@@ -1,13 +1,9 @@
 """The periods of the reports, in Asia/Shanghai days: a day, a week from its Monday, a
 calendar month."""
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from loupan.types import SHANGHAI
-
-
-def today():
-    return datetime.now(SHANGHAI).date()
+from loupan.types import today
 
 
 def daily(day=None):

@@ -53,7 +53,6 @@ def request_change(uow, inventory, actor, deal_id, data):
         check_buyers(data["buyers"])
         change.payload = {"buyers": [_buyer_json(b) for b in data["buyers"]], "note": note}
     elif kind == "swap":
-        uow.close()  # no database held while inventory answers (SQLite: one writer)
         quote = _swap_quote(inventory, actor, deal, data["to_unit_id"])
         change.from_unit_id = deal.unit_id
         change.price_difference = quote["price_difference"]
@@ -257,7 +256,6 @@ def _apply_swap(uow, inventory, change):
     """换房 saga: inventory first (with the approver's rights), then the deal here. Inventory
     refusing (the target was taken meanwhile) fails the request and changes nothing."""
     to_unit_id = change.payload["to_unit_id"]
-    uow.close()  # no database held while inventory answers (SQLite: one writer)
     try:
         inventory.swap_unit(change.approver, change.deal_id, change.from_unit_id, to_unit_id)
     except Unavailable:

@@ -5,9 +5,10 @@ from sqlalchemy import update
 
 from loupan.errors import Conflict, RuleViolated
 from loupan.scope import event_actor, get_in_scope
+from loupan.types import today
 from services.contracts.models import Contract, Deal
 from services.contracts.signing import contract_of
-from services.contracts.subscriptions import move_deal, note_deal, require, today
+from services.contracts.subscriptions import move_deal, note_deal, require
 
 RECORDERS = ("director", "manager", "assistant")  # the assistant supervises 网签 (DOMAIN)
 

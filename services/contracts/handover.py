@@ -5,10 +5,9 @@ from sqlalchemy import select, update
 from loupan.schemas.contracts_changes import TITLE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import event_actor, get_in_scope
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.contracts.change_rules import check_handover_allowed, check_step_date, next_step
 from services.contracts.models import Deal, Handover
-from services.contracts.mortgage import today
 from services.contracts.subscriptions import record_history
 
 HANDLERS = ("director", "manager", "supervisor", "assistant")

@@ -2,14 +2,14 @@
 (资料齐) → submitted to the bank (报件) → approved (批贷) → disbursed (放款), in that order,
 each with its date. 放款 publishes mortgage_disbursed (finance receipts the loan). Cases that
 have not moved for N days are listed for the supervisor."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from loupan.schemas.contracts_changes import MORTGAGE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.scope import check_scope, event_actor, get_in_scope
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import today, utcnow
 from services.contracts.change_rules import check_mortgage_allowed, check_step_date, next_step
 from services.contracts.models import Deal, Mortgage
 
@@ -18,10 +18,6 @@ STUCK_READERS = ("director", "manager", "supervisor")
 # the deal's payment method and the loan kind must tell the same story
 KIND_OF_METHOD = {"commercial_mortgage": "commercial", "provident_fund": "provident_fund", "combined": "combined"}
 OVER = ("rejected", "cancelled", "failed")
-
-
-def today():
-    return datetime.now(SHANGHAI).date()
 
 
 def _require_clerk(actor, deal):

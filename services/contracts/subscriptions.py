@@ -14,7 +14,6 @@ A rejected subscription releases the unit through the outbox (`deal_cancelled`, 
 nothing, and inventory's handler releases only a unit that still carries the deal.
 """
 import logging
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
@@ -23,7 +22,7 @@ from loupan import reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
 from loupan.scope import check_scope, event_actor, get_in_scope
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import today, utcnow
 from loupan.validators import mask_mobile
 from services.contracts import deal_rules as rules
 from services.contracts import numbering
@@ -41,10 +40,6 @@ HOLD_OVERSEERS = ("director", "manager", "supervisor")  # may subscribe another 
 def require(actor, roles, what):
     if actor["role"] not in roles:
         raise Forbidden(f"role {actor['role']} may not {what}", "ROLE_FORBIDDEN")
-
-
-def today():
-    return datetime.now(SHANGHAI).date()
 
 
 def record_history(session, deal_id, from_status, to_status, note, actor):
@@ -92,7 +87,6 @@ def create_subscription(uow, actor, data, inventory, crm):
         check_scope(actor, existing.agency_id, existing.project_id, "deal")
         require_own(actor, existing)
         return _resume(uow, actor, existing, inventory)
-    uow.close()  # no database held while other services answer (SQLite: one writer)
     hold = inventory.get_hold(actor, data["hold_id"])
     if hold["status"] != "active":
         raise Conflict(f"hold {hold['hold_id']} is no longer active ({hold['status']})", "HOLD_NOT_ACTIVE")
@@ -172,7 +166,6 @@ def _resume(uow, actor, deal, inventory):
 # 2. inventory takes the unit; 3. submitted and numbered ----------------------------------
 def _take_unit(uow, actor, deal, inventory):
     deal_id = deal.id
-    uow.close()
     try:
         unit = inventory.subscribe_hold(actor, deal.hold_id, deal_id)
     except Unavailable:
@@ -231,7 +224,6 @@ def complete_pending(uow, inventory, limit=50):
         except DomainError as exc:
             log.warning("pending deal %s failed: %s %s", deal.id, exc.code, exc.message)
             done += 1
-    uow.close()
     return done
 
 

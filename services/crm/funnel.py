@@ -11,9 +11,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from loupan.roles import PERMISSIONS, require_role
-from loupan.types import SHANGHAI
+from loupan.types import SHANGHAI, local_day
 from services.crm import rotation
-from services.crm import rotation_rules as rules
 from services.crm.models import Customer, CustomerGrade, CustomerStatusChange, Visit
 
 COUNTS = ("visits", "new_leads", "a_grade", "subscribed", "signed")
@@ -37,7 +36,7 @@ def _facts(session, agency_id, project_id, first, last):
             select(Customer.registered_at, Customer.owner_id, Customer.channel)
             .where(Customer.agency_id == agency_id, Customer.project_id == project_id,
                    Customer.registered_at >= start, Customer.registered_at < end)):
-        yield "new_leads", rules.local_day(at), owner_id, channel
+        yield "new_leads", local_day(at), owner_id, channel
     graded = {}
     for customer_id, at, owner_id, channel in session.execute(
             select(CustomerGrade.customer_id, CustomerGrade.at, Customer.owner_id, Customer.channel)
@@ -45,7 +44,7 @@ def _facts(session, agency_id, project_id, first, last):
             .where(Customer.agency_id == agency_id, Customer.project_id == project_id, CustomerGrade.grade == "A",
                    CustomerGrade.at >= start, CustomerGrade.at < end)
             .order_by(CustomerGrade.at, CustomerGrade.id)):
-        graded.setdefault(customer_id, (rules.local_day(at), owner_id, channel))  # once per customer
+        graded.setdefault(customer_id, (local_day(at), owner_id, channel))  # once per customer
     for day, owner_id, channel in graded.values():
         yield "a_grade", day, owner_id, channel
     deals = {}
@@ -57,7 +56,7 @@ def _facts(session, agency_id, project_id, first, last):
                    CustomerStatusChange.to_status.in_(("subscribed", "signed")),
                    CustomerStatusChange.at >= start, CustomerStatusChange.at < end)
             .order_by(CustomerStatusChange.at, CustomerStatusChange.id)):
-        deals.setdefault((customer_id, to_status), (rules.local_day(at), advisor_id, channel))
+        deals.setdefault((customer_id, to_status), (local_day(at), advisor_id, channel))
     for (_, to_status), (day, advisor_id, channel) in deals.items():
         yield to_status, day, advisor_id, channel
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.crm import rotation_rules as rules
 from services.crm.models import RotationAudit, RotationLeave, RotationQueue, RotationStaff
 
@@ -182,7 +182,7 @@ def _sync(uow, agency_id, project_id, day, cause):
 
 
 def _sync_today(uow, agency_id, project_ids, cause):
-    day = rules.today()
+    day = today()
     for project_id in project_ids:
         _sync(uow, agency_id, project_id, day, cause)
 
@@ -229,7 +229,7 @@ def reorder(uow, actor, project_id, data):
     With `version`, a queue changed since it was read is refused (409 ROTATION_CHANGED)."""
     require_role(actor, PERMISSIONS["rotation.change"])
     project_scope(actor, project_id)
-    day = rules.today()
+    day = today()
 
     def step(queue, skipped, eligible_given):
         new, problem = rules.reorder(queue, eligible_given(skipped), data["order"])
@@ -255,8 +255,8 @@ def skip(uow, actor, project_id, data):
         audit = [("skipped", account_id, data["reason"])]
         return rules.reconcile(queue, eligible_given(skipped)), skipped, None, audit
 
-    _change(uow, actor["agency_id"], project_id, rules.today(), step, _by(actor))
-    return view(uow.session, actor, project_id, rules.today())
+    _change(uow, actor["agency_id"], project_id, today(), step, _by(actor))
+    return view(uow.session, actor, project_id, today())
 
 
 def restore(uow, actor, project_id, data):
@@ -272,8 +272,8 @@ def restore(uow, actor, project_id, data):
         audit = [("restored", account_id, data["reason"])]
         return rules.reconcile(queue, eligible_given(skipped)), skipped, None, audit
 
-    _change(uow, actor["agency_id"], project_id, rules.today(), step, _by(actor))
-    return view(uow.session, actor, project_id, rules.today())
+    _change(uow, actor["agency_id"], project_id, today(), step, _by(actor))
+    return view(uow.session, actor, project_id, today())
 
 
 def _audit_dict(row):
@@ -286,13 +286,13 @@ def view(session, actor, project_id, day=None):
     last change already in or out), who is skipped and why, its assignments and its audit."""
     require_role(actor, PERMISSIONS["rotation.read"])
     project_scope(actor, project_id)
-    today = rules.today()
-    day = day or today
+    current = today()
+    day = day or current
     row = _read(session, project_id, day)
     if row is not None and row.agency_id != actor["agency_id"]:
         raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
     queue, skipped = (list(row.queue), dict(row.skipped)) if row is not None else ([], {})
-    if day == today:
+    if day == current:
         staff, leaves = _facts(session, project_id, day)
         queue = rules.reconcile(queue, rules.eligible_in_arrival_order(staff, day, leaves, _skipped_ids(skipped)))
     names = dict(session.execute(select(RotationStaff.account_id, RotationStaff.username)
@@ -311,7 +311,7 @@ def view(session, actor, project_id, day=None):
 def eligible_total(session):
     """Advisors eligible for walk-ins right now, summed over every site with a queue today
     (the business gauge: one number, no project labels)."""
-    day = rules.today()
+    day = today()
     total = 0
     for project_id, skipped in session.execute(
             select(QUEUE.c.project_id, QUEUE.c.skipped).where(QUEUE.c.day == day)).all():

@@ -8,7 +8,7 @@ and, when eligible again, joins at the back, as a newly clocked-in advisor does.
 """
 from collections import namedtuple
 
-from loupan.types import local_day, today  # noqa: F401  (crm's topics and tests call rules.today())
+from loupan.types import local_day
 
 # the hr facts crm keeps per (project, account); times are aware UTC, days Asia/Shanghai
 Staff = namedtuple("Staff", "account_id certified_on clocked_in_at clocked_out_at left_on")

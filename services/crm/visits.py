@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from loupan.errors import Invalid, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
-from loupan.types import utcnow
+from loupan.types import local_day, today, utcnow
 from services.crm import customers, rotation
-from services.crm import rotation_rules as rules
 from services.crm.models import Customer, Visit
 
 DEFAULT_CHANNEL = {"call": "phone", "visit": "walk_in"}
@@ -77,7 +76,7 @@ def register(uow, actor, project_id, kind, data):
     rotation.project_scope(actor, project_id)
     session = uow.session
     now = utcnow()
-    day = rules.local_day(now)
+    day = local_day(now)
     if data["day"] is not None and data["day"] != day:
         raise RuleViolated(f"calls and visits are registered the same day: today is {day}, not {data['day']}",
                            "NOT_TODAY")
@@ -110,7 +109,7 @@ def register(uow, actor, project_id, kind, data):
 
 
 def _period(query):
-    first = query.get("start") or rules.today()
+    first = query.get("start") or today()
     return first, query.get("end") or first
 
 

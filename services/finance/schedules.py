@@ -18,7 +18,7 @@ from loupan.errors import Conflict, Forbidden, NotFound
 from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import SHANGHAI, today  # noqa: F401  (today: tests import it from here)
+from loupan.types import SHANGHAI
 from services.finance import receipt_rules, schedule_rules
 from services.finance.models import (Allocation, DealAccount, FinanceSettings, Receipt, ScheduleChange,
                                      ScheduleLine)

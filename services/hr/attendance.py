@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
-from loupan.types import utcnow
+from loupan.types import local_day, utcnow
 from services.hr import rota_rules
 from services.hr.models import Account, AccountProject, ClockEvent, LeaveRequest, RotaEntry
 from services.hr.models import Shift as ShiftRow
@@ -281,7 +281,7 @@ def month_stats(session, actor, project_id, month):
         if e.rest or e.shift_id not in shifts:
             continue
         starts, ends = rota_rules.shift_window(e.day, shifts[e.shift_id])
-        ins = [t for t in clocks.get((e.account_id, "in"), ()) if rota_rules.local_day(t) == e.day]
+        ins = [t for t in clocks.get((e.account_id, "in"), ()) if local_day(t) == e.day]
         outs = [t for t in clocks.get((e.account_id, "out"), ()) if starts - timedelta(hours=12) < t < ends + timedelta(hours=12)]
         result = rota_rules.judge_day(e.day, shifts[e.shift_id], ins, outs, now, (e.account_id, e.day) in on_leave)
         tally = people[e.account_id]

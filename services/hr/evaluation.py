@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import utcnow
+from loupan.types import local_day, utcnow
 from services.hr import attendance, rota_rules, scorecard_rules
 from services.hr.rota_rules import SHANGHAI  # a fact belongs to the sales office's month
 from services.hr.models import (Account, AccountProject, AdvisorFact, ClockEvent, RotaEntry,
@@ -252,7 +252,7 @@ def attendance_of(session, agency_id, project_id, month, account_ids):
                ClockEvent.kind == "in", ClockEvent.at >= datetime.combine(first, time(0), SHANGHAI),
                ClockEvent.at < datetime.combine(after, time(0), SHANGHAI))
     ).all():
-        clock_ins[(account_id, rota_rules.local_day(at))].append(at)
+        clock_ins[(account_id, local_day(at))].append(at)
     on_leave = attendance.leave_days(session, agency_id, project_id, account_ids, first, after - timedelta(days=1))
     counts = defaultdict(lambda: [0, 0, 0])
     for account_id, day, shift in days:

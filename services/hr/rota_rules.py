@@ -236,10 +236,6 @@ def shift_window(day, shift):
     return starts, ends
 
 
-def local_day(instant):
-    return instant.astimezone(SHANGHAI).date()
-
-
 def judge_day(day, shift, clock_ins, clock_outs, now, on_leave=False):
     """考勤 of one working rota day: the first clock-in after the shift start + GRACE is late;
     the last clock-out before the shift end is early leave (also a missing clock-out once the

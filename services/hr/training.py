@@ -8,7 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from loupan.errors import Conflict, Invalid, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
-from loupan.types import utcnow
+from loupan.types import local_day, utcnow
 from services.hr import training_rules as rules
 from services.hr.models import (Account, AccountProject, Certification, Course, ExamResult,
                                 TrainingAttendance, TrainingSession)
@@ -209,7 +209,7 @@ def record_exam(uow, actor, course_id, data):
 def _certify(uow, actor, course, exam):
     """Record the certification unless the account holds it already: the unique key decides
     (ON CONFLICT DO NOTHING), so two passes at once still certify and publish once."""
-    certified_on = rules.local_day(exam.taken_at)
+    certified_on = local_day(exam.taken_at)
     statement = _insert(uow.session, Certification).values(
         agency_id=exam.agency_id, project_id=exam.project_id, account_id=exam.account_id,
         course_id=course.id, exam_id=exam.id, score=exam.score, certified_on=certified_on,

@@ -47,7 +47,4 @@ def month_bounds(first_day):
     )
 
 
-def local_day(at):
-    """The Shanghai calendar day of an aware time (the day a certification is dated)."""
-    return at.astimezone(SHANGHAI).date()
 

@@ -178,7 +178,7 @@ def start_import(uow, actor, project_id, data):
     project = catalog.get_project(uow.session, actor, project_id)
     agency_id, project_id = project.agency_id, project.id
     content = decode(data["content"])
-    uow.close()  # reading the file takes seconds: hold no connection (SQLite: no lock) meanwhile
+    uow.release()  # reading the file takes seconds: hold no connection (SQLite: no lock) meanwhile
     estimate = inspect(content)
     job = UnitImport(agency_id=agency_id, project_id=project_id, status="queued",
                      dry_run=data["dry_run"], total_rows=estimate, processed_rows=0, imported_rows=0,
