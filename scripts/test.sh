@@ -9,4 +9,5 @@ ensure_prometheus
 ensure_chromium
 cd "$ROOT"
 say "running the tests"
-exec python -m pytest "$@"
+# the slowest 15 printed at the end: where the suite's time goes (docs/benchmarks.md)
+exec python -m pytest --durations=15 "$@"

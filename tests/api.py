@@ -1,6 +1,8 @@
 """Helpers for driving the gateway in tests and benchmarks."""
 from contextlib import contextmanager
 
+import pytest
+
 DIRECTOR = ("director", "director-pass-1")
 SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"}
 
@@ -20,6 +22,30 @@ def running_system(workdir, agency="测试代理", env=None):
         yield system
     finally:
         system.destroy()
+
+
+SHARED = []  # the session's system (tests/conftest.py), once started
+
+
+def own_system(**env):
+    """A module-scoped `system` fixture, for a module that must not share the session's:
+    `system = own_system()` in the module, `env` as for running_system. The session's system
+    is stopped meanwhile (its databases kept, then started again on the same ports): two
+    systems at once would take more connections than the machine's PostgreSQL allows."""
+
+    @pytest.fixture(scope="module")
+    def system(tmp_path_factory):
+        paused = list(SHARED)
+        for shared in paused:
+            shared.stop()
+        try:
+            with running_system(tmp_path_factory.mktemp("system"), env=env) as running:
+                yield running
+        finally:
+            for shared in paused:
+                shared.start()
+
+    return system
 
 
 def unit_rows(building_id, count, floors=30, prefix=""):

@@ -20,19 +20,16 @@ from services.crm.models import Complaint
 from services.finance.models import Expense
 from services.hr.models import Course
 from services.inventory.models import Building
-from tests.api import make_project, running_system
+from tests.api import make_project, own_system
 from tests.test_contracts_changes_api import CANCEL, Site
 
 poll = partial(wait_until, timeout=90)
 COMMANDS = commands_table(MetaData())
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    """The gateway waits a minute for an answer (and its requests live as long in the
-    broker), long enough for a killed service to come back and answer the redelivery."""
-    with running_system(tmp_path_factory.mktemp("system"), env={"RPC_TIMEOUT": "60"}) as system:
-        yield system
+# The gateway waits a minute for an answer (and its requests live as long in the broker),
+# long enough for a killed service to come back and answer the redelivery.
+system = own_system(RPC_TIMEOUT="60")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from loupan.testing import wait_until
-from tests.api import make_project
+from tests.api import DIRECTOR, make_project
 from tests.conftest import staff
 
 CHROMIUM = "/usr/bin/chromium"
@@ -200,7 +200,7 @@ def test_the_console_is_served_public_with_types_and_cache_headers(site):
 def test_the_board_renders_its_colours_and_follows_a_hold_within_seconds(browser, site):
     units = site["units"]
     hold(site, units[0], "李女士", "13900139000")
-    sign_in(browser, site, "director", "director-pass-1")
+    sign_in(browser, site, site["director"].username, DIRECTOR[1])
     assert nav(browser) == ["board", "visits", "customers", "report"]
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "td.unit")) == 8, "8 unit cells")
     assert cell(browser, units[0]).get_attribute("data-status") == "held"

@@ -2,23 +2,19 @@
 service running on PostgreSQL: the deal made as a front-end makes it (hold → 认购 → 审核 →
 签约 → 网签/备案), inventory's units checked after each change, and 20 concurrent 换房 to
 one free unit."""
-from datetime import datetime
 from functools import partial
 
 import eventlet
 import pytest
 
 from loupan.testing import wait_until
-from loupan.types import SHANGHAI
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
 poll = partial(wait_until, timeout=30)
 LOAN_METHODS = ("commercial_mortgage", "provident_fund", "combined")
 
-
-def today():
-    return datetime.now(SHANGHAI).date().isoformat()
 
 
 class Site:
@@ -51,11 +47,11 @@ class Site:
         deal_id = adv.ok(adv.post("/api/subscriptions", body), 201)["id"]
         mgr.ok(mgr.post(f"/api/subscriptions/{deal_id}/approve", {}))
         if status in ("signed", "filed"):
-            adv.ok(adv.post(f"/api/deals/{deal_id}/contract", {"signed_on": today()}), 201)
+            adv.ok(adv.post(f"/api/deals/{deal_id}/contract", {"signed_on": today().isoformat()}), 201)
             mgr.ok(mgr.post(f"/api/deals/{deal_id}/contract/approve", {}))
         if status == "filed":
-            mgr.ok(mgr.post(f"/api/deals/{deal_id}/online-signing", {"number": f"WQ{deal_id}", "date": today()}))
-            mgr.ok(mgr.post(f"/api/deals/{deal_id}/filing", {"filing_no": f"BA{deal_id}", "date": today()}))
+            mgr.ok(mgr.post(f"/api/deals/{deal_id}/online-signing", {"number": f"WQ{deal_id}", "date": today().isoformat()}))
+            mgr.ok(mgr.post(f"/api/deals/{deal_id}/filing", {"filing_no": f"BA{deal_id}", "date": today().isoformat()}))
         assert self.get_deal(deal_id)["status"] == status
         poll(lambda: self.unit(unit_id)["status"] == status and self.unit(unit_id)["deal_id"] == deal_id,
              what=f"unit {unit_id} {status} in inventory")
@@ -129,22 +125,22 @@ def test_filed_deal_refuses_rename_and_swap_then_is_handed_over_and_refuses_canc
     skipped = adv.post(f"/api/mortgages/{case['id']}/advance", {"to": "approved"})
     assert (skipped.status_code, skipped.json()["error"]) == (422, "MORTGAGE_STEP")
     for step in ("papers_collected", "submitted", "approved", "disbursed"):
-        case = adv.ok(adv.post(f"/api/mortgages/{case['id']}/advance", {"to": step, "date": today()}))
+        case = adv.ok(adv.post(f"/api/mortgages/{case['id']}/advance", {"to": step, "date": today().isoformat()}))
     assert case["step"] == "disbursed"
     assert mgr.ok(mgr.get(f"/api/projects/{site.project['id']}/mortgages/stuck", params={"days": 1})) == []
 
     handover = ast.ok(ast.post(f"/api/deals/{deal_id}/handover",
-                               {"date": today(), "inspection_notes": "验房通过", "issues": ["阳台窗户划痕"]}), 201)
+                               {"date": today().isoformat(), "inspection_notes": "验房通过", "issues": ["阳台窗户划痕"]}), 201)
     assert handover["issues"] == ["阳台窗户划痕"]
     assert site.get_deal(deal_id)["status"] == "handed_over"
     poll(lambda: site.unit(unit_id)["status"] == "delivered", what="unit delivered in inventory")
-    ast.ok(ast.post(f"/api/deals/{deal_id}/title", {"to": "applied", "date": today()}))
+    ast.ok(ast.post(f"/api/deals/{deal_id}/title", {"to": "applied", "date": today().isoformat()}))
     site.refused(deal_id, CANCEL, 409, "DEAL_STATE")
 
 
 def test_handover_before_filing_and_roles_are_refused(site):
     deal_id, _ = site.deal("signed")
-    early = site.assistant.post(f"/api/deals/{deal_id}/handover", {"date": today()})
+    early = site.assistant.post(f"/api/deals/{deal_id}/handover", {"date": today().isoformat()})
     assert (early.status_code, early.json()["error"]) == (422, "DEAL_NOT_FILED")
     change = site.ask(deal_id, CANCEL)
     assert site.advisor.post(f"/api/changes/{change['id']}/approve", {}).status_code == 403

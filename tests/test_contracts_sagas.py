@@ -14,10 +14,13 @@ from sqlalchemy import create_engine, select
 from loupan.testing import EventSink, wait_until
 from services.contracts.models import outbox
 from services.inventory.models import Hold
+from tests.api import own_system
 from tests.test_contracts_changes_api import CANCEL, Site
 
 poll = partial(wait_until, timeout=60)  # a restart and a sweep take a while
 CONTRACTS = ("contracts", 0)
+# contracts is restarted with failpoints armed and a short sweep grace: a system of its own
+system = own_system()
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,15 @@
 """来电/来访登记, the walk-in rotation (轮序接待) and the funnel over HTTP, with hr's real
 上岗考核 and clock-ins feeding the rotation through the bus."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 
 from loupan.testing import wait_until
-from loupan.types import SHANGHAI
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
-
-def today():
-    return datetime.now(SHANGHAI).date()
 
 
 def queue(api, pid):

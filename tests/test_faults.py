@@ -11,8 +11,11 @@ from loupan.testing.system import AMQP_BASE
 from loupan.testing import EventSink
 from loupan.testing import wait_until
 from services.inventory.models import outbox
-from tests.api import make_project
+from tests.api import make_project, own_system
 from tests.conftest import staff
+
+# inventory is killed and started on a broker user with fewer rights: a system of its own
+system = own_system()
 
 poll = partial(wait_until, timeout=60)  # restarts and broker retries take a while
 

@@ -28,12 +28,13 @@ def site(system, director):
               "advisor2": staff(system, director, "fm_adv2", "advisor", [pid]),
               "viewer": staff(system, director, "fm_dev", "developer_viewer", [pid])}
     accounts = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
+    people["gauges_before"] = finance_gauges(system)  # the process's totals, other modules' included
     # 认购 approved 45 days ago, full payment: the deposit is 45 days overdue, the balance 38
     publish_event(system.amqp_uri, "subscription_approved", {
         "deal_id": DEAL, "unit_id": units[0], "advisor_id": accounts["fm_adv1"], "subscription_id": DEAL,
         "customer_name": "赵女士", "customer_phone": "13700137000", "price": "3010000.00",
         "payment_method": "full", "deposit": "50000.00", "unit_label": "1号楼-0101",
-        "approved_on": TODAY - timedelta(days=45)}, project_id=pid)
+        "approved_on": TODAY - timedelta(days=45)}, agency_id=director.agency_id, project_id=pid)
     wait_until(lambda: director.get(f"/api/deals/{DEAL}/schedule").status_code == 200, timeout=30,
                what="schedule built from subscription_approved")
     return people
@@ -102,9 +103,15 @@ def test_the_days_reconciliation_and_the_monthly_target(site):
     assert (target["target"], target["actual"], target["achieved_percent"]) == ("100000.00", "50000.00", "50.00")
 
 
-def test_finance_exposes_receipts_and_overdue_amounts(system, site):
+def finance_gauges(system):
     text = requests.get(system.url("finance") + "/metrics", timeout=10).text
     values = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
               if line.startswith(("loupan_finance_receipts_amount_yuan", "loupan_finance_overdue_amount_yuan"))}
-    assert values["loupan_finance_receipts_amount_yuan"] == 50000.0
-    assert values["loupan_finance_overdue_amount_yuan"] == 2960000.0
+    return {name: values.get(name, 0.0)
+            for name in ("loupan_finance_receipts_amount_yuan", "loupan_finance_overdue_amount_yuan")}
+
+
+def test_finance_exposes_receipts_and_overdue_amounts(system, site):
+    before, now = site["gauges_before"], finance_gauges(system)
+    assert now["loupan_finance_receipts_amount_yuan"] - before["loupan_finance_receipts_amount_yuan"] == 50000.0
+    assert now["loupan_finance_overdue_amount_yuan"] - before["loupan_finance_overdue_amount_yuan"] == 2960000.0

@@ -15,20 +15,17 @@ from eventlet.greenpool import GreenPool
 from loupan.testing.client import Api
 from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from services.inventory.tests.xlsx_files import bomb, wide, xlsx
-from tests.api import make_project, running_system
+from tests.api import make_project, own_system
 from tests.test_spreadsheets_api import ZH, finished, row
 
 PROJECT = {"name": "敌意壹号", "city": "杭州", "developer_name": "某地产"}
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    """As tests/conftest.py's, with a longer RPC timeout (an import of a 20,000-row file
-    without a dimension counts its rows before answering: seconds, on a busy machine) and 10
-    gateway workers (under 2,000 connections the gateway holds a database connection per
-    worker: the test machine's PostgreSQL is shared)."""
-    with running_system(tmp_path_factory.mktemp("system"), env={"RPC_TIMEOUT": "30", "GATEWAY_WORKERS": "10"}) as system:
-        yield system
+# As tests/conftest.py's, with a longer RPC timeout (an import of a 20,000-row file without a
+# dimension counts its rows before answering: seconds, on a busy machine) and 10 gateway
+# workers (under 2,000 connections the gateway holds a database connection per worker: the
+# test machine's PostgreSQL is shared).
+system = own_system(RPC_TIMEOUT="30", GATEWAY_WORKERS="10")
 
 
 @pytest.fixture(scope="module")

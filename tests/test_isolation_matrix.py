@@ -36,7 +36,7 @@ from loupan.schemas import schema_instance
 from loupan.testing import wait_until
 from loupan.types import SHANGHAI
 from services.inventory.tests.xlsx_files import xlsx
-from tests.api import DIRECTOR, make_project, unit_rows
+from tests.api import make_project, unit_rows
 from tests.conftest import staff
 
 poll = partial(wait_until, timeout=60)
@@ -871,7 +871,7 @@ def build_agency(system, d, w):
 
 @pytest.fixture(scope="module")
 def tenants(system, director):
-    """Agency A (the `director` fixture's 测试代理) and agency B (第二代理, its director made as
+    """Agency A (the `director` fixture's) and agency B (第二代理, its director made as
     an operator makes one, while the system runs), each with a record of every id kind."""
     a = director
     a_ids = build_agency(system, a, A_WORDS)
@@ -879,7 +879,7 @@ def tenants(system, director):
                       "--username", B_DIRECTOR[0], "--password", B_DIRECTOR[1])
     b = Api(system.url()).login(*B_DIRECTOR)
     b_ids = build_agency(system, b, B_WORDS)
-    agency_a = next(x["agency_id"] for x in a.ok(a.get("/api/accounts")) if x["username"] == DIRECTOR[0])
+    agency_a = next(x["agency_id"] for x in a.ok(a.get("/api/accounts")) if x["username"] == a.username)
     agency_b = next(x["agency_id"] for x in b.ok(b.get("/api/accounts")) if x["username"] == B_DIRECTOR[0])
     assert agency_a != agency_b
     projects_a = [p["id"] for p in a.ok(a.get("/api/projects"))]

@@ -9,15 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from loupan.testing import wait_until
-from loupan.types import SHANGHAI
+from loupan.types import SHANGHAI, today
 from tests.api import make_project
 from tests.conftest import staff
 
 DELIVERY = (datetime.now(SHANGHAI).date() + timedelta(days=700)).isoformat()
 
-
-def today():
-    return datetime.now(SHANGHAI).date()
 
 
 @pytest.fixture(scope="module")

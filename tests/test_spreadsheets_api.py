@@ -150,7 +150,7 @@ def test_a_units_history_over_http(site, director):
     unit_id = site["units"][0]
     history = site["viewer"].ok(site["viewer"].get(f"/api/units/{unit_id}/history"))
     assert [(h["from_status"], h["to_status"]) for h in history][:2] == [(None, "unreleased"), ("unreleased", "available")]
-    assert history[0]["actor_name"] == "director" and history[0]["at"]
+    assert history[0]["actor_name"] == director.username and history[0]["at"]
     response = site["outsider"].get(f"/api/units/{unit_id}/history")
     assert response.status_code == 403 and response.json()["error"] == "PROJECT_FORBIDDEN"
     assert director.get("/api/units/999999/history").status_code == 404

@@ -15,6 +15,8 @@ from loupan.errors import Unauthenticated
 from loupan.migrate import upgrade
 from loupan.uow import make_engine
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 ACTOR = {"account_id": 7, "username": "adv", "role": "advisor", "agency_id": 1, "project_ids": [1]}
 

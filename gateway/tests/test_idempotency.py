@@ -14,6 +14,8 @@ from loupan.errors import Conflict, Invalid, RuleViolated
 from loupan.types import utcnow
 from loupan.uow import make_engine
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 TTL = 3600
 

@@ -12,6 +12,8 @@ from gateway.ratelimit import MAX_KEY, RateLimited, RateLimits, counter_key, swe
 from loupan.migrate import upgrade
 from loupan.uow import make_engine
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 OFF = {"RATE_LOGIN_PER_MINUTE": 0, "RATE_LOGIN_PER_IP_PER_MINUTE": 0,
        "RATE_HOLDS_PER_MINUTE": 0, "RATE_HOLDS_PER_IP_PER_MINUTE": 0}

@@ -19,7 +19,7 @@ import requests
 
 from loupan.config import load_config
 from loupan.migrate import upgrade
-from loupan.testing import create_pg_database, drop_pg_database, free_port
+from loupan.testing import DATABASES, create_pg_database, drop_pg_database, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_API = os.environ.get("LOUPAN_RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
@@ -81,6 +81,7 @@ class System:
         self.log_dir = Path(log_dir or self.workdir)
         self.services = procfile()
         self.urls, self.ports, self.procs, self.pg_names, self.env_of = {}, {}, {}, [], {}
+        self.lent_names = []  # databases lent by loupan.testing.DATABASES, given back at the end
         self.rabbit = Rabbit(rabbit_api or RABBIT_API)
         self.amqp_base = amqp_base or AMQP_BASE
         self.amqp_uri = self.amqp_base.format(user="guest", password="guest", vhost=self.vhost)
@@ -95,13 +96,18 @@ class System:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.rabbit.create_vhost(self.vhost)
         for name, config_path in self.services.items():
+            migrations = (ROOT / config_path).parent / "migrations"
             if self.database == "sqlite":
                 url = f"sqlite:///{self.workdir / name}.db"
+                upgrade(migrations, url)
+            elif self.pg is None:  # the machine's server: a database migrated once per process, lent
+                db_name, url = DATABASES.lend(migrations, seed=False)
+                self.lent_names.append(db_name)
             else:
                 db_name, url = self.create_database(f"loupan_{name}")
                 self.pg_names.append(db_name)
+                upgrade(migrations, url)
             self.urls[name] = url
-            upgrade((ROOT / config_path).parent / "migrations", url)
         return self
 
     def create_database(self, prefix):
@@ -207,6 +213,8 @@ class System:
         self.rabbit.delete_vhost(self.vhost)
         for db_name in self.pg_names:
             self.drop_database(db_name)
+        for db_name in self.lent_names:
+            DATABASES.give_back(db_name)
 
     def run_module(self, name, module, *args):
         """Run `python -m module config args…` with service `name`'s settings (e.g. a

@@ -23,6 +23,8 @@ from loupan.testing import db_rows, db_write
 from loupan.types import utcnow
 from loupan.uow import make_engine
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 metadata = MetaData()
 commands = commands_table(metadata)
 things = Table("things", metadata,

@@ -10,6 +10,8 @@ from alembic.migration import MigrationContext
 from loupan.migrate import upgrade
 from loupan.uow import make_engine
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"hr": "services/hr", "inventory": "services/inventory", "crm": "services/crm",
             "contracts": "services/contracts", "finance": "services/finance", "gateway": "gateway"}

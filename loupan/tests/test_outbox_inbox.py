@@ -23,6 +23,8 @@ from loupan.publisher import ConfirmingPublisher
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.testing import wait_until
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 # the publishing side --------------------------------------------------------------------
 publisher_metadata = MetaData()
 outbox = outbox_table(publisher_metadata)

@@ -10,6 +10,8 @@ from sqlalchemy import text
 from loupan.errors import Forbidden, NotFound, Unavailable
 from loupan.testing import create_pg_database, db_rows, drop_pg_database, entrypoint_caller, wait_until
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 ROOT = Path(__file__).resolve().parents[2]
 AGENCY_A = {"account_id": 1, "username": "a", "role": "director", "agency_id": 11, "project_ids": None}
 AGENCY_B = {"account_id": 2, "username": "b", "role": "director", "agency_id": 12, "project_ids": None}

@@ -15,6 +15,8 @@ from loupan.types import utcnow
 from services.contracts.models import ChangeRequest, Deal, DealBuyer, DealHistory
 from services.contracts.tests.conftest import actor
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 PROJECT = 7
 ADVISOR = actor(11, "advisor", [PROJECT])
 MANAGER = actor(2, "manager", [PROJECT])

@@ -18,6 +18,8 @@ from services.contracts.models import Deal, DealBuyer, DealHistory
 from services.contracts.tests.conftest import MIGRATIONS as CONTRACTS_MIGRATIONS
 from services.contracts.tests.conftest import actor
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 INVENTORY_MIGRATIONS = CONTRACTS_MIGRATIONS.parents[1] / "inventory" / "migrations"
 DIRECTOR = actor(1, "director")
 DELIVERY = (date.today() + timedelta(days=700)).isoformat()

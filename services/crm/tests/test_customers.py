@@ -18,6 +18,8 @@ from services.crm import customers
 from services.crm.models import Customer, CustomerExport, CustomerOwner
 from services.crm.tests.conftest import actor
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 P = 1
 ALICE = actor(11, "advisor", [P], username="alice")
 BOB = actor(12, "advisor", [P], username="bob")

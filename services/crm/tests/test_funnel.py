@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from loupan.errors import Forbidden, Invalid
 from loupan.testing import db_write
 from loupan.types import SHANGHAI
-from services.crm import rotation_rules as rules
+from loupan.types import today as today_in_shanghai
 from services.crm.models import CustomerGrade, CustomerStatusChange
 from services.crm.tests.conftest import actor
 
@@ -28,7 +28,7 @@ def facts(call, crm_config):
     """Today: 11 has two customers' visits (one new online lead graded A, later subscribed
     and signed), 12 has one walk-in lead; a 市调 visit (not a customer's) and an A grade
     given yesterday stay out."""
-    today = rules.today()
+    today = today_in_shanghai()
     wang = call("register_visit", ADVISOR, P, {"advisor_id": 11, "mobile": "13800138000", "customer_name": "王先生",
                                                "channel": "online"})
     call("register_visit", ADVISOR, P, {"advisor_id": 11})
@@ -72,7 +72,7 @@ def test_by_day_lists_every_day_of_the_period(call, facts):
 
 
 def test_who_may_read_and_bad_periods(call):
-    today = rules.today()
+    today = today_in_shanghai()
     with pytest.raises(Forbidden):
         funnel(call, actor(91, "finance", [P]), "day", today)
     with pytest.raises(Forbidden):

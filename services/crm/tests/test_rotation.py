@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.testing import db_rows, publish_event, wait_until
-from loupan.types import SHANGHAI
-from services.crm import rotation_rules as rules
+from loupan.types import SHANGHAI, today
 from services.crm.models import RotationAudit, Visit
 from services.crm.tests.conftest import actor
+
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
 
 P = 7
 SUPERVISOR = actor(50, "supervisor", [P])
@@ -23,7 +24,7 @@ ASSISTANT = actor(60, "assistant", [P])
 
 def today_at(i):
     """An instant early today (Asia/Shanghai): clock-ins in a known order, all in the past."""
-    midnight = datetime.combine(rules.today(), time(0), SHANGHAI).astimezone(timezone.utc)
+    midnight = datetime.combine(today(), time(0), SHANGHAI).astimezone(timezone.utc)
     return midnight + timedelta(milliseconds=i)
 
 
@@ -36,7 +37,7 @@ def on_duty(config, call, *advisors, certified=True):
         if certified:
             publish_event(config["AMQP_URI"], "staff_certified",
                           {"account_id": advisor, "project_id": P, "score": "90.00",
-                           "certified_on": rules.today() - timedelta(days=1)}, project_id=P)
+                           "certified_on": today() - timedelta(days=1)}, project_id=P)
         publish_event(config["AMQP_URI"], "staff_clocked_in",
                       {"account_id": advisor, "project_id": P, "at": today_at(i + 1)}, project_id=P,
                       actor={"account_id": advisor, "username": f"adv{advisor}", "role": "advisor"})
@@ -103,10 +104,10 @@ def test_clock_out_leave_and_leaving_take_advisors_off_and_clocking_in_again_joi
     wait_until(lambda: queue(call) == [11, 12, 13, 14], what="queue")
     uri = crm_config["AMQP_URI"]
     publish_event(uri, "staff_clocked_out", {"account_id": 11, "project_id": P, "at": today_at(50)}, project_id=P)
-    publish_event(uri, "staff_leave_approved", {"account_id": 12, "project_ids": [P], "start_on": rules.today(),
-                                                "end_on": rules.today(), "kind": "personal"}, project_id=P, copies=2)
+    publish_event(uri, "staff_leave_approved", {"account_id": 12, "project_ids": [P], "start_on": today(),
+                                                "end_on": today(), "kind": "personal"}, project_id=P, copies=2)
     publish_event(uri, "staff_left", {"account_id": 13, "username": "a13", "role": "advisor", "project_ids": [P],
-                                      "left_on": rules.today()}, project_id=P)
+                                      "left_on": today()}, project_id=P)
     wait_until(lambda: queue(call) == [14], what="only 14 left")
     publish_event(uri, "staff_clocked_in", {"account_id": 11, "project_id": P, "at": today_at(60)}, project_id=P)
     wait_until(lambda: queue(call) == [14, 11], what="11 back at the end")
@@ -118,7 +119,7 @@ def test_clock_out_leave_and_leaving_take_advisors_off_and_clocking_in_again_joi
 def test_a_transfer_to_another_site_takes_the_advisor_off_and_a_transfer_back_puts_them_on(crm_config, call):
     on_duty(crm_config, call, 11, 12)
     wait_until(lambda: queue(call) == [11, 12], what="queue")
-    move = {"account_id": 11, "from_project_ids": [P], "to_project_ids": [P + 1], "effective_on": rules.today()}
+    move = {"account_id": 11, "from_project_ids": [P], "to_project_ids": [P + 1], "effective_on": today()}
     publish_event(crm_config["AMQP_URI"], "staff_transferred", move)
     wait_until(lambda: queue(call) == [12], what="11 transferred away")
     back = dict(move, from_project_ids=[P + 1], to_project_ids=[P])

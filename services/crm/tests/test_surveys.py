@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from loupan.errors import Forbidden, Invalid
 from loupan.testing import db_write, publish_event, wait_until
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import SHANGHAI, today
 from services.crm.models import DealCustomer, Survey
 from services.crm.tests.conftest import actor
 
@@ -24,9 +24,6 @@ VIEWER = actor(15, "developer_viewer", [P])
 def register(call, who, mobile):
     return call("register_customer", who, P, {"mobile": mobile, "name": "客户", "channel": "walk_in"})["customer"]
 
-
-def today():
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def period(days_back=0):

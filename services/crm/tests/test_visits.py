@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from loupan.errors import Forbidden, Invalid, RuleViolated
 from loupan.testing import db_rows
-from services.crm import rotation_rules as rules
+from loupan.types import today
 from services.crm.models import Customer, RotationQueue, Visit
 from services.crm.tests.conftest import actor
 
@@ -25,7 +25,7 @@ def count(config, model):
 def test_a_call_taken_by_an_advisor_is_theirs_by_phone_by_default(call):
     registered = call("register_call", ADVISOR, P, {"note": "问价格"})
     assert (registered["kind"], registered["advisor_id"], registered["channel"], registered["day"]) == (
-        "call", 11, "phone", rules.today().isoformat())
+        "call", 11, "phone", today().isoformat())
     assert (registered["visitor_kind"], registered["assignment"], registered["customer_id"]) == ("customer", "chosen",
                                                                                                   None)
 
@@ -39,12 +39,12 @@ def test_a_call_registered_by_an_assistant_names_its_advisor(call, crm_config):
 
 @pytest.mark.parametrize("day", [1, -1])
 def test_only_today_may_be_registered(call, crm_config, day):
-    other = (rules.today() + timedelta(days=day)).isoformat()
+    other = (today() + timedelta(days=day)).isoformat()
     with pytest.raises(RuleViolated) as refused:
         call("register_visit", ASSISTANT, P, {"day": other, "visitor_kind": "visitor"})
     assert refused.value.code == "NOT_TODAY"
     assert count(crm_config, Visit) == 0
-    assert call("register_visit", ASSISTANT, P, {"day": rules.today().isoformat(), "visitor_kind": "visitor"})
+    assert call("register_visit", ASSISTANT, P, {"day": today().isoformat(), "visitor_kind": "visitor"})
 
 
 def test_market_researchers_and_visitors_do_not_touch_the_rotation(call, crm_config):
@@ -104,15 +104,15 @@ def test_lists_filter_by_period_advisor_and_kind_and_counts_add_up_per_advisor(c
     assert len(call("list_calls", MANAGER, P, {})) == 3
     assert [v["advisor_id"] for v in call("list_calls", MANAGER, P, {"advisor_id": "11"})] == [11, 11]
     assert len(call("list_visits", ADVISOR, P, {"visitor_kind": "visitor"})) == 1
-    yesterday = (rules.today() - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     assert call("list_visits", MANAGER, P, {"from": yesterday, "to": yesterday}) == []
     with pytest.raises(Invalid):
-        call("list_visits", MANAGER, P, {"from": rules.today().isoformat(), "to": yesterday})
-    today = rules.today().isoformat()
+        call("list_visits", MANAGER, P, {"from": today().isoformat(), "to": yesterday})
+    day = today().isoformat()
     assert call("visit_counts", MANAGER, P, {}) == [
-        {"project_id": P, "day": today, "advisor_id": None, "calls": 0, "visits": 0, "market_researchers": 1,
+        {"project_id": P, "day": day, "advisor_id": None, "calls": 0, "visits": 0, "market_researchers": 1,
          "visitors": 0, "new_customers": 0},
-        {"project_id": P, "day": today, "advisor_id": 11, "calls": 2, "visits": 0, "market_researchers": 0,
+        {"project_id": P, "day": day, "advisor_id": 11, "calls": 2, "visits": 0, "market_researchers": 0,
          "visitors": 1, "new_customers": 1},
-        {"project_id": P, "day": today, "advisor_id": 12, "calls": 1, "visits": 1, "market_researchers": 0,
+        {"project_id": P, "day": day, "advisor_id": 12, "calls": 1, "visits": 1, "market_researchers": 0,
          "visitors": 0, "new_customers": 1}]

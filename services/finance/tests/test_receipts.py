@@ -12,6 +12,8 @@ from services.finance.models import ReceiptCounter, ScheduleLine
 from services.finance.tests.conftest import actor
 from services.finance.tests.test_schedules import ADVISOR, CASHIER, CASHIER2, DIRECTOR, MANAGER, P1, P2, subscribe
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 ASSISTANT = actor(7, "assistant", [P1])
 
 

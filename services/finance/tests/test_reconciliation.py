@@ -3,7 +3,7 @@ and refunds of the day, and the allocation check flagging money on no line."""
 from datetime import date
 
 from loupan.testing import publish_event, wait_until
-from services.finance.schedules import today
+from loupan.types import today
 from services.finance.tests.conftest import actor
 from services.finance.tests.test_schedules import CASHIER, CASHIER2, DIRECTOR, MANAGER, P1, subscribe
 

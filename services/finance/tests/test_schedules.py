@@ -12,6 +12,8 @@ from loupan.testing import db_rows, publish_event, wait_until
 from services.finance.models import DealAccount, ScheduleChange
 from services.finance.tests.conftest import actor
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 P1, P2 = 301, 302
 D = Decimal
 DIRECTOR = actor(1, "director")

@@ -12,6 +12,8 @@ from services.hr.models import Account, outbox
 from services.hr.passwords import verify_password
 from services.hr.tests.conftest import PASSWORD, actor_of, make_director
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 
 def account(username, role="advisor", project_ids=(), password="advisor-pass-1", full_name="王五"):
     return {"username": username, "password": password, "full_name": full_name, "role": role,

@@ -2,8 +2,7 @@
 director approves, the candidate stage machine, interview feedback, offers bounded by the
 headcount, hiring (account and 试用期) and the 转正 review; refusals change nothing."""
 import json
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,12 +12,10 @@ from loupan.testing import db_rows
 from services.hr.models import Account, Probation, RecruitingHistory, outbox
 from services.hr.recruiting_rules import add_months
 from services.hr.tests.conftest import actor_of, make_director
+from loupan.types import today
 
 P1, P2 = 101, 102
 
-
-def today():
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 

@@ -20,6 +20,8 @@ from services.inventory.models import Hold, Unit, UnitHistory, inbox
 from services.inventory.tests.conftest import DIRECTOR, unit
 from services.inventory.tests.test_holds import BUYER, advisor, released
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 MANAGER = dict(DIRECTOR, account_id=2, username="mgr", role="manager")
 CONTRACTS = {"account_id": 2, "username": "mgr", "role": "manager"}
 

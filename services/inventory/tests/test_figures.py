@@ -7,15 +7,12 @@ from sqlalchemy import update
 
 from loupan.errors import Forbidden, Invalid
 from loupan.testing import db_write
-from loupan.types import SHANGHAI, utcnow
+from loupan.types import today
 from services.inventory.models import Hold
 from services.inventory.reports import day_bounds
 from services.inventory.tests.conftest import DIRECTOR
 from services.inventory.tests.test_holds import BUYER, advisor, released
 
-
-def today():
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def period(first, last=None):

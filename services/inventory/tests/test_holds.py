@@ -13,6 +13,8 @@ from loupan.types import utcnow
 from services.inventory.models import Hold, UnitHistory
 from services.inventory.tests.conftest import DIRECTOR, unit
 
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
 BUYER = {"customer_name": "李四", "customer_phone": "138 1234 5678"}
 ADVISOR = {"account_id": 7, "username": "adv7", "role": "advisor", "agency_id": 1, "project_ids": None}
 
