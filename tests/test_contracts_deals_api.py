@@ -1,16 +1,17 @@
 """认购 → 审核 → 签约 → 网签 → 备案 through the gateway, as a front-end drives it, with the unit's
 status in inventory following each step; wrong-state calls refused with their codes, and a
 rejected subscription putting the unit back on sale."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from loupan.testing import wait_until
+from loupan.testing.days import yesterday
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
-DELIVERY = (date.today() + timedelta(days=700)).isoformat()
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 LOANS = {"full": None, "instalments": None, "commercial_mortgage": "2000000.00", "provident_fund": "1200000.00",
          "combined": "2400000.00"}
 
@@ -57,7 +58,7 @@ def test_hold_to_filing_for_each_payment_method(site, index, method):
     assert deal["subscription_no"].startswith("RG") and unit_status(advisor, unit_id) == "subscribed"
 
     assert manager.ok(manager.post(f"/api/subscriptions/{deal['id']}/approve", {}))["status"] == "subscribed"
-    contract = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {"signed_on": YESTERDAY}), 201)
+    contract = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {"signed_on": yesterday().isoformat()}), 201)
     assert contract["status"] == "draft" and contract["contract_no"].startswith("HT")
     agreement = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/agreements",
                                         {"title": "车位", "content": "赠送车位使用权一年"}), 201)
@@ -66,9 +67,9 @@ def test_hold_to_filing_for_each_payment_method(site, index, method):
     wait_until(lambda: unit_status(advisor, unit_id) == "signed", what="unit signed in inventory")
 
     assistant.ok(assistant.post(f"/api/deals/{deal['id']}/online-signing",
-                                {"number": f"WQ{deal['id']}", "date": YESTERDAY}))
+                                {"number": f"WQ{deal['id']}", "date": yesterday().isoformat()}))
     filed = assistant.ok(assistant.post(f"/api/deals/{deal['id']}/filing",
-                                        {"filing_no": f"BA{deal['id']}", "date": YESTERDAY}))
+                                        {"filing_no": f"BA{deal['id']}", "date": yesterday().isoformat()}))
     assert filed["filing_no"] == f"BA{deal['id']}"
     wait_until(lambda: unit_status(advisor, unit_id) == "filed", what="unit filed in inventory")
 
@@ -102,10 +103,10 @@ def test_wrong_state_calls_are_refused_and_a_rejection_releases_the_unit(site):
     error(manager.post(f"/api/subscriptions/{deal['id']}/approve", {}), 409, "DEAL_NOT_SUBMITTED")
     advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {}), 201)
     error(advisor.post(f"/api/deals/{deal['id']}/contract", {}), 409, "CONTRACT_EXISTS")
-    error(assistant.post(f"/api/deals/{deal['id']}/online-signing", {"number": "WQ1", "date": YESTERDAY}),
+    error(assistant.post(f"/api/deals/{deal['id']}/online-signing", {"number": "WQ1", "date": yesterday().isoformat()}),
           409, "CONTRACT_NOT_SIGNED")
     manager.ok(manager.post(f"/api/deals/{deal['id']}/contract/approve", {}))
-    error(assistant.post(f"/api/deals/{deal['id']}/filing", {"filing_no": "BA1", "date": YESTERDAY}),
+    error(assistant.post(f"/api/deals/{deal['id']}/filing", {"filing_no": "BA1", "date": yesterday().isoformat()}),
           409, "ONLINE_SIGNING_REQUIRED")
 
     response, rejected_unit = subscribe(site, 7, "13900000003")

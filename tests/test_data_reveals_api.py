@@ -4,15 +4,16 @@ where and which record, the number masked; GET /api/data-reveals merges the logs
 inventory and contracts for the director alone. An advisor reading its own customers and a
 developer viewer (who never sees a number) log nothing."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-DELIVERY = (date.today() + timedelta(days=700)).isoformat()
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,22 @@ hold to the handover with its schedule.
 Statements are drawn only for periods that are over, so the paperwork of the deal is
 entered as the office does when it catches up (补录): the contract signed and the money
 received last month; the 退房 happens today."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 
 import pytest
 
 from loupan.testing import wait_until
-from loupan.types import SHANGHAI
+from loupan.testing.days import last_month_end, last_month_start, yesterday
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
 poll = partial(wait_until, timeout=60)
 D = Decimal
 
-TODAY = datetime.now(SHANGHAI).date()
-YESTERDAY = TODAY - timedelta(days=1)
-LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
-LAST_MONTH_START = LAST_MONTH_END.replace(day=1)
-DELIVERY = (TODAY + timedelta(days=700)).isoformat()
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 LOANS = {"full": None, "instalments": None, "commercial_mortgage": "2000000.00", "provident_fund": "1200000.00",
          "combined": "2400000.00"}
 MORTGAGE_KIND = {"commercial_mortgage": "commercial", "provident_fund": "provident_fund", "combined": "combined"}
@@ -108,7 +105,7 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
     poll(lambda: advisor.ok(advisor.get(f"/api/customers/{customer_id}"))["status"] == "subscribed",
          what="crm customer subscribed")
 
-    sign(site, deal_id, LAST_MONTH_START + timedelta(days=4))
+    sign(site, deal_id, last_month_start() + timedelta(days=4))
     signed = schedule_of(cashier, deal_id, "signed")
     assert sum(D(x["amount"]) for x in live(signed)) == D(deal["price"])
     assert [x["amount"] for x in live(signed) if x["kind"] == "mortgage"] == [LOANS["commercial_mortgage"]]
@@ -120,7 +117,7 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
         (line,) = [x for x in live(signed) if x["kind"] == kind]
         receipts.append(cashier.ok(cashier.post(f"/api/deals/{deal_id}/receipts", {
             "amount": line["amount"], "method": "transfer", "payer": "钱女士",
-            "received_on": (LAST_MONTH_START + timedelta(days=offset)).isoformat()}), 201))
+            "received_on": (last_month_start() + timedelta(days=offset)).isoformat()}), 201))
     collected = sum(D(r["amount"]) for r in receipts)
     paid = cashier.ok(cashier.get(f"/api/deals/{deal_id}/schedule"))
     assert (D(paid["collected"]), D(paid["outstanding"])) == (collected, D(LOANS["commercial_mortgage"]))
@@ -128,7 +125,7 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
           422, "OVERPAYMENT")
 
     # the bank's disbursement, not paid when it falls due, is the advisor's to chase
-    later = (TODAY + timedelta(days=200)).isoformat()
+    later = (today() + timedelta(days=200)).isoformat()
     chase = advisor.ok(advisor.get(f"/api/projects/{pid}/collections", params={"as_of": later}))
     (overdue,) = [x for x in chase["lines"] if x["deal_id"] == deal_id]
     assert (overdue["kind"], overdue["remaining"], overdue["advisor_id"]) == (
@@ -141,9 +138,9 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
                    {"rules": [{"role": "advisor", "kind": "percent", "rate": "0.5"}]}))
     fee = (D(deal["price"]) / 100).quantize(D("0.01"))
     first = cashier.ok(cashier.post(f"/api/projects/{pid}/agency-statements", {
-        "period_from": LAST_MONTH_START.isoformat(), "period_to": LAST_MONTH_END.isoformat()}), 201)
+        "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()}), 201)
     assert [(x["deal_id"], x["kind"], D(x["amount"])) for x in first["lines"]] == [(deal_id, "fee", fee)]
-    month = LAST_MONTH_END.strftime("%Y-%m")
+    month = last_month_end().strftime("%Y-%m")
     run = cashier.ok(cashier.post(f"/api/projects/{pid}/commission-statements/{month}"), 201)
     accrued = (collected * D("0.005")).quantize(D("0.01"))
     lines = [(s["account_id"], x["deal_id"], x["kind"], D(x["amount"])) for s in run["statements"]
@@ -176,10 +173,10 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
     # the next agency statement reverses the settled fee; the 提成 clawback falls in this
     # month (the 退房 is today), whose statements can be drawn once it is over
     second = cashier.ok(cashier.post(f"/api/projects/{pid}/agency-statements", {
-        "period_from": YESTERDAY.isoformat(), "period_to": YESTERDAY.isoformat()}), 201)
+        "period_from": yesterday().isoformat(), "period_to": yesterday().isoformat()}), 201)
     assert [(x["deal_id"], x["kind"], D(x["amount"])) for x in second["lines"]] == [(deal_id, "reversal", -fee)]
     assert [D(s["total"]) for s in cashier.ok(cashier.get(f"/api/projects/{pid}/agency-statements"))] == [fee, -fee]
-    error(cashier.post(f"/api/projects/{pid}/commission-statements/{TODAY.strftime('%Y-%m')}"),
+    error(cashier.post(f"/api/projects/{pid}/commission-statements/{today().strftime('%Y-%m')}"),
           422, "MONTH_NOT_OVER")
 
 
@@ -193,11 +190,11 @@ def test_each_payment_method_from_the_hold_to_the_handover(site, index, method):
     assert {x["kind"] for x in live(schedule)} == SCHEDULE_KINDS[method]
     assert sum(D(x["amount"]) for x in live(schedule)) == D(deal["price"])
 
-    sign(site, deal_id, YESTERDAY)
+    sign(site, deal_id, yesterday())
     assistant.ok(assistant.post(f"/api/deals/{deal_id}/online-signing",
-                                {"number": f"WQ{deal_id}", "date": YESTERDAY.isoformat()}))
+                                {"number": f"WQ{deal_id}", "date": yesterday().isoformat()}))
     assistant.ok(assistant.post(f"/api/deals/{deal_id}/filing",
-                                {"filing_no": f"BA{deal_id}", "date": TODAY.isoformat()}))
+                                {"filing_no": f"BA{deal_id}", "date": today().isoformat()}))
     poll(lambda: unit_of(advisor, unit_id)["status"] == "filed", what="unit filed in inventory")
 
     mortgage = advisor.post(f"/api/deals/{deal_id}/mortgage",
@@ -207,13 +204,13 @@ def test_each_payment_method_from_the_hold_to_the_handover(site, index, method):
         case = advisor.ok(mortgage, 201)
         for step in ("papers_collected", "submitted", "approved", "disbursed"):
             case = advisor.ok(advisor.post(f"/api/mortgages/{case['id']}/advance",
-                                           {"to": step, "date": TODAY.isoformat()}))
+                                           {"to": step, "date": today().isoformat()}))
         assert (case["step"], case["amount"]) == ("disbursed", LOANS[method])
     else:
         error(mortgage, 422, "NOT_MORTGAGE")
 
     assistant.ok(assistant.post(f"/api/deals/{deal_id}/handover",
-                                {"date": TODAY.isoformat(), "inspection_notes": "验房通过"}), 201)
+                                {"date": today().isoformat(), "inspection_notes": "验房通过"}), 201)
     assert manager.ok(manager.get(f"/api/deals/{deal_id}"))["status"] == "handed_over"
     poll(lambda: unit_of(advisor, unit_id)["status"] == "delivered", what="unit delivered in inventory")
     signed = schedule_of(advisor, deal_id, "signed")

@@ -2,17 +2,17 @@
 the system's broker (as the contracts service would), finance builds the schedule; then
 receipts, the two-person rule on voids, collections by ageing bucket, the day's
 reconciliation, the monthly target and the business gauges."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 
 from loupan.testing import publish_event, wait_until
-from loupan.types import SHANGHAI
+from loupan.testing.days import this_month
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
-TODAY = datetime.now(SHANGHAI).date()
 DEAL = 770001
 
 
@@ -30,11 +30,12 @@ def site(system, director):
     accounts = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
     people["gauges_before"] = finance_gauges(system)  # the process's totals, other modules' included
     # 认购 approved 45 days ago, full payment: the deposit is 45 days overdue, the balance 38
+    people["approved_on"] = today() - timedelta(days=45)
     publish_event(system.amqp_uri, "subscription_approved", {
         "deal_id": DEAL, "unit_id": units[0], "advisor_id": accounts["fm_adv1"], "subscription_id": DEAL,
         "customer_name": "赵女士", "customer_phone": "13700137000", "price": "3010000.00",
         "payment_method": "full", "deposit": "50000.00", "unit_label": "1号楼-0101",
-        "approved_on": TODAY - timedelta(days=45)}, agency_id=director.agency_id, project_id=pid)
+        "approved_on": people["approved_on"]}, agency_id=director.agency_id, project_id=pid)
     wait_until(lambda: director.get(f"/api/deals/{DEAL}/schedule").status_code == 200, timeout=30,
                what="schedule built from subscription_approved")
     return people
@@ -56,6 +57,7 @@ def test_receipts_are_recorded_by_the_cashier_and_overpayment_is_refused(site):
     receipt = cashier.ok(cashier.post(f"/api/deals/{DEAL}/receipts",
                                       {"amount": "50000.00", "method": "cash", "payer": "赵女士"}), 201)
     assert receipt["receipt_no"] == f"SK-{pid}-000001" and receipt["status"] == "valid"
+    site["receipt_day"] = receipt["received_on"]  # the day's reconciliation below is that day's
     response = cashier.post(f"/api/deals/{DEAL}/receipts", {"amount": "2960000.01", "method": "transfer"})
     assert (response.status_code, response.json()["error"]) == (422, "OVERPAYMENT")
     response = cashier.post(f"/api/deals/{DEAL}/receipts", {"amount": 1.5, "method": "transfer"})
@@ -78,8 +80,10 @@ def test_a_void_needs_a_second_person(site):
 def test_the_unpaid_balance_is_in_the_collections_of_its_advisor(site):
     pid = site["pid"]
     own = site["advisor"].ok(site["advisor"].get(f"/api/projects/{pid}/collections"))
+    # the balance is due 7 days after the 认购: 38 days overdue, 39 if midnight passed since the fixture
+    overdue = (today() - site["approved_on"]).days - 7
     assert [(l["deal_id"], l["kind"], l["days_overdue"], l["bucket"], l["remaining"]) for l in own["lines"]] == [
-        (DEAL, "balance", 38, "31-60", "2960000.00")]
+        (DEAL, "balance", overdue, "31-60", "2960000.00")]
     assert own["buckets"][1] == {"bucket": "31-60", "count": 1, "amount": "2960000.00"}
     assert site["advisor2"].ok(site["advisor2"].get(f"/api/projects/{pid}/collections"))["lines"] == []
     response = site["viewer"].get(f"/api/projects/{pid}/collections")
@@ -87,13 +91,14 @@ def test_the_unpaid_balance_is_in_the_collections_of_its_advisor(site):
 
 
 def test_the_days_reconciliation_and_the_monthly_target(site):
-    pid, month = site["pid"], TODAY.strftime("%Y-%m")
-    day = site["cashier"].ok(site["cashier"].get(f"/api/projects/{pid}/receipt-reconciliation"))
+    pid, month = site["pid"], this_month()
+    day = site["cashier"].ok(site["cashier"].get(f"/api/projects/{pid}/receipt-reconciliation",
+                                                 params={"day": site["receipt_day"]}))
     assert (day["count"], day["total"], day["balanced"], day["voided"]) == \
         (1, "50000.00", True, {"count": 1, "total": "100.00"})
     assert day["by_method"] == [{"method": "cash", "count": 1, "total": "50000.00"}]
     seen = site["viewer"].ok(site["viewer"].get(f"/api/projects/{pid}/receipt-reconciliation",
-                                                params={"day": str(TODAY)}))
+                                                params={"day": site["receipt_day"]}))
     assert seen["receipts"] == [] and seen["total"] == "50000.00"
     response = site["cashier"].put(f"/api/projects/{pid}/collection-targets/{month}", {"amount": "100000.00"})
     assert response.status_code == 403

@@ -24,7 +24,7 @@ import re
 import time
 import zipfile
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
@@ -34,7 +34,8 @@ from sqlalchemy import create_engine, text
 from loupan.testing.client import Api
 from loupan.schemas import schema_instance
 from loupan.testing import wait_until
-from loupan.types import SHANGHAI
+from loupan.testing.days import last_month, last_month_end, last_month_start, this_month, this_quarter
+from loupan.types import today
 from services.inventory.tests.xlsx_files import xlsx
 from tests.api import make_project, unit_rows
 from tests.conftest import staff
@@ -46,13 +47,7 @@ INT_PARAM = re.compile(r"<int:(\w+)>")
 PASSWORD = "password-123"
 B_DIRECTOR = ("iso_b_director", "iso-b-pass-1")
 
-TODAY = datetime.now(SHANGHAI).date()
-LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
-LAST_MONTH_START = LAST_MONTH_END.replace(day=1)
-LAST_MONTH = LAST_MONTH_END.strftime("%Y-%m")
-THIS_MONTH = TODAY.strftime("%Y-%m")
-DELIVERY = (TODAY + timedelta(days=700)).isoformat()
-QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 MONDAY = "2030-01-07"
 DAY = "2030-01-08"  # the <day> of PUT .../rota/<day>
 FAR = "2199-01-01T08:00:00+08:00"
@@ -129,23 +124,23 @@ BODIES = {
     "POST /api/changes/<int:change_id>/reject": lambda i: {"note": "越界"},
     "POST /api/deals/<int:deal_id>/mortgage": lambda i: {"bank": "越界银行", "amount": "1000000.00",
                                                          "kind": "commercial"},
-    "POST /api/mortgages/<int:mortgage_id>/advance": lambda i: {"to": "submitted", "date": TODAY.isoformat()},
-    "POST /api/deals/<int:deal_id>/handover": lambda i: {"date": TODAY.isoformat(), "inspection_notes": "越界"},
-    "POST /api/deals/<int:deal_id>/title": lambda i: {"to": "applied", "date": TODAY.isoformat()},
+    "POST /api/mortgages/<int:mortgage_id>/advance": lambda i: {"to": "submitted", "date": today().isoformat()},
+    "POST /api/deals/<int:deal_id>/handover": lambda i: {"date": today().isoformat(), "inspection_notes": "越界"},
+    "POST /api/deals/<int:deal_id>/title": lambda i: {"to": "applied", "date": today().isoformat()},
     # contracts: deals
     "POST /api/subscriptions": lambda i: {"hold_id": i["hold_id"], "customer_id": i["customer_id"],
                                           "price": "3010000.00", "deposit": "50000.00", "payment_method": "full",
                                           "delivery_date": DELIVERY},
     "POST /api/subscriptions/<int:deal_id>/approve": lambda i: {"note": "越界"},
     "POST /api/subscriptions/<int:deal_id>/reject": lambda i: {"note": "越界"},
-    "POST /api/deals/<int:deal_id>/contract": lambda i: {"signed_on": TODAY.isoformat()},
+    "POST /api/deals/<int:deal_id>/contract": lambda i: {"signed_on": today().isoformat()},
     "POST /api/deals/<int:deal_id>/contract/approve": lambda i: {"note": "越界"},
     "POST /api/deals/<int:deal_id>/contract/reject": lambda i: {"note": "越界"},
     "POST /api/deals/<int:deal_id>/agreements": lambda i: {"title": "越界协议", "content": "越界"},
     "POST /api/agreements/<int:agreement_id>/approve": lambda i: {"note": "越界"},
     "POST /api/agreements/<int:agreement_id>/reject": lambda i: {"note": "越界"},
-    "POST /api/deals/<int:deal_id>/online-signing": lambda i: {"number": "WQ-ISO", "date": TODAY.isoformat()},
-    "POST /api/deals/<int:deal_id>/filing": lambda i: {"filing_no": "BA-ISO", "date": TODAY.isoformat()},
+    "POST /api/deals/<int:deal_id>/online-signing": lambda i: {"number": "WQ-ISO", "date": today().isoformat()},
+    "POST /api/deals/<int:deal_id>/filing": lambda i: {"filing_no": "BA-ISO", "date": today().isoformat()},
     # inventory: control
     "POST /api/projects/<int:project_id>/locks": lambda i: {"unit_ids": [i["free_unit_id"]], "reason": "越界"},
     "POST /api/projects/<int:project_id>/unlocks": lambda i: {"unit_ids": [i["free_unit_id"]], "reason": "越界"},
@@ -188,13 +183,13 @@ BODIES = {
     # finance: commission and expenses
     "PUT /api/projects/<int:project_id>/agency-terms": lambda i: {"base_rate": "2.0", "total_units": 9,
                                                                   "billable_when": "signed"},
-    "POST /api/projects/<int:project_id>/agency-statements": lambda i: {"period_from": LAST_MONTH_START.isoformat(),
-                                                                       "period_to": LAST_MONTH_END.isoformat()},
+    "POST /api/projects/<int:project_id>/agency-statements": lambda i: {"period_from": last_month_start().isoformat(),
+                                                                       "period_to": last_month_end().isoformat()},
     "PUT /api/projects/<int:project_id>/commission-rules": lambda i: {
         "rules": [{"role": "advisor", "kind": "percent", "rate": "0.9", "account_ids": [i["account_id"]]}]},
     "PUT /api/projects/<int:project_id>/expense-budgets/<month>": lambda i: {
         "lines": [{"category": "advertising", "channel": "越界", "amount": "1.00"}]},
-    "POST /api/projects/<int:project_id>/expenses": lambda i: {"category": "advertising", "month": THIS_MONTH,
+    "POST /api/projects/<int:project_id>/expenses": lambda i: {"category": "advertising", "month": this_month(),
                                                               "amount": "1.00", "note": "越界"},
     # finance: money
     "PUT /api/projects/<int:project_id>/payment-terms": lambda i: {"down_ratio": "50"},
@@ -231,10 +226,10 @@ BODIES = {
     # hr: staff lifecycle
     "POST /api/staff": lambda i: {"username": _user(i, "staff"), "password": PASSWORD, "full_name": "越界员工",
                                   "role": "advisor", "project_ids": [i["project_id"]],
-                                  "joined_on": TODAY.isoformat()},
+                                  "joined_on": today().isoformat()},
     "POST /api/staff/<int:account_id>/transfer": lambda i: {"to_project_ids": [i["project2_id"]],
-                                                            "effective_on": TODAY.isoformat(), "reason": "越界"},
-    "POST /api/staff/<int:account_id>/leave": lambda i: {"left_on": TODAY.isoformat(), "reason": "越界"},
+                                                            "effective_on": today().isoformat(), "reason": "越界"},
+    "POST /api/staff/<int:account_id>/leave": lambda i: {"left_on": today().isoformat(), "reason": "越界"},
     # gateway core: accounts, projects, buildings, units, holds
     "POST /api/accounts": lambda i: {"username": _user(i, "acct"), "password": PASSWORD, "full_name": "越界账号",
                                      "role": "advisor", "project_ids": [i["project_id"]]},
@@ -258,30 +253,30 @@ RAW_BODIES = {"POST /api/projects/<int:project_id>/imports": lambda i: import_fi
 # Query strings: required fields, and A's ids where a query names them.
 QUERIES = {
     "GET /api/projects/<int:project_id>/rota": lambda i: {"week_start": MONDAY},
-    "GET /api/projects/<int:project_id>/attendance-stats": lambda i: {"month": LAST_MONTH},
-    "GET /api/projects/<int:project_id>/satisfaction": lambda i: {"from": LAST_MONTH_START.isoformat(),
-                                                                 "to": TODAY.isoformat()},
+    "GET /api/projects/<int:project_id>/attendance-stats": lambda i: {"month": last_month()},
+    "GET /api/projects/<int:project_id>/satisfaction": lambda i: {"from": last_month_start().isoformat(),
+                                                                 "to": today().isoformat()},
     "GET /api/projects/<int:project_id>/complaints": lambda i: {"customer_id": i["customer_id"]},
-    "GET /api/projects/<int:project_id>/funnel": lambda i: {"from": LAST_MONTH_START.isoformat(),
-                                                           "to": TODAY.isoformat()},
-    "GET /api/projects/<int:project_id>/reports/funnel": lambda i: {"from": LAST_MONTH_START.isoformat(),
-                                                                   "to": TODAY.isoformat()},
-    "PUT /api/projects/<int:project_id>/targets": lambda i: {"month": THIS_MONTH},
-    "GET /api/projects/<int:project_id>/targets": lambda i: {"month": THIS_MONTH},
-    "GET /api/projects/<int:project_id>/scorecards": lambda i: {"month": THIS_MONTH},
-    "GET /api/projects/<int:project_id>/scorecards/<int:account_id>": lambda i: {"month": THIS_MONTH},
-    "GET /api/projects/<int:project_id>/sales-star": lambda i: {"quarter": QUARTER},
-    "GET /api/projects/<int:project_id>/training-stats": lambda i: {"month": LAST_MONTH},
+    "GET /api/projects/<int:project_id>/funnel": lambda i: {"from": last_month_start().isoformat(),
+                                                           "to": today().isoformat()},
+    "GET /api/projects/<int:project_id>/reports/funnel": lambda i: {"from": last_month_start().isoformat(),
+                                                                   "to": today().isoformat()},
+    "PUT /api/projects/<int:project_id>/targets": lambda i: {"month": this_month()},
+    "GET /api/projects/<int:project_id>/targets": lambda i: {"month": this_month()},
+    "GET /api/projects/<int:project_id>/scorecards": lambda i: {"month": this_month()},
+    "GET /api/projects/<int:project_id>/scorecards/<int:account_id>": lambda i: {"month": this_month()},
+    "GET /api/projects/<int:project_id>/sales-star": lambda i: {"quarter": this_quarter()},
+    "GET /api/projects/<int:project_id>/training-stats": lambda i: {"month": last_month()},
     "POST /api/projects/<int:project_id>/imports": lambda i: {"dry_run": "true"},
     "GET /api/courses": lambda i: {"project_id": i["project_id"]},
     "GET /api/staff": lambda i: {"project_id": i["project_id"]},
     "GET /api/data-reveals": lambda i: {"project_id": i["project_id"]},
-    "GET /api/commission-statements": lambda i: {"month": LAST_MONTH, "project_id": i["project_id"],
+    "GET /api/commission-statements": lambda i: {"month": last_month(), "project_id": i["project_id"],
                                                  "account_id": i["account_id"]},
     "GET /api/finance/mortgage-quote": lambda i: {"principal": "1000000", "years": 30, "annual_rate": "4.9",
                                                   "method": "equal_instalment"},
 }
-STRING_PARAMS = {"day": DAY, "month": LAST_MONTH}
+STRING_PARAMS = {"day": DAY, "month": last_month()}
 
 
 # the third id set: B's own path ids, A's ids in the body or query --------------------------
@@ -326,7 +321,7 @@ def _exam(account_id, project_id):
 
 
 def _statements(project_id, account_id):
-    return {"params": {"month": LAST_MONTH, "project_id": project_id, "account_id": account_id}}
+    return {"params": {"month": last_month(), "project_id": project_id, "account_id": account_id}}
 
 
 # {route: {field: make(own, other)}}: one call per id field its body or query names. `own` are
@@ -711,7 +706,7 @@ def join(system, director, username, role, project_ids):
     """入职 through POST /api/staff (a staff record with its moves); the person signed in."""
     director.ok(director.post("/api/staff", {"username": username, "password": PASSWORD, "full_name": username,
                                              "role": role, "project_ids": project_ids,
-                                             "joined_on": LAST_MONTH_START.isoformat()}), 201)
+                                             "joined_on": last_month_start().isoformat()}), 201)
     return Api(system.url()).login(username, PASSWORD)
 
 
@@ -775,7 +770,7 @@ def build_agency(system, d, w):
         "payment_method": "commercial_mortgage", "loan_amount": "2000000.00", "delivery_date": DELIVERY}), 201)
     deal_id = deal["id"]
     d.ok(d.post(f"/api/subscriptions/{deal_id}/approve", {}))
-    signed_on = LAST_MONTH_START + timedelta(days=4)
+    signed_on = last_month_start() + timedelta(days=4)
     adv1.ok(adv1.post(f"/api/deals/{deal_id}/contract", {"signed_on": signed_on.isoformat()}), 201)
     agreement = adv1.ok(adv1.post(f"/api/deals/{deal_id}/agreements",
                                   {"title": f"{n}车位协议", "content": f"{n}车位一个"}), 201)
@@ -788,7 +783,7 @@ def build_agency(system, d, w):
     poll(signed, what="finance has the signed deal")
     mortgage = d.ok(d.post(f"/api/deals/{deal_id}/mortgage",
                            {"bank": "建设银行", "amount": "2000000.00", "kind": "commercial"}), 201)
-    d.ok(d.post(f"/api/mortgages/{mortgage['id']}/advance", {"to": "papers_collected", "date": TODAY.isoformat()}))
+    d.ok(d.post(f"/api/mortgages/{mortgage['id']}/advance", {"to": "papers_collected", "date": today().isoformat()}))
 
     # finance: a receipt, terms, rules, the agency and commission statements of last month
     receipt = d.ok(d.post(f"/api/deals/{deal_id}/receipts", {
@@ -797,17 +792,17 @@ def build_agency(system, d, w):
     line_id = next(line["id"] for line in d.ok(d.get(f"/api/deals/{deal_id}/schedule"))["lines"]
                    if line["status"] == "open")
     d.ok(d.put(f"/api/projects/{pa}/payment-terms", {"down_ratio": "30"}))
-    d.ok(d.put(f"/api/projects/{pa}/collection-targets/{THIS_MONTH}", {"amount": "1000000.00"}))
-    d.ok(d.put(f"/api/projects/{pa}/expense-budgets/{THIS_MONTH}",
+    d.ok(d.put(f"/api/projects/{pa}/collection-targets/{this_month()}", {"amount": "1000000.00"}))
+    d.ok(d.put(f"/api/projects/{pa}/expense-budgets/{this_month()}",
                {"lines": [{"category": "advertising", "channel": f"{n}渠道", "amount": "10000.00"}]}))
     d.ok(d.post(f"/api/projects/{pa}/expenses", {"category": "advertising", "channel": f"{n}渠道",
-                                                  "month": THIS_MONTH, "amount": "5000.00"}), 201)
+                                                  "month": this_month(), "amount": "5000.00"}), 201)
     d.ok(d.put(f"/api/projects/{pa}/agency-terms", {"base_rate": "1.0", "total_units": 7, "billable_when": "signed"}))
     d.ok(d.put(f"/api/projects/{pa}/commission-rules", {"rules": [{"role": "advisor", "kind": "percent",
                                                                   "rate": "0.5"}]}))
     statement = d.ok(d.post(f"/api/projects/{pa}/agency-statements", {
-        "period_from": LAST_MONTH_START.isoformat(), "period_to": LAST_MONTH_END.isoformat()}), 201)
-    d.ok(d.post(f"/api/projects/{pa}/commission-statements/{LAST_MONTH}"), 201)
+        "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()}), 201)
+    d.ok(d.post(f"/api/projects/{pa}/commission-statements/{last_month()}"), 201)
 
     # contracts: a 更名 waiting for approval; crm: a survey of the buyer
     change = adv1.ok(adv1.post(f"/api/deals/{deal_id}/changes", {
@@ -824,7 +819,7 @@ def build_agency(system, d, w):
     d.ok(d.put(f"/api/projects/{pa}/teams", {"teams": [{"supervisor_id": sup_id, "advisor_ids": [adv1_id, adv2_id]}]}))
     d.ok(d.put(f"/api/projects/{pa}/scorecard-weights", {"units": 40, "amount": 40, "leads": 10, "complaints": 0,
                                                           "satisfaction": 10, "attendance": 0}))
-    d.ok(d.session.put(d.base_url + f"/api/projects/{pa}/targets", params={"month": THIS_MONTH},
+    d.ok(d.session.put(d.base_url + f"/api/projects/{pa}/targets", params={"month": this_month()},
                        headers=d.headers(), timeout=30, json={
                            "project": {"units": 2, "amount": "6000000.00", "collections": "0"},
                            "teams": [{"supervisor_id": sup_id, "units": 2, "amount": "6000000.00",
@@ -842,7 +837,7 @@ def build_agency(system, d, w):
     d.ok(d.post(f"/api/candidates/{candidate['id']}/feedback",
                 {"score": 4, "recommendation": "hire", "notes": f"{n}面试"}), 201)
     offer = d.ok(d.post(f"/api/candidates/{candidate['id']}/offer",
-                        {"salary": "7000.00", "start_on": TODAY.isoformat(), "probation_months": 1}), 201)
+                        {"salary": "7000.00", "start_on": today().isoformat(), "probation_months": 1}), 201)
     d.ok(d.post(f"/api/offers/{offer['id']}/accept"))
     hired = d.ok(d.post(f"/api/candidates/{candidate['id']}/hire",
                         {"username": user("hired"), "password": PASSWORD}), 201)

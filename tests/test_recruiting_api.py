@@ -1,11 +1,11 @@
 """招聘 recruiting over HTTP: a manager's requisition approved by the director, a candidate
 through the interviews to an offer and a hire whose account signs in, the 转正 review; role
 and project checks (403), bad input (400), illegal moves (409), each changing nothing."""
-from datetime import date
 
 import pytest
 
 from loupan.testing.client import Api
+from loupan.types import today
 from tests.conftest import staff
 
 
@@ -143,7 +143,7 @@ def test_illegal_stage_moves_are_409_and_change_nothing(director, site):
     for stage in ("screened", "withdrawn"):
         assert hr.post(f"/api/candidates/{cand['id']}/advance", {"to_stage": stage}).status_code == 409
     response = hr.post(f"/api/candidates/{cand['id']}/offer",
-                       {"salary": "7000", "start_on": str(date.today()), "probation_months": 3})
+                       {"salary": "7000", "start_on": str(today()), "probation_months": 3})
     assert response.status_code == 409
     detail = hr.ok(hr.get(f"/api/candidates/{cand['id']}"))
     assert detail["stage"] == "rejected" and detail["offers"] == []
@@ -154,7 +154,7 @@ def test_headcount_reached_is_409(director, site):
     hr = site["hr"]
     req = requisition(site, director)
     first, second = candidate(site, req, "13300000001"), candidate(site, req, "13300000002")
-    terms = {"salary": "6000", "start_on": str(date.today()), "probation_months": 3}
+    terms = {"salary": "6000", "start_on": str(today()), "probation_months": 3}
     hr.ok(hr.post(f"/api/candidates/{first['id']}/offer", terms), 201)
     response = hr.post(f"/api/candidates/{second['id']}/offer", terms)
     assert response.status_code == 409 and response.json()["error"] == "HEADCOUNT_REACHED"

@@ -8,19 +8,20 @@ import inspect
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from gateway.roles import DEV, PUBLIC, ROLE_NAMES, ROLES, markdown, route_summaries
 from loupan.roles import GROUPS, PERMISSIONS
+from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 MISSING = 999999  # an id nobody has: an allowed role gets past the role check to a 404
-DELIVERY = (date.today() + timedelta(days=700)).isoformat()
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PAIRS = [(key, role) for key in ROLES for role in ROLE_NAMES]
 
@@ -168,7 +169,7 @@ def body_text(response):
 def test_a_developer_viewer_reads_board_and_reports_but_no_phone_number(site):
     people = site["people"]
     values = {"project_id": site["a"], "unit_id": site["held_unit"], "customer_id": site["customer"],
-              "deal_id": site["deal"], "month": date.today().strftime("%Y-%m"), "day": date.today().isoformat()}
+              "deal_id": site["deal"], "month": today().strftime("%Y-%m"), "day": today().isoformat()}
     director = people["director"]
     # the numbers are there to be seen by those who may: the check below can fail
     assert "13912345678" in director.get(f"/api/units/{site['held_unit']}").text
@@ -215,7 +216,7 @@ def test_nobody_but_the_owner_and_managers_reads_an_advisors_customer_numbers(si
     api = site["people"][who]
     role = "advisor" if who == "advisor2" else who
     values = {"project_id": site["a"], "unit_id": site["held_unit"], "customer_id": site["customer"],
-              "deal_id": site["deal"], "month": date.today().strftime("%Y-%m"), "day": date.today().isoformat()}
+              "deal_id": site["deal"], "month": today().strftime("%Y-%m"), "day": today().isoformat()}
     for key in [k for k, roles in ROLES.items() if role in roles and k.startswith("GET ")]:
         response = call(api, *path_of(key, values))
         assert response.status_code < 500, (key, response.text)

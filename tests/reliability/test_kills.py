@@ -18,6 +18,7 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from loupan.testing import EventSink, publish_event, wait_until
+from loupan.types import today
 from services.inventory.models import Hold, Unit, UnitHistory, outbox
 from tests.api import make_project
 from tests.conftest import staff
@@ -148,7 +149,7 @@ def test_sigkill_contracts_finance_and_crm_while_deals_are_approved(system, dire
     retries what got no answer. Afterwards every deal is approved once, finance has exactly
     one account and one schedule per deal, crm one customer per buyer with one change to
     subscribed, nothing more, and the units are subscribed with one history entry each."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from services.crm.models import Customer, CustomerStatusChange, DealCustomer
@@ -158,7 +159,7 @@ def test_sigkill_contracts_finance_and_crm_while_deals_are_approved(system, dire
     pid = project["id"]
     advisor = staff(system, director, "adv_deal_kill", "advisor", [pid])
     manager = staff(system, director, "mgr_deal_kill", "manager", [pid])
-    delivery = (date.today() + timedelta(days=700)).isoformat()
+    delivery = (today() + timedelta(days=700)).isoformat()
     deals = {}  # deal id -> (unit id, price)
     for n, unit in enumerate(units):
         hold = advisor.ok(advisor.post(f"/api/units/{unit}/holds",

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2
@@ -26,7 +26,7 @@ import requests
 from kombu import Connection, Exchange, Queue
 from sqlalchemy import create_engine, func, select, update
 
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from loupan.testing import wait_until
 from services.contracts.models import outbox as contracts_outbox
 from services.crm.models import Customer, CustomerStatusChange, DealCustomer
@@ -113,7 +113,7 @@ def prepare(system, director, name):
     pid = project["id"]
     advisors = [staff(system, director, f"adv_long{tag}{i}", "advisor", [pid]) for i in range(2)]
     manager = staff(system, director, f"mgr_long{tag}", "manager", [pid])
-    delivery = (date.today() + timedelta(days=700)).isoformat()
+    delivery = (today() + timedelta(days=700)).isoformat()
     deals = {}
     for n, unit in enumerate(units[HOLD_UNITS:HOLD_UNITS + DEAL_UNITS]):
         hold = advisors[0].ok(advisors[0].post(f"/api/units/{unit}/holds", {

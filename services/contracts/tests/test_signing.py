@@ -1,14 +1,14 @@
 """签约, 补充协议 and 网签/备案 through the real entrypoints on SQLite and PostgreSQL: numbering
 per project (gap-free under concurrency), 审核 of contracts and agreements, the order of
 网签 then 备案, the events, and every wrong-state call refused with its code."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import insert, select
 
 from loupan.testing import db_rows, db_write
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.contracts.models import Deal
 from services.contracts.tests.conftest import actor
 
@@ -19,7 +19,7 @@ ASSISTANT = actor(4, "assistant", [PROJECT])
 
 
 def ago(days):
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (today() - timedelta(days=days)).isoformat()
 
 
 def deal_in(config, status="subscribed", unit_id=100, **values):

@@ -1,7 +1,7 @@
 """认购 through the real entrypoints on SQLite and PostgreSQL with the real broker, with a real
 inventory container in the same vhost (its own database): the saga's three steps, retries,
 price rules, failures and their compensation, the sweep after a crash, and 审核."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import eventlet
 import pytest
@@ -13,7 +13,7 @@ from loupan.errors import Conflict, Forbidden, NotFound, Unavailable
 from loupan.migrate import upgrade
 from loupan.testing import (create_pg_database, db_rows, db_write, drop_pg_database, entrypoint_caller,
                             free_port, wait_until)
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.contracts.models import Deal, DealBuyer, DealHistory
 from services.contracts.tests.conftest import MIGRATIONS as CONTRACTS_MIGRATIONS
 from services.contracts.tests.conftest import actor
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
 
 INVENTORY_MIGRATIONS = CONTRACTS_MIGRATIONS.parents[1] / "inventory" / "migrations"
 DIRECTOR = actor(1, "director")
-DELIVERY = (date.today() + timedelta(days=700)).isoformat()
+DELIVERY = (today() + timedelta(days=700)).isoformat()
 
 
 @pytest.fixture
