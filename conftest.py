@@ -3,4 +3,4 @@ from loupan.green import patch
 
 patch()
 
-pytest_plugins = ["loupan.testing"]
+pytest_plugins = ["loupan.testing", "loupan.testing.broker"]

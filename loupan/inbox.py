@@ -70,9 +70,15 @@ def record_once(uow, inbox, handler, event_id):
 class DeadLetteringQueueConsumer(ResilientQueueConsumer):
     """nameko's queue consumer, except that a body kombu cannot decode (not JSON, say) is
     parked in the handler's dead-letter queue; kombu's default would log it and ack it away.
-    Resilient (loupan.rpc): reconnects within seconds, acks on a lost connection never raise."""
+    Resilient (loupan.rpc): reconnects within seconds, acks on a lost connection never raise.
+    Each handler's retry and dead-letter queues are declared here, on the consumer's own
+    channel, at every (re)connection: a broker that lost them gets them back, and a start
+    opens no connection per handler (twelve in crm's, a quarter of a second)."""
 
     def get_consumers(self, consumer_cls, channel):
+        for provider in self._providers:
+            provider.retry_queue(channel).declare()
+            provider.dead_queue(channel).declare()
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = partial(provider.undecodable, self)
@@ -100,13 +106,6 @@ class RetryingEventHandler(EventHandler):
             },
         )
         self.dead_queue = Queue(f"{name}.dlq", exchange=Exchange(""), routing_key=f"{name}.dlq", durable=True)
-
-    def start(self):
-        with Connection(self.container.config["AMQP_URI"]) as conn:
-            channel = conn.channel()
-            self.retry_queue(channel).declare()
-            self.dead_queue(channel).declare()
-        super().start()
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:

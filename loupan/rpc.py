@@ -13,6 +13,7 @@ import logging
 from contextlib import contextmanager
 
 import eventlet
+from greenlet import GreenletExit
 from nameko.exceptions import UnknownService
 from nameko.messaging import QueueConsumer
 from nameko.rpc import ReplyListener, Rpc, RpcConsumer, RpcProxy
@@ -41,6 +42,19 @@ class ResilientQueueConsumer(QueueConsumer):
 
     def consume(self, limit=None, timeout=None, safety_interval=POLL_SECONDS, **kwargs):
         return super().consume(limit=limit, timeout=timeout, safety_interval=safety_interval, **kwargs)
+
+    def kill(self):
+        """Kill drops what is pending by definition; nameko's would still wait for the thread
+        to see its stop flag at the next poll. GreenletExit raised in the thread closes its
+        consumers and connection on the way out (their `with` blocks) at once."""
+        thread = self._gt
+        if thread is not None and not thread.dead:
+            thread.kill()
+            try:
+                thread.wait()
+            except GreenletExit:
+                pass
+        super().kill()
 
     def ack_message(self, message):
         try:

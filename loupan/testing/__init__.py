@@ -1,5 +1,5 @@
 """pytest fixtures shared by every service's tests: a fresh database per test, copied from one
-migrated once per session, the broker from nameko's plugin (one throw-away vhost per test),
+migrated once per session, the broker from nameko's plugin (one vhost per test module: see broker.py),
 and a service config joining the two.
 
 Service tests run on PostgreSQL, the production database. Those marked `sqlite` (the subset

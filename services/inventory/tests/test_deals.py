@@ -236,6 +236,7 @@ def test_contract_events_move_the_unit_through_its_life(inventory, call, project
     assert err.value.code == "UNIT_NOT_RELEASABLE"
 
 
+@pytest.mark.fresh_broker  # counts the acks of a queue since it was made
 def test_events_after_the_rpc_and_duplicates_change_nothing(inventory, call, project, db, rabbit_config,
                                                            rabbit_manager):
     unit_id, hold = subscribed(call, project, 0, deal_id=811)
