@@ -3,4 +3,4 @@ from loupan.green import patch
 
 patch()
 
-pytest_plugins = ["loupan.testing", "loupan.testing.broker"]
+pytest_plugins = ["loupan.testing", "loupan.testing.broker", "loupan.testing.watchdog"]

@@ -10,10 +10,10 @@ reconnects every few seconds at most (`RECONNECT_MAX_SECONDS`), not kombu's 30.
 `TimedRpcProxy` is nameko's in-service RpcProxy, which waits forever, with a timeout; its
 reply listener uses the same resilient consumer."""
 import logging
+import socket
 from contextlib import contextmanager
 
 import eventlet
-from greenlet import GreenletExit
 from nameko.exceptions import UnknownService
 from nameko.messaging import QueueConsumer
 from nameko.rpc import ReplyListener, Rpc, RpcConsumer, RpcProxy
@@ -45,14 +45,16 @@ class ResilientQueueConsumer(QueueConsumer):
 
     def kill(self):
         """Kill drops what is pending by definition; nameko's would still wait for the thread
-        to see its stop flag at the next poll. GreenletExit raised in the thread closes its
-        consumers and connection on the way out (their `with` blocks) at once."""
+        to see its stop flag at the next poll. A socket timeout thrown into the thread is
+        what that poll would have raised (py-amqp keeps a part-read frame across it), so
+        the thread sees the flag and leaves, closing its consumers and connection, at once."""
         thread = self._gt
         if thread is not None and not thread.dead:
-            thread.kill()
+            self.should_stop = True
+            thread.kill(socket.timeout())
             try:
                 thread.wait()
-            except GreenletExit:
+            except Exception:  # noqa: BLE001 - nameko's kill discards it too
                 pass
         super().kill()
 
