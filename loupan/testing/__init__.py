@@ -16,6 +16,7 @@ from pathlib import Path
 
 import eventlet
 import psycopg2
+from psycopg2.extensions import make_dsn
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -184,7 +185,7 @@ class Databases:
         """Empty every table but alembic's, restart every sequence, seed again; False if the
         database cannot be reset (it is then dropped and a fresh copy lent)."""
         try:
-            conn = psycopg2.connect(f"{PG_ADMIN_DSN.replace('dbname=postgres', '')} dbname={name}")
+            conn = psycopg2.connect(make_dsn(PG_ADMIN_DSN, dbname=name))
         except psycopg2.Error:
             return False
         try:

@@ -61,11 +61,11 @@ HOLD, HOLD_ENDED = move("available", "held"), move("held", "available")
 
 
 def _take(scoped):
-    where = [UNITS.c.id == bindparam("b_unit_id"), UNITS.c.status == HOLD[0],
+    where = [UNITS.c.id == bindparam("b_unit_id"), UNITS.c.status == HOLD.source,
              UNITS.c.agency_id == bindparam("b_agency_id")]
     if scoped:
         where.append(UNITS.c.project_id.in_(bindparam("b_project_ids", expanding=True)))
-    return (update(UNITS).where(*where).values(status=HOLD[1], status_changed_at=bindparam("b_now"))
+    return (update(UNITS).where(*where).values(status=HOLD.target, status_changed_at=bindparam("b_now"))
             .returning(UNITS.c.agency_id, UNITS.c.project_id, UNITS.c.building_id, UNITS.c.number))
 
 
@@ -118,7 +118,7 @@ def hold_unit(uow, actor, unit_id, customer):
                                "BUYER_HOLD_LIMIT") from None
         raise Conflict(f"unit {unit_id} is not available", "UNIT_NOT_AVAILABLE") from None
     history.record(conn, [unit_id], agency_id=taken.agency_id, project_id=taken.project_id,
-                   from_status=HOLD[0], to_status=HOLD[1], actor=actor, advisor_id=actor["account_id"],
+                   from_status=HOLD.source, to_status=HOLD.target, actor=actor, advisor_id=actor["account_id"],
                    reason=f"hold {hold['id']}", at=now)
     uow.publish(
         "unit_held",
@@ -167,13 +167,13 @@ def end_hold(uow, hold, new_status, actor, reason, event_type):
     if ended != 1:
         return False
     session.execute(
-        update(Unit).where(Unit.id == hold.unit_id, Unit.status == HOLD_ENDED[0])
-        .values(status=HOLD_ENDED[1], status_changed_at=now)
+        update(Unit).where(Unit.id == hold.unit_id, Unit.status == HOLD_ENDED.source)
+        .values(status=HOLD_ENDED.target, status_changed_at=now)
     )
     unit = session.get(Unit, hold.unit_id)
     building = session.get(Building, unit.building_id)
     history.record(session, [unit.id], agency_id=unit.agency_id, project_id=unit.project_id,
-                   from_status=HOLD_ENDED[0], to_status=HOLD_ENDED[1], actor=actor,
+                   from_status=HOLD_ENDED.source, to_status=HOLD_ENDED.target, actor=actor,
                    reason=f"hold {hold.id} {new_status}: {reason}", at=now)
     uow.publish(
         event_type,

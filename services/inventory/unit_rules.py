@@ -4,6 +4,7 @@ MOVES is the one table of the status machine: every conditional update of a unit
 in this service takes its expected and new status from `move()`, so a move the table does
 not have fails where it is written, not in a sales office."""
 from datetime import timedelta
+from typing import NamedTuple
 
 from loupan.schemas.inventory_catalog import MAX_HOLD_MINUTES, MIN_HOLD_MINUTES, STATUSES
 
@@ -37,11 +38,16 @@ def can_move(from_status, to_status):
     return (from_status, to_status) in MOVES
 
 
+class Move(NamedTuple):
+    source: str  # the status the conditional UPDATE expects
+    target: str  # the status it writes
+
+
 def move(from_status, to_status):
-    """(from, to) of a move the table has; ValueError for one it has not (a coding error)."""
+    """The Move of a pair the table has; ValueError for one it has not (a coding error)."""
     if not can_move(from_status, to_status):
         raise ValueError(f"a unit does not move from {from_status} to {to_status}")
-    return from_status, to_status
+    return Move(from_status, to_status)
 
 
 def hold_expiry(now, hold_minutes):
