@@ -1,13 +1,13 @@
 """A stalled test session ends with the stacks of every green thread instead of hanging.
 
-Twice in a thousand-odd runs of the service tests a session stopped with every green thread
-waiting and nothing due for an hour (seen: inventory's test_bad_phone_is_invalid, hr's
-test_probation_ends_at_the_end_of_a_shorter_month; not reproduced since). A hang costs CI
-its whole 90 minutes and says nothing; a green thread's stack is invisible to py-spy and
-to faulthandler, which see only the hub. So an OS thread of its own watches the session:
-if no test starts or ends for LOUPAN_TEST_STALL_SECONDS (default 600; the longest test
-takes ~80 s), it prints every green thread's and OS thread's stack and exits the process
-with status 3."""
+Twice in about ten runs of the service tests (1,100 tests each) a session stopped with every
+green thread waiting and nothing due for an hour (in inventory's test_bad_phone_is_invalid,
+and in hr's test_probation_ends_at_the_end_of_a_shorter_month; the cause is not found). A
+hang costs CI its whole 90 minutes and says nothing; a green thread's stack is invisible to
+py-spy and to faulthandler, which see only the hub. So an OS thread of its own watches the
+session: if no test starts or ends for LOUPAN_TEST_STALL_SECONDS (default 600; the longest
+test takes ~80 s), it prints every green thread's and OS thread's stack and exits the
+process with status 3."""
 import gc
 import os
 import sys
