@@ -48,8 +48,8 @@ def rabbit_config(request, rabbit_manager, vhost_pipeline):
 
 
 def empty_queues(amqp_uri, names):
-    """Purge every queue of `names` once none has a consumer (a queue gone meanwhile is
-    skipped). The counts come from passive declares, which the broker answers from the
+    """Purge every queue of `names` that holds messages, once none has a consumer (a queue
+    gone meanwhile is skipped). The counts come from passive declares, which the broker answers from the
     queue itself; the management API's figures lag by seconds."""
     deadline = time.monotonic() + DRAIN_TIMEOUT
     with Connection(amqp_uri) as conn:
@@ -59,14 +59,14 @@ def empty_queues(amqp_uri, names):
             busy = []
             for name in waiting:
                 try:
-                    _, _, consumers = channel.queue_declare(name, passive=True)
+                    _, messages, consumers = channel.queue_declare(name, passive=True)
                 except conn.channel_errors:  # deleted (auto-delete, exclusive): nothing to empty
                     channel = conn.channel()
                     continue
                 if consumers and time.monotonic() < deadline:
                     busy.append(name)
-                    continue
-                channel.queue_purge(name)
+                elif messages:  # most are empty: no second round trip for those
+                    channel.queue_purge(name)
             if busy:
                 time.sleep(0.01)
             waiting = busy
