@@ -26,6 +26,10 @@ gateway/http.py), and `loupan.entrypoints.rpc` runs the call through `run`:
   back and it answers the winner's outcome (409 COMMAND_IN_PROGRESS while there is none).
 - 5xx and unexpected errors store no outcome: what was committed stays, and a redelivery or
   retry runs the body again (as a saga told "retrying is safe" expects).
+- A body that writes after its last commit and answers without committing again is a
+  coding error, not a tail to drop silently: `loupan.entrypoints.rpc` raises
+  `loupan.uow.UncommittedWrites` (logged; a 500), what was committed stays as for any
+  unexpected error, and the write is rolled back. Reads after the last commit are fine.
 
 Calls without a command id (GET routes, calls between services: the wrapper takes the id
 out of the worker's context so the calls a command makes do not carry it, timers, events)
@@ -234,6 +238,7 @@ class Command:
         self.savepoint = None
         self._record(uow.session, None)
         self._commit(uow.session)
+        uow.session.info["wrote"] = False  # the tail committed with it, or dropped
 
     # the wrapper's ---------------------------------------------------------------------
     def finish(self, uow, outcome):
@@ -248,7 +253,7 @@ class Command:
             text = None
         session = uow.session
         if self.savepoint is not None:
-            self.savepoint.rollback()  # what the body did after its last commit stays undone
+            self.savepoint.rollback()  # after its last commit the body only read (loupan.entrypoints)
             self.savepoint = None
         uow._after_commit = []
         self._record(session, text)

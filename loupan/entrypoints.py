@@ -12,7 +12,10 @@ written. This is the one place the rule is enforced; records found by their own 
 checked against their row's agency by loupan.scope.get_in_scope.
 
 Then the body runs as a command if the call carries a command id (loupan.commands): a
-redelivered or retried command answers its first outcome and changes nothing.
+redelivered or retried command answers its first outcome and changes nothing. A body that
+returns with writes after its last commit (nothing committed them, the worker's end would
+roll them back unseen) raises `loupan.uow.UncommittedWrites` instead: a coding error, logged,
+a 500; reads after the last commit are fine. A body that raises is rolled back as usual.
 
 Most entrypoints are one of two shapes, written with `command(Out)` (load the actor, run,
 commit, dump) or `query(Out)` (load the actor, run, dump); `rpc` is for the others.
@@ -49,9 +52,15 @@ def rpc(method):
         uow = getattr(self, "db", None)
         if not hasattr(uow, "command"):  # no loupan.db.Database: no commands table either
             return method(self, *args, **kwargs)
+
+        def body():
+            result = method(self, *args, **kwargs)
+            # a write after the last commit would be dropped at the worker's end: refused
+            uow.require_committed(f"{self.name}.{method.__name__}")
+            return result
+
         bound.apply_defaults()  # the same call fingerprints the same with defaults left out
-        return commands.run(uow, self.name, method.__name__, bound.arguments,
-                            lambda: method(self, *args, **kwargs))
+        return commands.run(uow, self.name, method.__name__, bound.arguments, body)
 
     scoped.__signature__ = signature  # nameko checks a call's arguments against it
     return nameko_rpc(expected_exceptions=DomainError)(scoped)

@@ -75,9 +75,16 @@ def make_engine(url, pool_size=10):
     return engine
 
 
+class UncommittedWrites(RuntimeError):
+    """A coding error: the unit of work wrote after its last commit and nothing committed
+    again (a release, or the end of an RPC entrypoint, would drop the write silently)."""
+
+
 class UnitSession(Session):
-    """A unit of work's session: it tells its unit when it writes, so that `release` can
-    refuse to drop writes nobody committed."""
+    """A unit of work's session: it tells its unit when it writes (a flush, or an INSERT,
+    UPDATE or DELETE executed; `info["wrote"]`, reset by commit and rollback), so that
+    `release` and the end of an RPC can refuse to drop writes nobody committed. Reads set
+    nothing."""
 
 
 @event.listens_for(UnitSession, "after_flush")
@@ -114,6 +121,25 @@ class UnitOfWork:
             self.engine.guard.acquire()
             self._session = UnitSession(self.engine, expire_on_commit=False)
         return self._session
+
+    @property
+    def has_uncommitted_writes(self):
+        """True if the session wrote since its last commit or rollback (a flush, an executed
+        INSERT/UPDATE/DELETE) or holds ORM changes not flushed yet; reads never count."""
+        session = self._session
+        if session is None:
+            return False
+        return bool(session.info.get("wrote") or session.new or session.deleted
+                    or any(session.is_modified(obj) for obj in session.dirty))
+
+    def require_committed(self, where):
+        """Raise UncommittedWrites (logged) if writes since the last commit would be dropped
+        at the end of `where`: write after the last commit, then commit again or roll back."""
+        if self.has_uncommitted_writes:
+            log.error("%s wrote after its last commit and did not commit again: the write is refused, "
+                      "not dropped silently", where)
+            raise UncommittedWrites(f"{where} wrote after its last commit and did not commit again: "
+                                    f"commit the write or roll it back")
 
     def add_unique(self, obj, conflict):
         """Add `obj` and flush; if a unique constraint refuses it, roll back and raise
@@ -154,6 +180,7 @@ class UnitOfWork:
         is invalidated and the session can be used again (it reconnects). In a command, back
         to its last commit."""
         if self.command is not None and self._session is not None and self.command.rollback(self):
+            self._session.info["wrote"] = False  # back to the command's last commit
             return
         if self._session is not None:
             try:
@@ -178,8 +205,8 @@ class UnitOfWork:
         not committed would be lost here: that is a coding error, refused."""
         if self._session is None:
             return
-        if self._session.info.get("wrote") or self._session.new or self._session.dirty or self._session.deleted:
-            raise RuntimeError("the unit of work has uncommitted writes: commit before releasing it")
+        if self.has_uncommitted_writes:
+            raise UncommittedWrites("the unit of work has uncommitted writes: commit before releasing it")
         self.close()
 
     def close(self):

@@ -21,7 +21,7 @@ from loupan.errors import Conflict, NotFound, RuleViolated, Unavailable
 from loupan.tables import ID
 from loupan.testing import db_rows, db_write
 from loupan.types import utcnow
-from loupan.uow import make_engine
+from loupan.uow import UncommittedWrites, make_engine
 
 pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
 
@@ -46,8 +46,10 @@ class LedgerService:
         CALLS.append(name)
         thing_id = self._add(name)
         self.db.commit()
-        if then == "tail":  # written after the commit, never committed
+        if then == "tail":  # written after the commit, never committed: a coding error
             self._add(f"{name}-tail")
+        elif then == "read":  # read after the commit: fine
+            self.db.session.execute(select(things.c.name)).all()
         elif then == "conflict":
             raise Conflict("refused after the commit", "AFTER_COMMIT")
         elif then == "unavailable":
@@ -139,9 +141,24 @@ def test_a_query_or_a_refusal_before_any_commit_leaves_no_row(ledger):
     assert rows(ledger, commands) == [] and names(ledger) == []
 
 
-def test_what_the_body_did_after_its_last_commit_is_not_committed(ledger):
-    caller(ledger)("c-1", "add", "a", "tail")
+@pytest.mark.parametrize("command_id", ["c-1", None])
+def test_a_write_after_the_last_commit_raises_instead_of_being_dropped_silently(ledger, command_id, caplog):
+    """Nothing would commit the tail (the worker's end rolls it back): the call fails loudly
+    (an unexpected error, a 500), logged; what the body committed stays, as for any
+    unexpected error after a commit, and no outcome is stored (a redelivery runs it again)."""
+    with pytest.raises(UncommittedWrites, match="ledger.add wrote after its last commit"):
+        caller(ledger)(command_id, "add", "a", "tail")
     assert names(ledger) == ["a"]
+    assert [r.outcome for r in rows(ledger, commands)] == ([None] if command_id else [])
+    assert "ledger.add wrote after its last commit" in caplog.text
+
+
+def test_a_read_after_the_last_commit_is_fine(ledger):
+    call = caller(ledger)
+    first = call("c-1", "add", "a", "read")
+    assert call("c-1", "add", "a", "read") == first and CALLS == ["a"]
+    assert call(None, "add", "b", "read")["name"] == "b"
+    assert names(ledger) == ["a", "b"]
 
 
 def test_a_rollback_after_a_commit_goes_back_to_that_commit(ledger):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Column, Integer, String, insert, select
 from sqlalchemy.orm import declarative_base
 
-from loupan.uow import UnitOfWork, make_engine
+from loupan.uow import UncommittedWrites, UnitOfWork, make_engine
 
 Base = declarative_base()
 
@@ -64,3 +64,34 @@ def test_reads_and_rolled_back_writes_release(uow):
 def test_release_without_a_session_does_nothing(uow):
     uow.release()
     assert not uow.has_session
+
+
+def _modify_loaded(uow):
+    uow.session.execute(select(Note)).scalar_one().text = "changed"
+
+
+@pytest.mark.parametrize("write", [
+    lambda uow: uow.session.execute(insert(NOTES).values(text="core")),
+    lambda uow: uow.session.add(Note(text="pending")),
+    _modify_loaded,
+])
+def test_a_write_after_the_last_commit_is_refused_at_the_end(uow, write):
+    """What an RPC's end checks (loupan.entrypoints.rpc): DML executed, an ORM object added
+    or changed since the last commit."""
+    uow.session.add(Note(text="first"))
+    uow.commit()
+    write(uow)
+    with pytest.raises(UncommittedWrites, match="test.body wrote after its last commit"):
+        uow.require_committed("test.body")
+
+
+def test_reads_or_an_unchanged_value_after_the_last_commit_are_no_writes(uow):
+    uow.session.add(Note(text="first"))
+    uow.commit()
+    note = uow.session.execute(select(Note)).scalar_one()
+    note.text = "first"  # set to what it was: dirty for the ORM, no change
+    uow.session.execute(select(NOTES.c.id)).all()
+    uow.require_committed("test.body")
+    uow.session.execute(insert(NOTES).values(text="undone"))
+    uow.rollback()
+    uow.require_committed("test.body")
