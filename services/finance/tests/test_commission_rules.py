@@ -135,7 +135,7 @@ def month_end_before(day):
     return day.replace(day=1) - timedelta(days=1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(prices=st.lists(st.integers(100_000_00, 5_000_000_00), min_size=4, max_size=4),
        sellers=st.lists(st.sampled_from([1, 2, 3, 9, None]), min_size=4, max_size=4),
        signed=st.lists(st.integers(0, 120), min_size=4, max_size=4),

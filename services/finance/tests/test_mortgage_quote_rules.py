@@ -50,7 +50,7 @@ years = st.integers(min_value=1, max_value=30)
 methods = st.sampled_from(["equal_instalment", "equal_principal"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(principals, years, rates, methods)
 def test_the_principal_parts_add_up_to_the_principal_and_nothing_remains(principal, term, rate, method):
     q = quote(principal, term, rate, method)
@@ -67,7 +67,7 @@ def test_the_principal_parts_add_up_to_the_principal_and_nothing_remains(princip
     assert q["total_paid"] == sum(line["payment"] for line in lines)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.integers(min_value=1_000_000, max_value=10_000_000_000).map(lambda cents: D(cents) / 100), years, rates)
 def test_equal_instalment_payments_are_equal_except_the_last(principal, term, rate):
     payments = [line["payment"] for line in quote(principal, term, rate, "equal_instalment")["schedule"]]

@@ -46,7 +46,7 @@ ops = st.lists(st.one_of(st.tuples(st.just("receive"), cents, st.one_of(st.none(
                          st.tuples(st.just("void"), st.integers(0, 30), st.none())), max_size=40)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(amounts=st.lists(cents, min_size=1, max_size=5), ops=ops)
 def test_receipts_never_exceed_what_is_due_for_any_sequence_of_receipts_and_voids(amounts, ops):
     fresh = lines_of(*amounts)
@@ -74,7 +74,7 @@ def test_receipts_never_exceed_what_is_due_for_any_sequence_of_receipts_and_void
         assert all(D("0") <= line.remaining <= fresh[i].remaining for i, line in enumerate(lines))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(amounts=st.lists(cents, min_size=1, max_size=5), receipts=st.lists(cents, max_size=8))
 def test_placing_receipts_again_on_new_lines_keeps_every_cent_and_never_overfills_a_line(amounts, receipts):
     fresh = lines_of(*amounts)

@@ -27,7 +27,7 @@ terms = st.builds(Terms, down_ratio=st.integers(0, 100).map(Decimal), provident_
                   mortgage_days=st.integers(0, 365))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(price=money, deposit=st.one_of(st.none(), money), method=st.sampled_from(METHODS),
        loan=st.one_of(st.none(), money), terms=terms)
 def test_lines_always_sum_exactly_to_the_price(price, deposit, method, loan, terms):

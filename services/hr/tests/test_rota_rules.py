@@ -1,13 +1,14 @@
 """排班/考勤 rules (services/hr/rota_rules.py) as domain tests, no broker and no database: the
-planner's guarantees checked over hundreds of generated sites (hypothesis, derandomized so
-that a commit always gives the same verdict; a failure is shrunk to the smallest site), the
-hand-edit checker's violations one by one, and the lateness rules."""
+planner's guarantees checked over hundreds of generated sites (hypothesis, derandomized by
+the suite's profile in conftest.py so that a commit always gives the same verdict; a failure
+is shrunk to the smallest site), the hand-edit checker's violations one by one, and the
+lateness rules."""
 import math
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from loupan.errors import Invalid, RuleViolated
@@ -16,12 +17,6 @@ from services.hr.rota_rules import (GRACE, SHANGHAI, WEEKEND, Entry, Shift, judg
 
 MONDAY = date(2026, 11, 23)
 DAY_SHIFTS = [Shift(1, "早班", time(9), time(17), 2), Shift(2, "晚班", time(13), time(21), 1)]
-# the same examples on every run (no example database, no random seed): a deterministic gate
-SITES = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-
-
-def examples(count):
-    return settings(SITES, max_examples=count)
 
 
 @st.composite
@@ -64,7 +59,7 @@ def check_plan(entries, staff, shifts, rest_days, weekend_rested=(), fixed_rest=
     assert validate_rota(entries, staff, shifts, rest_days) == []
 
 
-@examples(300)
+@settings(max_examples=300)
 @given(sites())
 def test_a_planned_week_keeps_every_rule(site):
     staff, shifts, rest_days = site
@@ -72,7 +67,7 @@ def test_a_planned_week_keeps_every_rule(site):
     check_plan(entries, staff, shifts, rest_days)
 
 
-@examples(100)
+@settings(max_examples=100)
 @given(sites(rest_days=st.just(1)))
 def test_weeks_in_a_row_give_nobody_two_weekend_rests_running(site):
     staff, shifts, rest_days = site
@@ -87,7 +82,7 @@ def test_weeks_in_a_row_give_nobody_two_weekend_rests_running(site):
         previous = this_week
 
 
-@examples(100)
+@settings(max_examples=100)
 @given(sites(rest_days=st.integers(1, 3)), st.data())
 def test_fixed_rest_days_are_kept(site, data):
     staff, shifts, rest_days = site
