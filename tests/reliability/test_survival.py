@@ -118,8 +118,10 @@ def test_ticks_failing_on_the_database_end_neither_the_timer_nor_the_service(
     try:
         tried = TICKS["tried"]
         wait_until(lambda: TICKS["tried"] >= tried + 5, what="ticks failing on the database")
-        done = TICKS["done"]
-        eventlet.sleep(0.5)
+        # two more ticks begun: the timer runs one tick at a time, so every tick between the
+        # two counts has ended, and none of them got through
+        done, tried = TICKS["done"], TICKS["tried"]
+        wait_until(lambda: TICKS["tried"] >= tried + 2, what="more ticks on the refused database")
         assert TICKS["done"] == done, "a tick succeeded with the database refusing connections"
         assert not container._died.ready(), "the service died"
     finally:
@@ -274,8 +276,14 @@ def test_the_relay_waits_out_an_unreachable_broker_and_a_failing_database(tmp_pa
         assert event["event_id"] == envelope["event_id"] and failing["left"] == 0
         wait_until(lambda: _rows(engine, table)[0].state == "sent", what="the row marked sent")
         assert not relay.dead
-        eventlet.sleep(0.3)
-        assert len([e for e in sink.drain() if e["type"] == "units_released"]) == 1
+        # a later row through the same relay, which publishes in order: once its event is
+        # here, a second copy of the first would be too
+        later = UnitOfWork(engine, outbox, metadata)
+        second = later.publish("units_released", {"unit_ids": [8]}, agency_id=1, project_id=1)
+        later.commit()
+        later.close()
+        events = sink.wait_for("units_released", count=2, timeout=20)
+        assert [e["event_id"] for e in events] == [envelope["event_id"], second["event_id"]]
     finally:
         outbox.stop()
         relay.wait()

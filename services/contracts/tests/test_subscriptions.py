@@ -3,7 +3,6 @@ inventory container in the same vhost (its own database): the saga's three steps
 price rules, failures and their compensation, the sweep after a crash, and 审核."""
 from datetime import timedelta
 
-import eventlet
 import pytest
 from loupan.entrypoints import nameko_rpc as rpc  # a fake answers as our services do
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -184,10 +183,12 @@ def test_the_sweep_finishes_deals_left_pending_by_a_crash(call, inv, site, contr
 
 
 class FlakyInventory:
-    """An inventory that reads holds but cannot subscribe them until told (`up`)."""
+    """An inventory that reads holds but cannot subscribe them until told (`up`); `attempts`
+    counts the calls to subscribe_hold (the saga's own, then each sweep's)."""
 
     name = "inventory"
     up = False
+    attempts = 0
 
     @rpc
     def get_hold(self, actor, hold_id):
@@ -197,6 +198,7 @@ class FlakyInventory:
 
     @rpc(expected_exceptions=Unavailable)
     def subscribe_hold(self, actor, hold_id, deal_id):
+        FlakyInventory.attempts += 1
         if not FlakyInventory.up:
             raise Unavailable("inventory database is down")
         return {"deal_id": deal_id, "hold_id": hold_id, "unit_id": 5, "unit_label": "1号楼-101", "project_id": 3,
@@ -206,14 +208,16 @@ class FlakyInventory:
 
 def test_inventory_unavailable_leaves_the_deal_pending_until_the_sweep_completes_it(
         container_factory, service_config, call, contracts_config):
-    FlakyInventory.up = False
+    FlakyInventory.up, FlakyInventory.attempts = False, 0
     container_factory(FlakyInventory, dict(service_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")).start()
     scope = actor(7, "advisor", [3])
     err = raises("SUBSCRIPTION_PENDING", call, "create_subscription", scope, body(11, price="1000000.00"))
     assert err.status == 503
     [(deal_id, status, _)] = deals(contracts_config)
     assert status == "pending"
-    eventlet.sleep(0.5)  # sweeps ran meanwhile and left it pending
+    # the saga's call, then two sweeps': the first sweep met a refusal and is over (its
+    # timer does not tick again before it ends), and it left the deal pending
+    wait_until(lambda: FlakyInventory.attempts >= 3, what="two sweeps tried inventory")
     assert deals(contracts_config)[0][1] == "pending"
     FlakyInventory.up = True
     wait_until(lambda: deals(contracts_config)[0][1:] == ("submitted", "RG000001"), what="sweep completes the deal")
@@ -271,9 +275,12 @@ def test_two_managers_approving_at_once_one_wins(call, inv, site, contracts, eve
             except Conflict as exc:
                 outcomes.append(exc.code)
     assert sorted(outcomes) == ["DEAL_NOT_SUBMITTED"] * 5 + ["subscribed"]
-    sink.wait_for("subscription_approved")
-    eventlet.sleep(0.3)
-    assert len([e for e in sink.drain() if e["type"] == "subscription_approved"]) == 1
+    # a later approval's event: the relay publishes the outbox in order, so once it is here
+    # every event the race wrote before it is here too
+    later = call("create_subscription", advisor(site), body(hold(inv, site, 1, phone="13812345679")["hold_id"]))
+    call("approve_subscription", manager, later["id"])
+    events = sink.wait_for("subscription_approved", count=2)
+    assert sorted(e["payload"]["deal_id"] for e in events) == [deal["id"], later["id"]]
 
 
 def test_rejection_releases_the_unit_through_the_outbox(call, inv, site, event_sink, contracts_config):
