@@ -21,7 +21,6 @@ import importlib
 import inspect
 import io
 import re
-import time
 import zipfile
 from collections import Counter
 from datetime import date, timedelta
@@ -73,6 +72,7 @@ A_MARKERS = ("甲苑", "13911110001", "13911110002", "13911110003", "13911110009
 NO_IDS = {
     "POST /api/auth/login": "public: signs in, no token and no ids",
     "GET /api/ping": "no ids: one RPC round trip to inventory",
+    "GET /api/me": "no ids: the caller's own account",
     "GET /api/accounts": "no ids: the caller's agency's accounts",
     "POST /api/projects": "no ids: a new project of the caller's agency",
     "GET /api/projects": "no ids: the projects the caller may see",
@@ -82,7 +82,7 @@ NO_IDS = {
     "GET /api/reports/monthly": "no ids: over the caller's projects",
     "GET /api/finance/mortgage-quote": "no ids: arithmetic on the query",
 }
-LISTED_BY_B = ("GET /api/ping", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
+LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
                "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly")
 
 # Routes with no id in the path but A's ids in the body or query: walked with those.
@@ -867,7 +867,9 @@ def build_agency(system, d, w):
 @pytest.fixture(scope="module")
 def tenants(system, director):
     """Agency A (the `director` fixture's) and agency B (第二代理, its director made as
-    an operator makes one, while the system runs), each with a record of every id kind."""
+    an operator makes one, while the system runs), each with a record of every id kind;
+    `marks`: the outboxes before them (`settled`)."""
+    marks = outbox_marks(system)
     a = director
     a_ids = build_agency(system, a, A_WORDS)
     system.run_module("hr", "services.hr.create_director", "--agency", "第二代理",
@@ -884,7 +886,7 @@ def tenants(system, director):
     own_reads = [dict(record(a, key, dict(a_ids, tag="r")), who="A") for key in gets]
     own_reads += [dict(record(b, key, dict(b_ids, tag="r"), markers=()), who="B") for key in gets]
     return {"a": a, "b": b, "a_ids": a_ids, "b_ids": b_ids, "agency_a": agency_a, "agency_b": agency_b,
-            "projects_a": projects_a, "projects_b": projects_b, "own_reads": own_reads}
+            "projects_a": projects_a, "projects_b": projects_b, "own_reads": own_reads, "marks": marks}
 
 
 # every service's tables, read straight from their databases ------------------------------
@@ -962,17 +964,67 @@ def snapshot(system, agency, projects):
     return result, unscoped
 
 
-def settled(system, agency, projects, timeout=60):
-    """A snapshot once two in a row 2 s apart agree (events of earlier calls have landed)."""
-    last = snapshot(system, agency, projects)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(2)
-        now = snapshot(system, agency, projects)
-        if now == last:
-            return now
-        last = now
-    return last
+# nameko's queue of an event handler: evt-<source>-<event type>--<service>.<handler method>
+HANDLER_QUEUE = re.compile(r"evt-(?P<source>[a-z]+)-(?P<type>\w+)--(?P<service>[a-z]+)\.(?P<handler>\w+)")
+
+
+def outbox_marks(system):
+    """{service: its outbox's highest id}: the events written later are the ones `settled`
+    waits for."""
+    marks = {}
+    for service in SERVICES:
+        engine = create_engine(system.urls[service])
+        try:
+            with engine.connect() as conn:
+                if conn.execute(text("SELECT to_regclass('outbox')")).scalar() is not None:
+                    marks[service] = conn.execute(text("SELECT coalesce(max(id), 0) FROM outbox")).scalar_one()
+        finally:
+            engine.dispose()
+    return marks
+
+
+def unlanded(system, marks):
+    """Every event written since `marks` that has not landed: still in its outbox, or not yet
+    in the inbox of a handler whose queue is bound to it (a handler records the event in the
+    transaction of its effect, so the row says the effect is committed)."""
+    handlers = {}
+    for queue in system.rabbit._call("GET", f"queues/{system.vhost}").json():
+        match = HANDLER_QUEUE.fullmatch(queue["name"])
+        if match:
+            handlers.setdefault((match["source"], match["type"]), []).append((match["service"], match["handler"]))
+    events, waiting, recorded = [], [], set()
+    for service, mark in marks.items():
+        engine = create_engine(system.urls[service])
+        try:
+            with engine.connect() as conn:
+                for event_id, event_type, state in conn.execute(text(
+                        "SELECT event_id, routing_key, state FROM outbox WHERE id > :mark ORDER BY id"),
+                        {"mark": mark}):
+                    if state == "pending":
+                        waiting.append(f"{service}.{event_type} {event_id} unpublished")
+                    events += [(event_id, event_type, h) for h in handlers.get((service, event_type), [])]
+        finally:
+            engine.dispose()
+    for service in {h[0] for _, _, h in events}:
+        engine = create_engine(system.urls[service])
+        try:
+            with engine.connect() as conn:
+                recorded |= {(service, handler, event_id) for handler, event_id in conn.execute(
+                    text("SELECT handler, event_id FROM inbox WHERE event_id = ANY(:ids)"),
+                    {"ids": [e[0] for e in events]})}
+        finally:
+            engine.dispose()
+    return waiting + [f"{event_type} {event_id} not handled by {service}.{handler}"
+                      for event_id, event_type, (service, handler) in events
+                      if (service, handler, event_id) not in recorded]
+
+
+def settled(system, agency, projects, marks, timeout=60):
+    """A snapshot once every event written since `marks` has landed: the events of earlier
+    calls, and whatever their handlers published in turn."""
+    wait_until(lambda: not unlanded(system, marks), timeout=timeout,
+               what=lambda: "events landed: " + "; ".join(unlanded(system, marks)[:10]) + " still")
+    return snapshot(system, agency, projects)
 
 
 def differences(before, after):
@@ -1138,7 +1190,7 @@ def walk(system, tenants):
     table = route_table()
     keys = walked(table)
     watched = tenants["projects_a"] + [MISSING]  # no row may appear under a project of nobody either
-    before, unscoped = settled(system, tenants["agency_a"], watched)
+    before, unscoped = settled(system, tenants["agency_a"], watched, tenants["marks"])
     b, own = tenants["b"], tenants["b_ids"]
     a_pass = [record(b, key, dict(tenants["a_ids"], tag="x")) for key in keys]
     missing_pass = [record(b, key, dict(MISSING_IDS, tag="m")) for key in keys]
@@ -1155,13 +1207,13 @@ def walk(system, tenants):
                         {"json": {"mobile": phone, "name": "乙苑同号", "channel": "walk_in"}}, "mobile",
                         markers=[m for m in A_MARKERS if m not in (phone, f"{phone[:3]}****{phone[-4:]}")])
     # B's rows are searched before the pass with ids of nothing, which could overwrite them
-    settled(system, tenants["agency_a"], watched)  # the events of B's calls have landed
+    settled(system, tenants["agency_a"], watched, tenants["marks"])  # the events of B's calls have landed
     records_a = records_of(system, tenants["agency_a"], tenants["projects_a"])
     pointing, unnamed = references(system, tenants["agency_b"], tenants["projects_b"], records_a)
     own_refs, _ = references(system, tenants["agency_b"], tenants["projects_b"],
                              records_of(system, tenants["agency_b"], tenants["projects_b"]))
     cross_missing = cross_pass(MISSING_IDS, "z")
-    after, _ = settled(system, tenants["agency_a"], watched)
+    after, _ = settled(system, tenants["agency_a"], watched, tenants["marks"])
     kinds = sorted({k for key in keys for k in INT_PARAM.findall(key)})
     paths = {key.split(" ", 1)[1] for key in keys}
     size = (f"isolation matrix: {len(keys)} routes ({len(paths)} paths, "
