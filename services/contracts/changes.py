@@ -24,14 +24,13 @@ from loupan.types import to_decimal2, utcnow
 from services.contracts.change_rules import ALLOWED_FROM, KIND_NAMES, check_buyers, check_change_allowed, swap_price
 from services.contracts.models import ChangeRequest, Deal, DealBuyer
 from services.contracts.subscriptions import log_reveals as log_deal_reveals
-from services.contracts.subscriptions import note_deal, phone_for, record_history
+from services.contracts.subscriptions import move_deal, phone_for
 
 log = logging.getLogger(__name__)
 
 REQUESTERS = ("director", "manager", "supervisor", "advisor")
 APPROVERS = ("director", "manager")
 READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
-OVER = ("rejected", "cancelled", "failed")  # a deal that no longer carries a unit
 
 
 # asking -----------------------------------------------------------------------------------
@@ -202,12 +201,11 @@ def _apply_rename(uow, inventory, change):
     if not _claim(uow, change):
         uow.rollback()
         return None
-    moved = session.execute(
-        update(Deal).where(Deal.id == deal.id, Deal.status == deal.status,
-                           Deal.status.in_(ALLOWED_FROM["rename"]))
-        .values(customer_name=buyers[0]["name"], customer_phone=buyers[0]["phone"], updated_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
+    names = "、".join(b["name"] for b in buyers)
+    try:
+        move_deal(session, deal, "rename", change.approver, f"更名 to {names} (change {change.id})",
+                  expected=deal.status, customer_name=buyers[0]["name"], customer_phone=buyers[0]["phone"])
+    except Conflict:
         return _fail(uow, change, _refusal("rename", _deal_now(session, deal.id).status))
     session.execute(update(DealBuyer).where(DealBuyer.deal_id == deal.id, DealBuyer.active.is_(True))
                     .values(active=False).execution_options(synchronize_session=False))
@@ -215,8 +213,6 @@ def _apply_rename(uow, inventory, change):
         session.add(DealBuyer(deal_id=deal.id, name=buyer["name"], phone=buyer["phone"],
                               id_number=buyer.get("id_number"), share=to_decimal2(buyer["share"]),
                               position=position, active=True))
-    names = "、".join(b["name"] for b in buyers)
-    note_deal(session, deal, change.approver, f"更名 to {names} (change {change.id})")
     uow.publish("buyers_changed", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id,
         "buyers": [{"name": b["name"], "phone": b["phone"], "share": to_decimal2(b["share"])} for b in buyers],
@@ -237,16 +233,16 @@ def _apply_cancel(uow, inventory, change):
         return None
     reason = change.payload["reason"]
     now = utcnow()
-    moved = session.execute(
-        update(Deal).where(Deal.id == deal.id, Deal.status == deal.status, Deal.unit_id == deal.unit_id)
-        .values(status="cancelled", cancelled_at=now, cancel_reason=reason[:300], updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
+    from_status = deal.status
+    try:
+        move_deal(session, deal, "cancel", change.approver, f"退房: {reason} (change {change.id})",
+                  expected=from_status, where=[Deal.unit_id == deal.unit_id],
+                  cancelled_at=now, cancel_reason=reason[:300], updated_at=now)
+    except Conflict:
         return _fail(uow, change, _refusal("cancel", _deal_now(session, deal.id).status))
-    record_history(session, deal.id, deal.status, "cancelled", f"退房: {reason} (change {change.id})", change.approver)
     uow.publish("deal_cancelled", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "reason": reason,
-        "customer_id": deal.customer_id, "from_status": deal.status,
+        "customer_id": deal.customer_id, "from_status": from_status,
     }, deal.agency_id, deal.project_id, actor=event_actor(change.approver))
     uow.commit()
     return None
@@ -271,18 +267,16 @@ def _apply_swap(uow, inventory, change):
     now = utcnow()
     # the unit moved in inventory whatever the deal's step since (签约/备案 events follow the
     # deal, not the unit), so only a deal that is over or on another unit is refused here
-    moved = session.execute(
-        update(Deal).where(Deal.id == deal.id, Deal.unit_id == change.from_unit_id, Deal.status.not_in(OVER))
-        .values(unit_id=to_unit_id, unit_label=change.payload.get("to_unit_label"), price=change.new_price,
-                list_price=to_decimal2(change.payload["to_list_price"]), updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
+    try:
+        move_deal(session, deal, "swap", change.approver,
+                  f"换房 unit {change.from_unit_id} → {to_unit_id}, price {deal.price} → {change.new_price} "
+                  f"(change {change.id})", where=[Deal.unit_id == change.from_unit_id],
+                  unit_id=to_unit_id, unit_label=change.payload.get("to_unit_label"), price=change.new_price,
+                  list_price=to_decimal2(change.payload["to_list_price"]), updated_at=now)
+    except Conflict:
         current = _deal_now(session, deal.id)
         return _fail(uow, change, Conflict(
             f"deal {deal.id} is {current.status} on unit {current.unit_id} now", "DEAL_CHANGED"))
-    note_deal(session, deal, change.approver,
-              f"换房 unit {change.from_unit_id} → {to_unit_id}, price {deal.price} → {change.new_price} "
-              f"(change {change.id})")
     uow.publish("deal_unit_swapped", {
         "deal_id": deal.id, "from_unit_id": change.from_unit_id, "to_unit_id": to_unit_id,
         "advisor_id": deal.advisor_id, "new_price": change.new_price, "price_difference": change.price_difference,

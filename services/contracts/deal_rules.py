@@ -14,6 +14,7 @@ bank's amount, and the buyer pays at least the minimum down payment (首付) of 
 loan ≤ price − price × min_down_pct / 100. Full payment and instalments take no loan.
 """
 from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 from loupan.errors import RuleViolated
 
@@ -76,3 +77,47 @@ def buyer_shares(co_buyer_shares):
         raise RuleViolated("co-buyers' shares must be positive and leave the main buyer a share "
                            "(all sum to 100)", "BUYER_SHARES_INVALID")
     return rest
+
+
+# the deal's status machine --------------------------------------------------------------
+class DealMove(NamedTuple):
+    sources: tuple  # the statuses the conditional UPDATE expects (status IN sources)
+    target: str | None  # the status it writes; None: the status stays (a step on the deal)
+    code: str  # the 409 when the deal is not (or no longer) in a source status
+
+
+# A deal is born `pending` (the 认购's insert, with its history row). MOVES is the one table of
+# its moves: every conditional update of a deal in this service takes its expected and new
+# status from `deal_move()` (subscriptions.move_deal performs it and writes the history row),
+# so a move the table does not have fails where it is written. The moves with no target
+# change other columns of the deal on its expected status (网签 serialises with a 退房 so).
+LIVE = ("pending", "submitted", "subscribed", "signed", "filed", "handed_over")  # carries a unit
+OVER = ("rejected", "cancelled", "failed")
+MOVES = {
+    "fail": DealMove(("pending",), "failed", "DEAL_NOT_PENDING"),  # inventory refused the hold
+    "submit": DealMove(("pending",), "submitted", "DEAL_NOT_PENDING"),  # inventory took the unit
+    "approve": DealMove(("submitted",), "subscribed", "DEAL_NOT_SUBMITTED"),  # 认购 审核 passed
+    "reject": DealMove(("submitted",), "rejected", "DEAL_NOT_SUBMITTED"),  # 认购 审核 failed
+    "sign": DealMove(("subscribed",), "signed", "DEAL_NOT_SUBSCRIBED"),  # 合同 审核 passed
+    "online_sign": DealMove(("signed",), None, "DEAL_NOT_SIGNED"),  # 网签
+    "file": DealMove(("signed",), "filed", "DEAL_NOT_SIGNED"),  # 备案
+    "hand_over": DealMove(("filed",), "handed_over", "DEAL_CHANGED"),  # 交房
+    "rename": DealMove(("subscribed", "signed"), None, "DEAL_CHANGED"),  # 更名 applied
+    # 换房 applied: the unit moved in inventory whatever the deal's step since (签约/备案
+    # events follow the deal), so only a deal that is over is refused
+    "swap": DealMove(LIVE, None, "DEAL_CHANGED"),
+    "cancel": DealMove(("subscribed", "signed", "filed"), "cancelled", "DEAL_CHANGED"),  # 退房 applied
+}
+
+def deal_move(name):
+    """The DealMove `name` of the table; ValueError for one it has not (a coding error)."""
+    try:
+        return MOVES[name]
+    except KeyError:
+        raise ValueError(f"a deal has no move {name!r}") from None
+
+
+def can_move(from_status, to_status):
+    """True if some move of the table takes a deal from `from_status` to `to_status` (equal
+    for the moves that keep the status)."""
+    return any(from_status in m.sources and (m.target or from_status) == to_status for m in MOVES.values())

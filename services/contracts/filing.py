@@ -8,7 +8,7 @@ from loupan.scope import event_actor, get_in_scope
 from loupan.types import today
 from services.contracts.models import Contract, Deal
 from services.contracts.signing import contract_of
-from services.contracts.subscriptions import move_deal, note_deal, require
+from services.contracts.subscriptions import move_deal, require
 
 RECORDERS = ("director", "manager", "assistant")  # the assistant supervises 网签 (DOMAIN)
 
@@ -37,18 +37,15 @@ def record_online_signing(uow, actor, deal_id, data):
         raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
     _check_date(data["date"], contract.signed_on, "网签")
     # the deal row is touched on its expected status, so a 退房 racing this one serialises with it
-    touched = session.execute(update(Deal).where(Deal.id == deal.id, Deal.status == "signed")
-                              .values(status="signed").execution_options(synchronize_session=False)).rowcount
-    if touched != 1:
-        raise Conflict(f"deal {deal.id} is {deal.status}, not signed", "DEAL_NOT_SIGNED")
+    move_deal(session, deal, "online_sign", actor, f"网签 {data['number']} on {data['date']}")
     recorded = session.execute(
         update(Contract).where(Contract.id == contract.id, Contract.status == "signed",
                                Contract.online_signing_no.is_(None))
         .values(online_signing_no=data["number"], online_signed_on=data["date"])
         .execution_options(synchronize_session=False)).rowcount
     if recorded != 1:
+        uow.rollback()  # the deal's history row of it too
         raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
-    note_deal(session, deal, actor, f"网签 {data['number']} on {data['date']}")
     session.refresh(contract)
     return contract
 
@@ -62,7 +59,7 @@ def record_filing(uow, actor, deal_id, data):
     if contract.filing_no is not None:
         raise Conflict(f"contract {contract.contract_no} is filed already ({contract.filing_no})", "FILING_RECORDED")
     _check_date(data["date"], contract.online_signed_on, "备案")
-    move_deal(session, deal, "signed", "filed", actor, f"备案 {data['filing_no']}", "DEAL_NOT_SIGNED")
+    move_deal(session, deal, "file", actor, f"备案 {data['filing_no']}")
     session.execute(update(Contract).where(Contract.id == contract.id)
                     .values(filing_no=data["filing_no"], filed_on=data["date"])
                     .execution_options(synchronize_session=False))

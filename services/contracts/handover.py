@@ -8,7 +8,7 @@ from loupan.scope import event_actor, get_in_scope
 from loupan.types import today, utcnow
 from services.contracts.change_rules import check_handover_allowed, check_step_date, next_step
 from services.contracts.models import Deal, Handover
-from services.contracts.subscriptions import record_history
+from services.contracts.subscriptions import move_deal
 
 HANDLERS = ("director", "manager", "supervisor", "assistant")
 
@@ -26,17 +26,16 @@ def hand_over(uow, actor, deal_id, data):
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     check_handover_allowed(deal.status)
     now = utcnow()
-    moved = session.execute(
-        update(Deal).where(Deal.id == deal.id, Deal.status == "filed", Deal.unit_id == deal.unit_id)
-        .values(status="handed_over", updated_at=now).execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
+    try:
+        move_deal(session, deal, "hand_over", actor, f"交房 on {data['date']}", where=[Deal.unit_id == deal.unit_id],
+                  updated_at=now)
+    except Conflict:
         uow.rollback()
-        raise Conflict(f"deal {deal.id} changed meanwhile; reload it", "DEAL_CHANGED")
+        raise
     handover = Handover(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.id,
                         handed_over_on=data["date"], inspection_notes=data.get("inspection_notes"),
                         issues=list(data.get("issues") or []), created_by=actor["account_id"], created_at=now)
     uow.add_unique(handover, Conflict(f"deal {deal.id} was handed over already", "DEAL_STATE"))
-    record_history(session, deal.id, "filed", "handed_over", f"交房 on {data['date']}", actor)
     uow.publish("unit_handed_over", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "handed_over_at": now,
         "customer_id": deal.customer_id,

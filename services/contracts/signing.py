@@ -85,7 +85,7 @@ def approve_contract(uow, actor, deal_id, note):
     session = uow.session
     deal, contract = _draft_in_review(session, actor, deal_id)
     _review(session, contract, "signed", actor, note)
-    move_deal(session, deal, "subscribed", "signed", actor, f"签约 {contract.contract_no}", "DEAL_NOT_SUBSCRIBED")
+    move_deal(session, deal, "sign", actor, f"签约 {contract.contract_no}")
     uow.publish("contract_signed", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "contract_id": contract.id,
         "contract_no": contract.contract_no, "price": contract.price, "payment_method": contract.payment_method,

@@ -50,24 +50,38 @@ def record_history(session, deal_id, from_status, to_status, note, actor):
         by_id=actor.get("account_id"), by_name=actor.get("username") or "contracts", at=utcnow()))
 
 
-def move_deal(session, deal, from_status, to_status, actor, note=None, code=None, **values):
-    """The deal from `from_status` to `to_status` only if it still is there (a concurrent
-    request may have moved it since it was read), with its history row; Conflict otherwise."""
+def move_deal(session, deal, name, actor, note=None, expected=None, where=(), **values):
+    """The deal's move `name` of deal_rules.MOVES, the one writer of a deal's status: one
+    conditional UPDATE (status IN the move's sources, or `expected`, the status the caller
+    read, when it must be that one; plus the caller's `where`), with the history row;
+    Conflict with the move's code when the deal is not (or no longer: a concurrent request
+    moved it since it was read) where the move starts. `values`: the other columns it sets."""
+    move = rules.deal_move(name)
+    condition = [Deal.id == deal.id, Deal.status.in_(move.sources), *where]
+    if expected is not None:
+        condition.append(Deal.status == expected)
+    sets = {"updated_at": utcnow(), **values}
+    if move.target is not None:
+        sets["status"] = move.target
     moved = session.execute(
-        update(Deal).where(Deal.id == deal.id, Deal.status == from_status)
-        .values(status=to_status, updated_at=utcnow(), **values).execution_options(synchronize_session=False)
-    ).rowcount
+        update(Deal).where(*condition).values(**sets).execution_options(synchronize_session=False)).rowcount
     if moved != 1:
         current = session.execute(select(Deal.status).where(Deal.id == deal.id)).scalar_one()
-        raise Conflict(f"deal {deal.id} is {current}, not {from_status}", code or f"DEAL_NOT_{from_status.upper()}")
-    record_history(session, deal.id, from_status, to_status, note, actor)
+        wanted = (expected,) if expected is not None else move.sources
+        if current in wanted and current in move.sources:
+            raise Conflict(f"deal {deal.id} changed meanwhile; reload it", move.code)
+        raise Conflict(f"deal {deal.id} is {current}, not {' or '.join(wanted)}", move.code)
+    if expected is not None:
+        from_status = expected
+    else:
+        from_status = move.sources[0] if len(move.sources) == 1 else deal.status
+    record_history(session, deal.id, from_status, move.target or from_status, note, actor)
     session.refresh(deal)
     return deal
 
 
 def note_deal(session, deal, actor, note):
-    """A history row for a step that leaves the deal's status as it is (网签, 更名, 换房, a
-    rejected draft)."""
+    """A history row for a step that does not touch the deal's row (a rejected draft)."""
     record_history(session, deal.id, deal.status, deal.status, note, actor)
 
 
@@ -182,7 +196,7 @@ def _fail(uow, actor, deal_id, exc):
     session = uow.session
     deal = session.get(Deal, deal_id)
     try:
-        move_deal(session, deal, "pending", "failed", actor, f"inventory refused: {exc.code} {exc.message}")
+        move_deal(session, deal, "fail", actor, f"inventory refused: {exc.code} {exc.message}")
     except Conflict:  # completed or failed meanwhile by the sweep
         uow.rollback()
         return
@@ -193,7 +207,7 @@ def _submit(uow, actor, deal_id, unit):
     session = uow.session
     deal = session.get(Deal, deal_id)
     try:
-        move_deal(session, deal, "pending", "submitted", actor, "unit subscribed in inventory; awaiting 审核",
+        move_deal(session, deal, "submit", actor, "unit subscribed in inventory; awaiting 审核",
                   unit_id=unit["unit_id"], unit_label=unit["unit_label"], gross_area=_decimal(unit["gross_area"]),
                   list_price=_decimal(unit["list_price"]), base_price=_decimal(unit["base_price"]))
     except Conflict:  # the sweep (or a retry) completed it first
@@ -234,7 +248,7 @@ def approve(uow, actor, deal_id, note):
     require(actor, REVIEWERS, "review subscriptions")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
-    move_deal(session, deal, "submitted", "subscribed", actor, note or "认购 approved", "DEAL_NOT_SUBMITTED",
+    move_deal(session, deal, "approve", actor, note or "认购 approved",
               reviewed_by=actor["account_id"], reviewed_at=utcnow(), review_note=note)
     uow.publish("subscription_approved", {
         "deal_id": deal.id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "subscription_id": deal.id,
@@ -253,7 +267,7 @@ def reject(uow, actor, deal_id, note):
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     now = utcnow()
-    move_deal(session, deal, "submitted", "rejected", actor, note, "DEAL_NOT_SUBMITTED",
+    move_deal(session, deal, "reject", actor, note,
               reviewed_by=actor["account_id"], reviewed_at=now, review_note=note,
               cancelled_at=now, cancel_reason=f"认购 rejected: {note}"[:300])
     uow.publish("deal_cancelled", {
