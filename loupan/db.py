@@ -50,7 +50,7 @@ class Database(DependencyProvider):
 
     def kill(self):
         if self.outbox is not None:
-            self.outbox.stop()
+            self.outbox.kill()
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):

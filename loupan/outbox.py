@@ -11,6 +11,11 @@ rows pending and the loop retries with backoff (1, 2, 4 s, capped at `retry_cap_
 default 4), so it relays again within seconds of the dependency's return. A broker that
 cannot be reached at all does not count as an attempt of the rows (their own backoff is for
 a broker that refuses them); a broker that answers but refuses does.
+
+Only the relay's thread touches the publisher: `stop` asks it to finish its pass and waits
+for it (a bounded time), `kill` only asks, and the thread closes the connection on its way
+out, without the closing handshake if it was killed. A stop that closed the connection itself
+while the relay was publishing on it waited forever for a Close-Ok the relay had read.
 """
 import json
 import logging
@@ -59,6 +64,7 @@ class Outbox:
         self._wake = Event()
         self._stopped = Event()
         self._running = False
+        self._exited = None  # an Event while the relay's thread runs, sent when it ends
 
     # writing -----------------------------------------------------------------------------
     def write(self, session, event_type, payload, agency_id, project_id=None, actor=None):
@@ -83,8 +89,21 @@ class Outbox:
             self._wake.send(True)
 
     def run(self):
-        """The relay loop; spawned as a managed thread of the service container."""
+        """The relay loop; spawned as a managed thread of the service container. It alone
+        uses the publisher, and closes it when it ends (killed: without the handshake)."""
         self._running = True
+        self._exited = Event()
+        try:
+            self._relay()
+        except BaseException:  # killed (GreenletExit) mid-pass: the socket's state is unknown
+            self.publisher.close(broken=True)
+            raise
+        else:
+            self.publisher.close()
+        finally:
+            self._exited.send(True)
+
+    def _relay(self):
         sweeps = failures = 0
         while self._running:
             if failures:  # a dependency is away: wait it out, whatever commits meanwhile
@@ -120,12 +139,33 @@ class Outbox:
                     log.info("outbox relay: relaying again after %d failed passes", failures)
                 failures = 0
 
-    def stop(self):
+    def stop(self, timeout=None):
+        """End the relay after its current pass, waiting for it at most `timeout` seconds
+        (default: the publisher's confirm timeout and a little more); past it the container's
+        kill of its managed threads ends it."""
+        self._ask_to_stop()
+        if self._relay_running():
+            wait = self.publisher.confirm_timeout + 2 if timeout is None else timeout
+            with eventlet.Timeout(wait, False):
+                self._exited.wait()
+        else:
+            self.publisher.close()
+
+    def kill(self):
+        """End the relay without waiting: the container kills its thread next, which then
+        drops the connection; with no relay running, the connection is dropped here."""
+        self._ask_to_stop()
+        if not self._relay_running():
+            self.publisher.close(broken=True)
+
+    def _ask_to_stop(self):
         self._running = False
         self.wake()
         if not self._stopped.ready():
             self._stopped.send(True)
-        self.publisher.close()
+
+    def _relay_running(self):
+        return self._exited is not None and not self._exited.ready()
 
     def relay_once(self):
         """Publish one batch of due rows; returns how many rows it took.

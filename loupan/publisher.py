@@ -4,6 +4,16 @@ Confirms are awaited for the whole batch rather than one by one: RabbitMQ confir
 persistent message only once it is on disk, so a round trip per message would cap the
 relay at the disk's sync rate. A message the broker returns (no queue bound for its
 routing key) is reported `unrouted`; a nacked one `nacked`; an acked one `sent`.
+
+Every wait on the broker has a deadline: the connection's socket gives up after
+`confirm_timeout` on any read without a timeout of its own (a declare's answer), and a close
+waits CLOSE_SECONDS for the broker's Close-Ok, then drops the socket. The connection has no
+heartbeat, so without them a broker gone silent would be waited for forever.
+
+One green thread at a time uses a publisher (the outbox's relay): a second reader of its
+socket is refused by eventlet, and closing the socket under a green thread that waits on it
+leaves that thread waiting forever (the suite's hang of issue 29: a kill closed the
+connection while the relay was publishing on it).
 """
 import socket
 import time
@@ -11,6 +21,14 @@ import time
 import amqp
 import kombu.exceptions
 from kombu import Connection
+
+CLOSE_SECONDS = 2.0  # how long a close waits for the broker's Close-Ok before dropping the socket
+
+
+def _socket_of(conn):
+    """The TCP socket under a kombu connection (py-amqp), or None if it has none (yet)."""
+    transport = getattr(conn.connection, "transport", None) if conn.connected else None
+    return getattr(transport, "sock", None)
 
 
 def is_broker_outage(exc):
@@ -32,21 +50,25 @@ class ConfirmingPublisher:
     def close(self, broken=False):
         """Close the connection; `broken`: without the closing handshake, which a broker that
         is gone would never answer."""
-        if self._conn is not None:
-            try:
-                if broken:
-                    self._conn.collect()
-                else:
-                    self._conn.release()
-            except Exception:  # the connection is being dropped anyway  # noqa: BLE001
-                pass
-        self._conn = self._channel = None
-        self._declared = set()
+        conn, self._conn, self._channel, self._declared = self._conn, None, None, set()
+        if conn is None:
+            return
+        try:
+            sock = None if broken else _socket_of(conn)
+            if sock is not None:
+                sock.settimeout(CLOSE_SECONDS)
+                conn.release()  # a Close-Ok not come by then: py-amqp drops the socket itself
+            else:
+                conn.collect()
+        except Exception:  # the connection is being dropped anyway  # noqa: BLE001
+            pass
 
     def _open(self):
         if self._channel is None:
             conn = Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
             conn.connect()
+            # reads with no timeout of their own (a declare's or the channel's answer) end too
+            _socket_of(conn).settimeout(self.confirm_timeout)
             channel = conn.channel()
             channel.confirm_select()
             channel.events["basic_ack"].add(self._on_ack)

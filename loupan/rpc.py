@@ -26,6 +26,25 @@ RECONNECT_MAX_SECONDS = 4  # the longest wait between two connection attempts to
 # kombu's default of 1 s made every stop (a deploy, a test) wait up to 1 s per consumer group,
 # ~2 s per service. The price: ten read timeouts a second per consumer thread, raised and caught.
 POLL_SECONDS = 0.1
+# How long a kill waits for the consumer thread to close its connection (the broker's
+# Close-Ok) before it kills the thread outright: a kill never waits on the broker unbounded.
+KILL_SECONDS = 2.0
+
+
+def _waited(thread, seconds):
+    """True if `thread` ended within `seconds` (however it ended)."""
+    timer = eventlet.Timeout(seconds)
+    try:
+        thread.wait()
+    except eventlet.Timeout as exc:
+        if exc is not timer:
+            raise
+        return False
+    except BaseException:  # noqa: BLE001 - how it ended; nameko's kill discards it too
+        pass
+    finally:
+        timer.cancel()
+    return True
 
 
 class ResilientQueueConsumer(QueueConsumer):
@@ -52,10 +71,9 @@ class ResilientQueueConsumer(QueueConsumer):
         if thread is not None and not thread.dead:
             self.should_stop = True
             thread.kill(socket.timeout())
-            try:
-                thread.wait()
-            except Exception:  # noqa: BLE001 - nameko's kill discards it too
-                pass
+            if not _waited(thread, KILL_SECONDS):  # its close handshake unanswered: drop it
+                thread.kill()
+                _waited(thread, KILL_SECONDS)
         super().kill()
 
     def ack_message(self, message):
