@@ -23,6 +23,7 @@ ROLES = {
     # gateway/service.py
     "POST /api/auth/login": PUBLIC,
     "GET /api/ping": EVERYONE,
+    "GET /api/me": EVERYONE,
     "POST /api/accounts": P["accounts.create"],
     "GET /api/accounts": P["accounts.read"],
     "POST /api/projects": P["projects.create"],

@@ -34,7 +34,8 @@ from gateway.server import HttpServer
 from loupan.schemas import dump
 from loupan.schemas import hr_accounts as hrc
 from loupan.schemas import inventory_catalog as inv
-from loupan.schemas.gateway_answers import NotificationOut
+from loupan.roles import TITLES, permissions_of
+from loupan.schemas.gateway_answers import MeOut, NotificationOut
 from loupan.db import Database
 from loupan.errors import NotFound
 from loupan.inbox import handles
@@ -67,6 +68,15 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
     @route("GET", "/api/ping", summary="One RPC round trip to inventory (benchmark baseline)")
     def ping(self, request, actor):
         return {"inventory": self.inventory.ping()}
+
+    @route("GET", "/api/me", response=MeOut,
+           summary="The signed-in account: its name, role, the permissions it holds and its projects")
+    def me(self, request, actor):
+        account = self.hr.get_account(actor, actor["account_id"])
+        # the role and projects the gateway enforces now (a 调岗 applies to a token already issued)
+        return {"id": actor["account_id"], "username": account["username"], "full_name": account["full_name"],
+                "role": actor["role"], "role_title": TITLES.get(actor["role"], actor["role"]),
+                "permissions": permissions_of(actor["role"]), "project_ids": actor["project_ids"]}
 
     @route("POST", "/api/accounts", body=hrc.AccountIn,
            response=hrc.AccountOut, status=201, summary="Create a staff account")

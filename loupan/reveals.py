@@ -21,13 +21,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import Column, Index, String, Table, select
 
-from loupan.errors import Forbidden
+from loupan.roles import PERMISSIONS, require_role
 from loupan.tables import ID
 from loupan.types import SHANGHAI, UTCDateTime, utcnow
 from loupan.validators import mask_mobile
 
-REVEALED_TO = ("director", "manager")  # roles whose full view of the numbers is logged
-READERS = ("director",)  # who reads the log (their own agency's)
+REVEALED_TO = PERMISSIONS["phones.see_all"]  # roles whose full view of the numbers is logged
 KINDS = ("list", "detail", "export")
 MAX_ROWS = 10500  # what one service answers at most: the gateway's deepest page (offset 10000 + 500)
 
@@ -98,8 +97,7 @@ def list_reveals(session, table, actor, query, service):
     """The agency's reveals for its director, newest first: query project_id, account_id,
     kind, start/end (days in Asia/Shanghai, inclusive), limit, offset. Each row names the
     `service` that logged it."""
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not read the data reveals", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["data_reveals.read"], "read the data reveals")  # their own agency's
     c = table.c
     q = select(table).where(c.agency_id == actor["agency_id"])
     for key in ("project_id", "account_id", "kind"):

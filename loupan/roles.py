@@ -23,6 +23,8 @@ ROLES = (
 DIRECTOR, MANAGER, SUPERVISOR, ADVISOR, ASSISTANT, FINANCE, HR, DEVELOPER_VIEWER = ROLES
 AGENCY_WIDE = (DIRECTOR,)  # sees every project of its agency without being assigned
 SYSTEM = "system"  # the actor of a service's own event handlers and timers, never an account's role
+TITLES = {DIRECTOR: "总监", MANAGER: "案场经理", SUPERVISOR: "销售主管", ADVISOR: "置业顾问",
+          ASSISTANT: "案场助理", FINANCE: "财务", HR: "人事", DEVELOPER_VIEWER: "开发商"}  # as the console shows them
 
 
 class Grant(tuple):
@@ -81,6 +83,7 @@ PERMISSIONS = _table(
     Grant("accounts.create", *HR_OFFICE),
     Grant("accounts.read", *PEOPLE_MANAGERS),
     Grant("staff.manage", *HR_OFFICE),  # 入职, 调岗, 离职 and the staff records
+    Grant("staff.manage_directors", *DIRECTORS),  # a director's account and staff record
     Grant("rota.plan", *SUPERVISORS),  # shifts, the rota plan and its days
     Grant("rota.members", *FRONT_LINE),  # the site staff the rota is planned over
     Grant("leave.decide", *SUPERVISORS),
@@ -91,6 +94,7 @@ PERMISSIONS = _table(
     Grant("evaluation.sales_star", *SELLERS, HR),
     Grant("requisitions.request", *PEOPLE_MANAGERS),  # and cancel (a director, or the requester)
     Grant("requisitions.approve", *DIRECTORS),
+    Grant("requisitions.cancel_any", *DIRECTORS),  # besides the requester
     Grant("recruiting.read", *PEOPLE_MANAGERS),  # requisitions, candidates, probations
     Grant("candidates.manage", *HR_OFFICE),  # add, advance, offer, answers, hire
     Grant("candidates.feedback", *PEOPLE_MANAGERS),
@@ -130,6 +134,7 @@ PERMISSIONS = _table(
     # advisors but do not get the numbers of customers they do not own); each view is logged
     # (loupan/reveals.py), and a developer_viewer never sees one
     Grant("phones.see_all", *MANAGERS),
+    Grant("phones.see", *STAFF),  # a number at all, masked unless phones.see_all or their own
     Grant("visits.register", *SITE),  # calls and visits
     Grant("visits.read", *STAFF),
     Grant("visits.counts", *EVERYONE),
@@ -196,3 +201,9 @@ PERMISSIONS = _table(
     Grant("reports.channels", *SUPERVISORS),
     Grant("data_reveals.read", *DIRECTORS),
 )
+
+
+def permissions_of(role):
+    """The names of the permissions `role` holds, in the table's order (GET /api/me: what a
+    front-end shows is decided by these, never by the role's name)."""
+    return [name for name, grant in PERMISSIONS.items() if role in grant]

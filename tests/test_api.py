@@ -6,6 +6,7 @@ import jwt
 import pytest
 import requests
 
+from loupan.roles import ADVISOR, DIRECTOR, PERMISSIONS, TITLES, permissions_of
 from loupan.testing.client import Api
 from tests.api import make_project
 from tests.conftest import staff
@@ -90,6 +91,22 @@ def test_roles_are_enforced(site):
     assert response.status_code == 403
 
 
+def test_me_says_who_is_signed_in_and_what_they_may_do(director, site):
+    """GET /api/me: what the console decides its pages by, the permissions of loupan/roles.py."""
+    advisor = site["advisor"]
+    me = advisor.ok(advisor.get("/api/me"))
+    assert {k: me[k] for k in ("username", "full_name", "role", "role_title", "project_ids")} == {
+        "username": "adv_api", "full_name": "adv_api", "role": ADVISOR, "role_title": TITLES[ADVISOR],
+        "project_ids": [site["project"]["id"]]}
+    assert me["permissions"] == permissions_of(ADVISOR)
+    assert "deals.sell" in me["permissions"] and "deals.review" not in me["permissions"]
+    assert me["id"] == int(jwt.decode(advisor.token, options={"verify_signature": False})["sub"])
+    boss = director.ok(director.get("/api/me"))
+    assert boss["role"] == DIRECTOR and boss["project_ids"] is None
+    assert set(boss["permissions"]) == {name for name, grant in PERMISSIONS.items() if DIRECTOR in grant}
+    assert requests.get(advisor.base_url + "/api/me", timeout=10).status_code == 401
+
+
 def test_unknown_ids_are_404(director):
     assert director.get("/api/projects/987654").status_code == 404
     assert director.post("/api/units/987654/holds",
@@ -125,9 +142,9 @@ def test_openapi_document_lists_every_route(system):
     for path in ("/api/auth/login", "/api/ping", "/api/projects", "/api/projects/{project_id}",
                  "/api/projects/{project_id}/buildings", "/api/projects/{project_id}/units",
                  "/api/projects/{project_id}/releases", "/api/units/{unit_id}/holds",
-                 "/api/holds/{hold_id}", "/api/projects/{project_id}/board"):
+                 "/api/holds/{hold_id}", "/api/projects/{project_id}/board", "/api/me"):
         assert path in doc["paths"], path
-    assert "HoldIn" in doc["components"]["schemas"]
+    assert "HoldIn" in doc["components"]["schemas"] and "MeOut" in doc["components"]["schemas"]
     assert requests.get(system.url() + "/api/docs", timeout=10).status_code == 200
 
 

@@ -1,7 +1,9 @@
 // The gateway's API from the browser: the bearer token lives in sessionStorage (one tab's
-// session), and an expired or revoked token sends the user back to the login page.
+// session), and an expired or revoked token sends the user back to the login page. What the
+// account may do is GET /api/me's `permissions` (loupan/roles.py), never its role's name.
 const TOKEN = "loupan.token";
 const PROJECT = "loupan.project";
+let account = null;  // GET /api/me of the token it was read with
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -23,7 +25,6 @@ export function session() {
     token,
     accountId: Number(claims.sub),
     username: claims.username,
-    role: claims.role,
     projectIds: claims.projects ?? null,
   };
 }
@@ -46,6 +47,17 @@ export async function login(username, password) {
 
 export function logout() {
   sessionStorage.removeItem(TOKEN);
+  account = null;
+}
+
+// The signed-in account (name, role title, permissions, projects), read once per token.
+export async function me() {
+  const s = session();
+  if (!s) return null;
+  if (account && account.token === s.token) return account.data;
+  const data = await request("GET", "/api/me");
+  account = { token: s.token, data };
+  return data;
 }
 
 export function currentProject() {

@@ -1,4 +1,5 @@
-// The console's shell: sign-in, the role-aware navigation, the project picker and a hash router.
+// The console's shell: sign-in, the navigation by the account's permissions (GET /api/me), the
+// project picker and a hash router.
 import * as api from "./api.js";
 import { h, errorText, notice } from "./util.js";
 import * as board from "./board.js";
@@ -6,33 +7,38 @@ import * as visits from "./visits.js";
 import * as customers from "./customers.js";
 import * as report from "./report.js";
 
-const ROLE_NAMES = {
-  director: "总监", manager: "案场经理", supervisor: "销售主管", advisor: "置业顾问",
-  assistant: "案场助理", finance: "财务", hr: "人事", developer_viewer: "开发商",
-};
-// Which pages each role sees: the gateway enforces the same on every API call.
+// The permission (GET /api/me) a page needs, the one its main call needs: the gateway
+// enforces the same on every API call.
 const PAGES = [
-  { path: "board", title: "销控大屏", module: board, roles: null },
-  { path: "visits", title: "来访登记", module: visits,
-    roles: ["director", "manager", "supervisor", "advisor", "assistant"] },
-  { path: "customers", title: "我的客户", module: customers,
-    roles: ["director", "manager", "supervisor", "advisor"] },
-  { path: "report", title: "日报", module: report,
-    roles: ["director", "manager", "supervisor", "advisor", "assistant", "developer_viewer", "finance"] },
+  { path: "board", title: "销控大屏", module: board, permission: null },
+  { path: "visits", title: "来访登记", module: visits, permission: "visits.register" },
+  { path: "customers", title: "我的客户", module: customers, permission: "follow_ups.overdue" },
+  { path: "report", title: "日报", module: report, permission: "reports.read" },
 ];
 
 let cleanup = null;
 let showing = 0;  // a newer navigation wins over one still waiting for the API
 let projects = [];
 
-const allowed = (page, role) => page.roles === null || page.roles.includes(role);
+const allowed = (page, s) => page.permission === null || s.permissions.includes(page.permission);
 
 async function show() {
   const seq = ++showing;
   if (cleanup) { cleanup(); cleanup = null; }
   const view = document.getElementById("view");
-  const s = api.session();
+  let s = api.session();
   const path = location.hash.replace(/^#\/?/, "") || "board";
+  if (s && path !== "login") {
+    let account;
+    try {
+      account = await api.me();
+    } catch (err) {  // a 401 has sent the user to the login page already
+      if (seq === showing && api.session()) view.replaceChildren(notice(errorText(err)));
+      return;
+    }
+    if (seq !== showing) return;
+    s = account && { ...s, permissions: account.permissions, roleTitle: account.role_title };
+  }
   if (!s) {
     document.getElementById("top").hidden = true;
     if (path !== "login") { location.hash = "#/login"; return; }
@@ -40,7 +46,7 @@ async function show() {
     return;
   }
   if (path === "login") { location.hash = "#/board"; return; }
-  const page = PAGES.find((p) => p.path === path && allowed(p, s.role));
+  const page = PAGES.find((p) => p.path === path && allowed(p, s));
   if (!page) { location.hash = "#/board"; return; }
   await shell(s, page);
   if (seq !== showing) return;
@@ -55,9 +61,9 @@ async function shell(s, page) {
   const top = document.getElementById("top");
   top.hidden = false;
   const nav = document.getElementById("nav");
-  nav.replaceChildren(...PAGES.filter((p) => allowed(p, s.role)).map((p) =>
+  nav.replaceChildren(...PAGES.filter((p) => allowed(p, s)).map((p) =>
     h("a", { href: `#/${p.path}`, class: p === page ? "active" : null, dataset: { page: p.path } }, p.title)));
-  document.getElementById("who").textContent = `${s.username} · ${ROLE_NAMES[s.role] || s.role}`;
+  document.getElementById("who").textContent = `${s.username} · ${s.roleTitle}`;
   if (!projects.length) {
     try { projects = await api.get("/api/projects"); } catch (err) { projects = []; }
   }

@@ -18,7 +18,7 @@ function late(minutes) {
 }
 
 export function render(view, { session, projectId }) {
-  const mine = session.role === "advisor" ? session.accountId : null;
+  const mine = session.permissions.includes("customers.see_all") ? null : session.accountId;
   const owner = (c) => {
     if (c.owner_id == null) return "公客";
     if (c.owner_id === session.accountId) return c.owner_name || session.username;

@@ -5,7 +5,6 @@ import { h, errorText, notice, timeShanghai } from "./util.js";
 
 const KINDS = [["customer", "客户"], ["market_researcher", "市调"], ["visitor", "参观"]];
 const ASSIGNMENT = { rotation: "轮序", owner: "原置业顾问", chosen: "指定" };
-const NAME_READERS = ["director", "manager", "hr"];
 
 export function render(view, { session, projectId }) {
   const names = new Map();
@@ -32,7 +31,7 @@ export function render(view, { session, projectId }) {
   const nameOf = (id) => (id == null ? "—" : names.get(id) || `#${id}`);
 
   async function loadNames() {
-    if (!NAME_READERS.includes(session.role)) return;
+    if (!session.permissions.includes("accounts.read")) return;  // who may list the accounts
     try {
       for (const a of await api.get("/api/accounts")) names.set(a.id, a.full_name || a.username);
     } catch { /* names fall back to the rotation's usernames */ }

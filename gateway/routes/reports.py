@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from gateway.http import route
 from gateway.reports import compose, periods, xlsx
 from gateway.reports.gather import gather
+from loupan.roles import FINANCE
 from loupan.schemas import dump, load
 from loupan.schemas import reports as c
 from loupan.schemas.crm_visits import FunnelOut
@@ -45,7 +46,7 @@ class ReportRoutes:
                                 "target": month and self.finance.get_collection_target(actor, project_id, month)},
             "hr": lambda: self.hr.report_figures(actor, project_id, {"month": month}),
         }
-        parts = MONEY_PARTS if actor["role"] == "finance" else c.REPORT_PARTS
+        parts = MONEY_PARTS if actor["role"] == FINANCE else c.REPORT_PARTS
         return {(project_id, part): calls[part] for part in parts}
 
     def _projects(self, actor):

@@ -4,6 +4,7 @@ and sales expenses. Money is a decimal string with two places; rates are percent
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from loupan import validators
+from loupan.roles import ADVISOR, MANAGER, SUPERVISOR
 from loupan.validators import Amount, Exact, Money
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month such as 2026-05")
@@ -12,7 +13,7 @@ POSITIVE = validate.Range(min=0, min_inclusive=False)
 MORTGAGE_METHODS = ("equal_instalment", "equal_principal")
 BILLABLE_CONDITIONS = ("signed", "signed_and_down_payment", "fully_paid")
 COMMISSION_KINDS = ("per_unit", "percent", "tiered")
-COMMISSION_ROLES = ("advisor", "supervisor", "manager")
+COMMISSION_ROLES = (ADVISOR, SUPERVISOR, MANAGER)
 EXPENSE_CATEGORIES = ("advertising", "events", "site", "staff", "other")
 
 
@@ -161,9 +162,9 @@ class CommissionRuleIn(Schema):
                 raise ValidationError({name: [f"required for kind {kind}"]})
         if kind is None and not data.get("override_rate"):
             raise ValidationError({"kind": ["give a kind, an override_rate, or both"]})
-        if data.get("override_rate") and role == "advisor":
+        if data.get("override_rate") and role == ADVISOR:
             raise ValidationError({"override_rate": ["only a supervisor or manager entry has an override"]})
-        if role != "advisor" and not data.get("account_ids"):
+        if role != ADVISOR and not data.get("account_ids"):
             raise ValidationError({"account_ids": [f"name the {role}s this entry is for"]})
         _distinct(data.get("tiers") or [], lambda t: t["from_ratio"], "tiers", "from_ratio")
 
@@ -174,7 +175,7 @@ class CommissionRulesIn(Schema):
     @validates_schema
     def check_rules(self, data, **kwargs):
         rules = data.get("rules") or []
-        if sum(1 for r in rules if r["role"] == "advisor" and not r["account_ids"]) > 1:
+        if sum(1 for r in rules if r["role"] == ADVISOR and not r["account_ids"]) > 1:
             raise ValidationError("one default advisor entry at most", "rules")
         named = [a for r in rules for a in r["account_ids"]]
         if len(named) != len(set(named)):

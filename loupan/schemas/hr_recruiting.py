@@ -3,11 +3,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from loupan.schemas.hr_accounts import AccountIn, AccountOut
-from loupan.roles import ROLES
+from loupan.roles import DIRECTOR, ROLES
 from loupan.validators import Amount, Mobile, Money, not_blank
 
 # a director account is made by a director, never by a hire (see create_account)
-HIRABLE_ROLES = tuple(r for r in ROLES if r != "director")
+HIRABLE_ROLES = tuple(r for r in ROLES if r != DIRECTOR)
 # offer and hired are reached through an offer and a hire, not a bare move
 ADVANCE_TO = ("screened", "interview_1", "interview_2", "rejected", "withdrawn")
 INTERVIEWS = ("interview_1", "interview_2")

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from loupan.errors import Conflict, DomainError, Forbidden, Invalid, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import to_decimal2, utcnow
 from services.contracts.change_rules import ALLOWED_FROM, KIND_NAMES, check_buyers, check_change_allowed, swap_price
@@ -28,19 +29,14 @@ from services.contracts.subscriptions import move_deal, phone_for
 
 log = logging.getLogger(__name__)
 
-REQUESTERS = ("director", "manager", "supervisor", "advisor")
-APPROVERS = ("director", "manager")
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
-
 
 # asking -----------------------------------------------------------------------------------
 def request_change(uow, inventory, actor, deal_id, data):
     """A change request on a deal in a state that allows it; a 换房 is priced now (the
     difference of the two units' list prices) so the manager decides on the figures."""
-    if actor["role"] not in REQUESTERS:
-        raise Forbidden(f"role {actor['role']} may not ask for a change", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["changes.request"], "ask for a change")
     deal = get_in_scope(uow.session, actor, Deal, deal_id, "deal")
-    if actor["role"] == "advisor" and deal.advisor_id != actor["account_id"]:
+    if actor["role"] == ADVISOR and deal.advisor_id != actor["account_id"]:
         raise Forbidden(f"deal {deal.id} is another advisor's", "NOT_DEAL_OWNER")
     kind = data["kind"]
     check_change_allowed(kind, deal.status)
@@ -90,7 +86,7 @@ def _swap_quote(inventory, actor, deal, to_unit_id):
 
 # deciding ---------------------------------------------------------------------------------
 def reject_change(uow, actor, change_id, data):
-    _require_approver(actor)
+    require_role(actor, PERMISSIONS["changes.decide"], "decide a change")
     change = get_in_scope(uow.session, actor, ChangeRequest, change_id, "change")
     _decide(uow, change, actor, "rejected", note=data.get("note"))
     return _reload(uow.session, change.id)
@@ -100,7 +96,7 @@ def approve_change(uow, inventory, actor, change_id, data):
     """Approve and apply. The decision is committed before anything else, so a crash at any
     later point leaves an approved request that the sweep finishes. A refusal while
     applying (the deal or the target unit changed) is recorded as failed, then raised."""
-    _require_approver(actor)
+    require_role(actor, PERMISSIONS["changes.decide"], "decide a change")
     session = uow.session
     change = get_in_scope(session, actor, ChangeRequest, change_id, "change")
     if change.status != "requested":
@@ -119,11 +115,6 @@ def approve_change(uow, inventory, actor, change_id, data):
     if error is not None:
         raise error
     return change
-
-
-def _require_approver(actor):
-    if actor["role"] not in APPROVERS:
-        raise Forbidden("only a manager decides a change", "ROLE_FORBIDDEN")
 
 
 def _decide(uow, change, actor, status, note=None, **values):
@@ -309,8 +300,7 @@ def sweep_approved(uow, inventory, grace_seconds, limit=20):
 
 # reading ----------------------------------------------------------------------------------
 def deal_changes(session, actor, deal_id):
-    if actor["role"] not in READERS:
-        raise Forbidden(f"role {actor['role']} may not see changes", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["changes.read"], "see changes")
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     rows = session.execute(select(ChangeRequest).where(ChangeRequest.deal_id == deal.id)
                            .order_by(ChangeRequest.id)).scalars().all()
@@ -318,8 +308,7 @@ def deal_changes(session, actor, deal_id):
 
 
 def project_changes(session, actor, project_id, status=None):
-    if actor["role"] not in ("director", "manager", "supervisor"):
-        raise Forbidden(f"role {actor['role']} may not list a project's changes", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["changes.list_project"], "list a project's changes")
     check_scope(actor, actor["agency_id"], project_id, "project")
     where = [ChangeRequest.agency_id == actor["agency_id"], ChangeRequest.project_id == project_id]
     if status is not None:

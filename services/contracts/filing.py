@@ -4,17 +4,16 @@ with `contract_filed` in the same transaction."""
 from sqlalchemy import update
 
 from loupan.errors import Conflict, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import today
 from services.contracts.models import Contract, Deal
 from services.contracts.signing import contract_of
-from services.contracts.subscriptions import move_deal, require
-
-RECORDERS = ("director", "manager", "assistant")  # the assistant supervises 网签 (DOMAIN)
+from services.contracts.subscriptions import move_deal
 
 
 def _signed_contract(session, actor, deal_id):
-    require(actor, RECORDERS, "record 网签/备案")
+    require_role(actor, PERMISSIONS["deals.file"], "record 网签/备案")  # the assistant supervises 网签 (DOMAIN)
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     contract = contract_of(session, deal.id)
     if contract is None or contract.status != "signed":

@@ -3,25 +3,18 @@
 from sqlalchemy import select, update
 
 from loupan.schemas.contracts_changes import TITLE_STEPS
-from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.errors import Conflict, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import today, utcnow
 from services.contracts.change_rules import check_handover_allowed, check_step_date, next_step
 from services.contracts.models import Deal, Handover
 from services.contracts.subscriptions import move_deal
 
-HANDLERS = ("director", "manager", "supervisor", "assistant")
-
-
-def _require_handler(actor):
-    if actor["role"] not in HANDLERS:
-        raise Forbidden(f"role {actor['role']} may not record a handover", "ROLE_FORBIDDEN")
-
-
 def hand_over(uow, actor, deal_id, data):
     """filed → handed_over with the handover record and unit_handed_over in one transaction
     (inventory marks the unit delivered when the event reaches it)."""
-    _require_handler(actor)
+    require_role(actor, PERMISSIONS["handovers.record"], "record a handover")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     check_handover_allowed(deal.status)
@@ -53,7 +46,7 @@ def get_handover(session, actor, deal_id):
 
 def advance_title(uow, actor, deal_id, data):
     """房产证 one step forward, dated; the certificate number is required once issued."""
-    _require_handler(actor)
+    require_role(actor, PERMISSIONS["handovers.record"], "record a title step")
     session = uow.session
     handover = get_handover(session, actor, deal_id)
     to = next_step(TITLE_STEPS, handover.title_step, data["to"], "title")

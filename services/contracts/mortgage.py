@@ -8,29 +8,28 @@ from sqlalchemy import select, update
 
 from loupan.schemas.contracts_changes import MORTGAGE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
 from services.contracts.change_rules import check_mortgage_allowed, check_step_date, next_step
 from services.contracts.models import Deal, Mortgage
 
-CLERKS = ("director", "manager", "supervisor", "advisor", "assistant", "finance")
-STUCK_READERS = ("director", "manager", "supervisor")
 # the deal's payment method and the loan kind must tell the same story
 KIND_OF_METHOD = {"commercial_mortgage": "commercial", "provident_fund": "provident_fund", "combined": "combined"}
 OVER = ("rejected", "cancelled", "failed")
 
 
-def _require_clerk(actor, deal):
-    if actor["role"] not in CLERKS:
-        raise Forbidden(f"role {actor['role']} may not handle mortgage cases", "ROLE_FORBIDDEN")
-    if actor["role"] == "advisor" and deal.advisor_id != actor["account_id"]:
+def _require_own(actor, deal):
+    """An advisor handles the cases of their own deals only."""
+    if actor["role"] == ADVISOR and deal.advisor_id != actor["account_id"]:
         raise Forbidden(f"deal {deal.id} is another advisor's", "NOT_DEAL_OWNER")
 
 
 def open_mortgage(uow, actor, deal_id, data):
     """A deal's bank case, one per deal, for the amount the bank lends."""
     deal = get_in_scope(uow.session, actor, Deal, deal_id, "deal")
-    _require_clerk(actor, deal)
+    require_role(actor, PERMISSIONS["mortgages.handle"], "handle mortgage cases")
+    _require_own(actor, deal)
     check_mortgage_allowed(deal.payment_method, deal.status)
     if KIND_OF_METHOD[deal.payment_method] != data["kind"]:
         raise RuleViolated(f"the deal is paid by {deal.payment_method}, not a {data['kind']} loan", "MORTGAGE_KIND")
@@ -51,7 +50,8 @@ def advance_mortgage(uow, actor, mortgage_id, data):
     session = uow.session
     mortgage = get_in_scope(session, actor, Mortgage, mortgage_id, "mortgage")
     deal = session.get(Deal, mortgage.deal_id)
-    _require_clerk(actor, deal)
+    require_role(actor, PERMISSIONS["mortgages.handle"], "handle mortgage cases")
+    _require_own(actor, deal)
     if deal.status in OVER:
         raise Conflict(f"deal {deal.id} is {deal.status}; its mortgage case is closed", "DEAL_STATE")
     to = next_step(MORTGAGE_STEPS, mortgage.step, data["to"], "mortgage")
@@ -84,8 +84,7 @@ def deal_mortgage(session, actor, deal_id):
 
 def stuck_mortgages(session, actor, project_id, days):
     """Open cases of live deals whose last step is `days` or more days old, oldest first."""
-    if actor["role"] not in STUCK_READERS:
-        raise Forbidden(f"role {actor['role']} may not list stuck mortgages", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["mortgages.stuck"], "list stuck mortgages")
     check_scope(actor, actor["agency_id"], project_id, "project")
     before = utcnow() - timedelta(days=days)
     rows = session.execute(

@@ -7,15 +7,13 @@ contract draft → signed in one transaction, both conditional, with the event i
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict
+from loupan.roles import ASSISTANT, PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.contracts import numbering
 from services.contracts.models import Contract, Deal, SupplementaryAgreement
-from services.contracts.subscriptions import (CREATORS, READERS, REVIEWERS, move_deal, note_deal, require,
-                                              require_own, today)
+from services.contracts.subscriptions import move_deal, note_deal, require_own, today
 
-DRAFTERS = CREATORS
-AGREEMENT_WRITERS = CREATORS + ("assistant",)
 # a 补充协议 amends a contract that is live: drafted or signed, deal not over
 AGREEMENT_DEAL_STATUSES = ("subscribed", "signed", "filed", "handed_over")
 
@@ -40,7 +38,7 @@ def _set(session, row, expected, conflict, **values):
 def draft_contract(uow, actor, deal_id, data):
     """签约 draft from the approved 认购: the deal's price, payment method and loan, the
     project's next 合同 number; then it waits for 审核."""
-    require(actor, DRAFTERS, "draft contracts")
+    require_role(actor, PERMISSIONS["deals.sell"], "draft contracts")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     require_own(actor, deal)
@@ -65,7 +63,7 @@ def draft_contract(uow, actor, deal_id, data):
 
 
 def _draft_in_review(session, actor, deal_id):
-    require(actor, REVIEWERS, "review contracts")
+    require_role(actor, PERMISSIONS["deals.review"], "review contracts")
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     contract = contract_of(session, deal.id)
     if contract is None:
@@ -107,10 +105,10 @@ def reject_contract(uow, actor, deal_id, note):
 # 补充协议 ---------------------------------------------------------------------------------
 def add_agreement(uow, actor, deal_id, data):
     """A 补充协议 to the deal's contract (draft or signed), numbered within it; pending 审核."""
-    require(actor, AGREEMENT_WRITERS, "write supplementary agreements")
+    require_role(actor, PERMISSIONS["agreements.write"], "write supplementary agreements")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
-    if actor["role"] != "assistant":
+    if actor["role"] != ASSISTANT:  # who supervises the papers, of every advisor
         require_own(actor, deal)
     contract = contract_of(session, deal.id)
     if contract is None or contract.status == "rejected":
@@ -127,7 +125,7 @@ def add_agreement(uow, actor, deal_id, data):
 
 def decide_agreement(uow, actor, agreement_id, approve, note):
     """A manager approves or rejects a pending 补充协议 (409 AGREEMENT_NOT_PENDING once decided)."""
-    require(actor, REVIEWERS, "review supplementary agreements")
+    require_role(actor, PERMISSIONS["deals.review"], "review supplementary agreements")
     session = uow.session
     agreement = get_in_scope(session, actor, SupplementaryAgreement, agreement_id, "agreement")
     return _set(session, agreement, "pending",
@@ -137,7 +135,7 @@ def decide_agreement(uow, actor, agreement_id, approve, note):
 
 
 def list_agreements(session, actor, deal_id):
-    require(actor, READERS, "read deals")
+    require_role(actor, PERMISSIONS["deals.read"], "read deals")
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     return session.execute(select(SupplementaryAgreement).where(SupplementaryAgreement.deal_id == deal.id)
                            .order_by(SupplementaryAgreement.number)).scalars().all()

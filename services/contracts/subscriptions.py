@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, update
 from loupan import reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
+from loupan.roles import DIRECTOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
 from loupan.validators import mask_mobile
@@ -29,18 +30,6 @@ from services.contracts import numbering
 from services.contracts.models import Contract, Deal, DealBuyer, DealHistory, SupplementaryAgreement, data_reveals
 
 log = logging.getLogger(__name__)
-
-CREATORS = ("director", "manager", "supervisor", "advisor")
-REVIEWERS = ("director", "manager")
-READERS = ("director", "manager", "supervisor", "advisor", "assistant", "finance", "developer_viewer")
-PHONE_READERS = ("director", "manager")  # besides the deal's own advisor
-HOLD_OVERSEERS = ("director", "manager", "supervisor")  # may subscribe another advisor's hold
-
-
-def require(actor, roles, what):
-    if actor["role"] not in roles:
-        raise Forbidden(f"role {actor['role']} may not {what}", "ROLE_FORBIDDEN")
-
 
 def record_history(session, deal_id, from_status, to_status, note, actor):
     """The deal's history row of a step: who (the service itself without an actor), when, why."""
@@ -88,14 +77,14 @@ def note_deal(session, deal, actor, note):
 def saga_actor(deal):
     """Who the sweep acts as when it finishes a deal's step 2: the service itself for the
     deal's agency (the creator's rights were checked when the deal was written)."""
-    return {"account_id": deal.created_by, "username": "contracts", "role": "director",
+    return {"account_id": deal.created_by, "username": "contracts", "role": DIRECTOR,
             "agency_id": deal.agency_id, "project_ids": None}
 
 
 # 1. the pending deal ---------------------------------------------------------------------
 def create_subscription(uow, actor, data, inventory, crm):
     """认购 from an active hold (see the module docstring); returns the deal, `submitted`."""
-    require(actor, CREATORS, "create subscriptions")
+    require_role(actor, PERMISSIONS["deals.sell"], "create subscriptions")
     existing = _deal_of_hold(uow.session, data["hold_id"])
     if existing is not None:
         check_scope(actor, existing.agency_id, existing.project_id, "deal")
@@ -104,7 +93,7 @@ def create_subscription(uow, actor, data, inventory, crm):
     hold = inventory.get_hold(actor, data["hold_id"])
     if hold["status"] != "active":
         raise Conflict(f"hold {hold['hold_id']} is no longer active ({hold['status']})", "HOLD_NOT_ACTIVE")
-    if actor["role"] not in HOLD_OVERSEERS and hold["advisor_id"] != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["holds.act_for_others"] and hold["advisor_id"] != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may subscribe it", "NOT_HOLD_OWNER")
     price = data["price"]
     rules.check_terms(price, data["deposit"], data["payment_method"], data["loan_amount"])
@@ -138,7 +127,7 @@ def create_subscription(uow, actor, data, inventory, crm):
 
 def require_own(actor, deal):
     """Advisors act on their own deals only; supervisors and managers on any of the site."""
-    if actor["role"] not in HOLD_OVERSEERS and deal.advisor_id != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["holds.act_for_others"] and deal.advisor_id != actor["account_id"]:
         raise Forbidden(f"deal {deal.id} is another advisor's", "NOT_DEAL_OWNER")
 
 
@@ -245,7 +234,7 @@ def complete_pending(uow, inventory, limit=50):
 def approve(uow, actor, deal_id, note):
     """A manager approves the 认购: subscribed, and `subscription_approved` in the same
     transaction (finance derives the payment schedule from it)."""
-    require(actor, REVIEWERS, "review subscriptions")
+    require_role(actor, PERMISSIONS["deals.review"], "review subscriptions")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     move_deal(session, deal, "approve", actor, note or "认购 approved",
@@ -263,7 +252,7 @@ def approve(uow, actor, deal_id, note):
 def reject(uow, actor, deal_id, note):
     """A manager rejects the 认购: rejected, and the unit released by `deal_cancelled`
     (from_status "submitted") through the outbox, in the same transaction."""
-    require(actor, REVIEWERS, "review subscriptions")
+    require_role(actor, PERMISSIONS["deals.review"], "review subscriptions")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     now = utcnow()
@@ -281,9 +270,9 @@ def reject(uow, actor, deal_id, note):
 def phone_for(actor, deal, phone):
     """A buyer's number as the actor may see it (DOMAIN: advisors see their own customers'
     numbers; developer viewers none)."""
-    if actor["role"] == "developer_viewer":
+    if actor["role"] not in PERMISSIONS["phones.see"]:
         return None
-    if actor["role"] in PHONE_READERS or (deal.advisor_id is not None and deal.advisor_id == actor["account_id"]):
+    if actor["role"] in PERMISSIONS["phones.see_all"] or (deal.advisor_id is not None and deal.advisor_id == actor["account_id"]):
         return phone
     return mask_mobile(phone)
 
@@ -312,7 +301,7 @@ def list_data_reveals(session, actor, query):
 
 
 def deal_detail(session, actor, deal_id):
-    require(actor, READERS, "read deals")
+    require_role(actor, PERMISSIONS["deals.read"], "read deals")
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     data = deal_view(actor, deal)
     buyers = session.execute(select(DealBuyer).where(DealBuyer.deal_id == deal.id, DealBuyer.active.is_(True))
@@ -330,7 +319,7 @@ def deal_detail(session, actor, deal_id):
 
 def list_deals(session, actor, project_id, query):
     """Deals of a project, newest first, by status and advisor."""
-    require(actor, READERS, "read deals")
+    require_role(actor, PERMISSIONS["deals.read"], "read deals")
     check_scope(actor, actor["agency_id"], project_id, "project")
     where = [Deal.agency_id == actor["agency_id"], Deal.project_id == project_id]
     if query.get("status"):

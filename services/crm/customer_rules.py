@@ -57,7 +57,7 @@ def lapses(owner_id, status, protected_until, at):
 def can_see_phone(role, account_id, owner_id):
     """Full number for the owner, managers and directors; masked for everyone else
     (developer_viewer never sees numbers, not even as a director's delegate)."""
-    if role == "developer_viewer":
+    if role not in PERMISSIONS["phones.see"]:
         return False
     if role in PERMISSIONS["phones.see_all"]:
         return True

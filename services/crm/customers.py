@@ -12,7 +12,7 @@ from loupan import reveals
 from loupan.schemas.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict as ConflictError
 from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
-from loupan.roles import PERMISSIONS, SYSTEM, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, SYSTEM, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
@@ -209,7 +209,7 @@ def register_outcome(uow, actor, project_id, data, owner_id=None, owner_name=Non
     mobile = normalise_mobile(data["mobile"])
     if owner_id is None and actor["role"] in PERMISSIONS["customers.own"]:
         owner_id, owner_name = actor["account_id"], owner_name or actor["username"]
-    elif actor["role"] == "advisor" and owner_id != actor["account_id"]:
+    elif actor["role"] == ADVISOR and owner_id != actor["account_id"]:
         raise Forbidden("an advisor registers customers for themselves", "OWNER_FORBIDDEN")
     if owner_id is not None and owner_id == actor["account_id"]:
         owner_name = owner_name or actor["username"]

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import case, func, select, update
 
 from loupan.errors import Forbidden, Invalid
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
 from loupan.types import SHANGHAI, utcnow
 from services.crm import customers
@@ -145,7 +145,7 @@ def satisfaction(session, actor, project_id, first, last):
         for key, n in line.items():
             site[key] += n
     advisors = sorted(a for a in counts if a is not None)
-    if actor["role"] == "advisor":
+    if actor["role"] == ADVISOR:
         advisors = [a for a in advisors if a == actor["account_id"]]
     return {"project_id": project_id, "from": first, "to": last, "site": figures(**site),
             "advisors": [dict(figures(**counts[a]), advisor_id=a) for a in advisors]}

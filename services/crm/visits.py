@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from loupan.errors import Invalid, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.types import local_day, today, utcnow
 from services.crm import customers, rotation
 from services.crm.models import Customer, Visit
@@ -59,7 +59,7 @@ def _link_customer(uow, actor, project_id, data, customer, advisor_id, channel, 
         if customer.owner_id == advisor_id:
             customers.touch(uow.session, customer, at)
         return customer, None, False
-    if actor["role"] == "advisor" and advisor_id != actor["account_id"]:
+    if actor["role"] == ADVISOR and advisor_id != actor["account_id"]:
         return customer, None, False
     name = data["customer_name"] or (customer.name if customer is not None else None)
     if name is None:

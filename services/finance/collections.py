@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from loupan.errors import Conflict
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import today
 from services.finance.models import CollectionTarget, DealAccount, Receipt, ScheduleLine
@@ -29,7 +29,7 @@ def bucket_of(days_overdue):
 
 
 def _advisor_filter(actor, advisor_id):
-    return actor["account_id"] if actor["role"] == "advisor" else advisor_id
+    return actor["account_id"] if actor["role"] == ADVISOR else advisor_id
 
 
 def _lines_due(session, actor, project_id, until, advisor_id):

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from loupan.roles import ADVISOR
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 BILLABLE_CONDITIONS = ("signed", "signed_and_down_payment", "fully_paid")
@@ -128,7 +130,7 @@ def rule_of(rules, account_id):
     for entry in rules:
         if account_id in (entry.get("account_ids") or ()):
             return entry if entry.get("kind") else None
-        if entry["role"] == "advisor" and not entry.get("account_ids"):
+        if entry["role"] == ADVISOR and not entry.get("account_ids"):
             default = entry
     return default if default and default.get("kind") else None
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from loupan.errors import Conflict, Forbidden, NotFound
 from loupan.events import InvalidEvent
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import SHANGHAI
 from services.finance import receipt_rules, schedule_rules
@@ -265,7 +265,7 @@ def deal_in_scope(session, actor, deal_id):
     if deal is None:
         raise NotFound(f"deal {deal_id} not found", "DEAL_NOT_FOUND")
     check_scope(actor, deal.agency_id, deal.project_id, "deal")
-    if actor["role"] == "advisor" and deal.advisor_id != actor["account_id"]:
+    if actor["role"] == ADVISOR and deal.advisor_id != actor["account_id"]:
         raise Forbidden("an advisor sees only their own deals", "NOT_YOUR_DEAL")
     return deal
 

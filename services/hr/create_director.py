@@ -8,6 +8,7 @@ import argparse
 from loupan.config import load_config
 from loupan.uow import make_engine, unit_of_work
 from loupan.outbox import Outbox
+from loupan.roles import DIRECTOR
 from services.hr import accounts
 from services.hr.models import metadata
 
@@ -21,7 +22,7 @@ def create_director(config, agency_name, username, password, full_name):
             agency = accounts.add_agency(uow, agency_name)
             account = accounts.add_account(
                 uow, agency.id,
-                {"username": username, "password": password, "full_name": full_name, "role": "director"},
+                {"username": username, "password": password, "full_name": full_name, "role": DIRECTOR},
             )
             uow.commit()
             return agency.id, account.id

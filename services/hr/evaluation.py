@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, SUPERVISOR, require_role
 from loupan.scope import check_scope
 from loupan.types import local_day, utcnow
 from services.hr import attendance, rota_rules, scorecard_rules
@@ -67,8 +67,8 @@ def put_teams(uow, actor, project_id, data):
     _in_project(actor, project_id, PERMISSIONS["evaluation.set"])
     session = uow.session
     agency_id = actor["agency_id"]
-    _staff(session, agency_id, project_id, "supervisor", [t["supervisor_id"] for t in data["teams"]])
-    _staff(session, agency_id, project_id, "advisor", [a for t in data["teams"] for a in t["advisor_ids"]])
+    _staff(session, agency_id, project_id, SUPERVISOR, [t["supervisor_id"] for t in data["teams"]])
+    _staff(session, agency_id, project_id, ADVISOR, [a for t in data["teams"] for a in t["advisor_ids"]])
     session.execute(delete(TeamMember).where(TeamMember.agency_id == agency_id,
                                              TeamMember.project_id == project_id))
     session.add_all(TeamMember(agency_id=agency_id, project_id=project_id, supervisor_id=t["supervisor_id"],
@@ -119,15 +119,15 @@ def put_targets(uow, actor, project_id, month, data):
     _in_project(actor, project_id, PERMISSIONS["evaluation.set"])
     session = uow.session
     agency_id = actor["agency_id"]
-    _staff(session, agency_id, project_id, "advisor", [a["advisor_id"] for a in data["advisors"]])
-    _staff(session, agency_id, project_id, "supervisor", [t["supervisor_id"] for t in data["teams"]])
+    _staff(session, agency_id, project_id, ADVISOR, [a["advisor_id"] for a in data["advisors"]])
+    _staff(session, agency_id, project_id, SUPERVISOR, [t["supervisor_id"] for t in data["teams"]])
     _check_split(data, _teams(session, agency_id, project_id))
     session.execute(delete(Target).where(Target.agency_id == agency_id, Target.project_id == project_id,
                                          Target.month == month))
     now = utcnow()
     rows = [("project", None, data["project"])]
     rows += [("team", t["supervisor_id"], t) for t in data["teams"]]
-    rows += [("advisor", a["advisor_id"], a) for a in data["advisors"]]
+    rows += [(ADVISOR, a["advisor_id"], a) for a in data["advisors"]]
     session.add_all(Target(agency_id=agency_id, project_id=project_id, month=month, level=level,
                            subject_id=subject, set_by=actor["account_id"], set_at=now,
                            **{name: figures[name] for name in FIGURES})
@@ -280,16 +280,16 @@ def _advisor_months(session, agency_id, project_id, month):
     ).all()
     targets = {t.subject_id: t for t in session.execute(
         select(Target).where(Target.agency_id == agency_id, Target.project_id == project_id,
-                             Target.month == month, Target.level == "advisor")).scalars()}
+                             Target.month == month, Target.level == ADVISOR)).scalars()}
     assigned = session.execute(
         select(Account.id).join(AccountProject, AccountProject.account_id == Account.id)
         .where(AccountProject.project_id == project_id, Account.agency_id == agency_id,
-               Account.role == "advisor", Account.active.is_(True))
+               Account.role == ADVISOR, Account.active.is_(True))
     ).scalars().all()
     candidates = set(assigned) | set(targets) | {f[0] for f in facts}
     names = dict(session.execute(
         select(Account.id, Account.full_name).where(Account.id.in_(candidates), Account.agency_id == agency_id,
-                                                    Account.role == "advisor")).all()) if candidates else {}
+                                                    Account.role == ADVISOR)).all()) if candidates else {}
     figures = defaultdict(dict)  # account -> kind -> (facts, sum of quantity, sum of amount)
     for account_id, kind, count, quantity, amount in facts:
         figures[account_id][kind] = (count, int(quantity), amount)
@@ -333,7 +333,7 @@ def ranking(session, actor, project_id, month):
 def card_of(session, actor, project_id, account_id, month):
     """One advisor's card (with its rank at the site); an advisor may read only their own."""
     _in_project(actor, project_id, PERMISSIONS["evaluation.card"])
-    if actor["role"] == "advisor" and actor["account_id"] != account_id:
+    if actor["role"] == ADVISOR and actor["account_id"] != account_id:
         raise Forbidden("an advisor may read only their own scorecard", "OWN_SCORECARD_ONLY")
     weights = _weights_only(session, actor["agency_id"], project_id)
     for card in _cards(session, actor["agency_id"], project_id, month, weights):

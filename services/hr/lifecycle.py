@@ -17,7 +17,7 @@ from services.hr.models import Account, AccountProject, StaffMove
 def check_may_manage(actor, role=None):
     """Director or hr manage staff records; only a director manages a director's."""
     require_role(actor, PERMISSIONS["staff.manage"], "manage staff records")
-    if role in AGENCY_WIDE and actor["role"] != "director":
+    if role in AGENCY_WIDE and actor["role"] not in PERMISSIONS["staff.manage_directors"]:
         raise Forbidden("only a director may manage a director's record", "ROLE_FORBIDDEN")
 
 

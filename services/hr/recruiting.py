@@ -76,7 +76,7 @@ def cancel_requisition(uow, actor, requisition_id, reason):
     (they are honoured or declined first, so nobody holds an offer for a closed post)."""
     session = uow.session
     requisition = get_in_scope(session, actor, Requisition, requisition_id, "requisition")
-    if actor["role"] != "director" and requisition.requested_by != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["requisitions.cancel_any"] and requisition.requested_by != actor["account_id"]:
         raise Forbidden("only a director or the requester may cancel a requisition", "ROLE_FORBIDDEN")
     before = requisition.status
     if before not in ("open", "approved"):

@@ -7,7 +7,7 @@ from loupan.db import Database
 from loupan.errors import Forbidden, NotFound, Unauthenticated
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
-from loupan.roles import PERMISSIONS
+from loupan.roles import AGENCY_WIDE, PERMISSIONS
 from loupan.scope import load_actor
 from services.hr import accounts
 from services.hr.models import Account, metadata
@@ -46,7 +46,7 @@ class HrService(FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, Attendance
         if actor["role"] not in MAY_CREATE_ACCOUNTS:
             raise Forbidden("only a director or hr may create accounts")
         data = load(AccountIn, data)
-        if data["role"] == "director" and actor["role"] != "director":
+        if data["role"] in AGENCY_WIDE and actor["role"] not in PERMISSIONS["staff.manage_directors"]:
             raise Forbidden("only a director may create a director account")
         account = accounts.add_account(self.db, actor["agency_id"], data, actor["account_id"], actor)
         result = dump(AccountOut, accounts.as_dict(self.db.session, account))

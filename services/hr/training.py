@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from loupan.errors import Conflict, Invalid, NotFound, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor
 from loupan.types import local_day, utcnow
 from services.hr import training_rules as rules
@@ -248,7 +248,7 @@ def training_stats(session, actor, project_id, month):
     advisors = set(session.execute(
         select(Account.id).join(AccountProject, AccountProject.account_id == Account.id)
         .where(AccountProject.agency_id == agency_id, AccountProject.project_id == project_id,
-               Account.role == "advisor", Account.active.is_(True))
+               Account.role == ADVISOR, Account.active.is_(True))
     ).scalars())
     trained = set(session.execute(
         select(TrainingAttendance.account_id).distinct()

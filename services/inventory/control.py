@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 
-from loupan.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolated
+from loupan.errors import Conflict, DomainError, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory import history
@@ -14,13 +15,9 @@ from services.inventory.unit_rules import hold_expiry, is_expired, move
 from services.inventory.models import Building, Hold, ReleaseSchedule, ReleaseScheduleUnit, Unit
 from services.inventory.sales import release_units
 
-# 销控 (locks, releases, hold rules) is the managers' call
-CONTROLLERS = ("director", "manager")
-
-
 def require_controller(actor):
-    if actor["role"] not in CONTROLLERS:
-        raise Forbidden(f"role {actor['role']} may not do this", "ROLE_FORBIDDEN")
+    """销控 (locks, releases, hold rules) is the managers' call."""
+    require_role(actor, PERMISSIONS["units.control"])
 
 
 def _move_units(uow, actor, project_id, unit_ids, from_status, to_status, reason, code):

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
-from loupan.errors import Conflict, Forbidden
+from loupan.errors import Conflict
 from loupan.events import InvalidEvent
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 
 # the statuses of a unit that carries a deal, in the order a deal goes through them
 DEAL_STATUSES = ("subscribed", "signed", "filed", "delivered")
-# 换房 and 退房 are approved changes (DOMAIN: the manager approves them)
-DEAL_APPROVERS = ("director", "manager")
-# who sees a buyer's full phone number besides the hold's own advisor
-PHONE_READERS = ("director", "manager")
 
 
 def _record(session, unit, from_status, to_status, who, advisor_id, reason, at):
@@ -42,11 +39,6 @@ def _record(session, unit, from_status, to_status, who, advisor_id, reason, at):
 def _unit_in_scope(session, actor, unit_id):
     unit = get_in_scope(session, actor, Unit, unit_id, "unit")
     return unit
-
-
-def _require_approver(actor, what):
-    if actor["role"] not in DEAL_APPROVERS:
-        raise Forbidden(f"only a manager may {what}", "ROLE_FORBIDDEN")
 
 
 def _current(session, unit_id):
@@ -130,7 +122,7 @@ def _deal_unit(session, hold, unit):
 
 # 换房 ------------------------------------------------------------------------------------
 def swap_unit(uow, actor, deal_id, from_unit_id, to_unit_id):
-    _require_approver(actor, "approve 换房")
+    require_role(actor, PERMISSIONS["changes.decide"], "approve 换房")  # DOMAIN: the manager approves them
     session = uow.session
     old = _unit_in_scope(session, actor, from_unit_id)
     new = _unit_in_scope(session, actor, to_unit_id)
@@ -171,7 +163,7 @@ def _swap(uow, who, deal_id, old, new, advisor_id):
 
 # 退房 ------------------------------------------------------------------------------------
 def release_deal_unit(uow, actor, deal_id, unit_id, reason):
-    _require_approver(actor, "approve 退房")
+    require_role(actor, PERMISSIONS["changes.decide"], "approve 退房")
     unit = _unit_in_scope(uow.session, actor, unit_id)
     return _release(uow, actor, deal_id, unit, reason)
 
@@ -297,7 +289,7 @@ def apply_unit_swapped(uow, event):
 def hold_phone(actor, hold):
     """A hold's buyer's number as `actor` may see it: in full for the hold's advisor, managers
     and directors, masked for everyone else (DOMAIN: privacy)."""
-    if actor["role"] not in PHONE_READERS and hold.advisor_id != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["phones.see_all"] and hold.advisor_id != actor["account_id"]:
         return mask_mobile(hold.customer_phone)
     return hold.customer_phone
 

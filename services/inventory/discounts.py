@@ -3,16 +3,14 @@ the hold at once; beyond it a manager decides, and below the unit's 底价 a dir
 approved price (holds.special_price) is what the subscription must use."""
 from sqlalchemy import select, update
 
-from loupan.errors import Conflict, Forbidden, RuleViolated
+from loupan.errors import Conflict, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
 from services.inventory.models import DiscountRequest, Hold, Project, Unit
 from services.inventory.sales import own_hold
-
-REQUESTERS = ("director", "manager", "supervisor", "advisor")
-DECIDERS = ("director", "manager")
 
 
 def get_hold(session, actor, hold_id):
@@ -39,8 +37,7 @@ def request_discount(uow, actor, hold_id, data):
     """Ask for a price below the list price on a hold. Within the advisor range (and not below
     底价) it is approved and recorded at once; otherwise it waits for a decision."""
     session = uow.session
-    if actor["role"] not in REQUESTERS:
-        raise Forbidden(f"role {actor['role']} may not ask for a discount", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["discounts.request"], "ask for a discount")
     hold = own_hold(session, actor, hold_id)
     if hold.status != "active":
         raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
@@ -74,14 +71,14 @@ def decide(uow, actor, request_id, approve, note):
     Approval writes the price on the hold, which must still be active (else 409, nothing
     changes)."""
     session = uow.session
-    if actor["role"] not in DECIDERS:
-        raise Forbidden(f"role {actor['role']} may not decide discounts", "ROLE_FORBIDDEN")
+    require_role(actor, PERMISSIONS["discounts.decide"], "decide discounts")
     request = get_in_scope(session, actor, DiscountRequest, request_id, "discount request")
     unit = session.get(Unit, request.unit_id)
     # 底价 is read again: it may have been raised since the request was made
     needs_director = request.needs_director or request.requested_price < unit.base_price
-    if needs_director and actor["role"] != "director":
-        raise Forbidden("a price below 底价 needs a director's decision", "DIRECTOR_REQUIRED")
+    if needs_director:
+        require_role(actor, PERMISSIONS["prices.below_floor"], "decide a price below 底价 (a director's decision)",
+                     "DIRECTOR_REQUIRED")
     decided = session.execute(
         update(DiscountRequest).where(DiscountRequest.id == request.id, DiscountRequest.status == "pending")
         .values(status="approved" if approve else "rejected", needs_director=needs_director,

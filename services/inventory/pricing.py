@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
 from loupan.schemas import dump
 from loupan.schemas.inventory_pricing import AdjustmentIn
-from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.errors import Conflict, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
@@ -31,11 +32,6 @@ REPRICE_UNIT = (update(UNITS)
 def _price_list(session, actor, price_list_id):
     price_list = get_in_scope(session, actor, PriceList, price_list_id, "price list")
     return price_list
-
-
-def _require_director(actor, what):
-    if actor["role"] != "director":
-        raise Forbidden(f"only a director may {what}", "DIRECTOR_REQUIRED")
 
 
 def _check_selectors(session, project, units, adjustments):
@@ -160,7 +156,7 @@ def discard(uow, actor, price_list_id):
 
 def approve(uow, actor, price_list_id):
     """A director's approval of a draft that takes units below their 底价."""
-    _require_director(actor, "approve prices below 底价")
+    require_role(actor, PERMISSIONS["price_lists.approve"], "approve prices below 底价", "DIRECTOR_REQUIRED")
     session = uow.session
     price_list = _price_list(session, actor, price_list_id)
     approved = session.execute(

@@ -4,6 +4,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import history
@@ -12,7 +13,6 @@ from services.inventory.unit_rules import hold_expiry, is_expired, move, unit_la
 from services.inventory.models import Building, Hold, Project, Unit
 
 # who may end somebody else's hold; an advisor may end only their own
-HOLD_OVERSEERS = ("director", "manager", "supervisor")
 
 
 def release_units(uow, actor, project_id, unit_ids):
@@ -187,7 +187,7 @@ def end_hold(uow, hold, new_status, actor, reason, event_type):
 def own_hold(session, actor, hold_id):
     """A hold the actor may act on: their own, or any if they oversee the site."""
     hold = get_in_scope(session, actor, Hold, hold_id, "hold")
-    if actor["role"] not in HOLD_OVERSEERS and hold.advisor_id != actor["account_id"]:
+    if actor["role"] not in PERMISSIONS["holds.act_for_others"] and hold.advisor_id != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may do this", "NOT_HOLD_OWNER")
     return hold
 
