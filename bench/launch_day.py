@@ -232,7 +232,7 @@ def main():
     args = parser.parse_args()
     private = None
     if args.private_postgres:
-        from tests.reliability.servers import PrivatePostgres
+        from loupan.testing.servers import PrivatePostgres
 
         private = PrivatePostgres(durable=True).init().start()
 

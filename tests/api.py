@@ -8,12 +8,13 @@ SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"}
 
 
 @contextmanager
-def running_system(workdir, agency="测试代理", env=None):
+def running_system(workdir, agency="测试代理", env=None, pg=None):
     """Every service as its own process on fresh PostgreSQL databases, with the first
-    director (DIRECTOR) of `agency`; `env` adds to or overrides SYSTEM_ENV."""
+    director (DIRECTOR) of `agency`; `env` adds to or overrides SYSTEM_ENV; `pg` = (admin
+    DSN, URL template) of another server than the machine's."""
     from loupan.testing.system import System
 
-    system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})))
+    system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})), pg=pg)
     try:
         system.prepare()
         system.run_module("hr", "services.hr.create_director", "--agency", agency,
@@ -24,26 +25,16 @@ def running_system(workdir, agency="测试代理", env=None):
         system.destroy()
 
 
-SHARED = []  # the session's system (tests/conftest.py), once started
-
-
 def own_system(**env):
     """A module-scoped `system` fixture, for a module that must not share the session's:
-    `system = own_system()` in the module, `env` as for running_system. The session's system
-    is stopped meanwhile (its databases kept, then started again on the same ports): two
-    systems at once would take more connections than the machine's PostgreSQL allows."""
+    `system = own_system()` in a module of tests/own_system, `env` as for running_system.
+    Its databases are on the session's private PostgreSQL (`postgres`, tests/conftest.py)."""
 
     @pytest.fixture(scope="module")
-    def system(tmp_path_factory):
-        paused = list(SHARED)
-        for shared in paused:
-            shared.stop()
-        try:
-            with running_system(tmp_path_factory.mktemp("system"), env=env) as running:
-                yield running
-        finally:
-            for shared in paused:
-                shared.start()
+    def system(postgres, tmp_path_factory):
+        with running_system(tmp_path_factory.mktemp("system"), env=env,
+                            pg=(postgres.admin_dsn, postgres.url_template)) as running:
+            yield running
 
     return system
 

@@ -4,12 +4,14 @@ One system serves the whole session (starting one costs 13 s): each module works
 agency of its own (its `director`), so modules see none of each other's projects, staff or
 figures, as two agencies on one system never do; staff usernames are prefixed by module,
 since usernames are unique across agencies. A module that restarts services with other
-settings takes a system of its own (`own_system` in tests/api.py)."""
+settings takes a system of its own (`own_system` in tests/api.py; those modules are in
+tests/own_system)."""
 import jwt
 import pytest
 
 from loupan.testing.client import Api
-from tests.api import DIRECTOR, SHARED, running_system
+from loupan.testing.servers import private_postgres
+from tests.api import DIRECTOR, running_system
 
 
 def pytest_collection_modifyitems(items):
@@ -20,22 +22,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.system)
 
 
+# The systems' databases are on a PostgreSQL cluster of the session's own: a system's pools
+# keep what a burst opened (the gateway's 50 workers, 52 connections), and beside the
+# service tests on the machine's server (100 connections) they ran out.
+postgres = pytest.fixture(scope="session", name="postgres")(private_postgres)
+
+
 @pytest.fixture(scope="session")
-def system(tmp_path_factory):
-    with running_system(tmp_path_factory.mktemp("system")) as system:
-        SHARED.append(system)
+def system(postgres, tmp_path_factory):
+    with running_system(tmp_path_factory.mktemp("system"), pg=(postgres.admin_dsn, postgres.url_template)) as system:
         yield system
-        SHARED.remove(system)
 
 
 @pytest.fixture(scope="module")
 def director(system, request):
-    """The director of this module's own agency, made as an operator makes one; its
-    `username` and `agency_id` are on the client. The password is DIRECTOR's."""
+    """The director of this module's own agency, made with the operator's command's function
+    in this process (the command itself runs once per system, in running_system: a process
+    of its own per module cost a second of imports each); its `username` and `agency_id`
+    are on the client. The password is DIRECTOR's."""
+    from services.hr.create_director import create_director
+
     topic = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     username = f"director_{topic}"
-    system.run_module("hr", "services.hr.create_director", "--agency", f"代理 {topic}",
-                      "--username", username, "--password", DIRECTOR[1])
+    create_director({"DATABASE_URL": system.urls["hr"], "AMQP_URI": system.amqp_uri},
+                    f"代理 {topic}", username, DIRECTOR[1], "总监")
     api = Api(system.url()).login(username, DIRECTOR[1])
     api.username = username
     api.agency_id = int(jwt.decode(api.token, options={"verify_signature": False})["agency_id"])

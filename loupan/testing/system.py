@@ -136,7 +136,7 @@ class System:
         port = free_port()
         self.ports[(name, instance)] = port
         # every request of a test or benchmark comes from 127.0.0.1: the gateway's rate limits
-        # would trip (gateway/tests/test_quality_api.py runs with low ones set in `env=`)
+        # would trip (tests/own_system/test_gateway_rules_api.py runs with low ones set in `env=`)
         no_limits = {k: "0" for k in ("RATE_LOGIN_PER_MINUTE", "RATE_LOGIN_PER_IP_PER_MINUTE",
                                       "RATE_HOLDS_PER_MINUTE", "RATE_HOLDS_PER_IP_PER_MINUTE")}
         env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, **no_limits, **self.extra_env})

@@ -5,7 +5,7 @@ row; a command's last commit is durable with its answer, and only what the body 
 
 A small service ("ledger") exercises the unit of work's corners; inventory's
 create_building is the real entrypoint. The crash itself (SIGKILL between commit and reply,
-then the broker's redelivery) is tests/test_commands_redelivery.py."""
+then the broker's redelivery) is tests/own_system/test_commands_redelivery.py."""
 import json
 from datetime import timedelta
 from pathlib import Path

@@ -1,5 +1,5 @@
 """The reliability tests share one system, on a PRIVATE RabbitMQ node and a PRIVATE
-PostgreSQL cluster (tests/reliability/servers.py), because they stop and restart both."""
+PostgreSQL cluster (loupan/testing/servers.py), because they stop and restart both."""
 from pathlib import Path
 
 import pytest
@@ -7,7 +7,7 @@ import pytest
 from loupan.testing.client import Api
 from loupan.testing.system import System
 from tests.api import DIRECTOR
-from tests.reliability.servers import PrivatePostgres, PrivateRabbit
+from loupan.testing.servers import PrivateRabbit, private_postgres
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
 RPC_TIMEOUT = 3
@@ -29,13 +29,7 @@ def rabbit():
         server.destroy()
 
 
-@pytest.fixture(scope="package")
-def postgres():
-    server = PrivatePostgres()
-    try:
-        yield server.init().start()
-    finally:
-        server.destroy()
+postgres = pytest.fixture(scope="package", name="postgres")(private_postgres)
 
 
 @pytest.fixture(scope="package")

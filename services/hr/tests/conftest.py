@@ -8,6 +8,21 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request, monkeypatch):
+    """scrypt at the production cost is ~44 ms a hash: a test's site of ten accounts spent
+    half its time hashing. Hashes made here use n=2**4 (each hash keeps its parameters, so
+    verifying follows them); test_passwords.py, marked `production_hash_cost`, proves the
+    production cost and hashing off the hub."""
+    from services.hr import passwords
+
+    if not request.node.get_closest_marker("production_hash_cost"):
+        monkeypatch.setattr(passwords, "N", 2**4)
+    passwords.dummy_hash.cache_clear()  # made with the cost of the test that asks first
+    yield
+    passwords.dummy_hash.cache_clear()
+
+
 @pytest.fixture
 def hr_config(database_url, service_config, migrated):
     """hr's settings on a fresh, migrated database (SQLite and PostgreSQL)."""

@@ -10,7 +10,7 @@ import requests
 
 from loupan.testing.client import Api
 from loupan.testing import wait_until
-from tests.api import DIRECTOR, make_project, running_system
+from tests.api import DIRECTOR, make_project, own_system
 
 ORIGIN = "https://console.example.com"
 ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "CORS_ORIGINS": ORIGIN,
@@ -19,10 +19,7 @@ ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "CORS_ORIGINS": ORIGIN
        "TRUSTED_PROXY_HOPS": "1"}  # X-Forwarded-For plays other clients; without it, 127.0.0.1
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    with running_system(tmp_path_factory.mktemp("quality"), agency="质量代理", env=ENV) as system:
-        yield system
+system = own_system(**ENV)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
-"""Private RabbitMQ and PostgreSQL servers for the reliability tests.
+"""Private RabbitMQ and PostgreSQL servers for tests and benchmarks.
 
 The machine's broker (5672) and database (5432) are shared with every other test, so the
 tests that stop and restart a broker or a database start their own, on free loopback ports
-and in a temporary directory, and leave the shared ones alone.
+and in a temporary directory, and leave the shared ones alone. The system tests keep their
+systems' databases on a cluster of their own too: a system's pools keep what a burst
+opened, more than the machine's server has to spare beside the service tests.
 """
 import glob
 import json
@@ -155,3 +157,12 @@ class PrivatePostgres:
     def destroy(self):
         self.stop("immediate")
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def private_postgres():
+    """A started PrivatePostgres, destroyed after: the body of a package-scoped fixture."""
+    server = PrivatePostgres()
+    try:
+        yield server.init().start()
+    finally:
+        server.destroy()
