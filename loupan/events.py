@@ -38,16 +38,23 @@ class _Payload(Schema):
 
 # inventory ------------------------------------------------------------------------------
 class ProjectCreated(_Payload):
+    """A project (楼盘) created in inventory, the project registry: every other service learns
+    which agency owns it (`known_projects`, loupan/projects.py)."""
+
     name = fields.String(required=True)
     city = fields.String(required=True)
     developer_name = fields.String(required=True)
 
 
 class UnitsReleased(_Payload):
+    """推盘: units released for sale (unreleased → available), now or by a release schedule."""
+
     unit_ids = fields.List(fields.Integer(), required=True)
 
 
 class UnitHeld(_Payload):
+    """A unit held (留房) for a buyer by an advisor until `expires_at`."""
+
     hold_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
     unit_label = fields.String(required=True)
@@ -58,6 +65,9 @@ class UnitHeld(_Payload):
 
 
 class UnitHoldEnded(_Payload):
+    """A hold ended without a sale, the unit available again: cancelled by a person
+    (`unit_hold_cancelled`) or lapsed (`unit_hold_expired`, the expiry timer)."""
+
     hold_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
     unit_label = fields.String(required=True)
@@ -67,6 +77,8 @@ class UnitHoldEnded(_Payload):
 
 
 class PriceListPublished(_Payload):
+    """A price list (一房一价) published: unsold units repriced; the previous version superseded."""
+
     price_list_id = fields.Integer(required=True)
     version = fields.Integer(required=True)
     unit_count = fields.Integer(required=True)
@@ -103,6 +115,8 @@ class SubscriptionApproved(_Deal):
 
 
 class ContractSigned(_Deal):
+    """签约: the purchase contract signed; the price, payment method and loan are final."""
+
     contract_id = fields.Integer(required=True)
     contract_no = fields.String(allow_none=True, load_default=None)
     price = Amount(required=True)
@@ -115,6 +129,8 @@ class ContractSigned(_Deal):
 
 
 class ContractFiled(_Deal):
+    """备案: the signed contract filed with the housing authority."""
+
     filing_no = fields.String(required=True)
 
 
@@ -141,6 +157,8 @@ class DealUnitSwapped(_Payload):
 
 
 class UnitHandedOver(_Deal):
+    """交房: the unit handed over to its buyer."""
+
     handed_over_at = fields.AwareDateTime(required=True)
     customer_id = fields.Integer(allow_none=True, load_default=None)
 
@@ -190,6 +208,8 @@ class PaymentRefunded(_Deal):
 
 # hr -------------------------------------------------------------------------------------
 class AccountCreated(_Payload):
+    """An account created (by 入职, or the operator's `create_director` command)."""
+
     account_id = fields.Integer(required=True)
     username = fields.String(required=True)
     role = fields.String(required=True)
@@ -241,6 +261,8 @@ class StaffCertified(_Payload):
 
 
 class StaffClocked(_Payload):
+    """打卡 at a site: clocked in (`staff_clocked_in`) or out (`staff_clocked_out`)."""
+
     account_id = fields.Integer(required=True)
     project_id = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
@@ -267,6 +289,8 @@ class CustomerRegistered(_Payload):
 
 
 class ComplaintFiled(_Payload):
+    """投诉 recorded, naming the advisor when there is one."""
+
     complaint_id = fields.Integer(required=True)
     advisor_id = fields.Integer(allow_none=True, load_default=None)
     category = fields.String(required=True)
@@ -274,12 +298,17 @@ class ComplaintFiled(_Payload):
 
 
 class SatisfactionRecorded(_Payload):
+    """满意度: a survey's score (1-5), closing a 回访."""
+
     survey_id = fields.Integer(required=True)
     advisor_id = fields.Integer(allow_none=True, load_default=None)
     score = fields.Integer(required=True)
 
 
 class SlaBreached(_Payload):
+    """A follow-up deadline missed (first response, needs analysis, weekly A/B follow-up),
+    found by crm's `sweep_sla_breaches` timer; published once per customer, rule and due time."""
+
     customer_id = fields.Integer(required=True)
     advisor_id = fields.Integer(allow_none=True, load_default=None)
     rule = fields.String(required=True)

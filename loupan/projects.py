@@ -148,5 +148,6 @@ class ProjectEvents:
 
     @handles("inventory", "project_created")
     def remember_created_project(self, event):
+        """A project created: remember which agency owns it."""
         remember(self.db.session, self.db.metadata.tables["known_projects"], event["project_id"],
                  event["agency_id"])
