@@ -1,8 +1,8 @@
 """Account verbs over a unit of work: used by the service and by the first-director command."""
 from sqlalchemy import select
 
-from loupan.errors import Conflict, Invalid
-from loupan.roles import AGENCY_WIDE
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from loupan.roles import AGENCY_WIDE, PERMISSIONS
 from services.hr.models import Account, AccountProject, Agency
 from services.hr.passwords import check_login, hash_password
 
@@ -35,6 +35,47 @@ def as_dict(session, account):
         "project_ids": project_ids_of(session, account),
         "created_at": account.created_at,
     }
+
+
+def authenticate(session, username, password):
+    """The account of a login as a dict, or Unauthenticated."""
+    account = session.execute(
+        select(Account).where(Account.username == str(username))
+    ).scalar_one_or_none()
+    if not password_matches(account, str(password)):
+        raise Unauthenticated("wrong username or password", "BAD_CREDENTIALS")
+    return as_dict(session, account)
+
+
+def require_account_creator(actor):
+    """Only a director or hr creates accounts (checked before the account's data)."""
+    if actor["role"] not in PERMISSIONS["accounts.create"]:
+        raise Forbidden("only a director or hr may create accounts")
+
+
+def create_account(uow, actor, data):
+    """A staff account in the actor's agency (director or hr; a director account: a director)."""
+    require_account_creator(actor)
+    if data["role"] in AGENCY_WIDE and actor["role"] not in PERMISSIONS["staff.manage_directors"]:
+        raise Forbidden("only a director may create a director account")
+    account = add_account(uow, actor["agency_id"], data, actor["account_id"], actor)
+    return as_dict(uow.session, account)
+
+
+def list_accounts(session, actor):
+    """Accounts of the actor's agency."""
+    rows = session.execute(
+        select(Account).where(Account.agency_id == actor["agency_id"]).order_by(Account.id)
+    ).scalars()
+    return [as_dict(session, a) for a in rows]
+
+
+def get_account(session, actor, account_id):
+    """One account of the actor's agency."""
+    account = session.get(Account, account_id)
+    if account is None or account.agency_id != actor["agency_id"]:
+        raise NotFound(f"account {account_id} not found", "ACCOUNT_NOT_FOUND")
+    return as_dict(session, account)
 
 
 def add_account(uow, agency_id, data, created_by=None, actor=None):

@@ -1,9 +1,10 @@
-"""Projects, buildings and units: creating them and reading them (the board included)."""
+"""Projects, buildings and units: creating them, releasing units (推盘) and reading them
+(the board included)."""
 import json
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, NotFound, RuleViolated
@@ -12,7 +13,7 @@ from loupan.schemas import dump
 from loupan.schemas.inventory_catalog import ProjectOut
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import history
-from services.inventory.unit_rules import STATUSES
+from services.inventory.unit_rules import STATUSES, move
 from services.inventory.models import Building, Project, Unit
 
 
@@ -94,6 +95,45 @@ def create_units(uow, actor, project_id, units):
     history.record(session, [r.id for r in rows], agency_id=project.agency_id, project_id=project.id,
                    from_status=None, to_status="unreleased", actor=actor, reason="created", at=utcnow())
     return rows
+
+
+def release_units(uow, actor, project_id, unit_ids):
+    """推盘: unreleased units of the project become available. All ids must belong to the
+    project and their buildings must have a presale permit, or nothing is released."""
+    session = uow.session
+    project = get_project(session, actor, project_id)
+    wanted = sorted(set(unit_ids))
+    rows = session.execute(
+        select(Unit.id, Unit.status, Building.permit_no)
+        .join(Building, Building.id == Unit.building_id)
+        .where(Unit.project_id == project.id, Unit.id.in_(wanted))
+    ).all()
+    missing = sorted(set(wanted) - {r.id for r in rows})
+    if missing:
+        raise NotFound(f"units {missing[:20]} are not in project {project.id}", "UNIT_NOT_FOUND")
+    no_permit = sorted(r.id for r in rows if not r.permit_no)
+    if no_permit:
+        raise RuleViolated(
+            f"units {no_permit[:20]} are in buildings without a presale permit (预售许可证)",
+            "NO_PRESALE_PERMIT",
+        )
+    source, target = move("unreleased", "available")
+    candidates = [r.id for r in rows if r.status == source]
+    now = utcnow()
+    released = []
+    if candidates:
+        result = session.execute(
+            update(Unit).where(Unit.id.in_(candidates), Unit.status == source)
+            .values(status=target, status_changed_at=now)
+            .returning(Unit.id)
+        )
+        released = sorted(result.scalars())
+        history.record(session, released, agency_id=project.agency_id, project_id=project.id,
+                       from_status=source, to_status=target, actor=actor, reason="released", at=now)
+        uow.publish("units_released", {"unit_ids": released}, agency_id=project.agency_id,
+                    project_id=project.id, actor=event_actor(actor))
+    already = sorted(set(wanted) - set(released))
+    return {"released": released, "already_released": already}
 
 
 def unit_dict(unit):

@@ -1,7 +1,5 @@
-"""销控 control: locks (销控保留), scheduled batch releases (推盘), hold rules and hold
-extension. Unit and hold changes are conditional updates whose row counts are checked."""
-from datetime import timedelta
-
+"""销控 control: locks (销控保留), scheduled batch releases (推盘) and hold rules (a hold's
+extension is in holds.py). Unit changes are conditional updates whose row counts are checked."""
 from sqlalchemy import insert, select, update
 
 from loupan.errors import Conflict, DomainError, NotFound, RuleViolated
@@ -9,11 +7,9 @@ from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory import history
-from services.inventory.catalog import get_project
-from loupan.schemas.inventory_catalog import MAX_HOLD_MINUTES
-from services.inventory.unit_rules import hold_expiry, is_expired, move
-from services.inventory.models import Building, Hold, ReleaseSchedule, ReleaseScheduleUnit, Unit
-from services.inventory.sales import release_units
+from services.inventory.catalog import get_project, release_units
+from services.inventory.unit_rules import move
+from services.inventory.models import Building, ReleaseSchedule, ReleaseScheduleUnit, Unit
 
 def require_controller(actor):
     """销控 (locks, releases, hold rules) is the managers' call."""
@@ -68,36 +64,6 @@ def update_settings(uow, actor, project_id, changes):
         setattr(project, name, value)
     uow.session.flush()
     return project
-
-
-def extend_hold(uow, actor, hold_id, minutes):
-    """Push an active hold's expiry back by `minutes`. The update is conditional on the
-    hold still being active, unexpired and unchanged, so it cannot revive a hold that the
-    expiry timer or a cancellation ended meanwhile, nor lose a concurrent extension."""
-    require_controller(actor)
-    session = uow.session
-    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
-    now = utcnow()
-    if hold.status != "active" or is_expired(hold.expires_at, now):
-        raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
-    old_expiry = hold.expires_at
-    new_expiry = hold_expiry(old_expiry, minutes)
-    # the same bound as a fresh hold: no unit kept for one buyer more than a week ahead
-    if new_expiry - now > timedelta(minutes=MAX_HOLD_MINUTES):
-        raise RuleViolated(f"a hold may not run more than {MAX_HOLD_MINUTES} minutes from now", "HOLD_TOO_LONG")
-    changed = session.execute(
-        update(Hold).where(Hold.id == hold.id, Hold.status == "active", Hold.expires_at == old_expiry,
-                           ~is_expired(Hold.expires_at, now))
-        .values(expires_at=new_expiry).execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        uow.rollback()
-        raise Conflict(f"hold {hold_id} ended or changed meanwhile", "HOLD_NOT_ACTIVE")
-    history.record(session, [hold.unit_id], agency_id=hold.agency_id, project_id=hold.project_id,
-                   from_status="held", to_status="held", actor=actor, advisor_id=hold.advisor_id,
-                   reason=f"hold {hold.id} extended by {minutes} min", at=now)
-    return {**{c.name: getattr(hold, c.name) for c in Hold.__table__.columns},
-            "hold_id": hold.id, "expires_at": new_expiry}
 
 
 # 推盘 schedules ---------------------------------------------------------------------------

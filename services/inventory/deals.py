@@ -16,12 +16,11 @@ from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
-from loupan.validators import mask_mobile
 from services.inventory import history
 from services.inventory.catalog import unit_dict
 from services.inventory.unit_rules import SWAPPABLE, can_move, is_expired, move, unit_label
 from services.inventory.models import Building, Hold, Unit, data_reveals
-from services.inventory.sales import own_hold
+from services.inventory.holds import hold_phone, own_hold
 
 log = logging.getLogger(__name__)
 
@@ -286,23 +285,6 @@ def apply_unit_swapped(uow, event):
 
 
 # read side -------------------------------------------------------------------------------
-def hold_phone(actor, hold):
-    """A hold's buyer's number as `actor` may see it: in full for the hold's advisor, managers
-    and directors, masked for everyone else (DOMAIN: privacy)."""
-    if actor["role"] not in PERMISSIONS["phones.see_all"] and hold.advisor_id != actor["account_id"]:
-        return mask_mobile(hold.customer_phone)
-    return hold.customer_phone
-
-
-def log_reveals(session, actor, kind, entrypoint, holds):
-    """Log the holds whose buyer's full number the answer shows to a manager or director
-    (loupan.reveals): `holds` are dicts with project_id, hold_id, deal_id and customer_phone
-    as answered. In the caller's transaction; the RPC commits before answering."""
-    return reveals.record(session, data_reveals, actor, kind, entrypoint,
-                          ({"project_id": h["project_id"], "hold_id": h["hold_id"], "deal_id": h.get("deal_id"),
-                            "mobile": h["customer_phone"]} for h in holds))
-
-
 def list_data_reveals(session, actor, query):
     return reveals.list_reveals(session, data_reveals, actor, query, "inventory")
 

@@ -10,7 +10,7 @@ from loupan.types import utcnow
 from services.inventory import price_rules
 from services.inventory.catalog import get_project
 from services.inventory.models import DiscountRequest, Hold, Project, Unit
-from services.inventory.sales import own_hold
+from services.inventory.holds import own_hold
 
 
 def get_hold(session, actor, hold_id):

@@ -1,12 +1,12 @@
-"""销控 control entrypoints: locks, scheduled releases (推盘), hold rules, slow movers and
-the daily reconciliation. A mixin of InventoryService (self.db is its database)."""
+"""销控 control entrypoints: locks, scheduled releases (推盘), hold rules (a hold's extension
+is in holds.py), slow movers and the daily reconciliation. A mixin of InventoryService (self.db is its database)."""
 from loupan.entrypoints import command, query
 
 from loupan.schemas import load
 from loupan.schemas import inventory_control as c
-from loupan.schemas.inventory_catalog import HoldOut, ProjectOut
+from loupan.schemas.inventory_catalog import ProjectOut
 from loupan.timers import every
-from services.inventory import control, deals, reports
+from services.inventory import control, reports
 
 
 
@@ -49,13 +49,6 @@ class ControlRpc:
     def update_project_settings(self, actor, project_id, data):
         """Hold rules of a project: hold minutes, holds per buyer, advisor discount range."""
         return control.update_settings(self.db, actor, project_id, load(c.ProjectSettingsIn, data))
-
-    @command(HoldOut)
-    def extend_hold(self, actor, hold_id, data):
-        """延长预留 extend an active hold by some minutes."""
-        hold = control.extend_hold(self.db, actor, hold_id, load(c.HoldExtendIn, data)["minutes"])
-        deals.log_reveals(self.db.session, actor, "detail", "extend_hold", [hold])  # managers: full number
-        return hold
 
     @query(c.SlowMovers)
     def slow_movers(self, actor, project_id, query=None):

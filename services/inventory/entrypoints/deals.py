@@ -5,7 +5,7 @@ from loupan.schemas import load
 from loupan.schemas import inventory_deals as c
 from loupan.schemas.reveals import DataRevealOut, DataRevealRpcQuery
 from loupan.inbox import handles
-from services.inventory import deals
+from services.inventory import deals, holds
 
 
 class DealsRpc:
@@ -38,7 +38,7 @@ class DealsRpc:
         to a manager or director is logged before answering)."""
         detail = deals.unit_detail(self.db.session, actor, unit_id)
         if detail["hold"] is not None:
-            deals.log_reveals(self.db.session, actor, "detail", "get_unit",
+            holds.log_reveals(self.db.session, actor, "detail", "get_unit",
                               [dict(detail["hold"], project_id=detail["project_id"])])
         return detail
 

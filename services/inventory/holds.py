@@ -1,57 +1,23 @@
-"""Releases and holds: every status change is a conditional update whose row count is
+"""Holds (预留), the whole of them: taking one on launch day, extending, cancelling and
+expiring it, who may act on it, and the buyer's number as each caller may see it (with the
+log of full numbers shown). Every status change is a conditional update whose row count is
 checked, so two buyers racing for one unit cannot both win, on PostgreSQL or SQLite."""
+from datetime import timedelta
+
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from loupan import reveals
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS
+from loupan.schemas.inventory_catalog import MAX_HOLD_MINUTES
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import utcnow
+from loupan.validators import mask_mobile
 from services.inventory import history
-from services.inventory.catalog import get_project
+from services.inventory.control import require_controller
 from services.inventory.unit_rules import hold_expiry, is_expired, move, unit_label
-from services.inventory.models import Building, Hold, Project, Unit
-
-# who may end somebody else's hold; an advisor may end only their own
-
-
-def release_units(uow, actor, project_id, unit_ids):
-    """推盘: unreleased units of the project become available. All ids must belong to the
-    project and their buildings must have a presale permit, or nothing is released."""
-    session = uow.session
-    project = get_project(session, actor, project_id)
-    wanted = sorted(set(unit_ids))
-    rows = session.execute(
-        select(Unit.id, Unit.status, Building.permit_no)
-        .join(Building, Building.id == Unit.building_id)
-        .where(Unit.project_id == project.id, Unit.id.in_(wanted))
-    ).all()
-    missing = sorted(set(wanted) - {r.id for r in rows})
-    if missing:
-        raise NotFound(f"units {missing[:20]} are not in project {project.id}", "UNIT_NOT_FOUND")
-    no_permit = sorted(r.id for r in rows if not r.permit_no)
-    if no_permit:
-        raise RuleViolated(
-            f"units {no_permit[:20]} are in buildings without a presale permit (预售许可证)",
-            "NO_PRESALE_PERMIT",
-        )
-    source, target = move("unreleased", "available")
-    candidates = [r.id for r in rows if r.status == source]
-    now = utcnow()
-    released = []
-    if candidates:
-        result = session.execute(
-            update(Unit).where(Unit.id.in_(candidates), Unit.status == source)
-            .values(status=target, status_changed_at=now)
-            .returning(Unit.id)
-        )
-        released = sorted(result.scalars())
-        history.record(session, released, agency_id=project.agency_id, project_id=project.id,
-                       from_status=source, to_status=target, actor=actor, reason="released", at=now)
-        uow.publish("units_released", {"unit_ids": released}, agency_id=project.agency_id,
-                    project_id=project.id, actor=event_actor(actor))
-    already = sorted(set(wanted) - set(released))
-    return {"released": released, "already_released": already}
+from services.inventory.models import Building, Hold, Project, Unit, data_reveals
 
 
 # Launch day's hot path, built once: prebuilt Core statements skip the ORM's bulk-DML
@@ -199,6 +165,36 @@ def cancel_hold(uow, actor, hold_id):
     return hold
 
 
+def extend_hold(uow, actor, hold_id, minutes):
+    """Push an active hold's expiry back by `minutes`. The update is conditional on the
+    hold still being active, unexpired and unchanged, so it cannot revive a hold that the
+    expiry timer or a cancellation ended meanwhile, nor lose a concurrent extension."""
+    require_controller(actor)
+    session = uow.session
+    hold = get_in_scope(session, actor, Hold, hold_id, "hold")
+    now = utcnow()
+    if hold.status != "active" or is_expired(hold.expires_at, now):
+        raise Conflict(f"hold {hold_id} is no longer active", "HOLD_NOT_ACTIVE")
+    old_expiry = hold.expires_at
+    new_expiry = hold_expiry(old_expiry, minutes)
+    # the same bound as a fresh hold: no unit kept for one buyer more than a week ahead
+    if new_expiry - now > timedelta(minutes=MAX_HOLD_MINUTES):
+        raise RuleViolated(f"a hold may not run more than {MAX_HOLD_MINUTES} minutes from now", "HOLD_TOO_LONG")
+    changed = session.execute(
+        update(Hold).where(Hold.id == hold.id, Hold.status == "active", Hold.expires_at == old_expiry,
+                           ~is_expired(Hold.expires_at, now))
+        .values(expires_at=new_expiry).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        uow.rollback()
+        raise Conflict(f"hold {hold_id} ended or changed meanwhile", "HOLD_NOT_ACTIVE")
+    history.record(session, [hold.unit_id], agency_id=hold.agency_id, project_id=hold.project_id,
+                   from_status="held", to_status="held", actor=actor, advisor_id=hold.advisor_id,
+                   reason=f"hold {hold.id} extended by {minutes} min", at=now)
+    return {**{c.name: getattr(hold, c.name) for c in Hold.__table__.columns},
+            "hold_id": hold.id, "expires_at": new_expiry}
+
+
 def expire_due_holds(uow, limit=500):
     """Expire active holds whose time is up; returns how many. Safe with several replicas
     running it at once: each hold ends once, by conditional update."""
@@ -209,3 +205,30 @@ def expire_due_holds(uow, limit=500):
     ).scalars().all()
     count = sum(end_hold(uow, h, "expired", None, "expired", "unit_hold_expired") for h in due)
     return count
+
+
+# what a caller sees ------------------------------------------------------------------------
+def hold_dict(hold):
+    return {
+        "hold_id": hold.id, "unit_id": hold.unit_id, "project_id": hold.project_id,
+        "customer_name": hold.customer_name, "customer_phone": hold.customer_phone,
+        "advisor_id": hold.advisor_id, "status": hold.status, "created_at": hold.created_at,
+        "expires_at": hold.expires_at,
+    }
+
+
+def hold_phone(actor, hold):
+    """A hold's buyer's number as `actor` may see it: in full for the hold's advisor, managers
+    and directors, masked for everyone else (DOMAIN: privacy)."""
+    if actor["role"] not in PERMISSIONS["phones.see_all"] and hold.advisor_id != actor["account_id"]:
+        return mask_mobile(hold.customer_phone)
+    return hold.customer_phone
+
+
+def log_reveals(session, actor, kind, entrypoint, holds):
+    """Log the holds whose buyer's full number the answer shows to a manager or director
+    (loupan.reveals): `holds` are dicts with project_id, hold_id, deal_id and customer_phone
+    as answered. In the caller's transaction; the RPC commits before answering."""
+    return reveals.record(session, data_reveals, actor, kind, entrypoint,
+                          ({"project_id": h["project_id"], "hold_id": h["hold_id"], "deal_id": h.get("deal_id"),
+                            "mobile": h["customer_phone"]} for h in holds))
