@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
-# What the edge lets in (loupan/validators.py: Money, Area, Percent; docs/architecture.md,
+# What the edge lets in (loupan/validators.py: Money, Area, Percent; docs/kernel.md,
 # "Money at the edge"); a Decimal2 column holds far more, so sums and totals fit as well.
 MAX_MONEY = Decimal(10) ** 11  # CNY: 1,000 亿
 MAX_AREA = Decimal(10) ** 6  # m²

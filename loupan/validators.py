@@ -61,7 +61,7 @@ DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.([0-9]+))?")  # ASCII only: Decimal() w
 
 
 class Exact(fields.Field):
-    """A decimal input at the edge, one rule for every contract (docs/architecture.md,
+    """A decimal input at the edge, one rule for every contract (docs/kernel.md,
     "Money at the edge"): a JSON string of ASCII digits with an optional "-" and at most
     `places` decimals ("1234.56"), or a JSON integer; between `low` and `high` (`low`
     itself excluded with low_inclusive=False). Anything else is refused, never rounded:

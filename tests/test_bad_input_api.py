@@ -4,7 +4,7 @@ too many, full-width digits and a negative where none is allowed are 400 VALIDAT
 naming the field (never a 5xx, never rounded, never stored); and for every body route a
 field nested 40 levels deep is 400 TOO_DEEP, text/plain is 415 and a wrong method 405 with
 Allow. Path ids may be missing or foreign: the gateway checks the body before any RPC
-(gateway/http.py, get_entrypoint_parameters). See docs/architecture.md, "Money at the edge"."""
+(gateway/http.py, get_entrypoint_parameters). See docs/kernel.md, "Money at the edge"."""
 import importlib
 import json
 import re

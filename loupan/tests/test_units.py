@@ -100,7 +100,7 @@ def test_amount_quantizes_half_up_to_cents(given, expected):
 
 
 
-# money at the edge (docs/architecture.md, "Money at the edge") ----------------------------
+# money at the edge (docs/kernel.md, "Money at the edge") ----------------------------------
 class EdgeSchema(Schema):
     money = Money()
     area = Area()
