@@ -86,6 +86,21 @@ EVERY_TEST_ON = [k for k in os.environ.get("LOUPAN_TEST_DATABASES", "").split(",
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite: also run this service test on SQLite, the embedded default")
+    config.addinivalue_line("markers", "unit: needs no broker, no database and no process of its own "
+                                       "(marked at collection: bash scripts/test.sh -m unit)")
+
+
+# What reaches outside the test's process: a test using none of these (directly or through
+# its fixtures) is a unit test. tests/ drives whole systems and scripts: never units.
+OUTSIDE = {"database_url", "rabbit_config", "rabbit_manager", "vhost_pipeline", "container_factory",
+           "runner_factory", "system", "postgres", "rabbit"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests_dir = Path(str(config.rootpath)) / "tests"
+    for item in items:
+        if not OUTSIDE.intersection(getattr(item, "fixturenames", ())) and tests_dir not in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.unit)
 
 
 def pytest_generate_tests(metafunc):
