@@ -26,11 +26,19 @@ def load_actor(actor):
     return load(ActorSchema, actor)
 
 
-def check_scope(actor, agency_id, project_id, what="record"):
-    """Another agency's record does not exist for the actor (404); a project of its own
-    agency it is not assigned to is forbidden (403)."""
+def not_found(what, record_id):
+    """The one 404 of a record kind: the same words whether the record is another agency's
+    or nobody's (the id asked for, never whether it exists elsewhere; issue 30)."""
+    named = what if record_id is None else f"{what} {record_id}"
+    return NotFound(f"{named} not found", f"{what.upper().replace(' ', '_')}_NOT_FOUND")
+
+
+def check_scope(actor, agency_id, project_id, what="record", record_id=None):
+    """Another agency's record does not exist for the actor (404, worded as for a missing
+    `record_id`; a project's id is `project_id`); a project of its own agency it is not
+    assigned to is forbidden (403)."""
     if actor["agency_id"] != agency_id:
-        raise NotFound(f"{what} not found", f"{what.upper().replace(' ', '_')}_NOT_FOUND")
+        raise not_found(what, project_id if record_id is None and what == "project" else record_id)
     if actor.get("project_ids") is not None and project_id not in actor["project_ids"]:
         raise Forbidden(f"no access to project {project_id}", "PROJECT_FORBIDDEN")
 
@@ -40,9 +48,9 @@ def get_in_scope(session, actor, model, record_id, what):
     (`<WHAT>_NOT_FOUND`, also for another agency's rows) or Forbidden (another project)."""
     row = session.get(model, record_id)
     if row is None:
-        raise NotFound(f"{what} {record_id} not found", f"{what.upper().replace(' ', '_')}_NOT_FOUND")
+        raise not_found(what, record_id)
     # a project is its own project; every other business row carries project_id
-    check_scope(actor, row.agency_id, getattr(row, "project_id", row.id), what)
+    check_scope(actor, row.agency_id, getattr(row, "project_id", row.id), what, record_id)
     return row
 
 

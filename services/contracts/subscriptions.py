@@ -87,7 +87,7 @@ def create_subscription(uow, actor, data, inventory, crm):
     require_role(actor, PERMISSIONS["deals.sell"], "create subscriptions")
     existing = _deal_of_hold(uow.session, data["hold_id"])
     if existing is not None:
-        check_scope(actor, existing.agency_id, existing.project_id, "deal")
+        check_scope(actor, existing.agency_id, existing.project_id, "hold", data["hold_id"])  # as inventory words a hold of nobody
         require_own(actor, existing)
         return _resume(uow, actor, existing, inventory)
     hold = inventory.get_hold(actor, data["hold_id"])

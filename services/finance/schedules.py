@@ -264,7 +264,7 @@ def deal_in_scope(session, actor, deal_id):
     deal = session.get(DealAccount, deal_id)  # keyed by deal_id: get_in_scope wants an `id`
     if deal is None:
         raise NotFound(f"deal {deal_id} not found", "DEAL_NOT_FOUND")
-    check_scope(actor, deal.agency_id, deal.project_id, "deal")
+    check_scope(actor, deal.agency_id, deal.project_id, "deal", deal_id)
     if actor["role"] == ADVISOR and deal.advisor_id != actor["account_id"]:
         raise Forbidden("an advisor sees only their own deals", "NOT_YOUR_DEAL")
     return deal

@@ -199,7 +199,7 @@ def put_weights(uow, actor, project_id, data):
     session = uow.session
     row = session.get(ScorecardWeights, project_id)
     if row is not None and row.agency_id != actor["agency_id"]:
-        raise NotFound("project not found", "PROJECT_NOT_FOUND")
+        raise NotFound(f"project {project_id} not found", "PROJECT_NOT_FOUND")
     if row is None:
         row = ScorecardWeights(project_id=project_id, agency_id=actor["agency_id"])
         session.add(row)

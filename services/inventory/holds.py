@@ -112,7 +112,7 @@ def _why_not_holdable(conn, actor, unit_id):
     if unit is None:
         return NotFound(f"unit {unit_id} not found", "UNIT_NOT_FOUND")
     try:
-        check_scope(actor, unit.agency_id, unit.project_id, "unit")
+        check_scope(actor, unit.agency_id, unit.project_id, "unit", unit_id)
     except (NotFound, Forbidden) as exc:
         return exc
     if not unit.permit_no:
