@@ -7,6 +7,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from loupan.spreadsheet import append_row
+
 KINDS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 FIGURES = (("calls", "来电"), ("visits", "来访(上客量)"), ("new_leads", "新增客户"), ("holds", "预留"),
            ("subscriptions.count", "认购套数"), ("subscriptions.area", "认购面积(㎡)"), ("subscriptions.amount", "认购金额(元)"),
@@ -33,7 +35,7 @@ def _sheet(book, title, headers, rows):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, list(row))  # names and channels are people's text: never a formula
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = max(12, 2 * len(str(column[0].value)) + 2)
     return sheet

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
+from loupan.spreadsheet import append_row
 from loupan.schemas.crm_customers import MAX_EXPORT_ROWS
 from loupan.errors import Conflict as ConflictError
 from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
@@ -492,7 +493,7 @@ def customers_xlsx(project_id, rows):
     sheet = workbook.create_sheet("客户")
     sheet.append(EXPORT_HEADERS)
     for row in rows:
-        sheet.append([_cell(row[c]) for c in EXPORT_COLUMNS])
+        append_row(sheet, [_cell(row[c]) for c in EXPORT_COLUMNS])  # a name like =cmd|... stays text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return f"project-{project_id}-customers.xlsx", buffer.getvalue()

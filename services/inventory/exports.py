@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_ROWS
 from loupan.errors import RuleViolated
+from loupan.spreadsheet import append_row
 from services.inventory import catalog
 from services.inventory.models import Building, Unit
 from services.inventory.spreadsheets import PROPERTY_TYPES
@@ -36,10 +37,10 @@ def units_xlsx(session, actor, project_id):
     while True:
         page = catalog.list_units(session, actor, project.id, {"limit": PAGE, "offset": offset})
         for u in page["items"]:
-            sheet.append([names[u["building_id"]], u["number"], u["floor"], u["layout"], u["orientation"],
-                          PROPERTY_TYPE_NAMES[u["property_type"]], u["gross_area"], u["net_area"],
-                          u["list_price"], u["unit_price"], u["base_price"], u["decoration"],
-                          u["delivery_date"], STATUS_NAMES[u["status"]]])
+            append_row(sheet, [names[u["building_id"]], u["number"], u["floor"], u["layout"], u["orientation"],
+                               PROPERTY_TYPE_NAMES[u["property_type"]], u["gross_area"], u["net_area"],
+                               u["list_price"], u["unit_price"], u["base_price"], u["decoration"],
+                               u["delivery_date"], STATUS_NAMES[u["status"]]])
         offset += len(page["items"])
         if not page["items"] or offset >= page["total"]:
             break
@@ -66,10 +67,10 @@ def board_xlsx(session, actor, project_id):
     wrap = Alignment(wrap_text=True, horizontal="center", vertical="center")
     for building in data["buildings"]:
         sheet = workbook.create_sheet(_sheet_title(building["name"], titles))
-        sheet.append([building["name"], f"预售许可证 {building['permit_no'] or '无'}"])
+        append_row(sheet, [building["name"], f"预售许可证 {building['permit_no'] or '无'}"])
         for floor in building["floors"]:
-            sheet.append([f"{floor['floor']}层"] + [f"{u['number']}\n{STATUS_NAMES[u['status']]}"
-                                                    for u in floor["units"]])
+            append_row(sheet, [f"{floor['floor']}层"] + [f"{u['number']}\n{STATUS_NAMES[u['status']]}"
+                                                               for u in floor["units"]])
             for column, unit in enumerate(floor["units"], start=2):
                 cell = sheet.cell(sheet.max_row, column)
                 cell.fill = _fill(unit["status"])
