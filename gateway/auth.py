@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 
 from gateway.models import AccountState
 from loupan.errors import Unauthenticated
+from loupan.key_strength import weakness
 from loupan.uow import read_connection
 
 ALGORITHM = "HS256"
@@ -89,19 +90,19 @@ class InsecureSecret(ValueError):
 
 
 def check_secret(config):
-    """Refuse (InsecureSecret) a JWT key that is the public development default or shorter
-    than 32 bytes, unless INSECURE_DEV_SECRET (LOUPAN_INSECURE_DEV_SECRET=1) says this is a
+    """Refuse (InsecureSecret) a JWT key that is the public development default, shorter
+    than 32 bytes or visibly not random (loupan/key_strength.py), unless INSECURE_DEV_SECRET
+    (LOUPAN_INSECURE_DEV_SECRET=1) says this is a
     developer's machine; returns a warning to log in that case, else None."""
     secret = str(config.get("JWT_SECRET") or "")
     if secret == DEFAULT_SECRET:
         problem = ("LOUPAN_JWT_SECRET is not set: JWT_SECRET is the development default written in "
                    "gateway/config.yaml, so anyone who has read the source could sign a token for any "
                    "account and role")
-    elif len(secret.encode()) < MIN_SECRET_BYTES:
-        problem = (f"LOUPAN_JWT_SECRET is {len(secret.encode())} bytes: a key shorter than "
-                   f"{MIN_SECRET_BYTES} bytes can be guessed offline from any token it signed")
     else:
-        return None
+        problem = weakness(secret, "LOUPAN_JWT_SECRET")  # short, or visibly not random
+        if problem is None:
+            return None
     if str(config.get("INSECURE_DEV_SECRET") or "").strip().lower() in ("1", "true", "yes", "on"):
         return f"{problem}; starting anyway because LOUPAN_INSECURE_DEV_SECRET is set (development only)"
     raise InsecureSecret(f"{problem}. Set LOUPAN_JWT_SECRET to a random key of at least {MIN_SECRET_BYTES} "
