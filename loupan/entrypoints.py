@@ -111,3 +111,13 @@ def query(out, many=False):
         return rpc(run)
 
     return decorate
+
+
+class PingEntrypoints:
+    """`ping`, a mixin of the services that answer it: one round trip with no database work
+    (the benchmarks' baseline, and a probe that a service's RPC consumer is up)."""
+
+    @rpc
+    def ping(self):
+        """One round trip with no database work: the benchmarks' baseline."""
+        return "pong"

@@ -2,28 +2,23 @@
 handover; the deal saga with inventory."""
 from nameko.dependency_providers import Config
 
-from loupan.entrypoints import rpc
-
 from loupan.commands import CommandSweeper
 from loupan.db import Database
+from loupan.entrypoints import PingEntrypoints
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from loupan.rpc import TimedRpcProxy
 from services.contracts.models import metadata
-from services.contracts.entrypoints.aftercare import AftercareRpc
-from services.contracts.entrypoints.changes import ChangesRpc
-from services.contracts.entrypoints.deals import DealsRpc
-from services.contracts.entrypoints.reports import FiguresRpc
+from services.contracts.entrypoints.aftercare import AftercareEntrypoints
+from services.contracts.entrypoints.changes import ChangeEntrypoints
+from services.contracts.entrypoints.deals import DealEntrypoints
+from services.contracts.entrypoints.reports import ReportEntrypoints
 
 
-class ContractsService(FiguresRpc, ChangesRpc, AftercareRpc, DealsRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
+class ContractsService(ReportEntrypoints, ChangeEntrypoints, AftercareEntrypoints, DealEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "contracts"
     db = Database(metadata)
     projects = ProjectRegistry()
     config = Config()
     inventory = TimedRpcProxy("inventory")
     crm = TimedRpcProxy("crm")
-
-    @rpc
-    def ping(self):
-        return "pong"

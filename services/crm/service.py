@@ -2,24 +2,19 @@
 their service levels, complaints and satisfaction."""
 from nameko.dependency_providers import Config
 
-from loupan.entrypoints import rpc
-
 from loupan.commands import CommandSweeper
 from loupan.db import Database
+from loupan.entrypoints import PingEntrypoints
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.crm.models import metadata
-from services.crm.entrypoints.care import CareRpc
-from services.crm.entrypoints.customers import CustomersRpc
-from services.crm.entrypoints.visits import VisitsRpc
+from services.crm.entrypoints.care import CareEntrypoints
+from services.crm.entrypoints.customers import CustomerEntrypoints
+from services.crm.entrypoints.visits import VisitEntrypoints
 
 
-class CrmService(CustomersRpc, VisitsRpc, CareRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
+class CrmService(CustomerEntrypoints, VisitEntrypoints, CareEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "crm"
     db = Database(metadata)
     config = Config()
     projects = ProjectRegistry()
-
-    @rpc
-    def ping(self):
-        return "pong"

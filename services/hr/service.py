@@ -7,16 +7,16 @@ from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.hr.models import metadata
 from services.hr.entrypoints.accounts import AccountEntrypoints
-from services.hr.entrypoints.attendance import AttendanceRpc
-from services.hr.entrypoints.evaluation import EvaluationRpc
-from services.hr.entrypoints.lifecycle import LifecycleRpc
-from services.hr.entrypoints.recruiting import RecruitingRpc
-from services.hr.entrypoints.reports import FiguresRpc
-from services.hr.entrypoints.training import TrainingRpc
+from services.hr.entrypoints.attendance import AttendanceEntrypoints
+from services.hr.entrypoints.evaluation import EvaluationEntrypoints
+from services.hr.entrypoints.lifecycle import LifecycleEntrypoints
+from services.hr.entrypoints.recruiting import RecruitingEntrypoints
+from services.hr.entrypoints.reports import ReportEntrypoints
+from services.hr.entrypoints.training import TrainingEntrypoints
 
 
-class HrService(AccountEntrypoints, FiguresRpc, LifecycleRpc, TrainingRpc, RecruitingRpc, AttendanceRpc,
-                EvaluationRpc, ProjectEvents, OpsEndpoints, CommandSweeper):
+class HrService(AccountEntrypoints, ReportEntrypoints, LifecycleEntrypoints, TrainingEntrypoints, RecruitingEntrypoints, AttendanceEntrypoints,
+                EvaluationEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "hr"
     db = Database(metadata)
     projects = ProjectRegistry()

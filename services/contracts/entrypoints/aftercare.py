@@ -7,7 +7,7 @@ from loupan.schemas import load
 from services.contracts import handover, mortgage
 
 
-class AftercareRpc:
+class AftercareEntrypoints:
     """Mixin of ContractsService: self.db, self.config and self.inventory are its."""
 
     @command(c.MortgageOut)

@@ -9,7 +9,7 @@ from loupan.timers import every
 from services.contracts import changes
 
 
-class ChangesRpc:
+class ChangeEntrypoints:
     """Mixin of ContractsService: self.db, self.config and self.inventory are its."""
 
     @command(c.ChangeOut)

@@ -10,7 +10,7 @@ from loupan.timers import every
 from services.contracts import filing, signing, subscriptions
 
 
-class DealsRpc:
+class DealEntrypoints:
     """Mixin of ContractsService: self.db, self.inventory and self.crm are its."""
 
     @rpc

@@ -7,7 +7,7 @@ from loupan.schemas import reports as c
 from services.contracts import report_figures
 
 
-class FiguresRpc:
+class ReportEntrypoints:
     @query(c.ContractsFigures)
     def report_figures(self, actor, project_id, query):
         """One project's 认购 approved and 签约 in a period per advisor: count, area, amount."""

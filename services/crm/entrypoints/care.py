@@ -10,7 +10,7 @@ from loupan.timers import every
 from services.crm import complaints, customers, deal_facts, followups, sla, surveys
 
 
-class CareRpc:
+class CareEntrypoints:
     # follow-ups and service levels ------------------------------------------------------------
     @command(c.FollowUpOut)
     def add_follow_up(self, actor, customer_id, data):

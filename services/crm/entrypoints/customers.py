@@ -14,7 +14,7 @@ from loupan.timers import every
 from services.crm import customers
 
 
-class CustomersRpc:
+class CustomerEntrypoints:
 
     @command(c.CustomerRegistrationOut)
     def register_customer(self, actor, project_id, data):

@@ -15,7 +15,7 @@ def _own_username(event):
     return actor.get("username") if actor.get("account_id") == event["payload"]["account_id"] else None
 
 
-class VisitsRpc:
+class VisitEntrypoints:
     @command(c.VisitOut)
     def register_call(self, actor, project_id, data):
         """来电登记: a call registered today, with the advisor who took it."""

@@ -8,7 +8,7 @@ from services.finance import agency_commission, staff_commission
 from services.finance.mortgage_quote_rules import quote
 
 
-class CommissionRpc:
+class CommissionEntrypoints:
     @query(c.MortgageQuote)
     def mortgage_quote(self, actor, query):
         """算价: the monthly schedule of a loan, equal instalment or equal principal, to the cent."""

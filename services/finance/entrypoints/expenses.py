@@ -7,7 +7,7 @@ from loupan.schemas import finance_commission as c
 from services.finance import expenses
 
 
-class ExpensesRpc:
+class ExpenseEntrypoints:
     @command(c.BudgetOut)
     def put_expense_budget(self, actor, project_id, month, data):
         """The month's expense budget per category (advertising per channel and medium)."""

@@ -9,7 +9,7 @@ from loupan.inbox import handles
 from services.finance import collections, receipts, reconciliation, schedules
 
 
-class MoneyRpc:
+class MoneyEntrypoints:
     @query(c.TermsOut)
     def get_payment_terms(self, actor, project_id):
         """付款方式规则: the project's payment terms (the defaults until a manager sets them)."""

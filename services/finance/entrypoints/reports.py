@@ -7,7 +7,7 @@ from loupan.schemas import reports as c
 from services.finance import report_figures
 
 
-class FiguresRpc:
+class ReportEntrypoints:
     @query(c.FinanceFigures)
     def report_figures(self, actor, project_id, query):
         """One project's receipts and mortgage disbursements (放款) in a period per advisor."""

@@ -7,7 +7,7 @@ from loupan.schemas import hr_attendance as c
 from services.hr import attendance
 
 
-class AttendanceRpc:
+class AttendanceEntrypoints:
     @command(c.ShiftOut)
     def create_shift(self, actor, project_id, data):
         """班次 shift: a site's shift with its times (Asia/Shanghai) and min_staff."""

@@ -9,7 +9,7 @@ from loupan.inbox import handles
 from services.hr import evaluation
 
 
-class EvaluationRpc:
+class EvaluationEntrypoints:
     @command(c.TeamsOut)
     def put_teams(self, actor, project_id, data):
         """小组 teams of a site: each supervisor with the advisors listed for them (replaces all)."""

@@ -8,7 +8,7 @@ from loupan.scope import load_actor
 from services.hr import lifecycle
 
 
-class LifecycleRpc:
+class LifecycleEntrypoints:
     @rpc
     def join_staff(self, actor, data):
         """入职 join: create the person's account with their projects and start date;

@@ -7,7 +7,7 @@ from loupan.schemas import hr_recruiting as c
 from services.hr import recruiting
 
 
-class RecruitingRpc:
+class RecruitingEntrypoints:
     @command(c.RequisitionOut)
     def request_requisition(self, actor, project_id, data):
         """招聘需求 requisition: a project asks for people of a role; a director approves it."""

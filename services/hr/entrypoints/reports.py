@@ -7,7 +7,7 @@ from loupan.schemas import reports as c
 from services.hr import report_figures
 
 
-class FiguresRpc:
+class ReportEntrypoints:
     @query(c.HrFigures)
     def report_figures(self, actor, project_id, query=None):
         """Names of the project's staff and, for a month, its 销售目标 against what was signed."""

@@ -7,7 +7,7 @@ from loupan.schemas import hr_training as c
 from services.hr import training
 
 
-class TrainingRpc:
+class TrainingEntrypoints:
     @command(c.CourseOut)
     def create_course(self, actor, data):
         """培训课程 course: agency-wide (director, hr) or of a project (also its manager)."""

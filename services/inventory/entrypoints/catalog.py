@@ -1,6 +1,6 @@
 """Catalog entrypoints: projects, buildings, units, releases (推盘) and the board (销控表),
-with the services' own calls (ping, project_owner). A mixin of InventoryService (self.db is
-its database)."""
+and project_owner for the other services. A mixin of InventoryService (self.db is its
+database)."""
 from loupan.entrypoints import command, query, rpc
 
 from loupan.schemas import load
@@ -10,11 +10,6 @@ from services.inventory import catalog
 
 
 class CatalogEntrypoints:
-    @rpc
-    def ping(self):
-        """One round trip with no database work: the benchmarks' baseline."""
-        return "pong"
-
     @rpc
     def project_owner(self, project_id):
         """The agency owning a project, or None: the other services' catch-up path for their

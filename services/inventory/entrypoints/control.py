@@ -10,7 +10,7 @@ from services.inventory import control, reports
 
 
 
-class ControlRpc:
+class ControlEntrypoints:
     @command(c.LockOut)
     def lock_units(self, actor, project_id, data):
         """销控保留 lock: available units are kept off sale with a reason; all or nothing."""

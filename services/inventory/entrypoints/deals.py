@@ -8,7 +8,7 @@ from loupan.inbox import handles
 from services.inventory import deals, holds
 
 
-class DealsRpc:
+class DealEntrypoints:
     @command(c.DealUnitOut)
     def subscribe_hold(self, actor, hold_id, deal_id):
         """认购 subscription: the active hold becomes the deal's (hold converted, unit

@@ -7,7 +7,7 @@ from services.inventory import discounts, pricing
 
 
 
-class PricingRpc:
+class PricingEntrypoints:
     """Mixin of InventoryService: needs `self.db`."""
 
     @command(c.PriceListPreview)

@@ -7,7 +7,7 @@ from loupan.schemas import reports as c
 from services.inventory import report_figures
 
 
-class FiguresRpc:
+class ReportEntrypoints:
     @query(c.InventoryFigures)
     def report_figures(self, actor, project_id, query):
         """One project's 预留 per advisor in a period and its units by status (for sell-through)."""

@@ -17,7 +17,7 @@ def _file(filename, content):
     return dump(s.SpreadsheetOut, {"filename": filename, "content": base64.b64encode(content).decode("ascii")})
 
 
-class SpreadsheetRpc:
+class SpreadsheetEntrypoints:
     background = Background()
 
     @rpc
