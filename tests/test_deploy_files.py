@@ -723,3 +723,41 @@ def test_production_requirements_are_pinned_with_hashes_and_carry_no_test_tools(
     for path in ("requirements.txt", "requirements-dev.txt"):  # every requirement has its hash
         text = (ROOT / path).read_text()
         assert text.count("==") == len(re.findall(r"==\S+ \\\n\s+--hash=sha256:", text)), path
+
+
+def nginx_directives(text):
+    """{directive: [arguments, ...]} of an nginx config, comments dropped (blocks flattened)."""
+    found = {}
+    for statement in re.split(r"[;{}]", re.sub(r"#[^\n]*", "", text)):
+        words = statement.split()
+        if words:
+            found.setdefault(words[0], []).append(words[1:])
+    return found
+
+
+def seconds(value):
+    return int(value.removesuffix("s"))
+
+
+def test_the_reverse_proxy_cuts_slow_clients_before_the_gateway_does():
+    """deploy/nginx/loupan.conf (issue 30): each of its client timeouts is no longer than the
+    gateway's, its keep-alive to the gateway shorter than the gateway's idle timeout, the body
+    limit the gateway's, bodies buffered at the edge, and connections limited per client."""
+    from gateway.http import MAX_BODY_BYTES
+
+    text = (ROOT / "deploy" / "nginx" / "loupan.conf").read_text(encoding="utf-8")
+    assert text.count("{") == text.count("}")
+    nginx = nginx_directives(text)
+    gateway = load_config(ROOT / "gateway" / "config.yaml", {})
+    assert seconds(nginx["client_header_timeout"][0][0]) <= int(gateway["GATEWAY_HEADER_TIMEOUT"])
+    assert seconds(nginx["client_body_timeout"][0][0]) <= int(gateway["GATEWAY_BODY_TIMEOUT"])
+    assert seconds(nginx["keepalive_timeout"][1][0]) <= int(gateway["GATEWAY_KEEPALIVE_TIMEOUT"])
+    upstream_idle = seconds(nginx["keepalive_timeout"][0][0])  # the upstream block's, first
+    assert upstream_idle < int(gateway["GATEWAY_KEEPALIVE_TIMEOUT"])
+    assert nginx["client_max_body_size"] == [["10m"]] and MAX_BODY_BYTES == 10 * 2**20
+    assert nginx["proxy_request_buffering"] == [["on"]]
+    assert seconds(nginx["proxy_read_timeout"][0][0]) > int(gateway["RPC_TIMEOUT"])
+    zones = {args[1].split("=")[1].split(":")[0] for args in nginx["limit_conn_zone"]}
+    assert nginx["limit_conn"][0][0] in zones and int(nginx["limit_conn"][0][1]) > 0
+    assert int(nginx["limit_conn"][0][1]) <= int(gateway["GATEWAY_MAX_CONNECTIONS_PER_ADDRESS"])
+    assert nginx["reset_timedout_connection"] == [["on"]]
