@@ -13,6 +13,7 @@ from marshmallow import Schema
 from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
@@ -29,7 +30,7 @@ from gateway.roles import roles_of
 from loupan import logs
 from loupan.schemas import flatten, schema_instance
 from loupan.db import Database
-from loupan.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge
+from loupan.errors import Busy, DomainError, Forbidden, Invalid, NotFound, TooLarge
 from loupan.ops import metric
 from loupan.roles import PUBLIC, require_role
 
@@ -51,8 +52,11 @@ def json_response(status, payload, headers=None):
 
 def error_response(exc):
     """DomainError -> its status and code; anything else -> 500 without internals."""
+    if isinstance(exc, PoolTimeout):  # a pool not made by make_engine: overload all the same
+        exc = Busy("the database's connections are all in use; retry shortly")
     if isinstance(exc, DomainError):
-        return json_response(exc.status, {"error": exc.code, "message": exc.message})
+        retry = {"Retry-After": "1"} if exc.status == 503 else None  # busy or away: retry shortly
+        return json_response(exc.status, {"error": exc.code, "message": exc.message}, headers=retry)
     if isinstance(exc, OUTAGES) or (isinstance(exc, RemoteError) and exc.exc_type in REMOTE_OUTAGES):
         log.warning("dependency unavailable: %r", exc)
         return json_response(503, {"error": "SERVICE_UNAVAILABLE",

@@ -13,7 +13,7 @@ import logging
 from nameko.extensions import DependencyProvider
 
 from loupan.outbox import Outbox
-from loupan.uow import UnitOfWork, make_engine
+from loupan.uow import DEFAULT_POOL_TIMEOUT, UnitOfWork, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,10 @@ class Database(DependencyProvider):
     def setup(self):
         config = self.container.config
         max_workers = int(config.get("max_workers", 10))
-        self.engine = make_engine(config[self.config_key], pool_size=max_workers + 2)
+        # a checkout waits DB_POOL_TIMEOUT at most, then Busy (503 SERVICE_BUSY): the gateway
+        # sets 2 s, so that an admitted request never waits 30 s on its pool (issue 30)
+        self.engine = make_engine(config[self.config_key], pool_size=max_workers + 2,
+                                  pool_timeout=float(config.get("DB_POOL_TIMEOUT") or DEFAULT_POOL_TIMEOUT))
         table = self.metadata.tables.get("outbox")
         if table is not None:
             self.outbox = Outbox(

@@ -75,4 +75,12 @@ class Unavailable(DomainError):
     default_code = "SERVICE_UNAVAILABLE"
 
 
+@deserialize_to_instance
+class Busy(Unavailable):
+    """Overload, not an outage of anything: every connection of a database pool stayed in use
+    for the pool's checkout wait (loupan.uow.BusyPool). 503 SERVICE_BUSY with Retry-After."""
+
+    default_code = "SERVICE_BUSY"
+
+
 deserialize_to_instance(DomainError)
