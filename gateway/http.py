@@ -342,9 +342,16 @@ def route(method, url, roles=None, body=None, query=None, response=None, many=Fa
     if roles is not None and set(roles) != set(granted):
         raise ValueError(f"{method} {url}: roles={tuple(roles)} but gateway/roles.py grants {granted!r}")
     roles = granted
-    ROUTES.append((method, url, {"roles": roles, "body": body, "query": query,
-                                 "response": response, "many": many, "status": status, "summary": summary,
-                                 "raw_body": raw_body, "produces": produces}))
-    return JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
-                               response=response, status=status, summary=summary, many=many,
-                               raw_body=raw_body)
+    options = {"roles": roles, "body": body, "query": query,
+               "response": response, "many": many, "status": status, "summary": summary,
+               "raw_body": raw_body, "produces": produces}
+    ROUTES.append((method, url, options))
+    register = JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
+                                   response=response, status=status, summary=summary, many=many,
+                                   raw_body=raw_body)
+
+    def decorate(fn):
+        # the OpenAPI's operationId and tag come from the handler's name and module
+        options["handler"], options["module"] = fn.__name__, fn.__module__
+        return register(fn)
+    return decorate

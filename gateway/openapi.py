@@ -1,5 +1,15 @@
-"""The OpenAPI document, built from the routes and the contract schemas they declare."""
+"""The OpenAPI document, built from the routes and the contract schemas they declare.
+
+Conventions a client generator relies on (docs/design.md, "The OpenAPI document"): every
+operation's `operationId` is its handler's name in camelCase (`hold_unit` -> `holdUnit`), its
+tag the gateway/routes/<topic>.py module that declares it (gateway/service.py: `core`), both
+derived here from the route registry; every property has a type (money, areas and percents
+are decimal strings); every error answers the `Error` schema."""
 import html
+import importlib
+import json
+import re
+import sys
 from functools import lru_cache
 
 from apispec import APISpec
@@ -12,8 +22,9 @@ from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
 from gateway.ratelimit import RATED
 from loupan.roles import EVERYONE, PUBLIC
+from loupan.schemas import contracts_deals, crm_customers, hr_accounts, inventory_catalog
 from loupan.schemas.gateway_answers import ErrorOut
-from loupan.validators import Exact
+from loupan.validators import Amount, Exact
 
 ERRORS = {
     "400": "invalid input (VALIDATION_ERROR, INVALID_JSON, TOO_DEEP: JSON nested beyond 32 levels)",
@@ -54,16 +65,100 @@ IDEMPOTENCY = {
 }
 
 
+# Tags: one per topic, the module that declares the route. The English is the module's
+# docstring; the Chinese name of each topic is here (a module not listed gets its docstring).
+CORE = "core"
+TOPICS = {
+    CORE: ("核心", "sign-in, the signed-in account, staff accounts, projects, buildings, units, "
+                  "holds (预留), the 销控表 board and notifications"),
+    "accounts": ("账号", None),
+    "passwords": ("密码", None),
+    "attendance": ("考勤", None),
+    "contracts_changes": ("变更·按揭·交房·产证", None),
+    "contracts_deals": ("认购·签约·网签备案", None),
+    "control": ("销控", None),
+    "crm_care": ("跟进·回访·投诉", None),
+    "crm_customers": ("客户·报备·撞单", None),
+    "crm_visits": ("来电来访·轮序", None),
+    "data_reveals": ("号码查看记录", None),
+    "deals": ("房源与成交", None),
+    "evaluation": ("考核", None),
+    "finance_commission": ("算价·代理费·提成·费用", None),
+    "finance_money": ("收款·催款·日结", None),
+    "pricing": ("价目表·调价·折扣", None),
+    "recruiting": ("招聘", None),
+    "reports": ("报表", None),
+    "spreadsheets": ("表格导入导出", None),
+    "staff": ("人事", None),
+    "training": ("培训", None),
+}
+FREE_FORM = "free-form JSON object (its keys depend on the record; see the operation)"
+AMOUNT = {"type": "string", "format": "decimal", "pattern": "^-?[0-9]+\\.[0-9]{2}$",
+          "description": "decimal string with exactly 2 places (money in CNY, m², or a percent)"}
+
+# Examples of the main inputs, keyed by their schema; gateway/tests/test_openapi_document.py
+# loads each with its schema, so an example that the contract would refuse fails the suite.
+EXAMPLES = {
+    hr_accounts.LoginIn: {"username": "advisor", "password": "correct horse battery staple"},
+    inventory_catalog.HoldIn: {"customer_name": "王先生", "customer_phone": "13800138000"},
+    crm_customers.CustomerIn: {"mobile": "138 0013 8000", "name": "王先生", "channel": "walk_in",
+                               "grade": "B"},
+    contracts_deals.SubscriptionIn: {"hold_id": 12, "price": "1234567.00", "deposit": "50000.00",
+                                     "payment_method": "commercial_mortgage", "loan_amount": "800000.00",
+                                     "delivery_date": "2028-06-30"},
+}
+
+
+def operation_id(handler):
+    """`hold_unit` -> `holdUnit`."""
+    head, *rest = handler.strip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _path_operation_id(method, url):
+    """The fallback when two routes share a handler: method and path, `getProjectsProjectIdBoard`."""
+    words = re.findall(r"[A-Za-z0-9]+", url.replace("/api/", "/", 1).replace("<int:", "<"))
+    return operation_id("_".join([method.lower()] + words))
+
+
+def topic_of(module):
+    """`gateway.routes.control` -> `control`; the routes of gateway/service.py are `core`."""
+    prefix = "gateway.routes."
+    return module[len(prefix):] if module.startswith(prefix) else CORE
+
+
+def tag_description(topic, module):
+    chinese, english = TOPICS.get(topic, (None, None))
+    if english is None:
+        doc = (importlib.import_module(module).__doc__ or topic).strip()
+        english = " ".join(doc.split("\n\n")[0].split()).split(" A mixin of")[0].rstrip(".")
+    return f"{chinese} / {english}" if chinese and not english.startswith(chinese) else english
+
+
 def _decimal_as_string(self, field, **kwargs):
     """Money travels as a string ("0.00": exact cents); apispec would say number. Inputs
-    (loupan.validators.Exact: Money, Area, Percent) say their places and range."""
+    (loupan.validators.Exact: Money, Area, Percent) say their places and range; outputs
+    (loupan.validators.Amount) always carry 2 places."""
     if isinstance(field, fields.Decimal) and field.as_string:
         return {"type": "string", "format": "decimal"}
+    if isinstance(field, Amount):
+        return {key: value for key, value in AMOUNT.items()
+                if key != "description" or not field.metadata.get("description")}
     if isinstance(field, Exact):
         return {"type": "string", "format": "decimal",
                 "pattern": f"^-?[0-9]+(\\.[0-9]{{1,{field.places}}})?$" if field.places else "^-?[0-9]+$",
                 "x-minimum": f"{field.low:f}", "x-exclusiveMinimum": not field.low_inclusive,
                 "x-maximum": f"{field.high:f}"}
+    return {}
+
+
+def _typed_dicts(self, field, **kwargs):
+    """A Dict without a value type is a free-form object: say so (apispec writes `{}`)."""
+    if isinstance(field, fields.Dict) and field.value_field is None:
+        extra = {"additionalProperties": True}
+        if not field.metadata.get("description"):
+            extra["description"] = FREE_FORM
+        return extra
     return {}
 
 
@@ -102,12 +197,18 @@ def document():
                    plugins=[plugin],
                    info={"description": CONVENTIONS})
     plugin.converter.add_attribute_function(_decimal_as_string)
+    plugin.converter.add_attribute_function(_typed_dicts)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorOut)
-    paths = {}
+    paths, tags = {}, {}
+    handlers = [opts["handler"] for _, _, opts in ROUTES]
     for method, url, opts in ROUTES:
         path, params = _openapi_path(url)
-        operation = {"summary": opts["summary"], "responses": {}}
+        topic = topic_of(opts["module"])
+        tags.setdefault(topic, tag_description(topic, opts["module"]))
+        shared = handlers.count(opts["handler"]) > 1  # one handler, two URLs: name by the path
+        operation = {"operationId": _path_operation_id(method, url) if shared else operation_id(opts["handler"]),
+                     "tags": [topic], "summary": opts["summary"], "responses": {}}
         if opts["roles"] != PUBLIC:
             operation["security"] = [{"bearer": []}]
             roles = "any signed-in user" if opts["roles"] == EVERYONE else ", ".join(opts["roles"])
@@ -125,8 +226,10 @@ def document():
             operation["parameters"] = parameters
         binary = {"type": "string", "format": "binary"}
         if opts["body"] is not None:
-            operation["requestBody"] = {"required": True,
-                                        "content": {"application/json": {"schema": opts["body"]}}}
+            media = {"schema": opts["body"]}
+            if opts["body"] in EXAMPLES:
+                media["example"] = EXAMPLES[opts["body"]]
+            operation["requestBody"] = {"required": True, "content": {"application/json": media}}
         if opts["raw_body"] is not None:
             operation["requestBody"] = {"required": True, "content": {opts["raw_body"]: {"schema": binary}}}
         schema = opts["response"]
@@ -151,6 +254,8 @@ def document():
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
         paths.setdefault(path, {})[method.lower()] = operation
+    for topic in sorted(tags):
+        spec.tag({"name": topic, "description": tags[topic]})
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
@@ -174,3 +279,15 @@ def docs_html(doc):
         "Errors are JSON <code>{\"error\": CODE, \"message\": …}</code>.</p>"
         f"<table>{''.join(rows)}</table>"
     )
+
+
+def write_document(path):
+    """Write the document as JSON to `path`, in-process (no running system): what the
+    generated TypeScript types of web/ are made from."""
+    import gateway.service  # noqa: F401 - importing the service declares every route
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(document(), out, ensure_ascii=False, indent=1)
+
+
+if __name__ == "__main__":  # python -m gateway.openapi openapi.json
+    write_document(sys.argv[1] if len(sys.argv) > 1 else "openapi.json")

@@ -55,7 +55,7 @@ class MortgageQuote(Schema):
     years = fields.Integer()
     months = fields.Integer()
     annual_rate = fields.Decimal(as_string=True)
-    method = fields.String()
+    method = fields.String(validate=validate.OneOf(MORTGAGE_METHODS))
     monthly_payment = Amount(metadata={"description": "the first month's payment"})
     last_payment = Amount(metadata={"description": "the last month's, which absorbs the rounding"})
     total_interest = Amount()
@@ -277,7 +277,7 @@ class ExpenseOut(ExpenseIn):
 
 
 class BudgetVsActual(Schema):
-    category = fields.String()
+    category = fields.String(validate=validate.OneOf(EXPENSE_CATEGORIES))
     channel = fields.String()
     budget = Amount()
     actual = Amount()

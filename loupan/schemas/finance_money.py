@@ -102,7 +102,7 @@ class ReceiptOut(Schema):
     deal_id = fields.Integer()
     project_id = fields.Integer()
     amount = Amount()
-    method = fields.String()
+    method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
     payer = fields.String()
     received_on = fields.Date()
     status = fields.String(metadata={"description": "valid, voided, refunded"})
@@ -184,7 +184,7 @@ class ReconciliationQuery(Schema):
 
 
 class MethodTotal(Schema):
-    method = fields.String()
+    method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
     count = fields.Integer()
     total = Amount()
 
@@ -206,7 +206,7 @@ class DayReceipt(Schema):
     receipt_no = fields.String()
     deal_id = fields.Integer()
     amount = Amount()
-    method = fields.String()
+    method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
     payer = fields.String()
     status = fields.String()
 

@@ -1,5 +1,7 @@
 """gateway: what it answers itself (notifications, errors)."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from loupan.roles import ROLES
 
 
 class NotificationOut(Schema):
@@ -14,7 +16,7 @@ class MeOut(Schema):
     id = fields.Integer()
     username = fields.String()
     full_name = fields.String(metadata={"description": "the name to show"})
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     role_title = fields.String(metadata={"description": "the role as the console shows it, e.g. 置业顾问"})
     permissions = fields.List(fields.String(), metadata={
         "description": "the permissions of loupan/roles.py the account holds (docs/roles.md), e.g. deals.sell"})

@@ -113,7 +113,7 @@ class LeaveOut(Schema):
     id = fields.Integer()
     account_id = fields.Integer()
     project_ids = fields.List(fields.Integer())
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(LEAVE_KINDS))
     start_on = fields.Date()
     end_on = fields.Date()
     status = fields.String(metadata={"description": "pending, approved or rejected"})

@@ -45,7 +45,7 @@ class StaffQuery(Schema):
 
 
 class StaffOut(AccountOut):
-    employment_status = fields.String(metadata={"description": "active or left"})
+    employment_status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "active or left"})
     joined_on = fields.Date(allow_none=True)
     left_on = fields.Date(allow_none=True)
     token_version = fields.Integer(metadata={"description": "bumped each time issued tokens go stale"})
@@ -53,7 +53,7 @@ class StaffOut(AccountOut):
 
 class StaffMoveOut(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "joined (入职), transferred (调岗) or left (离职)"})
+    kind = fields.String(validate=validate.OneOf(MOVE_KINDS), metadata={"description": "joined (入职), transferred (调岗) or left (离职)"})
     effective_on = fields.Date()
     from_project_ids = fields.List(fields.Integer())
     to_project_ids = fields.List(fields.Integer())

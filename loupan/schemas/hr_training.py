@@ -33,7 +33,7 @@ class CourseOut(Schema):
     agency_id = fields.Integer()
     project_id = fields.Integer(allow_none=True)
     title = fields.String()
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(KIND_CODES))
     kind_name = fields.String(metadata={"description": "the kind in the sales offices' words"})
     is_certification = fields.Boolean()
     pass_score = Amount()
@@ -121,7 +121,7 @@ class StatsQuery(Schema):
 class CourseStats(Schema):
     course_id = fields.Integer()
     title = fields.String()
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(KIND_CODES))
     exams_taken = fields.Integer()
     exams_passed = fields.Integer()
     pass_rate_percent = Amount(allow_none=True)

@@ -94,7 +94,7 @@ class UnitOut(Schema):
     floor = fields.Integer()
     layout = fields.String()
     orientation = fields.String()
-    property_type = fields.String()
+    property_type = fields.String(validate=validate.OneOf(PROPERTY_TYPES))
     gross_area = Amount()
     net_area = Amount()
     list_price = Amount()
@@ -102,7 +102,7 @@ class UnitOut(Schema):
     base_price = Amount()
     decoration = fields.String(allow_none=True)
     delivery_date = fields.Date(allow_none=True)
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
     status_changed_at = fields.AwareDateTime()
 
 
@@ -153,7 +153,7 @@ class BoardUnit(Schema):
     layout = fields.String()
     gross_area = Amount()
     list_price = Amount()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
 
 
 class BoardFloor(Schema):

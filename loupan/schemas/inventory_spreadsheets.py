@@ -30,7 +30,7 @@ class RowError(Schema):
 class ImportOut(Schema):
     id = fields.Integer()
     project_id = fields.Integer()
-    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    status = fields.String(validate=validate.OneOf(IMPORT_STATUSES), metadata={"description": "queued, running, done or failed"})
     dry_run = fields.Boolean()
     total_rows = fields.Integer(metadata={"description": "unit rows in the file (an estimate until the end)"})
     processed_rows = fields.Integer(metadata={"description": "rows checked so far"})
