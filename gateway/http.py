@@ -176,6 +176,7 @@ class JsonRoute(HttpRequestHandler):
                 request.login_counted = self.limits.login_attempt(
                     str(kwargs["body"].get("username", "")), client_ip(request, self.proxy_hops))
         query = request.args.to_dict()
+        sane(query, "query")  # every parameter, the paging's and the ignored ones too
         if self.paging is not None:
             mine, query = self.paging.split(query)
             request.paging = self.paging.parse(mine)
@@ -266,17 +267,44 @@ def too_deep(text, limit=MAX_JSON_DEPTH):
     return True
 
 
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # \ud800-\udfff: a pair is text, one alone is not
+SURROGATE = re.compile("[\ud800-\udfff]")
+UTF8 = ("utf-8", "utf8")
+
+
+def bad_text(message):
+    return Invalid(message, "BAD_TEXT")
+
+
+def lone_surrogate(value):
+    """True if a string anywhere in parsed JSON (keys included) holds half a surrogate pair:
+    json.loads makes one of `"\ud800"`, and no database, log or answer can encode it."""
+    if isinstance(value, str):
+        return SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(lone_surrogate(k) or lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(lone_surrogate(item) for item in value)
+    return False
+
+
 def parse_body(request, schema):
     mimetype = request.mimetype  # "" when the client sends no Content-Type: taken as JSON
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"the body must be application/json, not {mimetype[:100]}")
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in UTF8:
+        raise UnsupportedMediaType(f"the body must be UTF-8, not {charset[:40]}")
     try:
         data = request.get_data()
     except RequestEntityTooLarge:
         data = None
     if data is None or len(data) > MAX_BODY_BYTES:  # chunked: gateway/server.py stops it there
         raise TooLarge("the body is larger than 10 MB", "BODY_TOO_LARGE")
-    text = data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise bad_text("the body is not UTF-8 text") from None
     if too_deep(text):
         raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP")
     try:
@@ -285,6 +313,8 @@ def parse_body(request, schema):
         raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP") from None
     except ValueError:
         raise Invalid("the body is not valid JSON", "INVALID_JSON") from None
+    if SURROGATE_ESCAPE.search(text) and lone_surrogate(data):
+        raise bad_text("the body holds half a surrogate pair (a \\ud800-\\udfff escape alone): not text")
     if not isinstance(data, dict):
         raise Invalid("the body must be a JSON object", "INVALID_JSON")
     return validated(schema, data)
@@ -305,6 +335,9 @@ DATE_LIKE = re.compile(r"^(\d{4})-(\d{2}(-\d{2}([T ].*)?)?|[QqWwHh]\d{1,2})$")  
 YEARS = range(1900, 2200)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl refuses them: tab, LF, CR pass
 NUMBER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+# text a number could be read from (int(), Decimal(), a date, a mobile) with a digit other than
+# 0-9: int("１") and int("١") are 1, so an id of full-width or Arabic-Indic digits reached record 1
+FOREIGN_DIGITS = re.compile(r"^\s*[+-]?\d[\d\s_.,:/+-]*$")
 
 
 def sane(value, where="body"):
@@ -321,6 +354,9 @@ def sane(value, where="body"):
     elif isinstance(value, str):
         if CONTROL.search(value):
             raise Invalid(f"{where}: control characters are not allowed", "VALIDATION_ERROR")
+        if not value.isascii() and FOREIGN_DIGITS.match(value):
+            raise Invalid(f"{where}: a number (an integer, an id, an amount, a date) is written in "
+                          "ASCII digits 0-9", "VALIDATION_ERROR")
         if where.startswith("query") and NUMBER.match(value):
             sane(int(value), where)  # a query's numbers arrive as text
         match = DATE_LIKE.match(value)
