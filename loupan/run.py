@@ -13,10 +13,11 @@ import resource  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from nameko.cli.run import import_service, run  # noqa: E402
+from nameko.cli.run import import_service  # noqa: E402
 
 from loupan import logs  # noqa: E402
 from loupan.config import load_config  # noqa: E402
+from loupan.stopping import run  # noqa: E402  (SIGTERM stops within STOP_GRACE_SECONDS)
 
 
 def raise_open_files_limit():
