@@ -80,3 +80,13 @@ ensure_chromium() {  # the console's browser tests: Debian's Chromium, its drive
       || { echo "could not install the Debian packages $pkgs" >&2; exit 1; }
   fi
 }
+
+ensure_node() {  # the generated API types (web/, tests/test_openapi_types.py): Node.js and npm
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing Node.js and npm (Debian: nodejs npm)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm >/dev/null; } \
+      || { echo "could not install the Debian packages nodejs npm" >&2; exit 1; }
+  fi
+}

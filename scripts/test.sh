@@ -13,6 +13,7 @@ ensure_rabbitmq with-management
 ensure_postgres
 ensure_prometheus
 ensure_chromium
+ensure_node
 cd "$ROOT"
 
 if [ "${1:-}" = quick ]; then
