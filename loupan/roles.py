@@ -42,6 +42,32 @@ class Grant(tuple):
         return f"<{self.name}: {', '.join(self) or 'no token needed'}>"
 
 
+# seniority, for granting roles: nobody grants a role above their own, and a role above an
+# advisor's (who lead a site or the agency) is granted by a director only. The office roles
+# (assistant, finance, hr) and the developer's viewer lead nobody: an advisor's level.
+SENIORITY = {DIRECTOR: 3, MANAGER: 2, SUPERVISOR: 1, ADVISOR: 0, ASSISTANT: 0, FINANCE: 0, HR: 0,
+             DEVELOPER_VIEWER: 0}
+
+
+def require_may_grant(actor, role, account_id=None):
+    """403 unless `actor` may give `role` to the account `account_id` (None: a new account):
+    nobody changes their own role (SELF_GRANT), grants a role above their own
+    (GRANT_ABOVE_OWN), or, unless a director, a role above an advisor's (DIRECTOR_REQUIRED)."""
+    if account_id is not None and account_id == actor["account_id"]:
+        raise Forbidden("nobody changes their own role or projects", "SELF_GRANT")
+    if SENIORITY[role] > SENIORITY[actor["role"]]:
+        raise Forbidden(f"role {actor['role']} may not grant the role {role}, above its own", "GRANT_ABOVE_OWN")
+    if SENIORITY[role] > SENIORITY[ADVISOR] and actor["role"] not in DIRECTORS:
+        raise Forbidden(f"the role {role} is granted by a director only", "DIRECTOR_REQUIRED")
+
+
+def require_not_own(actor, *requesters, what="request"):
+    """403 SELF_APPROVAL if the actor is one of `requesters` (who asked for, made or sells what
+    is approved): nobody approves their own request, whatever their role."""
+    if actor["account_id"] in requesters:
+        raise Forbidden(f"nobody approves their own {what}", "SELF_APPROVAL")
+
+
 def require_role(actor, roles, what=None, code="ROLE_FORBIDDEN"):
     """403 unless the actor's role is one of `roles` (a grant of this module)."""
     if actor["role"] not in roles:

@@ -839,8 +839,9 @@ def build_agency(system, d, w):
                            "advisors": [{"advisor_id": adv1_id, "units": 1, "amount": "3000000.00", "collections": "0"},
                                         {"advisor_id": adv2_id, "units": 1, "amount": "3000000.00",
                                          "collections": "0"}]}))
-    requisition = d.ok(d.post(f"/api/projects/{pa}/requisitions",
-                              {"role": "advisor", "headcount": 1, "reason": f"{n}补员"}), 201)
+    hr = staff(system, d, user("hr"), "hr", [pa])  # asks for the hire: nobody approves their own request
+    requisition = hr.ok(hr.post(f"/api/projects/{pa}/requisitions",
+                                {"role": "advisor", "headcount": 1, "reason": f"{n}补员"}), 201)
     d.ok(d.post(f"/api/requisitions/{requisition['id']}/approve"))
     candidate = d.ok(d.post(f"/api/requisitions/{requisition['id']}/candidates",
                             {"name": f"{n}应聘", "phone": phone(3)}), 201)

@@ -136,7 +136,7 @@ def test_a_transfer_moves_an_old_token_at_once_on_every_replica(system, site):
         system.kill("gateway", 1)
 
 
-def test_a_role_change_applies_to_an_old_token_at_once_on_every_replica(system, site):
+def test_a_role_change_applies_to_an_old_token_at_once_on_every_replica(system, site, director):
     """调岗 with a new role (顾问 promoted to 主管, then back): the token signed before reaches
     what the new role may on its next request, on both gateways, and loses it again."""
     hr, first = site["hr"], site["first"]
@@ -150,7 +150,10 @@ def test_a_role_change_applies_to_an_old_token_at_once_on_every_replica(system, 
             response = api.get(conflicts)
             assert response.status_code == 403 and response.json()["error"] == "ROLE_FORBIDDEN", response.text
 
-        promoted = hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer", {
+        response = hr.post(f"/api/staff/{joined['id']}/transfer", {
+            "to_project_ids": [first], "role": "supervisor", "effective_on": "2026-04-01", "reason": "晋升主管"})
+        assert (response.status_code, response.json()["error"]) == (403, "GRANT_ABOVE_OWN"), response.text
+        promoted = director.ok(director.post(f"/api/staff/{joined['id']}/transfer", {
             "to_project_ids": [first], "role": "supervisor", "effective_on": "2026-04-01", "reason": "晋升主管"}))
         assert promoted["role"] == "supervisor"
         for api in apis:

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from loupan.errors import Conflict, DomainError, Forbidden, Invalid, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
-from loupan.roles import ADVISOR, PERMISSIONS, require_role
+from loupan.roles import ADVISOR, PERMISSIONS, require_not_own, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import to_decimal2, utcnow
 from services.contracts.change_rules import ALLOWED_FROM, KIND_NAMES, check_buyers, check_change_allowed, swap_price
@@ -101,6 +101,7 @@ def approve_change(uow, inventory, actor, change_id, data):
     change = get_in_scope(session, actor, ChangeRequest, change_id, "change")
     if change.status != "requested":
         raise Conflict(f"change {change.id} is {change.status}, not awaiting a decision", "CHANGE_NOT_REQUESTED")
+    require_not_own(actor, change.requested_by, what="change")
     deal = session.get(Deal, change.deal_id)
     check_change_allowed(change.kind, deal.status)
     values = {}

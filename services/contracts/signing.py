@@ -7,7 +7,7 @@ contract draft → signed in one transaction, both conditional, with the event i
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict
-from loupan.roles import ASSISTANT, PERMISSIONS, require_role
+from loupan.roles import ASSISTANT, PERMISSIONS, require_not_own, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.contracts import numbering
@@ -82,6 +82,7 @@ def approve_contract(uow, actor, deal_id, note):
     """审核 passed: contract and deal signed; `contract_signed`."""
     session = uow.session
     deal, contract = _draft_in_review(session, actor, deal_id)
+    require_not_own(actor, contract.drafted_by, deal.advisor_id, what="contract")
     _review(session, contract, "signed", actor, note)
     move_deal(session, deal, "sign", actor, f"签约 {contract.contract_no}")
     uow.publish("contract_signed", {
@@ -128,6 +129,8 @@ def decide_agreement(uow, actor, agreement_id, approve, note):
     require_role(actor, PERMISSIONS["deals.review"], "review supplementary agreements")
     session = uow.session
     agreement = get_in_scope(session, actor, SupplementaryAgreement, agreement_id, "agreement")
+    if approve:
+        require_not_own(actor, agreement.created_by, what="supplementary agreement")
     return _set(session, agreement, "pending",
                 Conflict(f"agreement {agreement_id} is not pending", "AGREEMENT_NOT_PENDING"),
                 status="approved" if approve else "rejected", reviewed_by=actor["account_id"],

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, update
 from loupan import reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
-from loupan.roles import DIRECTOR, PERMISSIONS, require_role
+from loupan.roles import DIRECTOR, PERMISSIONS, require_not_own, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
 from loupan.validators import mask_mobile
@@ -237,6 +237,7 @@ def approve(uow, actor, deal_id, note):
     require_role(actor, PERMISSIONS["deals.review"], "review subscriptions")
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
+    require_not_own(actor, deal.created_by, deal.advisor_id, what="认购")  # a manager who sold it too
     move_deal(session, deal, "approve", actor, note or "认购 approved",
               reviewed_by=actor["account_id"], reviewed_at=utcnow(), review_note=note)
     uow.publish("subscription_approved", {

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
-from loupan.roles import AGENCY_WIDE, PERMISSIONS
+from loupan.roles import AGENCY_WIDE, PERMISSIONS, require_may_grant
 from services.hr.models import Account, AccountProject, Agency
 from services.hr.passwords import check_login, hash_password
 
@@ -56,6 +56,7 @@ def require_account_creator(actor):
 def create_account(uow, actor, data):
     """A staff account in the actor's agency (director or hr; a director account: a director)."""
     require_account_creator(actor)
+    require_may_grant(actor, data["role"])  # hr makes no manager: a director does
     if data["role"] in AGENCY_WIDE and actor["role"] not in PERMISSIONS["staff.manage_directors"]:
         raise Forbidden("only a director may create a director account")
     account = add_account(uow, actor["agency_id"], data, actor["account_id"], actor)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import delete, select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
-from loupan.roles import AGENCY_WIDE, PERMISSIONS, require_role
+from loupan.roles import AGENCY_WIDE, PERMISSIONS, require_may_grant, require_role
 from loupan.scope import event_actor
 from services.hr import accounts
 from services.hr.models import Account, AccountProject, StaffMove
@@ -24,6 +24,7 @@ def check_may_manage(actor, role=None):
 def join(uow, actor, data):
     """入职: create the account (with `account_created`), record the move, publish `staff_joined`."""
     check_may_manage(actor, data["role"])
+    require_may_grant(actor, data["role"])
     account = accounts.add_account(uow, actor["agency_id"], data, actor["account_id"], event_actor(actor))
     account.joined_on = data["joined_on"]
     projects = accounts.project_ids_of(uow.session, account) or []
@@ -44,8 +45,11 @@ def transfer(uow, actor, account_id, data):
     check_may_manage(actor, account.role)
     if account.role in AGENCY_WIDE:
         raise RuleViolated("a director sees every project: there is nothing to transfer", "AGENCY_WIDE_ROLE")
-    _check_not_before_joining(account, data["effective_on"], "effective_on")
     old_role, new_role = account.role, data.get("role") or account.role
+    # a transfer grants the role it leaves on the new projects: nobody moves themselves, and
+    # a supervisor or manager is promoted or moved by a director only
+    require_may_grant(actor, new_role, account.id)
+    _check_not_before_joining(account, data["effective_on"], "effective_on")
     # the conditional update comes first: it locks the row, so the projects read next are current
     _change_active(session, account, role=new_role)
     before = accounts.project_ids_of(session, account)

@@ -5,7 +5,7 @@ recruiting_history; the rules themselves live in recruiting_rules."""
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import PERMISSIONS, require_not_own, require_role
 from loupan.scope import check_scope, get_in_scope
 from loupan.types import today, utcnow
 from services.hr import accounts
@@ -63,6 +63,7 @@ def approve_requisition(uow, actor, requisition_id):
     require_role(actor, PERMISSIONS["requisitions.approve"], "approve requisitions")
     session = uow.session
     requisition = get_in_scope(session, actor, Requisition, requisition_id, "requisition")
+    require_not_own(actor, requisition.requested_by, what="requisition")
     now = utcnow()
     _transition(session, requisition, "status", "open", "approved",
                 Conflict(f"requisition {requisition_id} is not open", "REQUISITION_NOT_OPEN"),

@@ -4,7 +4,7 @@ approved price (holds.special_price) is what the subscription must use."""
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import PERMISSIONS, require_not_own, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
@@ -73,6 +73,8 @@ def decide(uow, actor, request_id, approve, note):
     session = uow.session
     require_role(actor, PERMISSIONS["discounts.decide"], "decide discounts")
     request = get_in_scope(session, actor, DiscountRequest, request_id, "discount request")
+    if approve:
+        require_not_own(actor, request.requested_by, what="discount")
     unit = session.get(Unit, request.unit_id)
     # 底价 is read again: it may have been raised since the request was made
     needs_director = request.needs_director or request.requested_price < unit.base_price

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from loupan.schemas import dump
 from loupan.schemas.inventory_pricing import AdjustmentIn
 from loupan.errors import Conflict, NotFound, RuleViolated
-from loupan.roles import PERMISSIONS, require_role
+from loupan.roles import PERMISSIONS, require_not_own, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import price_rules
@@ -159,6 +159,7 @@ def approve(uow, actor, price_list_id):
     require_role(actor, PERMISSIONS["price_lists.approve"], "approve prices below 底价", "DIRECTOR_REQUIRED")
     session = uow.session
     price_list = _price_list(session, actor, price_list_id)
+    require_not_own(actor, price_list.created_by, what="price list")
     approved = session.execute(
         update(PriceList).where(PriceList.id == price_list.id, PriceList.status == "draft")
         .values(approved_by=actor["account_id"], approved_at=utcnow())

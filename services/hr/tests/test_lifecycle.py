@@ -209,3 +209,36 @@ def test_staff_are_given_only_projects_of_the_own_agency(call, director, hr_conf
             assert err.value.code == "PROJECT_NOT_FOUND", (method, project_ids)
     assert sorted(s["username"] for s in call("list_staff", director, {})) == ["adv1", "boss"]
     assert call("get_staff", director, mine["id"])["project_ids"] == [1]
+
+
+def test_nobody_grants_themselves_power(call, director):
+    """hr neither changes its own role or projects, nor grants a role above its own; a
+    supervisor or manager is made (joined, created, promoted or moved) by a director only
+    (issue 30: hr promoted itself to manager, and made managers with nobody's approval)."""
+    call("join_staff", director, joiner("hr1", role="hr", project_ids=[]))
+    hr_actor = actor_of(call("authenticate", "hr1", PASSWORD))
+    move = {"to_project_ids": [1], "effective_on": "2026-04-01", "reason": "晋升"}
+    for role in (None, "manager", "advisor"):
+        with pytest.raises(Forbidden) as err:
+            call("transfer_staff", hr_actor, hr_actor["account_id"], dict(move, **({"role": role} if role else {})))
+        assert err.value.code == "SELF_GRANT"
+    for role in ("manager", "supervisor"):
+        with pytest.raises(Forbidden) as err:
+            call("join_staff", hr_actor, joiner(f"new_{role}", role=role))
+        assert err.value.code == "GRANT_ABOVE_OWN"
+        with pytest.raises(Forbidden) as err:
+            call("create_account", hr_actor, {k: v for k, v in joiner(f"acc_{role}", role=role).items()
+                                              if k != "joined_on"})
+        assert err.value.code == "GRANT_ABOVE_OWN"
+    adv = call("join_staff", hr_actor, joiner("adv1"))
+    with pytest.raises(Forbidden) as err:
+        call("transfer_staff", hr_actor, adv["id"], dict(move, role="supervisor"))
+    assert err.value.code == "GRANT_ABOVE_OWN"
+    assert call("get_staff", director, hr_actor["account_id"])["role"] == "hr"
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "hr1", "adv1"]
+    promoted = call("transfer_staff", director, adv["id"], dict(move, role="supervisor"))
+    assert promoted["role"] == "supervisor"
+    with pytest.raises(Forbidden) as err:  # moving a supervisor grants the role on new projects
+        call("transfer_staff", hr_actor, adv["id"], dict(move, to_project_ids=[2]))
+    assert err.value.code == "GRANT_ABOVE_OWN"
+    assert call("transfer_staff", hr_actor, adv["id"], dict(move, role="advisor"))["role"] == "advisor"

@@ -248,7 +248,7 @@ def test_a_discount_beyond_the_range_waits_for_a_manager(call, site):
 
 def test_a_discount_below_base_price_needs_a_director(call, site):
     hold_id = site["holds"][0]
-    request = call("request_discount", site["manager"], hold_id, {"price": "2700000.00", "reason": "团购"})
+    request = call("request_discount", site["advisor"], hold_id, {"price": "2700000.00", "reason": "团购"})
     assert request["status"] == "pending" and request["needs_director"]
     with pytest.raises(Forbidden) as err:
         call("approve_discount", site["manager"], request["id"], {})
@@ -292,3 +292,16 @@ def test_an_advisor_asks_only_on_own_holds_and_only_for_a_discount(call, site):
         call("request_discount", site["advisor"], site["holds"][0],
              {"price": "1", "discount_pct": "1", "reason": "x"})
     assert call("list_discount_requests", site["manager"], site["project"]["id"], {}) == []
+
+
+def test_nobody_approves_their_own_discount(call, site):
+    """A manager asks for a discount on a hold (sellers may): another manager or a director
+    decides it, never the manager who asked (403 SELF_APPROVAL, nothing changes)."""
+    hold_id = site["holds"][0]
+    request = call("request_discount", site["manager"], hold_id, {"discount_pct": "4", "reason": "老客户"})
+    assert request["status"] == "pending"
+    with pytest.raises(Forbidden) as err:
+        call("approve_discount", site["manager"], request["id"], {})
+    assert err.value.code == "SELF_APPROVAL"
+    assert call("get_hold", DIRECTOR, hold_id)["special_price"] is None
+    assert call("approve_discount", DIRECTOR, request["id"], {})["status"] == "approved"
