@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from gateway.models import AccountState
 from loupan.errors import Unauthenticated
-from loupan.key_strength import weakness
+from loupan.keys import GENERATE, MIN_SECRET_BYTES, InsecureSecret, check_key  # noqa: F401 - gateway.auth's names
 from loupan.uow import read_connection
 
 ALGORITHM = "HS256"
@@ -81,30 +81,13 @@ def current_actor(engine, actor):
 _DEFAULT = re.search(r"\$\{LOUPAN_JWT_SECRET:([^}]*)\}",
                      Path(__file__).with_name("config.yaml").read_text(encoding="utf-8"))
 DEFAULT_SECRET = _DEFAULT.group(1) if _DEFAULT else None
-MIN_SECRET_BYTES = 32
-GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-
-
-class InsecureSecret(ValueError):
-    """The configured JWT key would let anyone sign tokens."""
 
 
 def check_secret(config):
     """Refuse (InsecureSecret) a JWT key that is the public development default, shorter
-    than 32 bytes or visibly not random (loupan/key_strength.py), unless INSECURE_DEV_SECRET
-    (LOUPAN_INSECURE_DEV_SECRET=1) says this is a
-    developer's machine; returns a warning to log in that case, else None."""
-    secret = str(config.get("JWT_SECRET") or "")
-    if secret == DEFAULT_SECRET:
-        problem = ("LOUPAN_JWT_SECRET is not set: JWT_SECRET is the development default written in "
-                   "gateway/config.yaml, so anyone who has read the source could sign a token for any "
-                   "account and role")
-    else:
-        problem = weakness(secret, "LOUPAN_JWT_SECRET")  # short, or visibly not random
-        if problem is None:
-            return None
-    if str(config.get("INSECURE_DEV_SECRET") or "").strip().lower() in ("1", "true", "yes", "on"):
-        return f"{problem}; starting anyway because LOUPAN_INSECURE_DEV_SECRET is set (development only)"
-    raise InsecureSecret(f"{problem}. Set LOUPAN_JWT_SECRET to a random key of at least {MIN_SECRET_BYTES} "
-                         f"bytes (e.g. {GENERATE}), the same on every gateway replica; on a developer's "
-                         f"machine LOUPAN_INSECURE_DEV_SECRET=1 allows it")
+    than 32 bytes or visibly not random (loupan/key_strength.py), unless INSECURE_DEV_SECRET (LOUPAN_INSECURE_DEV_SECRET=1) says this is a
+    developer's machine; returns a warning to log in that case, else None. The rule is
+    loupan.keys', which holds the bus key (loupan.bus) to it too."""
+    return check_key(config, "JWT_SECRET", "LOUPAN_JWT_SECRET", DEFAULT_SECRET,
+                     "sign a token for any account and role", "gateway/config.yaml",
+                     ", the same on every gateway replica")

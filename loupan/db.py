@@ -59,6 +59,7 @@ class Database(DependencyProvider):
     def get_dependency(self, worker_ctx):
         uow = UnitOfWork(self.engine, self.outbox, self.metadata)
         uow.context_data = worker_ctx.data  # a command's id (loupan.commands) is taken from it
+        uow.container_config = self.container.config  # the bus key a call's seal is checked with (loupan.bus)
         self.units[worker_ctx] = uow
         return uow
 

@@ -1,5 +1,10 @@
 """The RPC entrypoint every service uses: nameko's `rpc`, with domain errors expected (a 4xx
-is not a server error) and the project scope checked first.
+is not a server error), the call's seal and the project scope checked first.
+
+First of all, the call must carry a seal (loupan.bus) of the actor it carries, or of no actor
+for an RPC that takes none: an unsigned, expired or altered actor is refused (401
+ACTOR_UNSIGNED / ACTOR_EXPIRED, 403 ACTOR_FORGED) and counted before anything else runs. The
+broker's credentials are not a key to the services.
 
 Before the body of an RPC that takes an `actor` runs, every project it names is checked
 against the service's own project registry (`self.projects`, see loupan.projects):
@@ -23,7 +28,7 @@ commit, dump) or `query(Out)` (load the actor, run, dump); `rpc` is for the othe
 import functools
 import inspect
 
-from loupan import commands
+from loupan import bus, commands
 from loupan.errors import DomainError
 from loupan.rpc import ResilientRpc
 from loupan.schemas import dump
@@ -42,6 +47,8 @@ def rpc(method):
     def scoped(self, *args, **kwargs):
         bound = signature.bind(self, *args, **kwargs)
         arguments = bound.arguments
+        bus.require(getattr(self, "db", None), method.__name__,
+                    arguments.get("actor") if takes_actor else bus.NO_ACTOR)
         if takes_actor:
             actor = arguments["actor"]
             if arguments.get("project_id") is not None:

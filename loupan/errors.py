@@ -68,6 +68,14 @@ class TooLarge(RuleViolated):
 
 
 @deserialize_to_instance
+class TooManyRequests(DomainError):
+    """Too many attempts in a window (e.g. hr's own login limit): 429."""
+
+    status = 429
+    default_code = "RATE_LIMITED"
+
+
+@deserialize_to_instance
 class Unavailable(DomainError):
     """A service did not answer in time or is not running."""
 

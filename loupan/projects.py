@@ -20,6 +20,7 @@ from sqlalchemy import Column, Integer, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from loupan import bus
 from loupan.errors import Forbidden, NotFound, Unavailable
 from loupan.inbox import handles
 from loupan.scope import load_actor
@@ -98,7 +99,8 @@ class ProjectRegistry(DependencyProvider):
     def ask_source(self, project_id):
         """The owner according to inventory, or None if it has no such project."""
         try:
-            with ServiceRpcProxy(self.source, self.config, timeout=self.timeout) as source:
+            sealed = {bus.SEAL: bus.seal(self.config, None, self.container.service_name)}  # no actor: this service asks
+            with ServiceRpcProxy(self.source, self.config, timeout=self.timeout, context_data=sealed) as source:
                 return source.project_owner(project_id)
         except (RpcTimeout, UnknownService):
             raise Unavailable(f"{self.source} did not say who owns project {project_id}") from None

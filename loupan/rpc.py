@@ -8,7 +8,8 @@ dropped too (the broker redelivers an unacked message by itself). Its queue cons
 reconnects every few seconds at most (`RECONNECT_MAX_SECONDS`), not kombu's 30.
 
 `TimedRpcProxy` is nameko's in-service RpcProxy, which waits forever, with a timeout; its
-reply listener uses the same resilient consumer."""
+reply listener uses the same resilient consumer. Every call it makes is sealed (loupan.bus):
+with the seal the worker was called with when it carries the same actor, else by this service."""
 import logging
 import socket
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from nameko.exceptions import UnknownService
 from nameko.messaging import QueueConsumer
 from nameko.rpc import ReplyListener, Rpc, RpcConsumer, RpcProxy
 
+from loupan import bus
 from loupan.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -125,38 +127,47 @@ class ResilientReplyListener(ReplyListener):
 
 
 class _CallContext:
-    """The worker's context as one call sends it: with the call's own command id."""
+    """The worker's context as one call sends it: with the call's own command id and seal."""
 
-    def __init__(self, worker_ctx, command_id):
+    def __init__(self, worker_ctx, overrides):
         self._worker_ctx = worker_ctx
-        self._command_id = command_id
+        self._overrides = overrides
 
     def __getattr__(self, name):
         return getattr(self._worker_ctx, name)
 
     @property
     def context_data(self):
-        return dict(self._worker_ctx.context_data, command_id=self._command_id)
+        return dict(self._worker_ctx.context_data, **self._overrides)
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service_name, timeout, worker_ctx=None, proxy_for=None, release=None):
+    def __init__(self, proxy, service_name, timeout, worker_ctx=None, proxy_for=None, release=None,
+                 config=None, caller=None):
         self._proxy = proxy
         self._service_name = service_name
         self._timeout = timeout
         self._worker_ctx = worker_ctx
         self._proxy_for = proxy_for  # worker context -> nameko's ServiceProxy
         self._release = release
+        self._config = config or {}
+        self._caller = caller  # the calling service's name: who seals a call it makes itself
         self._calls = {}
 
-    def _proxy_of(self, method):
-        """The worker's command id (the gateway's, loupan.commands) keys the calls it makes:
-        the first call of a method sends it as it is, the n-th with `#n`."""
-        base = self._worker_ctx.data.get("command_id") if self._worker_ctx is not None else None
-        if base is None or self._proxy_for is None:
+    def _proxy_of(self, method, args, kwargs):
+        """The call's own context: the worker's command id (the gateway's, loupan.commands)
+        keys the calls it makes, the first call of a method sends it as it is, the n-th with
+        `#n`; and its seal (loupan.bus): the worker's own if the call carries the same actor,
+        else one this service makes."""
+        if self._worker_ctx is None or self._proxy_for is None:
             return self._proxy
-        n = self._calls[method] = self._calls.get(method, 0) + 1
-        return self._proxy_for(_CallContext(self._worker_ctx, base if n == 1 else f"{base}#{n}"))
+        data = self._worker_ctx.data
+        overrides = {bus.SEAL: bus.seal_for_call(self._config, self._caller, data.get(bus.SEAL), args, kwargs)}
+        base = data.get("command_id")
+        if base is not None:
+            n = self._calls[method] = self._calls.get(method, 0) + 1
+            overrides["command_id"] = base if n == 1 else f"{base}#{n}"
+        return self._proxy_for(_CallContext(self._worker_ctx, overrides))
 
     def __getattr__(self, method):
         def call(*args, **kwargs):
@@ -165,7 +176,7 @@ class _TimedServiceProxy:
                 # holds no database while it waits (SQLite: its other workers may write)
                 self._release()
             try:
-                reply = getattr(self._proxy_of(method), method).call_async(*args, **kwargs)
+                reply = getattr(self._proxy_of(method, args, kwargs), method).call_async(*args, **kwargs)
             except UnknownService:
                 raise Unavailable(f"{self._service_name} is not running") from None
             with eventlet.Timeout(self._timeout, False):
@@ -197,4 +208,5 @@ class TimedRpcProxy(RpcProxy):
 
         return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout,
                                   worker_ctx=worker_ctx, proxy_for=super().get_dependency,
-                                  release=lambda: release_worker(self.container, worker_ctx))
+                                  release=lambda: release_worker(self.container, worker_ctx),
+                                  config=self.container.config, caller=self.container.service_name)

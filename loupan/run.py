@@ -4,6 +4,8 @@ The config names the service class (`SERVICE: module:Class`); the environment fi
 `${VAR:default}` placeholders. Eventlet's monkey patch comes before any other import.
 A service class may refuse its settings before anything starts: `check_config(config)`
 raises ValueError (logged, exit status 2) or returns a warning to log (the gateway's JWT key).
+Every process is first held to the bus key (loupan.bus.check_config): no process starts on
+the public development key or a short one, unless LOUPAN_INSECURE_DEV_SECRET=1.
 """
 from loupan.green import patch
 
@@ -39,18 +41,23 @@ def main(argv):
     config = load_config(argv[1])
     services = import_service(config["SERVICE"])
     logs.configure(services[0].name, config.get("LOG_LEVEL", "INFO"))
+    from loupan import bus
+
     for service_cls in services:
-        check = getattr(service_cls, "check_config", None)
-        if check is None:
-            continue
-        try:
-            warning = check(config)
-        except ValueError as exc:
-            logging.getLogger("loupan.run").critical("%s refuses to start: %s", service_cls.name, exc)
-            sys.exit(2)
-        if warning:
-            logging.getLogger("loupan.run").warning("%s: %s", service_cls.name, warning)
+        for check in (getattr(service_cls, "check_config", None), bus.check_config):
+            if check is not None:
+                _check(service_cls, check, config)
     run(services, config)
+
+
+def _check(service_cls, check, config):
+    try:
+        warning = check(config)
+    except ValueError as exc:
+        logging.getLogger("loupan.run").critical("%s refuses to start: %s", service_cls.name, exc)
+        sys.exit(2)
+    if warning:
+        logging.getLogger("loupan.run").warning("%s: %s", service_cls.name, warning)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 # LOUPAN_VAR moves the SQLite files; *_HTTP and AMQP_URI move the ports and the broker
 # (tests/test_run_script.py runs it so, beside a developer's own run).
 # Without LOUPAN_JWT_SECRET, a random key is made once into $VAR_DIR/jwt_secret (mode 600)
-# and reused, so that tokens survive a restart and the gateway never signs with a public key.
+# and reused, so that tokens survive a restart and the gateway never signs with a public key;
+# likewise LOUPAN_BUS_KEY into $VAR_DIR/bus_key: the key every process seals RPCs with (loupan/bus.py).
 source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq
@@ -20,6 +21,14 @@ if [ -z "${LOUPAN_JWT_SECRET:-}" ]; then
   chmod 600 "$VAR_DIR/jwt_secret"
   LOUPAN_JWT_SECRET="$(cat "$VAR_DIR/jwt_secret")"
   export LOUPAN_JWT_SECRET
+fi
+if [ -z "${LOUPAN_BUS_KEY:-}" ]; then
+  if [ ! -s "$VAR_DIR/bus_key" ]; then
+    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR_DIR/bus_key")
+  fi
+  chmod 600 "$VAR_DIR/bus_key"
+  LOUPAN_BUS_KEY="$(cat "$VAR_DIR/bus_key")"
+  export LOUPAN_BUS_KEY
 fi
 SERVICES="hr inventory crm contracts finance gateway"
 for name in $SERVICES; do

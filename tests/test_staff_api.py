@@ -3,7 +3,7 @@ request, on every gateway replica; a transfer changes what old and new tokens re
 once on every replica; role checks and bad input change nothing."""
 import jwt
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 
 from loupan.testing.client import Api
 from loupan.testing import wait_until
@@ -83,7 +83,7 @@ def test_a_leave_recorded_behind_the_gateway_revokes_tokens_too(system, director
     """The gateway's `staff_left` consumer covers leaves not made through a gateway route."""
     joined = join(site["hr"], "adv_backdoor", [site["first"]])
     leaver = Api(system.url()).login("adv_backdoor", PASSWORD)
-    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, timeout=10) as rpc:
+    with cluster_rpc({"AMQP_URI": system.amqp_uri, "BUS_KEY": system.bus_key}, timeout=10) as rpc:
         rpc.hr.leave_staff(actor_of(director), joined["id"], {"left_on": "2026-05-31", "reason": "人事系统直接办理"})
     wait_until(lambda: leaver.get("/api/projects").status_code == 401, what="the leaver's token refused")
     assert leaver.get("/api/projects").json()["error"] == "TOKEN_REVOKED"
@@ -179,7 +179,7 @@ def test_a_transfer_recorded_behind_the_gateway_moves_tokens_too(system, directo
     first, second = site["first"], site["second"]
     joined = join(site["hr"], "adv_backdoor_move", [first])
     mover = Api(system.url()).login("adv_backdoor_move", PASSWORD)
-    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, timeout=10) as rpc:
+    with cluster_rpc({"AMQP_URI": system.amqp_uri, "BUS_KEY": system.bus_key}, timeout=10) as rpc:
         rpc.hr.transfer_staff(actor_of(director), joined["id"],
                               {"to_project_ids": [second], "effective_on": "2026-04-01", "reason": "人事系统直接办理"})
     wait_until(lambda: mover.get(f"/api/projects/{first}").status_code == 403, what="the old project refused")

@@ -7,11 +7,13 @@ that proves the embedded default: each service's main flows and its SQLite-only 
 on SQLite too. LOUPAN_TEST_DATABASES=sqlite,postgresql runs every one on both."""
 import atexit
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import eventlet
@@ -289,16 +291,84 @@ def seed_known_projects(url):
         engine.dispose()
 
 
+BUS_KEY = secrets.token_urlsafe(48)  # the bus key of every service a test starts (loupan.bus)
+
+
+def sealed_context(config, actor=None, issuer="test", **data):
+    """Context data for calling a service as the gateway would: `actor` (None: a call that
+    takes no actor) sealed with `config`'s bus key (loupan.bus), and any other `data`."""
+    from loupan import bus
+
+    return dict(data, **{bus.SEAL: bus.seal(config, actor, issuer)})
+
+
 def entrypoint_caller(container):
-    """call(method, *args): run one entrypoint of a running container, return its result.
-    (One call at a time: for concurrent calls use a real RPC proxy.)"""
-    from nameko.testing.services import entrypoint_hook
+    """call(method, *args): run one entrypoint of a running container, return its result. The
+    call carries its actor sealed, as the gateway sends it (loupan.bus).
+    (One call at a time: for concurrent calls use a real RPC proxy, `cluster_rpc`.)"""
+    from loupan import bus
 
     def call(method, *args):
-        with entrypoint_hook(container, method) as hook:
+        with entrypoint_hook(container, method, context_data=sealed_context(
+                container.config, bus.actor_of_call(args, {}))) as hook:
             return hook(*args)
 
     return call
+
+
+def entrypoint_hook(container, method, context_data=None):
+    """nameko's entrypoint_hook (loupan.testing's one import of it)."""
+    from nameko.testing.services import entrypoint_hook as hook
+
+    return hook(container, method, context_data=context_data)
+
+
+class _SealedMethod:
+    def __init__(self, method, config):
+        self._method, self._config = method, config
+
+    def _seal(self, args, kwargs):
+        from loupan import bus
+
+        # the standalone proxy's headers are read from its context as the call is published
+        self._method.worker_ctx.data[bus.SEAL] = bus.seal(self._config, bus.actor_of_call(args, kwargs), "test")
+
+    def __call__(self, *args, **kwargs):
+        self._seal(args, kwargs)
+        return self._method(*args, **kwargs)
+
+    def call_async(self, *args, **kwargs):
+        self._seal(args, kwargs)
+        return self._method.call_async(*args, **kwargs)
+
+
+class _SealedService:
+    def __init__(self, service, config):
+        self._service, self._config = service, config
+
+    def __getattr__(self, method):
+        return _SealedMethod(getattr(self._service, method), self._config)
+
+
+class _SealedCluster:
+    def __init__(self, cluster, config):
+        self._cluster, self._config = cluster, config
+
+    def __getattr__(self, service):
+        return _SealedService(getattr(self._cluster, service), self._config)
+
+    def __getitem__(self, service):
+        return _SealedService(self._cluster[service], self._config)
+
+
+@contextmanager
+def cluster_rpc(config, **kwargs):
+    """nameko's ClusterRpcProxy whose every call carries its actor sealed with `config`'s
+    bus key, as the gateway's calls do (loupan.bus). Without the key, see tests/test_bus.py."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy(config, **kwargs) as cluster:
+        yield _SealedCluster(cluster, config)
 
 
 @pytest.fixture
@@ -311,6 +381,7 @@ def service_config(rabbit_config):
         "RPC_TIMEOUT": 5,
         "OUTBOX": {"sweep_seconds": 0.2},
         "EVENT_RETRY": {"max_attempts": 3, "delay_ms": 100},
+        "BUS_KEY": BUS_KEY,
     }
 
 

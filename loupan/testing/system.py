@@ -89,6 +89,8 @@ class System:
         # one random signing key per run, the same for every gateway replica: the gateway
         # refuses to start on its public development default (gateway/auth.py check_secret)
         self.jwt_secret = secrets.token_urlsafe(48)
+        # and one bus key (loupan/bus.py), the same in every process: it seals each RPC's actor
+        self.bus_key = secrets.token_urlsafe(48)
 
     # set-up -------------------------------------------------------------------------------
     def prepare(self):
@@ -139,7 +141,8 @@ class System:
         # would trip (tests/own_system/test_gateway_rules_api.py runs with low ones set in `env=`)
         no_limits = {k: "0" for k in ("RATE_LOGIN_PER_MINUTE", "RATE_LOGIN_PER_IP_PER_MINUTE",
                                       "RATE_HOLDS_PER_MINUTE", "RATE_HOLDS_PER_IP_PER_MINUTE")}
-        env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, **no_limits, **self.extra_env})
+        env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, "LOUPAN_BUS_KEY": self.bus_key,
+                                  **no_limits, **self.extra_env})
         env.update({
             "AMQP_URI": amqp_uri or self.amqp_uri,
             f"{name.upper()}_DATABASE_URL": self.urls[name],
@@ -220,7 +223,7 @@ class System:
         """Run `python -m module config args…` with service `name`'s settings (e.g. a
         service's admin command against its database)."""
         env = dict(os.environ, **{f"{name.upper()}_DATABASE_URL": self.urls[name],
-                                  "AMQP_URI": self.amqp_uri, "PYTHONPATH": str(ROOT),
+                                  "AMQP_URI": self.amqp_uri, "LOUPAN_BUS_KEY": self.bus_key, "PYTHONPATH": str(ROOT),
                                   "PYTHONWARNINGS": "ignore::DeprecationWarning"})
         return subprocess.run([sys.executable, "-m", module, self.services[name], *args], cwd=ROOT,
                               env=env, check=True, capture_output=True, text=True).stdout

@@ -19,7 +19,8 @@ from loupan.db import Database
 from loupan.entrypoints import rpc
 from loupan.errors import Conflict, NotFound, RuleViolated, Unavailable
 from loupan.tables import ID
-from loupan.testing import db_rows, db_write
+from loupan.bus import actor_of_call
+from loupan.testing import db_rows, db_write, sealed_context
 from loupan.types import utcnow
 from loupan.uow import UncommittedWrites, make_engine
 
@@ -97,7 +98,9 @@ def ledger(container_factory, service_config, database_url):
 
 def caller(container):
     def call(command_id, method, *args):
-        with entrypoint_hook(container, method, context_data={"command_id": command_id} if command_id else None) as hook:
+        ids = {"command_id": command_id} if command_id else {}
+        sealed = sealed_context(container.config, actor_of_call(args, {}), **ids)  # as the gateway calls (loupan.bus)
+        with entrypoint_hook(container, method, context_data=sealed) as hook:
             return hook(*args)
     return call
 

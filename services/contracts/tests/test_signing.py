@@ -4,7 +4,7 @@ per project (gap-free under concurrency), 审核 of contracts and agreements, th
 from datetime import timedelta
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import insert, select
 
 from loupan.testing import db_rows, db_write
@@ -84,7 +84,7 @@ def test_a_rejected_draft_is_drafted_again_under_its_number(call, contracts_conf
 
 def test_concurrent_drafts_take_consecutive_numbers(contracts, contracts_config):
     deal_ids = [deal_in(contracts_config, unit_id=200 + i) for i in range(8)]
-    with ClusterRpcProxy(contracts.config) as cluster:
+    with cluster_rpc(contracts.config) as cluster:
         replies = [cluster.contracts.draft_contract.call_async(MANAGER, d, {}) for d in deal_ids]
         numbers = sorted(r.result()["contract_no"] for r in replies)
     assert numbers == [f"HT{n:06d}" for n in range(1, 9)]

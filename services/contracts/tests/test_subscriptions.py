@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from loupan.entrypoints import nameko_rpc as rpc  # a fake answers as our services do
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import insert, select, update
 
 from loupan.errors import Conflict, Forbidden, NotFound, Unavailable
@@ -266,7 +266,7 @@ def test_two_managers_approving_at_once_one_wins(call, inv, site, contracts, eve
     sink = event_sink("contracts")
     deal = call("create_subscription", advisor(site), body(hold(inv, site, 0)["hold_id"]))
     manager = actor(2, "manager", [site["project_id"]])
-    with ClusterRpcProxy(contracts.config) as cluster:
+    with cluster_rpc(contracts.config) as cluster:
         replies = [cluster.contracts.approve_subscription.call_async(manager, deal["id"]) for _ in range(6)]
         outcomes = []
         for reply in replies:

@@ -1,7 +1,7 @@
 """撞单 at the same moment, on PostgreSQL with real concurrent workers: whatever the
 interleaving, one owner and conflicts for the others, never two customers for one phone."""
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import select
 
 from loupan.testing import db_rows, wait_until
@@ -19,7 +19,7 @@ def lead(mobile="13812345678"):
 
 
 def register_at_once(config, advisors, mobile):
-    with ClusterRpcProxy(config) as rpc:
+    with cluster_rpc(config) as rpc:
         replies = [rpc.crm.register_customer.call_async(a, P, lead(mobile)) for a in advisors]
         return [r.result() for r in replies]
 
@@ -62,7 +62,7 @@ def test_many_advisors_registering_one_phone_at_once(crm, crm_config):
 def test_many_advisors_claiming_one_pool_customer_at_once(crm, crm_config):
     """The existing row is locked while one claim is decided: one claims, the others find it
     protected and are recorded as conflicts."""
-    with ClusterRpcProxy(crm_config) as rpc:
+    with cluster_rpc(crm_config) as rpc:
         rpc.crm.register_customer(actor(14, "assistant", [P]), P, lead("13900000002"))
     results = register_at_once(crm_config, ADVISORS, "13900000002")
     assert sorted(r["outcome"] for r in results) == ["claimed"] + ["conflict"] * 5

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 import requests
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import func, select
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
@@ -183,7 +183,7 @@ def test_ten_walk_ins_at_once_share_three_advisors_fairly(crm_config, crm, call,
         pytest.skip("concurrent workers need PostgreSQL (SQLite serialises units of work)")
     on_duty(crm_config, call, 11, 12, 13)
     wait_until(lambda: queue(call) == [11, 12, 13], what="queue")
-    with ClusterRpcProxy(crm_config, timeout=30) as cluster:
+    with cluster_rpc(crm_config, timeout=30) as cluster:
         replies = [cluster.crm.register_visit.call_async(ASSISTANT, P, {}) for _ in range(10)]
         results = [r.result() for r in replies]
     counts = Counter(r["advisor_id"] for r in results)

@@ -3,7 +3,7 @@ interleaving, the deal never takes more than is due and the receipt numbers have
 from decimal import Decimal
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import select
 
 from loupan.errors import DomainError
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=Tr
 
 def test_eight_cashiers_at_once_never_overpay_a_deal_and_leave_no_gap_in_the_numbers(finance, finance_config):
     subscribe(finance_config, 51, price="100.00", deposit="30.00")
-    with ClusterRpcProxy(finance_config) as rpc:
+    with cluster_rpc(finance_config) as rpc:
         replies = [rpc.finance.record_receipt.call_async(CASHIER, 51, {"amount": "20.00", "method": "cash"})
                    for _ in range(8)]
         outcomes = []

@@ -4,14 +4,24 @@ from loupan.entrypoints import command, query, rpc
 
 from loupan.schemas import dump, load
 from loupan.schemas.hr_accounts import AccountIn, AccountOut
-from services.hr import accounts
+from loupan.errors import Unauthenticated
+from services.hr import accounts, logins
 
 
 class AccountEntrypoints:
     @rpc
     def authenticate(self, username, password):
-        """Check a login; returns the account with its role and projects, or Unauthenticated."""
-        return dump(AccountOut, accounts.authenticate(self.db.session, username, password))
+        """Check a login; returns the account with its role and projects, or Unauthenticated.
+        Only a sealed call is answered (loupan.bus), and failures per username are limited
+        here too (services/hr/logins.py: 429 LOGIN_RATE_LIMITED)."""
+        limits = logins.limits_of(self.db.container_config)
+        limits.check(str(username))
+        try:
+            account = accounts.authenticate(self.db.session, username, password)
+        except Unauthenticated:
+            limits.failed(str(username))
+            raise
+        return dump(AccountOut, account)
 
     @command(AccountOut)
     def create_account(self, actor, data):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import eventlet
 import pytest
 from kombu import Connection, Exchange, Producer, Queue
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, update
 
@@ -315,7 +315,7 @@ def test_subscribe_and_the_expiry_timer_racing_end_each_hold_one_way(inventory, 
             eventlet.sleep(0.05)
 
     timer = eventlet.spawn(expire)
-    with ClusterRpcProxy(inventory.config) as rpc:
+    with cluster_rpc(inventory.config) as rpc:
         replies = []
         for i, hold_id in enumerate(holds):  # spread around the expiry instant
             replies.append(rpc.inventory.subscribe_hold.call_async(advisor(project), hold_id, 900 + i))

@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
+from loupan.testing import cluster_rpc
 from sqlalchemy import create_engine, select, update
 
 from loupan.schemas.inventory_catalog import Board
@@ -66,7 +66,7 @@ def test_racing_buyers_get_one_hold_per_unit(inventory, call, project):
     """30 concurrent RPC calls through the broker race for 3 units: 3 holds, 27 conflicts."""
     ids = released(call, project, 3)
     outcomes = []
-    with ClusterRpcProxy(inventory.config) as rpc:
+    with cluster_rpc(inventory.config) as rpc:
         replies = [
             rpc.inventory.hold_unit.call_async(
                 advisor(project, 100 + i), ids[i % 3],
