@@ -247,12 +247,29 @@ def test_ports_and_healthchecks_match_the_configs(compose):
     for name, path in runners(compose).items():
         service = compose["services"][name]
         _, port = http_port(compose, name, path)
-        assert f"{port}:{port}" in [str(p) for p in service.get("ports", [])]
+        assert f"127.0.0.1:{port}:{port}" in [str(p) for p in service.get("ports", [])]
         check = service["healthcheck"]["test"]
         check = " ".join(check) if isinstance(check, list) else check
         # liveness, not readiness: a broker or database outage must not mark every service
         # unhealthy (they wait it out and answer 503; /health/ready says so)
         assert f":{port}/health/live" in check, f"{name}: healthcheck does not probe /health/live"
+
+
+def test_nothing_is_published_beyond_localhost(compose):
+    """The broker, the databases and every process's port are this machine's only (issue 30:
+    a broker on every interface with guest/guest was every role of every agency); a reverse
+    proxy on the host publishes the gateway."""
+    published = [(name, str(p)) for name, service in compose["services"].items() for p in service.get("ports", [])]
+    assert {"rabbitmq", "postgres", "gateway"} <= {name for name, _ in published}
+    for name, port in published:
+        assert port.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+
+
+def test_every_process_gets_the_bus_key_from_the_environment(compose):
+    for name, path in runners(compose).items():
+        env = environment(compose["services"][name])
+        assert env.get("LOUPAN_BUS_KEY", "").startswith("${LOUPAN_BUS_KEY:?"), name
+        assert "LOUPAN_BUS_KEY" in config_vars(path), path
 
 
 def test_every_long_running_container_restarts_and_only_migrate_is_one_shot(compose):
@@ -612,6 +629,46 @@ def test_kustomization_applies_everything_but_the_release_job_and_the_fallback(m
 def container(deployment):
     (only,) = deployment["spec"]["template"]["spec"]["containers"]
     return only
+
+
+def admits(rule, labels, namespace="loupan"):
+    """True if one `from` entry of an ingress rule admits a pod with `labels` in `namespace`
+    (the subset of NetworkPolicy selectors these manifests use)."""
+    if "from" not in rule:
+        return True
+    for peer in rule["from"]:
+        if "namespaceSelector" in peer:
+            if peer["namespaceSelector"].get("matchLabels", {}).get("kubernetes.io/metadata.name") == namespace:
+                return True
+            continue
+        selector = peer["podSelector"]
+        if all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items()) and \
+                all(labels.get(e["key"]) in e["values"] for e in selector.get("matchExpressions", [])):
+            return True
+    return False
+
+
+def test_only_loupan_reaches_the_broker_and_the_databases(manifests):
+    """NetworkPolicies (issue 30): the services and the migrations reach RabbitMQ's AMQP port
+    and PostgreSQL, KEDA the AMQP port, anyone the broker's metrics; nothing else."""
+    policies = objects(manifests, "NetworkPolicy")
+    service_pods = [d["spec"]["template"]["metadata"]["labels"] for d in objects(manifests, "Deployment").values()]
+    job_pods = [d["spec"]["template"]["metadata"]["labels"] for d in objects(manifests, "Job").values()]
+    assert service_pods and job_pods
+    stranger = {"app.kubernetes.io/name": "debug", "app.kubernetes.io/part-of": "loupan"}
+    for target, port in (("rabbitmq", 5672), ("postgres", 5432)):
+        (policy,) = [p for p in policies.values() if p["spec"]["podSelector"]["matchLabels"] ==
+                     {"app.kubernetes.io/name": target}]
+        assert policy["spec"]["policyTypes"] == ["Ingress"]
+        rules = [r for r in policy["spec"]["ingress"] if any(p["port"] == port for p in r["ports"])]
+        for labels in service_pods + job_pods:
+            assert any(admits(r, labels) for r in rules), (target, labels)
+        assert not any(admits(r, stranger) for r in rules), target
+        assert not any(admits(r, stranger, "default") for r in rules), target
+        ports = {p["port"] for r in policy["spec"]["ingress"] for p in r["ports"]}
+        assert ports <= {5672, 15692, 5432} and 15672 not in ports
+    (amqp,) = [r for r in policies["rabbitmq-from-loupan-only"]["spec"]["ingress"] if r["ports"][0]["port"] == 5672]
+    assert admits(amqp, {}, "keda")  # KEDA's rabbitmq trigger (autoscaling.yaml)
 
 
 def test_a_deployment_and_a_service_per_loupan_service(manifests, compose):
