@@ -56,6 +56,8 @@ def error_response(exc):
         exc = Busy("the database's connections are all in use; retry shortly")
     if isinstance(exc, DomainError):
         retry = {"Retry-After": "1"} if exc.status == 503 else None  # busy or away: retry shortly
+        if getattr(exc, "retry_after", None) is not None:  # e.g. QueueFull: the service says when
+            retry = {"Retry-After": str(exc.retry_after)}
         return json_response(exc.status, {"error": exc.code, "message": exc.message}, headers=retry)
     if isinstance(exc, OUTAGES) or (isinstance(exc, RemoteError) and exc.exc_type in REMOTE_OUTAGES):
         log.warning("dependency unavailable: %r", exc)
@@ -71,8 +73,9 @@ def error_response(exc):
 
 class JsonRoute(HttpRequestHandler):
     def __init__(self, method, url, roles=None, body=None, query=None, response=None,
-                 status=200, summary="", many=False, raw_body=None, **kwargs):
+                 status=200, summary="", many=False, raw_body=None, location=None, **kwargs):
         self.roles = roles
+        self.location = location  # e.g. "/api/imports/{id}": the answer's Location, from its fields
         # a body over the gateway's limit is refused before it is read (gateway/server.py)
         self.too_large_code = "SPREADSHEET_TOO_LARGE" if raw_body else "BODY_TOO_LARGE"
         self.body_schema = body
@@ -192,6 +195,8 @@ class JsonRoute(HttpRequestHandler):
             result, total = self.paging.apply(result, request.paging)
             if total is not None:
                 headers = {"X-Total-Count": str(total)}
+        if self.location is not None and isinstance(result, dict):
+            headers = dict(headers or {}, Location=self.location.format(**result))
         return json_response(self.status, result, headers)
 
     def response_from_exception(self, exc):
@@ -367,12 +372,14 @@ def sane(value, where="body"):
 
 
 def route(method, url, roles=None, body=None, query=None, response=None, many=False, status=200,
-          summary="", raw_body=None, produces=None):
+          summary="", raw_body=None, produces=None, location=None, errors=None):
     """Declare an HTTP route: nameko entrypoint plus what the OpenAPI document says of it.
     Its roles are its grant in the route table (gateway/roles.py, PUBLIC: no token needed); a
     route the table does not list fails at import, and so does a `roles=` that says otherwise
     (leave it out: the table is the one place). raw_body / produces: the media type of a
-    request or response that is a file rather than JSON (for the document)."""
+    request or response that is a file rather than JSON (for the document). location: the
+    success answer's Location header, formatted with its fields ("/api/imports/{id}"); errors:
+    {status: description} the route answers besides the common ones (for the document)."""
     assert body is None or issubclass(body, Schema)
     granted = roles_of(method, url)
     if roles is not None and set(roles) != set(granted):
@@ -380,11 +387,11 @@ def route(method, url, roles=None, body=None, query=None, response=None, many=Fa
     roles = granted
     options = {"roles": roles, "body": body, "query": query,
                "response": response, "many": many, "status": status, "summary": summary,
-               "raw_body": raw_body, "produces": produces}
+               "raw_body": raw_body, "produces": produces, "location": location, "errors": errors or {}}
     ROUTES.append((method, url, options))
     register = JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
                                    response=response, status=status, summary=summary, many=many,
-                                   raw_body=raw_body)
+                                   raw_body=raw_body, location=location)
 
     def decorate(fn):
         # the OpenAPI's operationId and tag come from the handler's name and module

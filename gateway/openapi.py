@@ -53,6 +53,7 @@ CONVENTIONS = (
     "areas above 0 to 10^6 m², percents 0 to 100; anything else is 400 VALIDATION_ERROR naming "
     "the field.")
 RATE_LIMITED = "too many requests (RATE_LIMITED); retry after `Retry-After` seconds"
+RETRY_AFTER = {"description": "seconds to wait before sending it again", "schema": {"type": "integer"}}
 REQUEST_ID = {"description": "the request's id (the caller's X-Request-Id, or a new one)",
               "schema": {"type": "string"}}
 IDEMPOTENCY = {
@@ -240,17 +241,21 @@ def document():
         if opts["produces"] is not None:  # a file, or a file besides JSON (e.g. ?format=xlsx)
             ok.setdefault("content", {})[opts["produces"]] = {"schema": binary}
         ok["headers"] = {"X-Request-Id": REQUEST_ID}
+        if opts.get("location"):
+            ok["headers"]["Location"] = {"description": f"where to follow it: {opts['location']}",
+                                         "schema": {"type": "string"}}
         if paging is not None and paging.slices:
             ok["headers"]["X-Total-Count"] = {"description": "items matching, before limit/offset",
                                               "schema": {"type": "integer"}}
         operation["responses"][str(opts["status"])] = ok
-        errors = dict(ERRORS, **({"429": RATE_LIMITED} if (method, url) in RATED else {}))
+        errors = dict(ERRORS, **({"429": RATE_LIMITED} if (method, url) in RATED else {}), **opts.get("errors", {}))
         if opts["body"] is not None:
             errors["415"] = UNSUPPORTED
         for code, text in errors.items():
             operation["responses"][code] = {
                 "description": text,
-                "headers": {"X-Request-Id": REQUEST_ID},
+                "headers": dict({"X-Request-Id": REQUEST_ID}, **({"Retry-After": RETRY_AFTER}
+                                                                 if code in ("429", "503") else {})),
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
         paths.setdefault(path, {})[method.lower()] = operation

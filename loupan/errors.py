@@ -91,4 +91,20 @@ class Busy(Unavailable):
     default_code = "SERVICE_BUSY"
 
 
+@deserialize_to_instance
+class QueueFull(DomainError):
+    """A bounded queue of work is full (inventory's spreadsheet imports): 429, with
+    `Retry-After` = retry_after seconds. Nothing was recorded; send it again later."""
+
+    status = 429
+    default_code = "QUEUE_FULL"
+
+    def __init__(self, message, code=None, retry_after=5):
+        Exception.__init__(self, message, code or self.default_code, int(retry_after))
+
+    @property
+    def retry_after(self):
+        return self.args[2]
+
+
 deserialize_to_instance(DomainError)

@@ -82,19 +82,25 @@ def test_a_dry_run_lists_bad_rows_and_changes_nothing(site):
     assert unit_total(api, pid) == before
 
 
-def test_bad_files_are_refused_at_once_and_change_nothing(site):
+def test_bad_files_are_refused_at_once_or_fail_their_job_and_change_nothing(site):
+    """What needs no parse is refused at the upload; what does (the header, rows, cells) ends
+    the job failed with its code: an upload never waits for its file to be read."""
     api, pid = site["assistant"], site["project"]["id"]
     before = unit_total(api, pid)
     response = upload(api, pid, b"%PDF-1.4 not a spreadsheet")
     assert response.status_code == 400 and response.json()["error"] == "INVALID_SPREADSHEET"
     response = upload(api, pid, b"")
     assert response.status_code == 400 and response.json()["error"] == "INVALID_SPREADSHEET"
-    response = upload(api, pid, xlsx(["楼栋", "房号"], [["1号楼", "9901"]]))
-    assert response.status_code == 400 and response.json()["error"] == "MISSING_COLUMNS"
     response = upload(api, pid, b"\0" * (10 * 1024 * 1024 + 1))
     assert response.status_code == 413 and response.json()["error"] == "SPREADSHEET_TOO_LARGE"
-    response = upload(api, pid, xlsx(ZH, [["1号楼"]] * 20_001))
-    assert response.status_code == 422 and response.json()["error"] == "TOO_MANY_ROWS"
+    for content, code in ((xlsx(["楼栋", "房号"], [["1号楼", "9901"]]), "MISSING_COLUMNS"),
+                          (xlsx(ZH, [["1号楼"]] * 20_001), "TOO_MANY_ROWS")):
+        response = upload(api, pid, content)
+        assert response.status_code == 202, response.text
+        assert response.headers["Location"] == f"/api/imports/{response.json()['id']}"
+        job = finished(api, response.json())
+        assert (job["status"], job["error_code"]) == ("failed", code), job
+        assert job["errors"][0]["row"] is None and job["errors"][0]["reasons"]
     assert unit_total(api, pid) == before
 
 

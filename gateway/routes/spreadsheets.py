@@ -22,10 +22,15 @@ def xlsx_response(file, fallback_name):
 
 class SpreadsheetRoutes:
     @route("POST", "/api/projects/<int:project_id>/imports", query=s.ImportQuery,
-           response=s.ImportOut, status=202, raw_body=s.XLSX_TYPE,
+           response=s.ImportOut, status=202, raw_body=s.XLSX_TYPE, location="/api/imports/{id}",
+           errors={"429": "the import queue is full for you, this project or in all (IMPORT_QUEUE_FULL); "
+                          "nothing was recorded: send the file again after `Retry-After` seconds"},
            summary="房源导入: the request body is the .xlsx file itself (楼栋, 房号, 楼层, 户型, 朝向, 物业形态, "
                    "建筑面积, 套内面积, 表价 or 单价, 底价, optional 装修, 交付日期; Chinese or English headers). "
-                   "Answers 202 with the job; poll GET /api/imports/{import_id}. dry_run=true checks only")
+                   "Answers 202 at once with the queued job and its Location; poll GET /api/imports/{import_id}: "
+                   "the file is read and checked in the background, and a file that cannot be read (no "
+                   "header, too many rows or cells, too slow to read) ends the job failed with its error_code. "
+                   "Refused at once: not a zip, over 10 MB or inflating too much (413). dry_run=true checks only")
     def import_units(self, request, actor, project_id, query):
         too_large = TooLarge("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
         if (request.content_length or 0) > s.MAX_SPREADSHEET_BYTES:

@@ -36,8 +36,15 @@ class ImportOut(Schema):
     processed_rows = fields.Integer(metadata={"description": "rows checked so far"})
     imported_rows = fields.Integer()
     errors = fields.List(fields.Nested(RowError))
+    error_code = fields.String(allow_none=True, metadata={
+        "description": "why the whole file failed, e.g. MISSING_COLUMNS, TOO_MANY_ROWS, TOO_MANY_CELLS, "
+                       "INVALID_SPREADSHEET, SPREADSHEET_TOO_LARGE (also: took longer than the parse budget), "
+                       "IMPORT_INTERRUPTED; null when it did not fail or only rows are bad"})
+    attempts = fields.Integer(metadata={"description": "times a process took the job (more than 1: "
+                                                       "one stopped while running it)"})
     created_by = fields.Integer()
     created_at = fields.AwareDateTime()
+    started_at = fields.AwareDateTime(allow_none=True)
     finished_at = fields.AwareDateTime(allow_none=True)
 
 

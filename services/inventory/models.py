@@ -1,8 +1,8 @@
 """inventory (销控) tables. Every business table carries agency_id and project_id and is
 indexed for per-project queries, so one project's board does not slow as the agency grows."""
-from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
                         Text, UniqueConstraint, text)
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import declarative_base, deferred
 
 from loupan.reveals import data_reveals_table
 from loupan.commands import commands_table
@@ -166,7 +166,10 @@ class ReleaseScheduleUnit(Base):
 
 class UnitImport(Base):
     """A spreadsheet import of units (or its dry run), checked and applied in the background
-    so that a large file shows progress. status: queued -> running -> done | failed."""
+    so that a large file shows progress. status: queued -> running -> done | failed.
+    The upload only records the job with its file (`content`) and the uploader (`actor`);
+    inventory's import queue (services/inventory/import_queue.py) runs it and clears both
+    when it ends. A running job whose heartbeat stops (its process died) is queued again."""
 
     __tablename__ = "unit_imports"
     id = Column(ID, primary_key=True, autoincrement=True)
@@ -181,7 +184,14 @@ class UnitImport(Base):
     created_by = Column(ID, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     finished_at = Column(UTCDateTime)
-    __table_args__ = (Index("ix_unit_imports_project", "project_id", "created_at"),)
+    content = deferred(Column(LargeBinary))  # the .xlsx until the job ends (read by the job only)
+    actor = Column(Text)  # JSON: the uploader, whose rights the job applies with; cleared at the end
+    error_code = Column(String(40))  # why the whole file failed (MISSING_COLUMNS, TOO_MANY_ROWS, ...)
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    started_at = Column(UTCDateTime)
+    heartbeat_at = Column(UTCDateTime)  # a running job's last sign of life
+    __table_args__ = (Index("ix_unit_imports_project", "project_id", "created_at"),
+                      Index("ix_unit_imports_status", "status", "id"))
 
 
 class PriceList(Base):

@@ -1,14 +1,18 @@
 """Units from the developer's spreadsheet (.xlsx): reading the sheet, checking each row with
 the same rules as the JSON API (UnitIn), and the import job that runs in the background.
 
-A job checks every row first, committing its progress every few hundred rows in short
-transactions of their own; only when every row is good (and it is not a dry run) does it
-create the units, all in one transaction through catalog.create_units. Each step opens and
-closes its own unit of work, one at a time: on SQLite a unit of work holds the process's
-only connection, so a greenlet holding two would wait for itself.
+The upload only records the job (enqueue_import): the project in scope, the file's size and
+zip directory checked (cheap: nothing inflated), the queue's bounds (QueueFull: 429), then the
+job row with the file's bytes, queued. Nothing is parsed while the uploader waits, so an
+upload holds an RPC worker for milliseconds whatever the file. inventory's import queue
+(import_queue.py) runs queued jobs within their concurrency bounds (run_import).
 
-The file itself is read by xlsx_reader: its zip checked against size limits first, then
-parsed in a child process, off the event loop and with no unit of work open.
+A job reads the file in a child process (xlsx_reader: its own time and memory budget, no
+unit of work open), checks every row, committing its progress every few hundred rows in
+short transactions of their own; only when every row is good (and it is not a dry run) does
+it create the units, all in one transaction through catalog.create_units. Each step opens
+and closes its own unit of work, one at a time: on SQLite a unit of work holds the process's
+only connection, so a greenlet holding two would wait for itself.
 """
 import base64
 import binascii
@@ -20,20 +24,25 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import eventlet
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 
 from loupan.schemas import schema_instance
 from loupan.schemas.inventory_catalog import UnitIn
 from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS
-from loupan.errors import DomainError, Invalid, TooLarge
+from loupan.errors import DomainError, Invalid, QueueFull, TooLarge
 from loupan.scope import get_in_scope
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import catalog
-from services.inventory.models import Building, Unit, UnitImport
-from services.inventory.xlsx_reader import LABELS, blank as _blank, inspect, read_rows, too_many_rows
+from services.inventory.models import Building, Project, Unit, UnitImport
+from services.inventory.xlsx_reader import LABELS, PARSE_SECONDS, blank as _blank, check_archive, read_rows, \
+    too_many_rows
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between progress commits: visible progress, short transactions
+ACTIVE = ("queued", "running")
+# the queue's bounds (inventory's config, IMPORT_*; docs/services.md): jobs queued or running
+QUEUE_DEFAULTS = {"IMPORT_QUEUE_PER_ACCOUNT": 3, "IMPORT_QUEUE_PER_PROJECT": 6, "IMPORT_QUEUE_TOTAL": 40,
+                  "IMPORT_RETRY_AFTER_SECONDS": 10}
 PROPERTY_TYPES = {"住宅": "residential", "公寓": "apartment", "商铺": "shop", "写字楼": "office", "车位": "parking"}
 
 
@@ -172,49 +181,75 @@ def _date(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def start_import(uow, actor, project_id, data):
-    """Answer what can be answered now (scope, size, an xlsx with the needed columns) and
-    record the job, queued. Returns the job and the file's bytes for run_import."""
-    project = catalog.get_project(uow.session, actor, project_id)
-    agency_id, project_id = project.agency_id, project.id
+def queue_limits(config):
+    return {key: int(config.get(key) or default) for key, default in QUEUE_DEFAULTS.items()}
+
+
+def enqueue_import(uow, actor, project_id, data, limits):
+    """Answer what can be answered at once (scope, size, a zip that does not promise too
+    much, room in the queue) and record the job, queued, with the file. The bounds count the
+    jobs queued or running: per account, per project (exact: the project's row is locked
+    meanwhile on PostgreSQL) and in all; past one, QueueFull and nothing recorded."""
+    session = uow.session
+    project = catalog.get_project(session, actor, project_id)
     content = decode(data["content"])
-    uow.release()  # reading the file takes seconds: hold no connection (SQLite: no lock) meanwhile
-    estimate = inspect(content)
-    job = UnitImport(agency_id=agency_id, project_id=project_id, status="queued",
-                     dry_run=data["dry_run"], total_rows=estimate, processed_rows=0, imported_rows=0,
-                     errors="[]", created_by=actor["account_id"])
-    uow.session.add(job)
-    uow.session.flush()
-    return job, content
+    check_archive(content)  # a bomb is refused now, by the zip's directory: nothing inflated
+    # FOR NO KEY UPDATE: serialises the uploads of one project without blocking rows that
+    # only reference it (holds, units)
+    session.execute(select(Project.id).where(Project.id == project.id).with_for_update(key_share=True))
+    total, mine, project_jobs = session.execute(
+        select(func.count(),
+               func.coalesce(func.sum(case((UnitImport.created_by == actor["account_id"], 1), else_=0)), 0),
+               func.coalesce(func.sum(case((UnitImport.project_id == project.id, 1), else_=0)), 0))
+        .where(UnitImport.status.in_(ACTIVE))).one()
+    for count, key, whose in ((mine, "IMPORT_QUEUE_PER_ACCOUNT", "of yours"),
+                              (project_jobs, "IMPORT_QUEUE_PER_PROJECT", "of this project"),
+                              (total, "IMPORT_QUEUE_TOTAL", "in all")):
+        if count >= limits[key]:
+            raise QueueFull(f"{count} imports {whose} are queued or running (at most {limits[key]}); "
+                            f"send the file again later", "IMPORT_QUEUE_FULL", limits["IMPORT_RETRY_AFTER_SECONDS"])
+    job = UnitImport(agency_id=project.agency_id, project_id=project.id, status="queued",
+                     dry_run=data["dry_run"], total_rows=0, processed_rows=0, imported_rows=0,
+                     errors="[]", created_by=actor["account_id"], content=content, attempts=0,
+                     actor=json.dumps(actor, ensure_ascii=False, default=str))
+    session.add(job)
+    session.flush()
+    return job
 
 
-def run_import(new_uow, job_id, actor, content):
-    """The background part of an import: it always ends the job done or failed."""
+def run_import(new_uow, job_id, parse_seconds=PARSE_SECONDS):
+    """The background part of an import, for a job the queue claimed (running): it always
+    ends the job done or failed."""
     try:
-        _check_and_import(new_uow, job_id, actor, content)
+        _check_and_import(new_uow, job_id, parse_seconds)
     except Exception as exc:  # the job must end, and a managed thread that raises stops the service
         if isinstance(exc, DomainError):
-            reason = exc.message
+            reason, code = exc.message, exc.code
         else:
             log.exception("unit import %s failed", job_id)
-            reason = "the file could not be imported (internal error)"
-        _finish(new_uow, job_id, "failed", [{"row": None, "number": None, "reasons": [reason]}])
+            reason, code = "the file could not be imported (internal error)", "INTERNAL"
+        _finish(new_uow, job_id, "failed", [{"row": None, "number": None, "reasons": [reason]}], code=code)
 
 
-def _check_and_import(new_uow, job_id, actor, content):
+def _check_and_import(new_uow, job_id, parse_seconds):
+    with closing(new_uow()) as uow:
+        job = uow.session.get(UnitImport, job_id)
+        project_id, dry_run, content = job.project_id, job.dry_run, job.content
+        actor = json.loads(job.actor)
+    rows = read_rows(content, parse_seconds)  # in the child, within its budget; no unit of work open
+    del content
     with closing(new_uow()) as uow:
         session = uow.session
-        job = session.get(UnitImport, job_id)
-        project_id, dry_run = job.project_id, job.dry_run
         buildings = dict(session.execute(
             select(Building.name, Building.id).where(Building.project_id == project_id)).all())
         existing = {tuple(r) for r in session.execute(
             select(Unit.building_id, Unit.number).where(Unit.project_id == project_id))}
-        job.status = "running"
+        session.execute(update(UnitImport).where(UnitImport.id == job_id).values(
+            total_rows=len(rows), heartbeat_at=utcnow()))
         uow.commit()
     checker = RowChecker(buildings, existing)
     units, errors, count = [], [], 0
-    for row_no, values in read_rows(content):
+    for row_no, values in rows:
         count += 1
         if count > MAX_SPREADSHEET_ROWS:
             raise too_many_rows()
@@ -240,22 +275,23 @@ def _check_and_import(new_uow, job_id, actor, content):
 def _progress(new_uow, job_id, count):
     with closing(new_uow()) as uow:
         uow.session.execute(update(UnitImport).where(UnitImport.id == job_id).values(
-            processed_rows=count))
+            processed_rows=count, heartbeat_at=utcnow()))
         uow.commit()
 
 
-def _finish(new_uow, job_id, status, errors, rows=None):
+def _finish(new_uow, job_id, status, errors, rows=None, code=None):
     try:
         with closing(new_uow()) as uow:
-            _end(uow.session, job_id, status, errors, rows)
+            _end(uow.session, job_id, status, errors, rows, code=code)
             uow.commit()
     except Exception:  # the database is gone: log it rather than stop the whole service
         log.exception("unit import %s: could not record its end", job_id)
 
 
-def _end(session, job_id, status, errors, rows=None, imported=0):
-    values = {"status": status, "errors": json.dumps(errors, ensure_ascii=False),
-              "imported_rows": imported, "finished_at": utcnow()}
+def _end(session, job_id, status, errors, rows=None, imported=0, code=None):
+    """The job's outcome; its file and the uploader's actor are not kept past it."""
+    values = {"status": status, "errors": json.dumps(errors, ensure_ascii=False), "error_code": code,
+              "imported_rows": imported, "finished_at": utcnow(), "content": None, "actor": None}
     if rows is not None:
         values.update(total_rows=rows, processed_rows=rows)
     session.execute(update(UnitImport).where(UnitImport.id == job_id).values(**values))
@@ -266,7 +302,10 @@ def get_import(session, actor, import_id):
     return import_dict(job)
 
 
+HIDDEN = ("content", "actor", "heartbeat_at")
+
+
 def import_dict(job):
-    data = {c.name: getattr(job, c.name) for c in UnitImport.__table__.columns}
+    data = {c.name: getattr(job, c.name) for c in UnitImport.__table__.columns if c.name not in HIDDEN}
     data["errors"] = json.loads(job.errors)
     return data

@@ -5,11 +5,14 @@ Python, holding the GIL. So, before anything is parsed, the zip's central direct
 checked (cheap: no member is inflated; zipfile never inflates a member past the size listed
 there): at most MAX_MEMBERS members, MAX_UNCOMPRESSED_BYTES in all, and no member over 1 MB
 that inflates more than MAX_RATIO times. Then the parse runs in a child process
-(`python -m services.inventory.xlsx_reader inspect|rows`, the file on stdin, JSON on
-stdout), so the service's event loop keeps answering (the board, holds) while it runs: at
-most PARSERS at once per process, each killed after PARSE_SECONDS and limited to
-CHILD_MEMORY_BYTES. Within the parse, rows (MAX_SPREADSHEET_ROWS) and cells (MAX_CELLS) are
-counted. The child imports only this module's few dependencies (0.3 s to start).
+(`python -m services.inventory.xlsx_reader inspect|rows SECONDS`, the file on stdin, JSON
+on stdout), so the service's event loop keeps answering (the board, holds) while it runs: at
+most PARSERS at once per process. The child keeps its own budget: it answers "takes longer
+than SECONDS" when its alarm rings (wall clock), the kernel stops it past SECONDS + 1 of CPU,
+and it may not map more than CHILD_MEMORY_BYTES; the parent kills it should it still run
+CHILD_GRACE seconds past its budget. Within the parse, rows (MAX_SPREADSHEET_ROWS) and cells
+(MAX_CELLS) are counted. The child imports only this module's few dependencies (0.3 s to
+start).
 """
 import io
 import json
@@ -30,7 +33,8 @@ MAX_RATIO = 100  # inflated / compressed, per member over RATIO_FLOOR (real shee
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 1000  # a workbook has a few dozen parts
 MAX_CELLS = 1_000_000  # parsed cells, blank ones within a row included (20,000 rows x 50)
-PARSE_SECONDS = 60
+PARSE_SECONDS = 60  # the default budget; inventory's IMPORT_PARSE_SECONDS sets it
+CHILD_GRACE = 5  # the parent's backstop past the child's own budget
 PARSERS = 2  # children at once per process (the machine's cores, not the workers)
 CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,23 +75,25 @@ def check_archive(data):
 
 # --- in the parent: run the child ---
 
-def inspect(data):
+def inspect(data, seconds=PARSE_SECONDS):
     """The estimated number of unit rows; refuses a file without a usable header row or
     with too many rows (see _inspect)."""
     check_archive(data)
-    return _in_child("inspect", data)
+    return _in_child("inspect", data, seconds)
 
 
-def read_rows(data):
-    """[(spreadsheet row number, {field: cell value})] of each non-blank row under the header."""
+def read_rows(data, seconds=PARSE_SECONDS):
+    """[(spreadsheet row number, {field: cell value})] of each non-blank row under the header,
+    read within `seconds`."""
     check_archive(data)
-    return [(row_no, {f: _decoded(v) for f, v in values.items()}) for row_no, values in _in_child("rows", data)]
+    return [(row_no, {f: _decoded(v) for f, v in values.items()})
+            for row_no, values in _in_child("rows", data, seconds)]
 
 
 _parsers = None
 
 
-def _in_child(mode, data):
+def _in_child(mode, data, seconds=PARSE_SECONDS):
     global _parsers
     from eventlet import Timeout
     from eventlet.green import subprocess
@@ -95,19 +101,22 @@ def _in_child(mode, data):
 
     if _parsers is None:
         _parsers = Semaphore(PARSERS)
+    seconds = max(1, int(seconds))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     with _parsers:
-        child = subprocess.Popen([sys.executable, "-m", __name__, mode], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        child = subprocess.Popen([sys.executable, "-m", __name__, mode, str(int(seconds))],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         try:
-            with Timeout(PARSE_SECONDS):
+            with Timeout(seconds + CHILD_GRACE):  # the child keeps its budget itself: a backstop
                 out, err = child.communicate(data)
         except Timeout:
-            raise too_large(f"reading it takes longer than {PARSE_SECONDS} s") from None
+            raise too_slow(seconds) from None
         finally:
             if child.poll() is None:
                 child.kill()
                 child.wait()
+    if child.returncode == -24 and not out:  # SIGXCPU: the kernel's CPU limit stopped it
+        raise too_slow(seconds)
     try:
         answer = json.loads(out)
     except ValueError:
@@ -117,6 +126,10 @@ def _in_child(mode, data):
         kind, message, code = answer["error"]
         raise {"TooLarge": TooLarge, "RuleViolated": RuleViolated}.get(kind, Invalid)(message, code)
     return answer["result"]
+
+
+def too_slow(seconds):
+    return too_large(f"reading it takes longer than {int(seconds)} s")
 
 
 def _decoded(value):
@@ -247,22 +260,37 @@ def _read_rows(data):
         return found
 
 
-def main(mode):
+class _OutOfTime(BaseException):
+    """The child's alarm: not an Exception, so that no parser's `except Exception` takes it."""
+
+
+def _ring(signum, frame):
+    raise _OutOfTime()
+
+
+def main(mode, seconds=PARSE_SECONDS):
     import resource
+    import signal
     import warnings
 
     warnings.simplefilter("ignore")  # openpyxl warns of styles it does not know
-    for limit, value in ((resource.RLIMIT_AS, CHILD_MEMORY_BYTES), (resource.RLIMIT_CPU, PARSE_SECONDS + 5)):
+    for limit, value in ((resource.RLIMIT_AS, CHILD_MEMORY_BYTES), (resource.RLIMIT_CPU, seconds + 1)):
         hard = resource.getrlimit(limit)[1]
         resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
-    data = sys.stdin.buffer.read()
+    signal.signal(signal.SIGALRM, _ring)
+    signal.alarm(seconds)  # the budget in wall-clock time, reading stdin included
     try:
+        data = sys.stdin.buffer.read()
         check_archive(data)
         answer = {"result": _inspect(data) if mode == "inspect" else _read_rows(data)}
     except DomainError as exc:
         answer = {"error": [type(exc).__name__, exc.message, exc.code]}
+    except _OutOfTime:
+        exc = too_slow(seconds)
+        answer = {"error": [type(exc).__name__, exc.message, exc.code]}
+    signal.alarm(0)
     sys.stdout.buffer.write(json.dumps(answer).encode("ascii"))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else PARSE_SECONDS)

@@ -1,16 +1,14 @@
 """Spreadsheet entrypoints: unit import jobs (房源导入), .xlsx exports of the unit list and the
 销控表, and the audit history of a unit. A mixin of InventoryService (self.db is its database)."""
 import base64
-from functools import partial
 
 from loupan.entrypoints import query, rpc
 
 from loupan.schemas import dump, load
 from loupan.schemas import inventory_spreadsheets as s
 from loupan.scope import load_actor
-from loupan.uow import UnitOfWork
 from services.inventory import exports, history, spreadsheets
-from services.inventory.background import Background
+from services.inventory.import_queue import ImportQueue
 
 
 def _file(filename, content):
@@ -18,18 +16,19 @@ def _file(filename, content):
 
 
 class SpreadsheetEntrypoints:
-    background = Background()
+    imports = ImportQueue()
 
     @rpc
     def import_units(self, actor, project_id, data):
         """房源导入 import units from the developer's .xlsx (base64), or only check them
-        (dry_run). Answers at once with the queued job; the rows are checked and imported in
-        the background, all or nothing; get_import shows progress and the bad rows."""
+        (dry_run). Only records the job, queued with its file (QueueFull past the queue's
+        bounds) and answers it at once; the import queue reads, checks and imports it in the
+        background, all or nothing; get_import shows progress and the bad rows."""
         actor = load_actor(actor)
-        job, content = spreadsheets.start_import(self.db, actor, project_id, load(s.ImportIn, data))
+        job = spreadsheets.enqueue_import(self.db, actor, project_id, load(s.ImportIn, data), self.imports.limits)
         self.db.commit()
-        new_uow = partial(UnitOfWork, self.db.engine, self.db.outbox, self.db.metadata)
-        self.background(f"unit-import-{job.id}", spreadsheets.run_import, new_uow, job.id, actor, content)
+        self.db.settle()  # in a command the commit is deferred: durable before the queue looks
+        self.imports.wake()
         return dump(s.ImportOut, spreadsheets.import_dict(job))
 
     @query(s.ImportOut)

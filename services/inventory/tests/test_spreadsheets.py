@@ -1,6 +1,7 @@
 """Spreadsheets through the real entrypoints, on SQLite and PostgreSQL: unit import jobs
-from real .xlsx files (dry run, every kind of bad row, all or nothing, progress), the .xlsx
-exports of the unit list and the 销控表, and the audit history of a unit."""
+from real .xlsx files (dry run, every kind of bad row, all or nothing, progress), the import
+queue (an upload only records its job; bounds; a full queue; a stopped process's job), the
+.xlsx exports of the unit list and the 销控表, and the audit history of a unit."""
 import base64
 import io
 import json
@@ -12,11 +13,14 @@ import eventlet
 import openpyxl
 import pytest
 
-from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated, TooLarge
+from loupan.errors import Forbidden, Invalid, NotFound, QueueFull, RuleViolated, TooLarge
+from sqlalchemy import create_engine, select
+
 from loupan.testing import db_write
 from loupan.types import utcnow
 from services.inventory import xlsx_reader
-from services.inventory.models import Unit
+from services.inventory.import_queue import ImportQueue
+from services.inventory.models import Unit, UnitImport
 from services.inventory.tests.conftest import DIRECTOR
 from services.inventory.tests.xlsx_files import bomb, streamed, wide, xlsx
 
@@ -169,18 +173,25 @@ def test_a_file_that_is_not_an_xlsx_is_refused(call, empty_project, content, cod
     assert err.value.code == code
 
 
-def test_a_header_without_required_columns_is_refused(call, empty_project):
-    with pytest.raises(Invalid) as err:
-        start(call, empty_project["id"], xlsx(["楼栋", "房号", "楼层"], [["1号楼", "101", 1]]))
-    assert err.value.code == "MISSING_COLUMNS" and "建筑面积/gross_area" in err.value.message
+def failed_with(call, job, code):
+    """The job ended failed for the whole file, with `code` and a reason."""
+    job = finished(call, job)
+    assert (job["status"], job["error_code"], job["imported_rows"]) == ("failed", code, 0), job
+    assert job["errors"][0]["row"] is None and job["errors"][0]["reasons"][0]
+    return job
 
 
-def test_files_over_the_limits_are_refused(call, empty_project):
+def test_a_header_without_required_columns_fails_the_job(call, empty_project):
+    job = start(call, empty_project["id"], xlsx(["楼栋", "房号", "楼层"], [["1号楼", "101", 1]]))
+    assert job["status"] == "queued"  # answered before anything is parsed
+    job = failed_with(call, job, "MISSING_COLUMNS")
+    assert "建筑面积/gross_area" in job["errors"][0]["reasons"][0]
+
+
+def test_files_over_the_limits_fail_or_are_refused(call, empty_project):
     pid = empty_project["id"]
     for sized in (True, False):
-        with pytest.raises(RuleViolated) as err:
-            start(call, pid, xlsx(ZH, [["1号楼"]] * 20_001, sized=sized))
-        assert err.value.code == "TOO_MANY_ROWS"
+        failed_with(call, start(call, pid, xlsx(ZH, [["1号楼"]] * 20_001, sized=sized)), "TOO_MANY_ROWS")
     with pytest.raises(TooLarge) as err:
         start(call, pid, b"\0" * (10 * 1024 * 1024 + 1))
     assert err.value.code == "SPREADSHEET_TOO_LARGE"
@@ -188,10 +199,10 @@ def test_files_over_the_limits_are_refused(call, empty_project):
 
 
 def test_a_decompression_bomb_is_refused_before_anything_is_inflated(call, empty_project, monkeypatch):
-    """A zip's central directory tells what it inflates to: 60 MB in all (read in process,
-    it held inventory 45 s), a sheet deflated 341:1, a thousand parts. Refused at once: no
-    member of the zip is opened and no parser child is started (the service runs in this
-    process, so both are watched here; bench/refusals.py times the refusal)."""
+    """A zip's central directory tells what it inflates to: 60 MB in all (read in process, it
+    held inventory 45 s), a sheet deflated 341:1, a thousand parts. Refused at the upload: no
+    member of the zip is opened, no parser child is started and no job recorded (the service
+    runs in this process, so both are watched here; bench/refusals.py times the refusal)."""
     pid = empty_project["id"]
     bombs = ((bomb(ZH), "inflates to 59 MB"), (bomb(ZH, 20 * 1024 * 1024), "inflates 341 times"),
              (streamed(ZH, lambda sheet: None, extra_members=1000), "parts in the zip"))
@@ -199,7 +210,8 @@ def test_a_decompression_bomb_is_refused_before_anything_is_inflated(call, empty
     real_open, real_parse = zipfile.ZipFile.open, xlsx_reader._in_child
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda zf, name, *a, **k: opened.append(name) or
                         real_open(zf, name, *a, **k))
-    monkeypatch.setattr(xlsx_reader, "_in_child", lambda mode, data: parsed.append(mode) or real_parse(mode, data))
+    monkeypatch.setattr(xlsx_reader, "_in_child", lambda mode, data, seconds: parsed.append(mode) or
+                        real_parse(mode, data, seconds))
     for content, why in bombs:
         assert len(content) < 200_000
         with pytest.raises(TooLarge) as err:
@@ -207,54 +219,162 @@ def test_a_decompression_bomb_is_refused_before_anything_is_inflated(call, empty
         assert err.value.code == "SPREADSHEET_TOO_LARGE" and why in err.value.message, err.value.message
     assert (opened, parsed) == ([], [])
     assert unit_count(call, pid) == 0
-    # the watch sees a file that is read: a sheet of one row goes to the parser
+    # the watch sees a file that is read: a sheet of one row goes to the parser, once
     assert finished(call, start(call, pid, xlsx(ZH, [row("101", 1)]), dry_run=True))["status"] == "done"
-    assert parsed == ["inspect", "rows"]
+    assert parsed == ["rows"]
 
 
 def test_cells_are_bounded_as_rows_are(call, empty_project):
-    """62 rows ending in column XFD parse as a million cells: refused before the import."""
-    with pytest.raises(RuleViolated) as err:
-        start(call, empty_project["id"], wide(ZH, 62))
-    assert err.value.code == "TOO_MANY_CELLS"
+    """62 rows ending in column XFD parse as a million cells: the job fails."""
+    failed_with(call, start(call, empty_project["id"], wide(ZH, 62)), "TOO_MANY_CELLS")
     job = finished(call, start(call, empty_project["id"], wide(ZH, 60), dry_run=True))
-    assert job["status"] == "failed"  # under the limit: read, and every row is bad
+    assert job["status"] == "failed" and job["error_code"] is None  # read, and every row is bad
 
 
-def test_the_service_answers_while_it_reads_a_file(call, project, empty_project, monkeypatch):
-    """Files are parsed in a child process, with no unit of work open: while one is read (at
-    the upload, then in the job) the board and holds answer; on SQLite too."""
-    reading = {"inspect": eventlet.event.Event(), "rows": eventlet.event.Event()}
-    read = xlsx_reader._in_child
+def test_the_child_keeps_the_parse_budget():
+    """The child answers "too slow" itself when its alarm rings: a budget of 1 s against a
+    parse made to wait (a stdin that never ends stands for a slow parse)."""
+    import subprocess
+    import sys
 
-    def in_child(mode, data):
-        reading[mode].send()
-        return read(mode, data)
+    child = subprocess.Popen([sys.executable, "-m", "services.inventory.xlsx_reader", "rows", "1"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=xlsx_reader.ROOT)
+    child.wait(timeout=30)  # stdin left open: the read waits until the alarm rings
+    out = child.stdout.read()
+    child.stdin.close()
+    assert json.loads(out) == {"error": ["TooLarge", "the spreadsheet is too large to read: reading it takes "
+                                         "longer than 1 s", "SPREADSHEET_TOO_LARGE"]}
 
-    monkeypatch.setattr(xlsx_reader, "_in_child", in_child)
-    content = xlsx(ZH, [row(f"{i:05d}", i % 30 + 1) for i in range(8000)], sized=False)  # counted at upload
-    answered = []
 
-    def upload():
-        job = start(call, empty_project["id"], content, dry_run=True)
-        answered.append("upload")
-        return job
+class Gate:
+    """Holds every parse (xlsx_reader._in_child) until opened: which jobs are being read is
+    then known, not guessed from timing."""
 
-    uploading = eventlet.spawn(upload)
-    reading["inspect"].wait()
+    def __init__(self, monkeypatch):
+        self.reading, self.opened = [], eventlet.event.Event()
+        self.started = eventlet.event.Event()
+        real = xlsx_reader._in_child
+
+        def in_child(mode, data, seconds):
+            self.reading.append(mode)
+            if not self.started.ready():
+                self.started.send()
+            self.opened.wait()
+            return real(mode, data, seconds)
+
+        monkeypatch.setattr(xlsx_reader, "_in_child", in_child)
+
+    def open(self):
+        self.opened.send()
+
+
+def stored_file(config, job_id):
+    engine = create_engine(config["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(UnitImport.__table__.c.content).where(UnitImport.id == job_id)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def job_rows(config):
+    engine = create_engine(config["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(UnitImport.__table__.c.id)).all()
+    finally:
+        engine.dispose()
+
+
+def queue_of(container):
+    return next(d for d in container.dependencies if isinstance(d, ImportQueue))
+
+
+def statuses(ids):
+    return [s for _, s in sorted(ids.items())]
+
+
+def test_the_service_answers_while_it_reads_a_file(call, inventory, project, empty_project, monkeypatch):
+    """An upload is answered before its file is read (queued), then read in the background,
+    in a child process, with no unit of work open and no RPC worker held: while it is read,
+    the board and holds answer; on SQLite too."""
+    gate = Gate(monkeypatch)
+    content = xlsx(ZH, [row(f"{i:05d}", i % 30 + 1) for i in range(8000)], sized=False)
+    job = start(call, empty_project["id"], content, dry_run=True)
+    assert job["status"] == "queued" and job["total_rows"] == 0
+    gate.started.wait()
+    assert gate.reading == ["rows"]
     call("get_board", DIRECTOR, project["project"]["id"])
-    answered.append("board")
     unit = project["units"][0]["id"]
     call("release_units", DIRECTOR, project["project"]["id"], {"unit_ids": [unit]})
     advisor = {"account_id": 7, "username": "adv7", "role": "advisor", "agency_id": 1, "project_ids": None}
     call("hold_unit", advisor, unit, {"customer_name": "李四", "customer_phone": "13812345678"})
-    answered.append("hold")
-    job = uploading.wait()
-    assert answered == ["board", "hold", "upload"]
-    reading["rows"].wait()
-    call("get_board", DIRECTOR, project["project"]["id"])
-    assert call("get_import", DIRECTOR, job["id"])["status"] in ("queued", "running")
-    assert finished(call, job)["status"] == "done"
+    assert call("get_import", DIRECTOR, job["id"])["status"] == "running"  # still being read
+    gate.open()
+    job = finished(call, job)
+    assert (job["status"], job["total_rows"], job["attempts"]) == ("done", 8000, 1)
+    assert stored_file(inventory.config, job["id"]) is None  # the file is not kept past its job
+
+
+def test_a_full_queue_is_refused_at_once_and_the_bounds_hold(call, inventory, empty_project, project, monkeypatch):
+    """Jobs run one per uploader and one per project at a time, at most PARSERS per process;
+    the queue holds IMPORT_QUEUE_PER_ACCOUNT jobs per uploader: past it QueueFull (429 with
+    Retry-After at the gateway), nothing recorded, while another uploader's job still goes in.
+    Every accepted job ends."""
+    gate = Gate(monkeypatch)
+    queue = queue_of(inventory)
+    monkeypatch.setitem(queue.limits, "IMPORT_QUEUE_PER_ACCOUNT", 3)
+    monkeypatch.setitem(queue.limits, "IMPORT_RETRY_AFTER_SECONDS", 7)
+    pid, other = empty_project["id"], project["project"]["id"]
+    content = xlsx(ZH, [row("1201", 12)])
+    mine = [start(call, pid, content, dry_run=True) for _ in range(3)]
+    with pytest.raises(QueueFull) as full:
+        start(call, pid, content, dry_run=True)
+    assert (full.value.code, full.value.retry_after) == ("IMPORT_QUEUE_FULL", 7)
+    assert "3 imports of yours" in full.value.message
+    someone = dict(DIRECTOR, account_id=2, username="director2")
+    theirs = [start(call, other, content, dry_run=True, actor=someone),
+              start(call, pid, content, dry_run=True, actor=someone)]
+    gate.started.wait()
+    for _ in range(100):  # the dispatcher claims within its pass: wait for it to settle
+        jobs = {j["id"]: call("get_import", DIRECTOR, j["id"])["status"] for j in mine + theirs}
+        if list(jobs.values()).count("running") == 2:
+            break
+        eventlet.sleep(0.05)
+    # one per uploader, one per project: mine[0] (account 1, project pid) and theirs[0]
+    # (account 2, the other project); theirs[1] waits for pid, mine[1:] for account 1
+    assert statuses(jobs) == ["running", "queued", "queued", "running", "queued"], jobs
+    assert len(job_rows(inventory.config)) == 5  # the refused one was not recorded
+    gate.open()
+    assert {finished(call, j)["status"] for j in mine + theirs} == {"done"}
+    assert finished(call, start(call, pid, content, dry_run=True))["status"] == "done"  # room again
+
+
+def test_a_job_whose_process_stopped_is_run_again(call, inventory, empty_project, monkeypatch):
+    """A running job that stopped beating (its process died) is queued again by a dispatcher
+    and runs to its end; one interrupted too often fails IMPORT_INTERRUPTED."""
+    queue = queue_of(inventory)
+    pid = empty_project["id"]
+    gate = Gate(monkeypatch)
+    job = start(call, pid, xlsx(ZH, [row("1201", 12)]))
+    gate.started.wait()
+    # as if another process had claimed it and died: not ours, and its heartbeat old
+    thread = queue.running.pop(job["id"])
+    thread.kill()
+    old = utcnow().replace(year=2000)
+    db_write(inventory.config, UnitImport.__table__.update().where(UnitImport.id == job["id"]).values(
+        heartbeat_at=old))
+    gate.open()
+    queue.wake()
+    job = finished(call, job)
+    assert (job["status"], job["imported_rows"], job["attempts"]) == ("done", 1, 2)
+    second = start(call, pid, xlsx(ZH, [row("1202", 12)]))
+    finished(call, second)
+    db_write(inventory.config, UnitImport.__table__.update().where(UnitImport.id == second["id"]).values(
+        status="running", heartbeat_at=old, attempts=3))
+    queue.wake()
+    failed = finished(call, second)
+    assert (failed["status"], failed["error_code"]) == ("failed", "IMPORT_INTERRUPTED")
 
 
 def test_imports_are_out_of_reach_of_other_agencies_and_projects(call, empty_project):
