@@ -2,7 +2,8 @@
 services need (account, role, agency, projects), so a request costs no call to hr.
 
 The claims are what the account was when it signed in; `current_actor` corrects them from
-the gateway's `account_states` (调岗, 离职) on every request. The signing key must be a real
+the gateway's `account_states` (调岗, 离职) on every request, and refuses a token signed
+out since (logout, a change of password: `token_generations`). The signing key must be a real
 secret: `check_secret` keeps the gateway from starting on the development default."""
 import re
 import time
@@ -10,16 +11,22 @@ from pathlib import Path
 
 import jwt
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from gateway.models import AccountState
+from gateway.models import AccountState, TokenGeneration
 from loupan.errors import Unauthenticated
 from loupan.keys import GENERATE, MIN_SECRET_BYTES, InsecureSecret, check_key  # noqa: F401 - gateway.auth's names
+from loupan.types import utcnow
 from loupan.uow import read_connection
 
 ALGORITHM = "HS256"
 
 
-def issue_token(account, config):
+def issue_token(account, config, generation=0):
+    """A token for `account` (hr's account dict) of the account's sign-out `generation`
+    (generation_of: a token older than the account's last logout or password change is
+    refused by current_actor)."""
     seconds = int(config.get("TOKEN_SECONDS", 8 * 3600))
     now = int(time.time())
     claims = {
@@ -30,6 +37,7 @@ def issue_token(account, config):
         "projects": account["project_ids"],
         "iat": now,
         "exp": now + seconds,
+        "gen": int(generation),
     }
     token = jwt.encode(claims, config["JWT_SECRET"], algorithm=ALGORITHM)
     return {"access_token": token, "token_type": "bearer", "expires_in": seconds}
@@ -49,6 +57,7 @@ def actor_from_request(request, config):
             "role": claims["role"],
             "agency_id": int(claims["agency_id"]),
             "project_ids": claims.get("projects"),
+            "token_generation": int(claims.get("gen", 0)),  # for current_actor, which drops it
         }
     except jwt.ExpiredSignatureError:
         raise Unauthenticated("the token has expired", "TOKEN_EXPIRED") from None
@@ -62,14 +71,45 @@ STATE_OF = select(_STATES.c.active, _STATES.c.role, _STATES.c.project_ids).where
     _STATES.c.account_id == bindparam("account_id"))
 
 
+_GENERATIONS = TokenGeneration.__table__
+GENERATION_OF = select(_GENERATIONS.c.generation).where(_GENERATIONS.c.account_id == bindparam("account_id"))
+
+
+def generation_of(engine, account_id):
+    """The account's sign-out generation now (0: never signed out), for a new token."""
+    with read_connection(engine) as conn:
+        return conn.execute(GENERATION_OF, {"account_id": account_id}).scalar() or 0
+
+
+def sign_out(session, account_id):
+    """Revoke every token the account holds now (logout, a change of password): its
+    generation goes up by one in the gateway's database, which every replica reads on every
+    request; returns the new generation (a token issued with it stays valid). The caller
+    commits."""
+    table = _GENERATIONS
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).values(account_id=account_id, generation=1, updated_at=utcnow())
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.account_id],
+        set_={"generation": table.c.generation + 1, "updated_at": stmt.excluded.updated_at}))
+    return session.execute(GENERATION_OF, {"account_id": account_id}).scalar()
+
+
 def current_actor(engine, actor):
     """The actor as the account is now: a valid signature is not enough. One primary-key
     lookup in the gateway's database, which all replicas share, on a bare connection (no
     ORM session) that still respects SQLite's green lock. No row: the token's claims stand;
     an inactive account (离职): 401 TOKEN_REVOKED; else the role and projects of the row
-    (a 调岗 takes the old projects away from the very next request)."""
+    (a 调岗 takes the old projects away from the very next request). A token of a generation
+    older than the account's (signed out since: logout, a change of password) is 401
+    TOKEN_REVOKED too; the returned actor carries no generation."""
+    actor = dict(actor)
+    generation = actor.pop("token_generation", 0)
     with read_connection(engine) as conn:
         state = conn.execute(STATE_OF, {"account_id": actor["account_id"]}).first()
+        current = conn.execute(GENERATION_OF, {"account_id": actor["account_id"]}).scalar() or 0
+    if generation < current:
+        raise Unauthenticated("the token has been signed out", "TOKEN_REVOKED")
     if state is None:
         return actor
     if not state.active:

@@ -44,6 +44,20 @@ class AccountState(Base):
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class TokenGeneration(Base):
+    """Sign-outs of an account: every token carries the account's `generation` when it was
+    issued (claim `gen`, 0 when there is no row); a logout or a change of password adds one,
+    and a token of an older generation is refused (401 TOKEN_REVOKED) on every replica from
+    the next request on. One counter per account, not a list of revoked tokens: nothing to
+    expire or sweep, no clock compared across replicas; the price is that a logout signs out
+    every session of the account, on every device (gateway.auth)."""
+
+    __tablename__ = "token_generations"
+    account_id = Column(ID, primary_key=True, autoincrement=False)
+    generation = Column(Integer, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 class IdempotencyKey(Base):
     """The answer to a POST sent with an `Idempotency-Key` (per account): a retry with the
     same key and body gets this answer back instead of running again. `status` is NULL while

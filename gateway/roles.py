@@ -24,6 +24,8 @@ ROLES = {
     "POST /api/auth/login": PUBLIC,
     "GET /api/ping": EVERYONE,
     "GET /api/me": EVERYONE,
+    "POST /api/me/password": EVERYONE,
+    "POST /api/logout": EVERYONE,
     "POST /api/accounts": P["accounts.create"],
     "GET /api/accounts": P["accounts.read"],
     "POST /api/projects": P["projects.create"],

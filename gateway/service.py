@@ -6,7 +6,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from gateway import openapi
-from gateway.auth import check_secret, issue_token
+from gateway.auth import check_secret, generation_of, issue_token, sign_out
 from gateway.http import error_response, json_response, route
 from gateway.idempotency import IdempotencySweeper
 from gateway.models import Notification, metadata
@@ -63,7 +63,26 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
            summary="Sign in; returns a bearer token")
     def login(self, request, body):
         account = self.hr.authenticate(body["username"], body["password"])
-        return issue_token(account, self.config)
+        return issue_token(account, self.config, generation_of(self.db.engine, account["id"]))
+
+    @route("POST", "/api/me/password", body=hrc.PasswordChangeIn, response=hrc.TokenOut,
+           summary="Change one's own password (403 WRONG_PASSWORD, 422 WEAK_PASSWORD); every token "
+                   "of the account is revoked and a new one returned")
+    def change_password(self, request, actor, body):
+        self.hr.change_password(actor, body)
+        # the account's tokens, this one too, are refused from the next request on, on every replica
+        generation = sign_out(self.db.session, actor["account_id"])
+        self.db.commit()
+        return issue_token({"id": actor["account_id"], "username": actor["username"], "role": actor["role"],
+                            "agency_id": actor["agency_id"], "project_ids": actor["project_ids"]},
+                           self.config, generation)
+
+    @route("POST", "/api/logout", status=204,
+           summary="Sign out: the presented token, and every other token of the account, is refused from now on")
+    def logout(self, request, actor):
+        sign_out(self.db.session, actor["account_id"])
+        self.db.commit()
+        return Response(status=204)
 
     @route("GET", "/api/ping", summary="One RPC round trip to inventory (benchmark baseline)")
     def ping(self, request, actor):

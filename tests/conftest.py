@@ -47,13 +47,20 @@ def director(system, request):
     create_director({"DATABASE_URL": system.urls["hr"], "AMQP_URI": system.amqp_uri},
                     f"代理 {topic}", username, DIRECTOR[1], "总监")
     api = Api(system.url()).login(username, DIRECTOR[1])
-    api.username = username
+    api.username, api.password = username, DIRECTOR[1]
     api.agency_id = int(jwt.decode(api.token, options={"verify_signature": False})["agency_id"])
     return api
 
 
+STAFF_PASSWORD = "sales-office-42"
+
+
 def staff(system, director, username, role, project_ids):
-    director.ok(director.post("/api/accounts", {"username": username, "password": "password-123",
-                                                "full_name": username, "role": role,
-                                                "project_ids": project_ids}), 201)
-    return Api(system.url()).login(username, "password-123")
+    """A staff account made by the director, signed in; its `username` (as hr made it) and
+    `password` are on the client."""
+    created = director.ok(director.post("/api/accounts", {"username": username, "password": STAFF_PASSWORD,
+                                                          "full_name": username, "role": role,
+                                                          "project_ids": project_ids}), 201)
+    api = Api(system.url()).login(created["username"], STAFF_PASSWORD)
+    api.username, api.password = created["username"], STAFF_PASSWORD
+    return api

@@ -100,10 +100,10 @@ def test_hr_limits_failed_logins_per_username_itself(system, director):
             _, value = code_of(lambda: rpc.hr.authenticate(victim, f"guess-{guess}"))
             answers.append(next(c for c in ("BAD_CREDENTIALS", "LOGIN_RATE_LIMITED", value) if c in value))
         assert answers[:30] == ["BAD_CREDENTIALS"] * 30 and answers[30] == "LOGIN_RATE_LIMITED", answers
-        _, value = code_of(lambda: rpc.hr.authenticate(victim, "password-123"))  # the right one too, for now
+        _, value = code_of(lambda: rpc.hr.authenticate(victim, "sales-office-42"))  # the right one too, for now
         assert "LOGIN_RATE_LIMITED" in value
         _, value = code_of(lambda: rpc.hr.authenticate(director.username, "wrong"))  # per username
         assert "BAD_CREDENTIALS" in value
-    login = requests.post(f"{system.url()}/api/auth/login", json={"username": victim, "password": "password-123"},
+    login = requests.post(f"{system.url()}/api/auth/login", json={"username": victim, "password": "sales-office-42"},
                           timeout=10)
     assert login.status_code == 429 and login.json()["error"] == "LOGIN_RATE_LIMITED"

@@ -44,7 +44,7 @@ MISSING = 99999999  # an id no agency has
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 INT_PARAM = re.compile(r"<int:(\w+)>")
 DIGITS = re.compile(r"[0-9]+")
-PASSWORD = "password-123"
+PASSWORD = "sales-office-42"
 B_DIRECTOR = ("iso_b_director", "iso-b-pass-1")
 
 DELIVERY = (today() + timedelta(days=700)).isoformat()
@@ -74,6 +74,8 @@ NO_IDS = {
     "POST /api/auth/login": "public: signs in, no token and no ids",
     "GET /api/ping": "no ids: one RPC round trip to inventory",
     "GET /api/me": "no ids: the caller's own account",
+    "POST /api/me/password": "no ids: the caller's own password",
+    "POST /api/logout": "no ids: the caller's own tokens",
     "GET /api/accounts": "no ids: the caller's agency's accounts",
     "POST /api/projects": "no ids: a new project of the caller's agency",
     "GET /api/projects": "no ids: the projects the caller may see",
@@ -910,7 +912,8 @@ SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
 # account (B's) and written only with an Idempotency-Key header, which the walk never sends;
 # rate counters (the gateway's limits) count requests per key and window, B's among them;
 # commands (loupan.commands) record B's own committed commands by their command id.
-BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters", "commands"}
+BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters", "commands",
+               "token_generations"}  # sign-out counters: a caller only ever writes its own account's
 # Tables without agency_id/project_id: scoped through their parent row.
 PARENTS = {
     ("crm", "customer_grades"): ("customer_id", "customers", "id"),

@@ -29,6 +29,18 @@ class LoginIn(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
+class PasswordChangeIn(Schema):
+    """A change of one's own password: the current one, and the new one (the policy of
+    services/hr/password_rules.py, 422 WEAK_PASSWORD, judges it in hr)."""
+    old_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class PasswordChangedOut(Schema):
+    account_id = fields.Integer(required=True)
+    token_version = fields.Integer(required=True)
+
+
 class TokenOut(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)

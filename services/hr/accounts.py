@@ -1,9 +1,10 @@
 """Account verbs over a unit of work: used by the service and by the first-director command."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated, Unauthenticated
 from loupan.roles import AGENCY_WIDE, PERMISSIONS, require_may_grant
 from services.hr.models import Account, AccountProject, Agency
+from services.hr.password_rules import check_password
 from services.hr.passwords import check_login, hash_password
 
 
@@ -47,6 +48,35 @@ def authenticate(session, username, password):
     return as_dict(session, account)
 
 
+def change_password(uow, actor, data, limits=None):
+    """The actor's own password, changed: the old one must match (a wrong one is 403
+    WRONG_PASSWORD and counts against hr's login limits for the username, so a stolen token
+    cannot guess it faster than a login could), the new one passes the policy (422
+    WEAK_PASSWORD) and differs from the old (422 SAME_PASSWORD). The account's token_version
+    is bumped; the gateway revokes the account's tokens."""
+    session = uow.session
+    account = session.get(Account, actor["account_id"])
+    if account is None or account.agency_id != actor["agency_id"] or not account.active:
+        raise Unauthenticated("the account has been disabled", "TOKEN_REVOKED")
+    if limits is not None:
+        limits.check(account.username)
+    if not password_matches(account, str(data["old_password"])):
+        if limits is not None:
+            limits.failed(account.username)
+        raise Forbidden("the current password is wrong", "WRONG_PASSWORD")
+    new = str(data["new_password"])
+    check_password(new, account.username)
+    if new == str(data["old_password"]):
+        raise RuleViolated("the new password is the current one", "SAME_PASSWORD")
+    session.execute(
+        update(Account).where(Account.id == account.id)
+        .values(password_hash=hash_password(new), token_version=Account.token_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(account)
+    return {"account_id": account.id, "token_version": account.token_version}
+
+
 def require_account_creator(actor):
     """Only a director or hr creates accounts (checked before the account's data)."""
     if actor["role"] not in PERMISSIONS["accounts.create"]:
@@ -80,7 +110,10 @@ def get_account(session, actor, account_id):
 
 
 def add_account(uow, agency_id, data, created_by=None, actor=None):
-    """Create an account and publish `account_created`; the caller commits."""
+    """Create an account and publish `account_created`; the caller commits. Every way an
+    account is made (hr's or a director's, 入职, a hire, the first director) comes here, so the
+    password policy (422 WEAK_PASSWORD) is checked here, before any hash or row."""
+    check_password(data["password"], data["username"])
     session = uow.session
     account = Account(
         agency_id=agency_id,

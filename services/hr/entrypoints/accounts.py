@@ -3,7 +3,7 @@ its database)."""
 from loupan.entrypoints import command, query, rpc
 
 from loupan.schemas import dump, load
-from loupan.schemas.hr_accounts import AccountIn, AccountOut
+from loupan.schemas.hr_accounts import AccountIn, AccountOut, PasswordChangedOut, PasswordChangeIn
 from loupan.errors import Unauthenticated
 from services.hr import accounts, logins
 
@@ -28,6 +28,13 @@ class AccountEntrypoints:
         """Create a staff account in the actor's agency (director or hr only)."""
         accounts.require_account_creator(actor)  # a refused role learns nothing of its data
         return accounts.create_account(self.db, actor, load(AccountIn, data))
+
+    @command(PasswordChangedOut)
+    def change_password(self, actor, data):
+        """The actor changes their own password (old checked, new by the policy); bumps the
+        account's token_version. The gateway then revokes the account's other tokens."""
+        return accounts.change_password(self.db, actor, load(PasswordChangeIn, data),
+                                        logins.limits_of(self.db.container_config))
 
     @query(AccountOut, many=True)
     def list_accounts(self, actor):

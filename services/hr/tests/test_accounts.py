@@ -6,8 +6,8 @@ import json
 import pytest
 from sqlalchemy import create_engine, select, update
 
-from loupan.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
-from loupan.testing import db_rows
+from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated, Unauthenticated
+from loupan.testing import db_rows, entrypoint_caller
 from services.hr.models import Account, outbox
 from services.hr.passwords import verify_password
 from services.hr.tests.conftest import PASSWORD, actor_of, make_director
@@ -176,3 +176,60 @@ def test_account_created_events_are_published(hr, hr_config, call, event_sink):
     assert by_name["adv1"]["agency_id"] == director["agency_id"]
     assert by_name["adv1"]["actor"] == {"account_id": director["account_id"], "username": "boss",
                                         "role": "director"}
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "Password1!", "qwertyuiop", "adv1-2024-!",
+                                      "short-12"])
+def test_a_weak_password_makes_no_account(call, director, hr_config, password):
+    """The policy (password_rules) holds wherever an account is made: too short, a common
+    password, the username with digits or punctuation around it; 422 before any row."""
+    with pytest.raises(Exception) as err:  # RuleViolated, or the schema's Invalid for a short one
+        call("create_account", director, account("adv1", password=password))
+    assert err.value.code in ("WEAK_PASSWORD", "VALIDATION_ERROR")
+    if len(password) >= 8:
+        assert err.value.code == "WEAK_PASSWORD"
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss"]
+    with pytest.raises(RuleViolated) as err:
+        make_director(hr_config, agency="弱密码代理", username="weakboss", password="weakboss2024")
+    assert err.value.code == "WEAK_PASSWORD"
+
+
+def test_an_account_changes_its_own_password(call, director):
+    adv = actor_of(call("create_account", director, account("adv1")))
+    before = call("authenticate", "adv1", "advisor-pass-1")
+    changed = call("change_password", adv, {"old_password": "advisor-pass-1", "new_password": "a-new-secret-7"})
+    assert changed == {"account_id": adv["account_id"], "token_version": 1}  # a new account's is 0
+    with pytest.raises(Unauthenticated):
+        call("authenticate", "adv1", "advisor-pass-1")
+    assert call("authenticate", "adv1", "a-new-secret-7")["id"] == before["id"]
+
+
+@pytest.mark.parametrize("old,new,code", [
+    ("wrong-old-password", "a-new-secret-7", "WRONG_PASSWORD"),
+    ("advisor-pass-1", "12345678", "WEAK_PASSWORD"),
+    ("advisor-pass-1", "password123", "WEAK_PASSWORD"),
+    ("advisor-pass-1", "adv1-2024", "WEAK_PASSWORD"),
+    ("advisor-pass-1", "advisor-pass-1", "SAME_PASSWORD"),
+])
+def test_a_refused_change_keeps_the_password(call, director, old, new, code):
+    adv = actor_of(call("create_account", director, account("adv1")))
+    with pytest.raises((Forbidden, RuleViolated)) as err:
+        call("change_password", adv, {"old_password": old, "new_password": new})
+    assert err.value.code == code
+    assert call("authenticate", "adv1", "advisor-pass-1")["id"] == adv["account_id"]
+
+
+def test_wrong_old_passwords_count_against_the_login_limit(hr_config, container_factory, director):
+    """A stolen token cannot guess the old password faster than a login could."""
+    from services.hr.service import HrService
+
+    container = container_factory(HrService, dict(hr_config, HR_LOGIN_FAILURES=3))
+    container.start()
+    call = entrypoint_caller(container)
+    adv = actor_of(call("create_account", director, account("adv1")))
+    for _ in range(3):
+        with pytest.raises(Forbidden):
+            call("change_password", adv, {"old_password": "guess-guess", "new_password": "a-new-secret-7"})
+    with pytest.raises(Exception) as err:
+        call("change_password", adv, {"old_password": "advisor-pass-1", "new_password": "a-new-secret-7"})
+    assert err.value.code == "LOGIN_RATE_LIMITED"

@@ -18,7 +18,7 @@ MONDAY = date(2025, 1, 6)
 
 
 def person(call, director, username, role, projects=(SITE,)):
-    created = call("create_account", director, {"username": username, "password": "password-123",
+    created = call("create_account", director, {"username": username, "password": "sales-office-42",
                                                 "full_name": username, "role": role,
                                                 "project_ids": list(projects)})
     return actor_of(created)

@@ -30,7 +30,7 @@ def site(call, director):
     """A manager, a supervisor and three advisors at P1; an advisor of P2."""
     def make(username, role, projects=(P1,)):
         return actor_of(call("create_account", director, {
-            "username": username, "password": "password-123", "full_name": username, "role": role,
+            "username": username, "password": "sales-office-42", "full_name": username, "role": role,
             "project_ids": list(projects)}))
 
     people = {"director": director, "manager": make("mgr", "manager"), "supervisor": make("sup", "supervisor"),

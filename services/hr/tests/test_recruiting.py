@@ -23,9 +23,9 @@ P1, P2 = 101, 102
 def staff(call, director):
     """hr and a manager on P1, a manager on P2, an advisor on P1 (actor dicts by name)."""
     def make(username, role, projects):
-        call("create_account", director, {"username": username, "password": "password-123", "full_name": username,
+        call("create_account", director, {"username": username, "password": "sales-office-42", "full_name": username,
                                           "role": role, "project_ids": projects})
-        return actor_of(call("authenticate", username, "password-123"))
+        return actor_of(call("authenticate", username, "sales-office-42"))
 
     return {"director": director, "hr": make("hr1", "hr", [P1, P2]), "manager": make("mgr1", "manager", [P1]),
             "manager2": make("mgr2", "manager", [P2]), "advisor": make("adv1", "advisor", [P1])}
@@ -58,7 +58,7 @@ def hired(call, staff, req, username="newbie", start_on=None, months=3, phone="1
     cand = candidate(call, staff, req, phone=phone)
     made = offer(call, staff, cand, start_on, months)
     call("accept_offer", staff["hr"], made["id"])
-    return call("hire_candidate", staff["hr"], cand["id"], {"username": username, "password": "welcome-123"})
+    return call("hire_candidate", staff["hr"], cand["id"], {"username": username, "password": "welcome-aboard-42"})
 
 
 def due_for_review():
@@ -85,11 +85,11 @@ def test_requisition_to_confirmation(call, staff, hr_config):
     assert call("get_candidate", staff["hr"], cand["id"])["stage"] == "offer"
     assert call("accept_offer", staff["hr"], made["id"])["status"] == "accepted"
 
-    result = call("hire_candidate", staff["hr"], cand["id"], {"username": "zhaoliu", "password": "welcome-123"})
+    result = call("hire_candidate", staff["hr"], cand["id"], {"username": "zhaoliu", "password": "welcome-aboard-42"})
     assert result["candidate"]["stage"] == "hired"
     assert result["account"]["role"] == "advisor" and result["account"]["project_ids"] == [P1]
     assert result["account"]["full_name"] == "赵六"
-    assert call("authenticate", "zhaoliu", "welcome-123")["id"] == result["account"]["id"]
+    assert call("authenticate", "zhaoliu", "welcome-aboard-42")["id"] == result["account"]["id"]
     probation = result["probation"]
     assert probation["status"] == "in_probation" and probation["account_id"] == result["account"]["id"]
     assert probation["end_on"] == str(add_months(due_for_review(), 3))
@@ -167,7 +167,7 @@ def test_headcount_bounds_the_offers_and_fills_the_requisition(call, staff):
         call("accept_offer", staff["hr"], first_offer["id"])
     second_offer = offer(call, staff, second)
     call("accept_offer", staff["hr"], second_offer["id"])
-    call("hire_candidate", staff["hr"], second["id"], {"username": "second", "password": "welcome-123"})
+    call("hire_candidate", staff["hr"], second["id"], {"username": "second", "password": "welcome-aboard-42"})
     assert call("list_requisitions", staff["hr"], P1)[0]["status"] == "filled"
     with pytest.raises(Conflict) as err:
         offer(call, staff, first)
@@ -199,7 +199,7 @@ def test_hiring_needs_an_accepted_offer_and_a_free_username(call, staff, hr_conf
     req = requisition(call, staff)
     cand = candidate(call, staff, req)
     made = offer(call, staff, cand)
-    login = {"username": "newbie", "password": "welcome-123"}
+    login = {"username": "newbie", "password": "welcome-aboard-42"}
     with pytest.raises(Conflict) as err:
         call("hire_candidate", staff["hr"], cand["id"], login)
     assert err.value.code == "OFFER_NOT_ACCEPTED"
@@ -336,7 +336,7 @@ def test_nobody_decides_their_own_probation(call, staff):
     result = hired(call, staff, requisition(call, staff, role="manager"), username="newmgr",
                    start_on=due_for_review())
     assert result["account"]["role"] == "manager"
-    me = actor_of(call("authenticate", "newmgr", "welcome-123"))
+    me = actor_of(call("authenticate", "newmgr", "welcome-aboard-42"))
     with pytest.raises(Forbidden) as err:
         call("review_probation", me, result["probation"]["id"], {"decision": "confirm", "notes": "自评"})
     assert err.value.code == "OWN_PROBATION"

@@ -16,7 +16,7 @@ SITE, OTHER_SITE = 11, 12
 
 
 def person(call, director, username, role="advisor", project_ids=(SITE,)):
-    account = call("create_account", director, {"username": username, "password": "password-123",
+    account = call("create_account", director, {"username": username, "password": "sales-office-42",
                                                 "full_name": username, "role": role,
                                                 "project_ids": list(project_ids)})
     return actor_of(account)
