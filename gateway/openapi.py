@@ -100,7 +100,7 @@ AMOUNT = {"type": "string", "format": "decimal", "pattern": "^-?[0-9]+\\.[0-9]{2
 # Examples of the main inputs, keyed by their schema; gateway/tests/test_openapi_document.py
 # loads each with its schema, so an example that the contract would refuse fails the suite.
 EXAMPLES = {
-    hr_accounts.LoginIn: {"username": "advisor", "password": "correct horse battery staple"},
+    hr_accounts.LoginIn: {"username": "li.guwen", "password": "correct horse battery staple"},
     inventory_catalog.HoldIn: {"customer_name": "王先生", "customer_phone": "13800138000"},
     crm_customers.CustomerIn: {"mobile": "138 0013 8000", "name": "王先生", "channel": "walk_in",
                                "grade": "B"},
