@@ -1,5 +1,18 @@
 # One image for every Loupan service; docker-compose.yml picks the service by its command, e.g.
 #   python -m loupan.run services/inventory/config.yaml
+
+# The web console (web/ -> web/dist, Vue + Element Plus built by Vite), in a stage of its own:
+# npm installs from the lock file, and only the built files reach the image (no Node there).
+FROM node:20-slim AS console
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+# the sources only (the host's node_modules and dist stay out)
+COPY web/index.html web/vite.config.ts web/tsconfig.app.json ./
+COPY web/public ./public
+COPY web/src ./src
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +33,9 @@ COPY pyproject.toml ./
 COPY loupan ./loupan
 COPY services ./services
 COPY gateway ./gateway
+# served at /console/ by gateway/routes/console.py
+COPY --from=console /web/dist ./web/dist
+ENV LOUPAN_CONSOLE_DIST=/app/web/dist
 # the test harness and the tests stay out of the production image
 RUN rm -rf loupan/testing loupan/tests services/*/tests gateway/tests \
     && pip install --no-deps . \

@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq
 cd "$ROOT"
+bash scripts/build_console.sh  # the web console, when its sources changed (web/ -> web/dist)
 VAR_DIR="${LOUPAN_VAR:-var}"
 mkdir -p "$VAR_DIR"
 if [ -z "${LOUPAN_JWT_SECRET:-}" ]; then

@@ -15,6 +15,7 @@ ensure_prometheus
 ensure_chromium
 ensure_node
 cd "$ROOT"
+bash scripts/build_console.sh  # the browser tests open the built console (web/dist)
 
 if [ "${1:-}" = quick ]; then
   shift

@@ -3,6 +3,7 @@ running: the document is written in-process from gateway.openapi, openapi-typesc
 web/package-lock.json) turns it into api.d.ts, and tsc (strict) checks web/src/check.ts, which
 uses the login, board and hold operations, against it. An API change that breaks what
 check.ts relies on fails here with the compiler's output."""
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -26,10 +27,12 @@ def npm_ci():
     assert shutil.which("npm") and shutil.which("node"), \
         "Node.js and npm are needed (bash scripts/test.sh installs Debian's nodejs and npm)"
     digest = hashlib.sha256((WEB / "package-lock.json").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
-        return
-    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], WEB)
-    STAMP.write_text(digest)
+    with open(WEB / ".build.lock", "w") as lock:  # the lock scripts/build_console.sh takes
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if STAMP.exists() and STAMP.read_text() == digest:
+            return
+        run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], WEB)
+        STAMP.write_text(digest)
 
 
 def test_generated_types_compile(tmp_path):

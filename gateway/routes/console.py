@@ -1,7 +1,15 @@
-"""The web console (销控大屏, 来访登记, 我的客户, 日报): static files under gateway/console/,
-served without a token (the page signs in over the API and keeps the token in sessionStorage).
-A mixin of GatewayService. Not in the OpenAPI document: these are pages, not API routes."""
+"""The web console, served without a token (the page signs in over the API and keeps the token
+in sessionStorage). A mixin of GatewayService. Not in the OpenAPI document: these are pages, not
+API routes.
+
+- `/console/`: the Vue console, built by Vite from web/ into web/dist (`npm ci && npm run build`
+  in web/; scripts/run.sh and scripts/test.sh build it when its sources changed, the Dockerfile
+  in a stage of its own). LOUPAN_CONSOLE_DIST moves it.
+- `/console/legacy/`: the plain-JS pages of gateway/console/ not yet ported to Vue (来访登记,
+  我的客户, 日报), linked from the new console's navigation; same sign-in (sessionStorage).
+- `/`: redirects to /console/."""
 import hashlib
+import os
 from pathlib import Path
 
 from nameko.web.handlers import http
@@ -11,7 +19,8 @@ from werkzeug.wrappers import Response
 from gateway.http import error_response
 from loupan.errors import NotFound
 
-ROOT = Path(__file__).resolve().parents[1] / "console"
+LEGACY = Path(__file__).resolve().parents[1] / "console"
+DIST = Path(os.environ.get("LOUPAN_CONSOLE_DIST") or Path(__file__).resolve().parents[2] / "web" / "dist").resolve()
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -20,31 +29,45 @@ TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
 }
 # Everything the console needs is served from here: the browser refuses any other origin.
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+NOT_BUILT = ("<!doctype html><meta charset='utf-8'><title>控制台尚未构建</title>"
+             "<p>控制台尚未构建。在 web/ 目录运行 <code>npm ci &amp;&amp; npm run build</code>"
+             "（scripts/run.sh 会自动构建）。</p>")
 
 
-def asset_path(name):
-    """The file under ROOT that `name` names, or None (unknown type, hidden, outside ROOT, or
+def asset_path(root, name):
+    """The file under `root` that `name` names, or None (unknown type, hidden, outside root, or
     a name no file has: a NUL makes Path.resolve raise)."""
     if not name or "\x00" in name or any(part.startswith(".") for part in name.split("/")):
         return None
-    path = (ROOT / name).resolve()
-    if ROOT not in path.parents or path.suffix not in TYPES or not path.is_file():
+    path = (root / name).resolve()
+    if root not in path.parents or path.suffix not in TYPES or not path.is_file():
         return None
     return path
 
 
-def asset_response(request, name):
-    path = asset_path(name)
+def asset_response(request, root, name):
+    path = asset_path(root, name)
     if path is None:
+        if root == DIST and name == "index.html":
+            response = Response(NOT_BUILT, status=503, content_type=TYPES[".html"])
+            response.headers["Content-Security-Policy"] = CSP
+            return response
         return error_response(NotFound(f"no console file {name}", "NO_ROUTE"))
     body = path.read_bytes()
     response = Response(body, status=200, content_type=TYPES[path.suffix])
-    # no versioned file names (no build step): the browser revalidates and gets a 304 if unchanged
-    response.headers["Cache-Control"] = "no-cache"
+    if root == DIST and name.startswith("assets/"):
+        # Vite names these by their content's hash: a new build is a new name
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        # the page itself, and the unversioned legacy files: revalidated, a 304 if unchanged
+        response.headers["Cache-Control"] = "no-cache"
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
     if path.suffix == ".html":
@@ -54,6 +77,11 @@ def asset_response(request, name):
 
 
 class ConsoleRoutes:
+    @http("GET", "/")
+    def site_root(self, request):
+        """The site's root is the console."""
+        return redirect("/console/", code=302)
+
     @http("GET", "/console")
     def console_root(self, request):
         """The console lives under /console/ (relative asset links need the slash)."""
@@ -61,10 +89,23 @@ class ConsoleRoutes:
 
     @http("GET", "/console/")
     def console_index(self, request):
-        """The console's single page."""
-        return asset_response(request, "index.html")
+        """The console's single page (the Vue build)."""
+        return asset_response(request, DIST, "index.html")
 
     @http("GET", "/console/<path:asset>")
     def console_asset(self, request, asset):
         """The console's scripts, styles and images."""
-        return asset_response(request, asset)
+        return asset_response(request, DIST, asset)
+
+    @http("GET", "/console/legacy")
+    def legacy_root(self, request):
+        return redirect("/console/legacy/", code=301)
+
+    @http("GET", "/console/legacy/")
+    def legacy_index(self, request):
+        """The plain-JS pages not yet ported (来访登记, 我的客户, 日报)."""
+        return asset_response(request, LEGACY, "index.html")
+
+    @http("GET", "/console/legacy/<path:asset>")
+    def legacy_asset(self, request, asset):
+        return asset_response(request, LEGACY, asset)
