@@ -4,9 +4,8 @@ at /console/; the fixture builds it when its sources changed): sign-in and the w
 page that asked for it, Chinese errors, the shell and its project switcher, the 销控 board
 (prices on the cells, colours checked on a screenshot, following a hold made elsewhere), a hold
 from a cell with its countdown, a refused hold in Chinese, the wall at 1920×1080 with every
-floor on screen. The plain-JS pages not yet ported (gateway/console, at /console/legacy/,
-linked from the new shell): walk-in registration with the rotation's advisor, the daily report
-and its chart, my customers, and the role-aware navigation.
+floor on screen, walk-in registration with the rotation's advisor, the daily report and its
+chart, my customers, and the role-aware navigation.
 Screenshots are kept in var/screenshots/ (LOUPAN_SCREENSHOTS moves them; never committed)."""
 import os
 import re
@@ -34,7 +33,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = Path(os.environ.get("LOUPAN_SCREENSHOTS") or ROOT / "var" / "screenshots")
 STAFF_PASSWORD = "Console-Desk-2026"  # the accounts this module makes for the console
-# the console's status colours (web/src/style.css, as gateway/console/style.css)
+# the console's status colours (web/src/style.css)
 AVAILABLE = (0x2E, 0x7D, 0x32)
 HELD = (0xF9, 0xA8, 0x25)
 WAIT = 20  # seconds: the board polls every 2 s; the rest is one or two API calls
@@ -257,15 +256,12 @@ def test_the_console_is_served_public_with_types_and_cache_headers(site):
     assert "//cdn" not in script.text and "fonts.googleapis" not in script.text
     assert requests.get(url + style_path, timeout=10).headers["Content-Type"].startswith("text/css")
     for bad in ("/console/nothing.js", "/console/../routes/console.py", "/console/%2e%2e/service.py",
-                "/console/legacy/../routes/console.py", "/console/assets/.hidden.js"):
+                "/console/assets/.hidden.js", "/console/app.js"):
         assert requests.get(url + bad, timeout=10).status_code == 404, bad
     moved = requests.get(url + "/console", allow_redirects=False, timeout=10)
     assert (moved.status_code, moved.headers["Location"].endswith("/console/")) == (301, True)
     root = requests.get(url + "/", allow_redirects=False, timeout=10)
     assert root.status_code in (301, 302) and root.headers["Location"].endswith("/console/")
-    legacy = requests.get(url + "/console/legacy/", timeout=10)  # the pages not yet ported
-    assert legacy.status_code == 200 and 'src="app.js"' in legacy.text
-    assert requests.get(url + "/console/legacy/app.js", timeout=10).headers["Content-Type"].startswith("text/javascript")
     document = requests.get(url + "/api/openapi.json", timeout=10).json()
     assert "/api/projects/{project_id}/board" in document["paths"]
     assert not [p for p in document["paths"] if p.startswith("/console")]
@@ -464,28 +460,12 @@ def test_the_wall_fits_every_floor_of_the_project_on_a_1920x1080_screen(browser,
     browser.get_log("browser")  # the blocked requests' errors were the point
 
 
-# the plain-JS pages not yet ported (gateway/console at /console/legacy/) -------------------------
-def legacy_sign_in(driver, site, username, password):
-    driver.get(site["url"] + "/console/legacy/")
-    driver.execute_script("sessionStorage.clear()")  # whoever signed in before
-    driver.refresh()
-    wait(driver, lambda d: d.find_elements(By.ID, "login-form"), "the legacy login form")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "login-button").click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#nav a"), "the navigation after login")
-    select = driver.find_element(By.ID, "project")
-    if select.get_attribute("value") != str(site["pid"]):
-        driver.execute_script("const s = arguments[0]; s.value = arguments[1];"
-                              "s.dispatchEvent(new Event('change'));", select, str(site["pid"]))
-
-
-def test_a_walk_in_is_registered_from_the_new_shells_link_and_shows_the_rotations_advisor(browser, site):
+# 来访登记, 日报, 我的客户 ------------------------------------------------------------------------
+def test_a_walk_in_is_registered_and_shows_the_rotations_advisor(browser, site):
     sign_in(browser, site, site["director"].username, DIRECTOR[1])
-    browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="visits"]').click()  # signed in already there
+    browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="visits"]').click()
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#rotation-queue li[data-account-id="{site["advisor_id"]}"]'),
          "the advisor in the rotation queue")
-    assert "/console/legacy/" in browser.current_url
     assert browser.find_element(By.ID, "rotation-queue").text.strip() == "console_adv"
     browser.find_element(By.ID, "visit-name").send_keys("赵女士")
     browser.find_element(By.ID, "visit-mobile").send_keys("13700137000")
@@ -495,6 +475,7 @@ def test_a_walk_in_is_registered_from_the_new_shells_link_and_shows_the_rotation
     assert "轮序" in browser.find_element(By.ID, "visit-result").text
     wait(browser, lambda d: "赵女士" in d.find_element(By.ID, "visits-today").text, "the visit in today's list")
     shot(browser, "visits.png")
+    no_console_errors(browser)
 
 
 def report_visits(driver):
@@ -524,23 +505,22 @@ def test_the_daily_report_counts_the_new_visit_and_draws_bars(browser, site):
     advisor_bars = browser.find_elements(By.CSS_SELECTOR, '#chart-advisors rect.bar[data-series="来访"]')
     assert sum(int(b.get_attribute("data-value")) for b in advisor_bars) == before + 1
     shot(browser, "report.png")
+    no_console_errors(browser)
 
 
 # what each role sees -------------------------------------------------------------------------
 def test_the_advisor_sees_their_customers_and_the_developer_no_customer_pages(browser, site):
     sign_in(browser, site, "console_adv", STAFF_PASSWORD)
     assert nav(browser) == ["board", "wall", "visits", "customers", "report"]
-    legacy_sign_in(browser, site, "console_adv", STAFF_PASSWORD)
-    assert nav(browser) == ["board", "visits", "customers", "report"]
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="customers"]').click()
     wait(browser, lambda d: "赵女士" in d.find_element(By.ID, "customer-list").text, "the walk-in among my customers")
     assert browser.find_elements(By.ID, "overdue-list")
+    shot(browser, "customers.png")
     sign_in(browser, site, "console_dev", STAFF_PASSWORD)
     assert nav(browser) == ["board", "wall", "report"]  # no hold, no customer pages
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "td.unit")) == 8, "the board, read only")
     assert not browser.find_elements(By.CSS_SELECTOR, "td.unit.holdable") and not browser.find_elements(By.ID, "my-holds")
-    legacy_sign_in(browser, site, "console_dev", STAFF_PASSWORD)
-    assert nav(browser) == ["board", "report"]
-    browser.get(site["url"] + "/console/legacy/#/customers")  # not in the menu, and not reachable by address
+    browser.get(site["url"] + "/console/#/customers")  # not in the menu, and not reachable by address
     wait(browser, lambda d: d.current_url.endswith("#/board"), "the board instead of the customer list")
     assert not browser.find_elements(By.ID, "customer-list")
+    no_console_errors(browser)

@@ -133,30 +133,23 @@ def test_what_counts_as_a_role_literal(source, expected):
     assert role_literals(Path("gateway/routes/reports.py"), source) == expected
 
 
-# The console: no role name as a string, and no reading of an account's role at all. Both the
-# plain-JS pages (gateway/console, /console/legacy/) and the Vue console's sources (web/src; not
-# the generated api.d.ts, whose MeOut lists the roles as the API's enum, nor check.ts, the
-# types' own compile check, tests/test_openapi_types.py, which uses that enum).
-CONSOLE = ROOT / "gateway" / "console"
+# The console: no role name as a string, and no reading of an account's role at all, in the Vue
+# console's sources (web/src; not the generated api.d.ts, whose MeOut lists the roles as the
+# API's enum, nor check.ts, the types' own compile check, tests/test_openapi_types.py).
 WEB_SRC = ROOT / "web" / "src"
 QUOTED = re.compile(r"""(["'`])(%s)\1""" % "|".join(ROLES))
 READS_A_ROLE = re.compile(r"\.role\b|\[\s*[\"']role[\"']\s*\]")
-# the report's parts are named after the services: "finance" and "hr" there are no roles
-CONSOLE_NOT_A_ROLE = {("report.js", "finance"), ("report.js", "hr")}
 
 
 def console_sources():
-    legacy = [p for p in CONSOLE.iterdir() if p.suffix in (".js", ".html")]
-    web = [p for p in WEB_SRC.rglob("*") if p.suffix in (".ts", ".vue") and p.name not in ("api.d.ts", "check.ts")]
-    return sorted(legacy) + sorted(web)
+    return sorted(p for p in WEB_SRC.rglob("*") if p.suffix in (".ts", ".vue") and p.name not in ("api.d.ts", "check.ts"))
 
 
 def test_the_console_names_no_role():
     wrong = []
     for path in console_sources():
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            wrong += [f"{path.name}:{n}: {m.group(0)}" for m in QUOTED.finditer(line)
-                      if (path.name, m.group(2)) not in CONSOLE_NOT_A_ROLE]
+            wrong += [f"{path.name}:{n}: {m.group(0)}" for m in QUOTED.finditer(line)]
             wrong += [f"{path.name}:{n}: reads a role: {line.strip()}" for _ in READS_A_ROLE.finditer(line)]
-    assert console_sources() and wrong == [], "the console asks GET /api/me for its permissions"
-    assert any(p.suffix == ".vue" for p in console_sources())
+    assert any(p.suffix == ".vue" for p in console_sources()) and wrong == [], \
+        "the console asks GET /api/me for its permissions"

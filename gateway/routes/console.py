@@ -5,8 +5,6 @@ API routes.
 - `/console/`: the Vue console, built by Vite from web/ into web/dist (`npm ci && npm run build`
   in web/; scripts/run.sh and scripts/test.sh build it when its sources changed, the Dockerfile
   in a stage of its own). LOUPAN_CONSOLE_DIST moves it.
-- `/console/legacy/`: the plain-JS pages of gateway/console/ not yet ported to Vue (来访登记,
-  我的客户, 日报), linked from the new console's navigation; same sign-in (sessionStorage).
 - `/`: redirects to /console/."""
 import hashlib
 import os
@@ -19,7 +17,6 @@ from werkzeug.wrappers import Response
 from gateway.http import error_response
 from loupan.errors import NotFound
 
-LEGACY = Path(__file__).resolve().parents[1] / "console"
 DIST = Path(os.environ.get("LOUPAN_CONSOLE_DIST") or Path(__file__).resolve().parents[2] / "web" / "dist").resolve()
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -66,7 +63,7 @@ def asset_response(request, root, name):
         # Vite names these by their content's hash: a new build is a new name
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     else:
-        # the page itself, and the unversioned legacy files: revalidated, a 304 if unchanged
+        # the page itself and the unversioned files: revalidated, a 304 if unchanged
         response.headers["Cache-Control"] = "no-cache"
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -96,16 +93,3 @@ class ConsoleRoutes:
     def console_asset(self, request, asset):
         """The console's scripts, styles and images."""
         return asset_response(request, DIST, asset)
-
-    @http("GET", "/console/legacy")
-    def legacy_root(self, request):
-        return redirect("/console/legacy/", code=301)
-
-    @http("GET", "/console/legacy/")
-    def legacy_index(self, request):
-        """The plain-JS pages not yet ported (来访登记, 我的客户, 日报)."""
-        return asset_response(request, LEGACY, "index.html")
-
-    @http("GET", "/console/legacy/<path:asset>")
-    def legacy_asset(self, request, asset):
-        return asset_response(request, LEGACY, asset)

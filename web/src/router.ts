@@ -1,14 +1,18 @@
-// Hash routes (the gateway serves one page at /console/): #/login, #/board, #/wall. A page
+// Hash routes (the gateway serves one page at /console/): #/login, #/board, #/wall, #/visits,
+// #/customers, #/report. A page
 // needs a valid token; without one, or on a 401, the login page keeps where to come back to.
 // The wall (大屏) never leaves for the login page while its token is still valid.
 import { createRouter, createWebHashHistory } from "vue-router";
 import { setUnauthorizedHandler } from "./client";
 import { tokenValid } from "./session";
-import { signOut } from "./state";
+import { can, loadAccount, signOut } from "./state";
 import LoginPage from "./views/LoginPage.vue";
 import ShellPage from "./views/ShellPage.vue";
 import BoardPage from "./views/BoardPage.vue";
 import WallPage from "./views/WallPage.vue";
+import VisitsPage from "./views/VisitsPage.vue";
+import CustomersPage from "./views/CustomersPage.vue";
+import ReportPage from "./views/ReportPage.vue";
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -20,16 +24,29 @@ export const router = createRouter({
       component: ShellPage,
       children: [
         { path: "", redirect: "/board" },
-        { path: "board", name: "board", component: BoardPage, meta: { title: "销控" } },
+        { path: "board", name: "board", component: BoardPage },
+        // the permission a page needs is its main call's (the gateway enforces the same)
+        { path: "visits", name: "visits", component: VisitsPage, meta: { permission: "visits.register" } },
+        { path: "customers", name: "customers", component: CustomersPage, meta: { permission: "follow_ups.overdue" } },
+        { path: "report", name: "report", component: ReportPage, meta: { permission: "reports.read" } },
       ],
     },
     { path: "/:rest(.*)*", redirect: "/board" },
   ],
 });
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!tokenValid()) return { name: "login", query: { redirect: to.fullPath } };
+  const permission = to.meta.permission as string | undefined;
+  if (permission) {
+    try {
+      await loadAccount();
+    } catch {
+      return true;  // the shell shows why the account could not be read
+    }
+    if (!can(permission)) return { name: "board" };  // not in the menu, and not reachable by address
+  }
   return true;
 });
 

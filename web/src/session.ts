@@ -1,5 +1,5 @@
-// The signed-in session: the bearer token in sessionStorage (one tab's session; the same keys
-// as the plain-JS pages under /console/legacy/, so they share the sign-in) and the chosen project.
+// The signed-in session: the bearer token in sessionStorage (one tab's session) and the chosen
+// project.
 const TOKEN = "loupan.token";
 const PROJECT = "loupan.project";
 
