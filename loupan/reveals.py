@@ -31,11 +31,13 @@ KINDS = ("list", "detail", "export")
 MAX_ROWS = 10500  # what one service answers at most: the gateway's deepest page (offset 10000 + 500)
 
 
-def data_reveals_table(metadata):
-    """One row per record whose full number was shown to a manager or director."""
+def data_reveals_table(metadata, *extra):
+    """One row per record whose full number was shown to a manager or director; `extra`:
+    columns of one service's own records (hr: candidate_id, an applicant's number)."""
     return Table(
         "data_reveals",
         metadata,
+        *extra,
         Column("id", ID, primary_key=True, autoincrement=True),
         Column("agency_id", ID, nullable=False),
         Column("project_id", ID, nullable=False),
@@ -66,23 +68,25 @@ def masked(phone):
     return "*" * max(len(phone) - 4, 4) + phone[-4:] if len(phone) > 4 else "*" * 4
 
 
-def is_logged(actor):
-    return actor["role"] in REVEALED_TO
+def is_logged(actor, revealed_to=REVEALED_TO):
+    return actor["role"] in revealed_to
 
 
-def record(session, table, actor, kind, entrypoint, revealed, at=None):
+def record(session, table, actor, kind, entrypoint, revealed, at=None, revealed_to=REVEALED_TO):
     """Log what the answer to `actor` shows: `revealed` is an iterable of dicts with
-    project_id, mobile (as answered) and any of customer_id, hold_id, deal_id. Masked or
-    withheld numbers and callers outside REVEALED_TO log nothing. One bulk insert, in the
-    caller's transaction (the caller commits before answering); returns the rows written."""
+    project_id, mobile (as answered) and any of customer_id, hold_id, deal_id (or a column of
+    the table's `extra`, e.g. candidate_id). Masked or withheld numbers and callers outside
+    `revealed_to` (the roles whose full view is logged: customers' numbers, REVEALED_TO; hr
+    gives applicants' its own) log nothing. One bulk insert, in the caller's transaction (the
+    caller commits before answering); returns the rows written."""
     assert kind in KINDS, kind
-    if not is_logged(actor):
+    if not is_logged(actor, revealed_to):
         return 0
     at = at or utcnow()
-    rows = [{"agency_id": actor["agency_id"], "project_id": r["project_id"], "account_id": actor["account_id"],
-             "username": actor.get("username"), "role": actor["role"], "customer_id": r.get("customer_id"),
-             "hold_id": r.get("hold_id"), "deal_id": r.get("deal_id"), "masked_mobile": masked(r["mobile"]),
-             "kind": kind, "entrypoint": entrypoint, "revealed_at": at}
+    ids = [c.name for c in table.c if c.name.endswith("_id") and c.name not in ("agency_id", "project_id", "account_id")]
+    rows = [dict({k: r.get(k) for k in ids}, agency_id=actor["agency_id"], project_id=r["project_id"],
+                 account_id=actor["account_id"], username=actor.get("username"), role=actor["role"],
+                 masked_mobile=masked(r["mobile"]), kind=kind, entrypoint=entrypoint, revealed_at=at)
             for r in revealed if is_full(r.get("mobile"))]
     if rows:
         session.execute(table.insert(), rows)

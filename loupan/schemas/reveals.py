@@ -1,10 +1,11 @@
-"""The log of full mobile numbers shown to managers and directors (PIPL, issue 13): what
+"""The log of full mobile numbers shown to managers and directors (PIPL, issue 13), and of
+applicants' numbers shown to hr and directors (issue 30): what
 the director asks of it and what each row says (loupan/reveals.py writes it)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from loupan.reveals import KINDS, MAX_ROWS
 
-SERVICES = ("crm", "inventory", "contracts")
+SERVICES = ("crm", "inventory", "contracts", "hr")  # hr: applicants' numbers
 MAX_LIMIT, MAX_OFFSET = 500, MAX_ROWS - 500
 
 
@@ -35,15 +36,16 @@ class DataRevealRpcQuery(DataRevealQuery):
 
 
 class DataRevealOut(Schema):
-    service = fields.String(metadata={"description": "crm, inventory or contracts: whose log (ids are per service)"})
+    service = fields.String(metadata={"description": "crm, inventory, contracts or hr (applicants' numbers): whose log (ids are per service)"})
     id = fields.Integer()
     project_id = fields.Integer()
     account_id = fields.Integer(metadata={"description": "who saw the full number"})
     username = fields.String(allow_none=True)
-    role = fields.String(metadata={"description": "manager or director"})
+    role = fields.String(metadata={"description": "manager or director (hr's log: hr or director)"})
     customer_id = fields.Integer(allow_none=True, metadata={"description": "the crm customer, when known"})
     hold_id = fields.Integer(allow_none=True)
     deal_id = fields.Integer(allow_none=True)
+    candidate_id = fields.Integer(allow_none=True, metadata={"description": "hr's applicant, in hr's log"})
     masked_mobile = fields.String(metadata={"description": "the number revealed, masked (138****5678): the "
                                                            "log never holds a full number"})
     kind = fields.String(metadata={"description": "list, detail or export"})

@@ -132,6 +132,25 @@ def get_customer(session, actor, customer_id):
     return customer_detail(session, actor, customer_in_scope(session, actor, customer_id))
 
 
+def registration_view(actor, customer, conflict, outcome):
+    """The answer to a 报备. A 撞单 (outcome conflict) told to someone who may not see the
+    customer (not its owner, not a role that sees every customer of the site) says only that
+    the number is already protected and until when: no colleague's customer profile (name,
+    needs, budget, owner, notes) and no ids to look it up with; the number is masked like any
+    other customer's."""
+    if outcome == "conflict" and customer.owner_id != actor["account_id"] \
+            and actor["role"] not in PERMISSIONS["customers.see_all"]:
+        return {"outcome": outcome,
+                "customer": {"project_id": customer.project_id, "mobile": mask_mobile(customer.mobile),
+                             "mobile_masked": True, "status": customer.status,
+                             "protected_until": customer.protected_until},
+                "conflict": {c: getattr(conflict, c) for c in (
+                    "id", "project_id", "claimant_id", "claimant_name", "partner_name", "channel", "claimed_name",
+                    "note", "status", "created_at")}}
+    return {"outcome": outcome, "customer": customer_view(actor, customer),
+            "conflict": conflict_view(conflict) if conflict is not None else None}
+
+
 def conflict_view(conflict):
     return {c: getattr(conflict, c) for c in (
         "id", "project_id", "customer_id", "owner_id", "claimant_id", "claimant_name", "partner_name", "channel",

@@ -5,6 +5,7 @@ from sqlalchemy.orm import declarative_base
 
 from loupan.projects import known_projects_table
 from loupan.commands import commands_table
+from loupan.reveals import data_reveals_table
 from loupan.tables import ID, inbox_table, outbox_table
 from loupan.types import Decimal2, UTCDateTime, utcnow
 
@@ -14,6 +15,8 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 commands = commands_table(metadata)  # commands done once (loupan.commands)
 known_projects = known_projects_table(metadata)  # who owns each project (loupan.projects)
+# applicants' full numbers shown (loupan.reveals), by candidate
+data_reveals = data_reveals_table(metadata, Column("candidate_id", ID))
 
 
 class Agency(Base):

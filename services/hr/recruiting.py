@@ -7,10 +7,12 @@ from sqlalchemy import select, update
 from loupan.errors import Conflict, Forbidden, RuleViolated
 from loupan.roles import PERMISSIONS, require_not_own, require_role
 from loupan.scope import check_scope, get_in_scope
+from loupan import reveals
 from loupan.types import today, utcnow
+from loupan.validators import mask_mobile
 from services.hr import accounts
 from services.hr import recruiting_rules as rules
-from services.hr.models import (Candidate, InterviewFeedback, Offer, Probation, RecruitingHistory,
+from services.hr.models import (Candidate, data_reveals, InterviewFeedback, Offer, Probation, RecruitingHistory,
                                 Requisition)
 
 def _history(session, row, record, from_status, to_status, actor, note=None):
@@ -135,6 +137,33 @@ def add_candidate(uow, actor, requisition_id, data):
     )
     _history(session, candidate, "candidate", None, "applied", actor, data["source"])
     return candidate
+
+
+SEES_PHONES = PERMISSIONS["candidates.manage"]  # hr and directors call applicants: the full number, logged
+
+
+def candidate_view(actor, candidate):
+    """A candidate (row or dict) as the actor may see it: the phone in full for those who
+    manage candidates (SEES_PHONES), masked (139****0001) for the managers who read them."""
+    data = dict(candidate) if isinstance(candidate, dict) else \
+        {c.name: getattr(candidate, c.name) for c in Candidate.__table__.columns}
+    if actor["role"] not in SEES_PHONES:
+        data["phone"] = mask_mobile(data["phone"])
+    return data
+
+
+def shown(session, actor, kind, entrypoint, candidates):
+    """The candidates as the actor may see them, each full number shown logged (loupan.reveals,
+    hr's data_reveals, by candidate_id) in the caller's transaction, committed before the answer."""
+    views = [candidate_view(actor, c) for c in candidates]
+    reveals.record(session, data_reveals, actor, kind, entrypoint,
+                   ({"project_id": v["project_id"], "candidate_id": v["id"], "mobile": v["phone"]} for v in views),
+                   revealed_to=SEES_PHONES)
+    return views
+
+
+def list_data_reveals(session, actor, query):
+    return reveals.list_reveals(session, data_reveals, actor, query, "hr")
 
 
 def list_candidates(session, actor, requisition_id):

@@ -24,9 +24,7 @@ class CustomerEntrypoints:
         customer, conflict, outcome = customers.register_outcome(
             self.db, actor, project_id, data, owner_id=data.pop("owner_id"), owner_name=data.pop("owner_name"),
             default_days=customers.default_protection_days(self.config))
-        return {
-            "outcome": outcome, "customer": customers.customer_view(actor, customer),
-            "conflict": customers.conflict_view(conflict) if conflict is not None else None}
+        return customers.registration_view(actor, customer, conflict, outcome)
 
     @command(c.CustomerOut, many=True)
     def list_customers(self, actor, project_id, query=None):

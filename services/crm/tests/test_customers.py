@@ -82,14 +82,20 @@ def test_a_protected_customer_registered_by_another_is_a_conflict_not_a_second_o
     mine = call("register_customer", ALICE, P, lead())["customer"]
     claim = call("register_customer", BOB, P, lead(name="王生", notes="他说上周来过"))
     assert claim["outcome"] == "conflict"
-    assert claim["customer"]["owner_id"] == ALICE["account_id"]
-    assert claim["customer"]["mobile"] == "138****5678" and claim["customer"]["mobile_masked"] is True
+    # the claimant learns that the number is protected and until when, nothing of the colleague's customer
+    assert claim["customer"] == {"project_id": P, "mobile": "138****5678", "mobile_masked": True,
+                                 "status": mine["status"], "protected_until": mine["protected_until"]}
     conflict = claim["conflict"]
-    assert (conflict["customer_id"], conflict["owner_id"], conflict["claimant_id"], conflict["status"]) == (
-        mine["id"], ALICE["account_id"], BOB["account_id"], "open")
+    assert "owner_id" not in conflict and "customer_id" not in conflict
+    assert (conflict["claimant_id"], conflict["status"], conflict["claimed_name"]) == (BOB["account_id"], "open", "王生")
     assert owners(crm_config, mine["id"]) == [(None, ALICE["account_id"], "registered")]
     listed = call("list_conflicts", MANAGER, P, {"status": "open"})
-    assert [c["id"] for c in listed] == [conflict["id"]]
+    assert [(c["id"], c["customer_id"], c["owner_id"]) for c in listed] == [
+        (conflict["id"], mine["id"], ALICE["account_id"])]
+    # a manager (who sees every customer of the site) gets the whole answer
+    ruled = call("register_customer", MANAGER, P, lead())
+    assert ruled["outcome"] == "conflict" and ruled["customer"]["owner_id"] == ALICE["account_id"]
+    assert ruled["conflict"]["owner_id"] == ALICE["account_id"]
 
 
 def test_a_channel_partners_report_entered_by_the_assistant(call):

@@ -4,6 +4,7 @@ from loupan.entrypoints import command, query
 
 from loupan.schemas import load
 from loupan.schemas import hr_recruiting as c
+from loupan.schemas.reveals import DataRevealOut, DataRevealRpcQuery
 from services.hr import recruiting
 
 
@@ -30,27 +31,36 @@ class RecruitingEntrypoints:
         return recruiting.cancel_requisition(self.db, actor, requisition_id,
                                              load(c.ReasonIn, data)["reason"])
 
+    @query(DataRevealOut, many=True)
+    def list_data_reveals(self, actor, query=None):
+        """The director's log of applicants' full numbers shown (to hr and directors), newest first."""
+        return recruiting.list_data_reveals(self.db.session, actor, load(DataRevealRpcQuery, query))
+
     @command(c.CandidateOut)
     def add_candidate(self, actor, requisition_id, data):
         """应聘者 candidate on a requisition, at stage applied; one per phone and requisition."""
         return recruiting.add_candidate(self.db, actor, requisition_id, load(c.CandidateIn, data))
 
-    @query(c.CandidateOut, many=True)
+    @command(c.CandidateOut, many=True)
     def list_candidates(self, actor, requisition_id):
-        """Candidates of a requisition, in the order they applied."""
-        return recruiting.list_candidates(self.db.session, actor, requisition_id)
+        """Candidates of a requisition, in the order they applied; phones masked but for hr and
+        directors, whose full numbers are logged (loupan.reveals) before answering."""
+        rows = recruiting.list_candidates(self.db.session, actor, requisition_id)
+        return recruiting.shown(self.db.session, actor, "list", "list_candidates", rows)
 
-    @query(c.CandidateDetail)
+    @command(c.CandidateDetail)
     def get_candidate(self, actor, candidate_id):
         """One candidate with interview feedback and offers."""
-        return recruiting.candidate_detail(self.db.session, actor, candidate_id)
+        detail = recruiting.candidate_detail(self.db.session, actor, candidate_id)
+        return recruiting.shown(self.db.session, actor, "detail", "get_candidate", [detail])[0]
 
     @command(c.CandidateOut)
     def advance_candidate(self, actor, candidate_id, data):
         """Move a candidate one interview stage on, or reject / withdraw them (409 otherwise)."""
         data = load(c.AdvanceIn, data)
-        return recruiting.advance_candidate(self.db, actor, candidate_id, data["to_stage"],
+        candidate = recruiting.advance_candidate(self.db, actor, candidate_id, data["to_stage"],
                                             data["reason"])
+        return recruiting.shown(self.db.session, actor, "detail", "advance_candidate", [candidate])[0]
 
     @command(c.FeedbackOut)
     def give_feedback(self, actor, candidate_id, data):
@@ -75,7 +85,9 @@ class RecruitingEntrypoints:
     @command(c.HireOut)
     def hire_candidate(self, actor, candidate_id, data):
         """入职 hire on an accepted offer: the staff account and its 试用期 (probation)."""
-        return recruiting.hire_candidate(self.db, actor, candidate_id, load(c.HireIn, data))
+        hired = recruiting.hire_candidate(self.db, actor, candidate_id, load(c.HireIn, data))
+        return dict(hired, candidate=recruiting.shown(self.db.session, actor, "detail", "hire_candidate",
+                                                      [hired["candidate"]])[0])
 
     @query(c.ProbationOut, many=True)
     def list_probations(self, actor, project_id):

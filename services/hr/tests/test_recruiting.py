@@ -340,3 +340,29 @@ def test_nobody_decides_their_own_probation(call, staff):
     with pytest.raises(Forbidden) as err:
         call("review_probation", me, result["probation"]["id"], {"decision": "confirm", "notes": "自评"})
     assert err.value.code == "OWN_PROBATION"
+
+
+def test_applicants_phones_are_masked_but_for_hr_and_directors_whose_views_are_logged(call, staff):
+    """Managers read candidates with the phone masked (like customers'); hr and directors, who
+    call applicants, see it in full, and every such answer is logged (loupan.reveals)."""
+    req = requisition(call, staff)
+    cand = candidate(call, staff, req, phone="13812345678", stage="applied")
+    assert cand["phone"] == "13812345678"  # hr's own echo of what it typed: not a reveal
+    assert call("list_data_reveals", staff["director"], {}) == []
+    for who in ("manager",):
+        assert [c["phone"] for c in call("list_candidates", staff[who], req["id"])] == ["138****5678"]
+        assert call("get_candidate", staff[who], cand["id"])["phone"] == "138****5678"
+    assert call("list_data_reveals", staff["director"], {}) == []  # masked: nothing to log
+    assert [c["phone"] for c in call("list_candidates", staff["hr"], req["id"])] == ["13812345678"]
+    assert call("get_candidate", staff["director"], cand["id"])["phone"] == "13812345678"
+    moved = call("advance_candidate", staff["hr"], cand["id"], {"to_stage": "screened"})
+    assert moved["phone"] == "13812345678"
+    logged = call("list_data_reveals", staff["director"], {})
+    assert [(r["role"], r["kind"], r["entrypoint"], r["candidate_id"], r["masked_mobile"], r["service"])
+            for r in logged] == [
+        ("hr", "detail", "advance_candidate", cand["id"], "138****5678", "hr"),
+        ("director", "detail", "get_candidate", cand["id"], "138****5678", "hr"),
+        ("hr", "list", "list_candidates", cand["id"], "138****5678", "hr")]
+    assert all(r["project_id"] == P1 and r["customer_id"] is None for r in logged)
+    with pytest.raises(Forbidden):
+        call("list_data_reveals", staff["hr"], {})
