@@ -14,6 +14,16 @@ describe("the wall's layout", () => {
     expect(l.fontSize).toBeGreaterThanOrEqual(12);
   });
 
+  it("puts number and price on one line in the wide, low cells of a tall project, big enough to read", () => {
+    const shapes = [1, 2, 3].map((id) => ({ id, columns: 4, floors: 26 }));  // the demo project
+    const l = wallLayout(shapes, 1920, 984);
+    expect(l.rows.length).toBe(1);
+    expect(l.inline).toBe(true);
+    expect(l.fontSize).toBeGreaterThanOrEqual(16);
+    const big = wallLayout(shapes, 3840, 2064);  // a 4K wall
+    expect(big.fontSize).toBeGreaterThanOrEqual(32);
+  });
+
   it("wraps many narrow buildings into rows when that gives bigger cells", () => {
     const shapes = Array.from({ length: 8 }, (_, i) => ({ id: i, columns: 6, floors: 6 }));
     const l = wallLayout(shapes, 1920, 984);

@@ -30,8 +30,8 @@ export function wallLayout(shapes: Shape[], width: number, height: number): Wall
       bestScore = score;
       const w = Math.floor(Math.min(cellWidth, 320));
       const h = Math.floor(Math.min(cellHeight, 140));
-      const inline = w >= 4.5 * h;
-      const font = inline ? Math.min(h * 0.62, w / 9) : Math.min(h * 0.36, w / 6);
+      const inline = w >= 3.6 * h;  // "2601 402.1万" fits on one line at w / 8.5
+      const font = inline ? Math.min(h * 0.6, w / 8.5) : Math.min(h * 0.4, w / 6);
       best = { rows, cellWidth: w, cellHeight: h, fontSize: Math.max(9, Math.min(40, Math.floor(font))), inline };
     }
   }
