@@ -131,16 +131,16 @@ def browser(built_console):
         driver.quit()
 
 
-def account(director, username, role, project_ids):
-    """A new account of the director's agency; its id."""
-    made = director.ok(director.post("/api/accounts", {"username": username, "password": STAFF_PASSWORD,
-                                                       "full_name": username, "role": role,
+def account(director, name, role, project_ids):
+    """A new account of the director's agency, named `name` (its login name is the one the
+    answer gives)."""
+    return director.ok(director.post("/api/accounts", {"username": name, "password": STAFF_PASSWORD,
+                                                       "full_name": name, "role": role,
                                                        "project_ids": project_ids}), 201)
-    return made["id"]
 
 
 @pytest.fixture(scope="module")
-def site(system, director):
+def site(system, director, built_console):
     wall_project, _ = make_project(director, "大屏花园", units=120)  # 30 floors of 4
     second = director.ok(director.post(f"/api/projects/{wall_project['id']}/buildings",
                                        {"name": "2号楼", "permit_no": "预售许可002"}), 201)
@@ -149,17 +149,19 @@ def site(system, director):
     director.ok(director.post(f"/api/projects/{wall_project['id']}/releases", {"unit_ids": [u["id"] for u in more]}))
     project, unit_ids = make_project(director, "控台花园", units=8)
     pid = project["id"]
-    advisor_id = account(director, "console_adv", "advisor", [pid, wall_project["id"]])
+    adv = account(director, "console_adv", "advisor", [pid, wall_project["id"]])
+    advisor_id = adv["id"]
     course = director.ok(director.post("/api/courses", {"title": "上岗考核", "kind": "pitch", "project_id": pid,
                                                         "is_certification": True}), 201)
     director.ok(director.post(f"/api/courses/{course['id']}/exams", {"account_id": advisor_id, "score": "95.00"}), 201)
-    advisor = type(director)(system.url()).login("console_adv", STAFF_PASSWORD)
+    advisor = type(director)(system.url()).login(adv["username"], STAFF_PASSWORD)
     advisor.ok(advisor.post(f"/api/projects/{pid}/clock", {"kind": "in"}), 201)
     wait_until(lambda: advisor_id in [q["account_id"] for q in
                                       director.ok(director.get(f"/api/projects/{pid}/rotation"))["queue"]],
                timeout=30, what="the advisor on the rotation")
-    account(director, "console_dev", "developer_viewer", [pid])
+    dev = account(director, "console_dev", "developer_viewer", [pid])
     return {"pid": pid, "units": unit_ids, "advisor_id": advisor_id, "director": director, "url": system.url(),
+            "advisor": adv["username"], "developer": dev["username"],
             "wall_pid": wall_project["id"], "wall_units": 120 + 72}
 
 
@@ -377,7 +379,7 @@ def open_hold_dialog(driver, unit_id):
 
 def test_an_advisor_holds_from_a_cell_and_sees_it_counting_down_in_my_holds(browser, site):
     unit = site["units"][2]
-    sign_in(browser, site, "console_adv", STAFF_PASSWORD)
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD)
     dialog = open_hold_dialog(browser, unit)
     assert dialog.find_element(By.ID, "hold-price").text.startswith("¥3,010,000.00")  # the price shown
     assert dialog.find_element(By.ID, "hold-unit-number").text == "0103"
@@ -407,7 +409,7 @@ def test_an_advisor_holds_from_a_cell_and_sees_it_counting_down_in_my_holds(brow
 
 def test_a_refused_hold_says_why_in_chinese(browser, site):
     unit = site["units"][3]
-    sign_in(browser, site, "console_adv", STAFF_PASSWORD)
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD)
     open_hold_dialog(browser, unit)
     hold(site, unit, "周先生", "13400134000")  # someone else is quicker
     browser.find_element(By.ID, "hold-customer-name").send_keys("吴女士")
@@ -510,13 +512,13 @@ def test_the_daily_report_counts_the_new_visit_and_draws_bars(browser, site):
 
 # what each role sees -------------------------------------------------------------------------
 def test_the_advisor_sees_their_customers_and_the_developer_no_customer_pages(browser, site):
-    sign_in(browser, site, "console_adv", STAFF_PASSWORD)
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD)
     assert nav(browser) == ["board", "wall", "visits", "customers", "report"]
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="customers"]').click()
     wait(browser, lambda d: "赵女士" in d.find_element(By.ID, "customer-list").text, "the walk-in among my customers")
     assert browser.find_elements(By.ID, "overdue-list")
     shot(browser, "customers.png")
-    sign_in(browser, site, "console_dev", STAFF_PASSWORD)
+    sign_in(browser, site, site["developer"], STAFF_PASSWORD)
     assert nav(browser) == ["board", "wall", "report"]  # no hold, no customer pages
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "td.unit")) == 8, "the board, read only")
     assert not browser.find_elements(By.CSS_SELECTOR, "td.unit.holdable") and not browser.find_elements(By.ID, "my-holds")
