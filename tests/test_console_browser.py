@@ -480,6 +480,25 @@ def test_a_walk_in_is_registered_and_shows_the_rotations_advisor(browser, site):
     no_console_errors(browser)
 
 
+def test_the_advisor_holds_for_one_of_their_customers_picked_in_the_dialog(browser, site):
+    unit = site["units"][6]
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD)
+    open_hold_dialog(browser, unit)
+    picker = wait(browser, lambda d: d.find_elements(By.ID, "hold-customer-picker"), "the picker of my customers")[0]
+    picker.click()
+    picker.send_keys("赵女士")  # the walk-in the rotation gave them
+    option = wait(browser, lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item")
+                                      if o.is_displayed() and "赵女士" in o.text], "赵女士 among my customers")[0]
+    option.click()
+    name = browser.find_element(By.ID, "hold-customer-name")
+    wait(browser, lambda d: name.get_attribute("value") == "赵女士", "the name filled in")
+    assert browser.find_element(By.ID, "hold-customer-phone").get_attribute("value") == "13700137000"
+    browser.find_element(By.ID, "hold-submit").click()
+    wait(browser, lambda d: countdown(d, unit), "the hold in my holds")
+    assert "赵女士" in browser.find_element(By.CSS_SELECTOR, f'#my-holds li[data-unit-id="{unit}"]').text
+    no_console_errors(browser)
+
+
 def report_visits(driver):
     figure = driver.find_elements(By.CSS_SELECTOR, '#report-totals [data-key="visits"] .value')
     return int(figure[0].get_attribute("data-value")) if figure and figure[0].get_attribute("data-value") else None
