@@ -1,6 +1,8 @@
 // API errors in Chinese: the gateway answers {"error": CODE, "message": English text}; the
 // console shows the Chinese text of the code (the code itself small beside it) and never the
 // English message. A code not in the table falls back to the text of its HTTP status.
+// Every code the OpenAPI document names (its operations' and error responses' descriptions)
+// is here: tests/test_console_web.py checks it.
 export const MESSAGES: Record<string, string> = {
   // sign-in and the token
   BAD_CREDENTIALS: "用户名或密码错误",
@@ -61,6 +63,65 @@ export const MESSAGES: Record<string, string> = {
   SERVICE_UNAVAILABLE: "服务暂时不可用，请稍后再试",
   INTERNAL: "系统内部错误，请稍后再试",
   NETWORK: "无法连接服务器，请检查网络",
+  SERVICE_BUSY: "系统繁忙，请稍后再试",
+  URI_TOO_LONG: "请求地址过长",
+  SPREADSHEET_TOO_LARGE: "表格文件过大",
+  TOO_MANY_ROWS: "表格行数过多",
+  TOO_MANY_CELLS: "表格单元格过多",
+  INVALID_SPREADSHEET: "无法读取该表格文件",
+  MISSING_COLUMNS: "表格缺少必需的列",
+  IMPORT_QUEUE_FULL: "导入排队已满，请稍后重新上传",
+  IMPORT_INTERRUPTED: "导入中断，请重新上传",
+  INVALID_MOBILE: "手机号格式不正确",
+  // deals, changes, contracts and money
+  BELOW_BASE_PRICE: "价格低于底价",
+  PRICE_BELOW_FLOOR: "价格低于底价，需经理审批",
+  BUYER_SHARES: "购房人份额之和须为 100%",
+  CHANGE_NOT_REQUESTED: "该变更尚未申请",
+  CONTRACT_EXISTS: "该交易已有合同",
+  CONTRACT_NOT_DRAFT: "合同已不是草稿状态",
+  DEAL_CANCELLED: "该交易已取消",
+  DEAL_CHANGED: "该交易已变更，请刷新后重试",
+  DEAL_FILED: "该交易已备案，不能再变更",
+  DEAL_NOT_FILED: "该交易尚未备案",
+  DEAL_NOT_SUBMITTED: "该交易尚未提交审批",
+  DEAL_NOT_SUBSCRIBED: "该交易尚未认购",
+  DEAL_STATE: "交易当前状态不允许此操作",
+  AGREEMENT_NOT_PENDING: "该补充协议不在待审批状态",
+  SUBSCRIPTION_PENDING: "认购正在处理中",
+  SUBSCRIPTION_FAILED: "认购未成功",
+  MORTGAGE_EXISTS: "该交易已有按揭办理记录",
+  MORTGAGE_STEP: "按揭办理步骤顺序不对",
+  NOT_MORTGAGE: "该交易不是按揭付款",
+  TITLE_STEP: "房产证办理步骤顺序不对",
+  CERTIFICATE_NO_REQUIRED: "请填写房产证号",
+  RECEIPT_NOT_VALID: "该收据已作废或无效",
+  NOTHING_TO_SETTLE: "没有可结算的款项",
+  COMMISSION_MONTH_ISSUED: "该月佣金已出具",
+  MONTH_NOT_OVER: "该月尚未结束",
+  PERIOD_NOT_OVER: "该期间尚未结束",
+  PERIOD_BEFORE_LAST: "不能早于上一期",
+  SAME_PERSON: "须由另一人复核",
+  // customers and follow-ups
+  CONFLICT_RULED: "该撞单已裁定",
+  COMPLAINT_NOT_OPEN: "该投诉已关闭",
+  FOLLOW_UP_IN_FUTURE: "跟进时间不能晚于现在",
+  NOT_YOUR_LIST: "这不是您的名单",
+  NOT_A_SITE_ADVISOR: "该人员不是本案场的置业顾问",
+  ALREADY_SKIPPED: "该置业顾问已暂停轮序",
+  NOT_SKIPPED: "该置业顾问未暂停轮序",
+  ORDER_MISMATCH: "轮序顺序与当前不符，请刷新后重试",
+  // people
+  ACCOUNT_NOT_ASSIGNED: "该账号未分配到此项目",
+  HEADCOUNT_REACHED: "编制已满",
+  ILLEGAL_STAGE_MOVE: "招聘阶段不能这样调整",
+  LEAVE_NOT_PENDING: "该请假不在待审批状态",
+  LINE_NOT_OPEN: "该岗位未开放招聘",
+  ROTA_INVALID: "排班不合规",
+  ROTA_NOT_COVERABLE: "排班无法覆盖所需岗位",
+  SHIFT_EXISTS: "该班次已存在",
+  SESSION_CANCELLED: "该培训场次已取消",
+  SESSION_NOT_SCHEDULED: "该培训场次未排期",
 };
 
 const BY_STATUS: Record<number, string> = {
