@@ -33,6 +33,7 @@ from prometheus_client import Counter
 
 from loupan.errors import Forbidden, Unauthenticated
 from loupan.keys import check_key
+from loupan.roles import SYSTEM as SYSTEM_ROLE
 
 SEAL = "loupan_seal"  # the context-data key
 VERSION = "v1"
@@ -40,6 +41,7 @@ FIELDS = ("account_id", "username", "role", "agency_id", "project_ids")  # loupa
 DEFAULT_KEY = "dev-only-bus-key-set-LOUPAN_BUS_KEY-in-production"  # as the config files write it
 SEAL_SECONDS = 60
 NO_ACTOR = object()  # `require` for a call that takes no actor
+GATEWAY = "gateway"  # the issuer of the seals of users' calls (the gateway's service name)
 
 
 def check_config(config):
@@ -118,6 +120,8 @@ REFUSALS = {
                                         "may call a service", "ACTOR_UNSIGNED"),
     "expired": lambda: Unauthenticated("the call's seal has expired", "ACTOR_EXPIRED"),
     "forged": lambda: Forbidden("the call's seal does not match its actor", "ACTOR_FORGED"),
+    "system_by_gateway": lambda: Forbidden("a service's own actor (role system) sealed by the gateway: only "
+                                           "a service acts as itself", "SYSTEM_FROM_GATEWAY"),
 }
 
 
@@ -133,14 +137,40 @@ def require(uow, entrypoint, actor):
     """Before an RPC's body: the seal of the worker's context (`uow`: the service's unit of
     work, loupan.db, which holds the worker's context data and the container's config) must
     cover `actor` (NO_ACTOR: a call with none); else the refusal, counted. Returns who
-    sealed it. A service with no unit of work refuses every call (closed, not open)."""
+    sealed it, also kept as `uow.sealed_by` for the body (`acts_as_service`). A service with
+    no unit of work refuses every call (closed, not open). A SYSTEM actor (a service acting as
+    itself: its timers', event handlers' and sagas' calls) sealed by the gateway is refused
+    (403 SYSTEM_FROM_GATEWAY): users' calls come through the gateway, a service's never do."""
     context = getattr(uow, "context_data", None) or {}
     config = getattr(uow, "container_config", None) or {}
     try:
-        return verify(config, context.get(SEAL), None if actor is NO_ACTOR else actor)
+        issuer = verify(config, context.get(SEAL), None if actor is NO_ACTOR else actor)
+        if issuer == GATEWAY and isinstance(actor, dict) and actor.get("role") == SYSTEM_ROLE:
+            raise Refused("system_by_gateway")
     except Refused as exc:
         refused_counter().labels(entrypoint, exc.reason).inc()
         raise REFUSALS[exc.reason]() from None
+    if uow is not None:
+        uow.sealed_by = issuer
+    return issuer
+
+
+def system_actor(service, agency_id, project_id=None):
+    """The actor of a service acting as itself (a timer, an event handler, a saga's sweep) for
+    one agency and, if given, one project: role SYSTEM, no account (0). The agency and the
+    project scope the call like any actor's; the callee trusts the role only when a service
+    sealed it (`acts_as_service`)."""
+    return {"account_id": 0, "username": service, "role": SYSTEM_ROLE, "agency_id": agency_id,
+            "project_ids": None if project_id is None else [project_id]}
+
+
+def acts_as_service(uow, actor):
+    """True if `actor` is a SYSTEM actor whose call a service (not the gateway) sealed, as
+    checked by `require` before the body: the rules that let a service act on anyone's record
+    of the actor's scope (inventory's own_hold, swap and release) ask this, never the role alone."""
+    sealed_by = getattr(uow, "sealed_by", None)
+    return (isinstance(actor, dict) and actor.get("role") == SYSTEM_ROLE
+            and sealed_by is not None and sealed_by != GATEWAY)
 
 
 def actor_of_call(args, kwargs):

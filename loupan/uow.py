@@ -127,6 +127,7 @@ class UnitOfWork:
         self._after_commit = []
         self.context_data = {}  # the worker's context data (loupan.db), where a command id comes
         self.command = None  # a loupan.commands.Command while the worker runs one
+        self.sealed_by = None  # who sealed the worker's call (loupan.bus.require): a service's name or "gateway"
 
     @property
     def has_session(self):

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from loupan import bus
 from loupan.errors import Conflict, DomainError, Forbidden, Invalid, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
 from loupan.roles import ADVISOR, PERMISSIONS, require_not_own, require_role
@@ -112,7 +113,7 @@ def approve_change(uow, inventory, actor, change_id, data):
     approver = dict(event_actor(actor), agency_id=actor["agency_id"], project_ids=actor.get("project_ids"))
     _decide(uow, change, actor, "approved", note=data.get("note"), approver=approver, **values)
     failpoint(f"contracts.{change.kind}.after_approve")
-    change, error = apply_change(uow, inventory, change.id)
+    change, error = apply_change(uow, inventory, change.id, actor=approver)
     if error is not None:
         raise error
     return change
@@ -141,15 +142,18 @@ def _deal_now(session, deal_id):
 
 
 # applying ---------------------------------------------------------------------------------
-def apply_change(uow, inventory, change_id):
+def apply_change(uow, inventory, change_id, actor=None):
     """Apply an approved change; (change, None) when applied (or no longer approved: someone
     else finished it), (change, error) when it failed and was recorded as failed.
-    Unavailable (inventory did not answer) propagates and leaves it approved."""
+    Unavailable (inventory did not answer) propagates and leaves it approved. `actor` is who
+    calls inventory: the approver in the approval's own worker, else (the sweep) the service
+    itself (SYSTEM, for the change's agency and project); the deal's history names the approver."""
     change = _reload(uow.session, change_id)
     if change.status != "approved":
         return change, None
     apply = {"rename": _apply_rename, "swap": _apply_swap, "cancel": _apply_cancel}[change.kind]
-    error = apply(uow, inventory, change)
+    caller = actor or bus.system_actor("contracts", change.agency_id, change.project_id)
+    error = apply(uow, inventory, change, caller)
     if error is None:
         failpoint(f"contracts.{change.kind}.after_apply")
     return _reload(uow.session, change.id), error
@@ -184,7 +188,7 @@ def _refusal(kind, status):
     return Conflict(f"deal changed while the {KIND_NAMES[kind]} was applied; ask again", "DEAL_CHANGED")
 
 
-def _apply_rename(uow, inventory, change):
+def _apply_rename(uow, inventory, change, caller):
     """更名: the deal's buyers are replaced (the old ones kept inactive), its main buyer is
     the first of the new set."""
     session = uow.session
@@ -213,7 +217,7 @@ def _apply_rename(uow, inventory, change):
     return None
 
 
-def _apply_cancel(uow, inventory, change):
+def _apply_cancel(uow, inventory, change, caller):
     """退房: the deal is cancelled and deal_cancelled (with the status it had) goes out in
     the same transaction; inventory puts the unit back on sale when it receives it."""
     session = uow.session
@@ -240,12 +244,13 @@ def _apply_cancel(uow, inventory, change):
     return None
 
 
-def _apply_swap(uow, inventory, change):
-    """换房 saga: inventory first (with the approver's rights), then the deal here. Inventory
+def _apply_swap(uow, inventory, change, caller):
+    """换房 saga: inventory first (as `caller`: the approver, or the service itself in the
+    sweep), then the deal here. Inventory
     refusing (the target was taken meanwhile) fails the request and changes nothing."""
     to_unit_id = change.payload["to_unit_id"]
     try:
-        inventory.swap_unit(change.approver, change.deal_id, change.from_unit_id, to_unit_id)
+        inventory.swap_unit(caller, change.deal_id, change.from_unit_id, to_unit_id)
     except Unavailable:
         raise
     except DomainError as exc:

@@ -18,10 +18,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
-from loupan import reveals
+from loupan import bus, reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
-from loupan.roles import DIRECTOR, PERMISSIONS, require_not_own, require_role
+from loupan.roles import PERMISSIONS, SYSTEM, require_not_own, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
 from loupan.validators import mask_mobile
@@ -36,7 +36,7 @@ def record_history(session, deal_id, from_status, to_status, note, actor):
     actor = actor or {}
     session.execute(insert(DealHistory).values(
         deal_id=deal_id, from_status=from_status, to_status=to_status, note=(note or "")[:300] or None,
-        by_id=actor.get("account_id"), by_name=actor.get("username") or "contracts", at=utcnow()))
+        by_id=None if actor.get("role") == SYSTEM else actor.get("account_id"), by_name=actor.get("username") or "contracts", at=utcnow()))
 
 
 def move_deal(session, deal, name, actor, note=None, expected=None, where=(), **values):
@@ -75,10 +75,10 @@ def note_deal(session, deal, actor, note):
 
 
 def saga_actor(deal):
-    """Who the sweep acts as when it finishes a deal's step 2: the service itself for the
-    deal's agency (the creator's rights were checked when the deal was written)."""
-    return {"account_id": deal.created_by, "username": "contracts", "role": DIRECTOR,
-            "agency_id": deal.agency_id, "project_ids": None}
+    """Who the sweep acts as when it finishes a deal's step 2: the service itself (SYSTEM,
+    sealed by contracts), for the deal's agency and project, never a user (the creator's
+    rights were checked when the deal was written)."""
+    return bus.system_actor("contracts", deal.agency_id, deal.project_id)
 
 
 # 1. the pending deal ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 `record` is the one writer of unit_history rows; every status change calls it."""
 from sqlalchemy import insert, select
 
+from loupan.roles import SYSTEM
 from loupan.scope import get_in_scope
 from services.inventory.models import Unit, UnitHistory
 
@@ -14,7 +15,7 @@ def record(conn, unit_ids, *, agency_id, project_id, from_status, to_status, act
     or another service's event made the change: `default_name` says which."""
     actor = actor or {}
     rows = [{"agency_id": agency_id, "project_id": project_id, "unit_id": unit_id,
-             "from_status": from_status, "to_status": to_status, "actor_id": actor.get("account_id"),
+             "from_status": from_status, "to_status": to_status, "actor_id": None if actor.get("role") == SYSTEM else actor.get("account_id"),
              "actor_name": actor.get("username") or default_name, "advisor_id": advisor_id,
              "reason": reason[:200], "at": at} for unit_id in unit_ids]
     if rows:

@@ -21,6 +21,7 @@ PROJECT = 7
 ADVISOR = actor(11, "advisor", [PROJECT])
 MANAGER = actor(2, "manager", [PROJECT])
 UNITS = {}  # the fake inventory's units: id -> dict
+SWAP_ACTORS = []  # the actor of each swap_unit the fake inventory answered
 
 
 class FakeInventory:
@@ -34,7 +35,9 @@ class FakeInventory:
 
     @rpc(expected_exceptions=DomainError)
     def swap_unit(self, actor, deal_id, from_unit_id, to_unit_id):
-        if actor["role"] not in ("director", "manager"):
+        SWAP_ACTORS.append(actor)
+        # inventory's rule: a manager, or the service itself (a SYSTEM actor a service sealed)
+        if actor["role"] not in ("director", "manager", "system"):
             raise Forbidden("only a manager may approve 换房", "ROLE_FORBIDDEN")
         old, new = UNITS[from_unit_id], UNITS[to_unit_id]
         if new["deal_id"] != deal_id:
@@ -259,6 +262,7 @@ def test_the_sweep_finishes_an_approved_swap_once(contracts_config, container_fa
     approved; the sweep applies it (inventory's step is idempotent) and publishes once."""
     config = dict(contracts_config, CHANGE_SWEEP_SECONDS=0.2, CHANGE_SWEEP_GRACE_SECONDS=0)
     start_fake_inventory(config, container_factory)
+    SWAP_ACTORS.clear()
     sink = event_sink("contracts")
     deal_id = make_deal(config, unit_id=251)
     put_unit(252, list_price="3010000.00")
@@ -281,6 +285,10 @@ def test_the_sweep_finishes_an_approved_swap_once(contracts_config, container_fa
     sink.wait_for("deal_unit_swapped")
     assert len([e for e in sink.drain() if e["type"] == "deal_unit_swapped"]) == 1
     assert len(history(config, deal_id)) == 1
+    # the sweep calls inventory as the service itself for the change's project, not as the
+    # approver (issue 30); the deal's history still names the approving manager
+    assert SWAP_ACTORS and all(a == {"account_id": 0, "username": "contracts", "role": "system", "agency_id": 1,
+                                     "project_ids": [PROJECT]} for a in SWAP_ACTORS)
 
 
 # 退房 --------------------------------------------------------------------------------------

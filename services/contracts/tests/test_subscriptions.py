@@ -189,6 +189,7 @@ class FlakyInventory:
     name = "inventory"
     up = False
     attempts = 0
+    actors = []  # the actor of each subscribe_hold
 
     @rpc
     def get_hold(self, actor, hold_id):
@@ -199,6 +200,7 @@ class FlakyInventory:
     @rpc(expected_exceptions=Unavailable)
     def subscribe_hold(self, actor, hold_id, deal_id):
         FlakyInventory.attempts += 1
+        FlakyInventory.actors.append(actor)
         if not FlakyInventory.up:
             raise Unavailable("inventory database is down")
         return {"deal_id": deal_id, "hold_id": hold_id, "unit_id": 5, "unit_label": "1号楼-101", "project_id": 3,
@@ -208,7 +210,7 @@ class FlakyInventory:
 
 def test_inventory_unavailable_leaves_the_deal_pending_until_the_sweep_completes_it(
         container_factory, service_config, call, contracts_config):
-    FlakyInventory.up, FlakyInventory.attempts = False, 0
+    FlakyInventory.up, FlakyInventory.attempts, FlakyInventory.actors = False, 0, []
     container_factory(FlakyInventory, dict(service_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")).start()
     scope = actor(7, "advisor", [3])
     err = raises("SUBSCRIPTION_PENDING", call, "create_subscription", scope, body(11, price="1000000.00"))
@@ -222,6 +224,11 @@ def test_inventory_unavailable_leaves_the_deal_pending_until_the_sweep_completes
     FlakyInventory.up = True
     wait_until(lambda: deals(contracts_config)[0][1:] == ("submitted", "RG000001"), what="sweep completes the deal")
     assert call("create_subscription", scope, body(11, price="1000000.00"))["id"] == deal_id
+    # the saga's own call is the advisor's; the sweep's are the service itself (issue 30), for
+    # the deal's agency and project, never the deal's creator nor a director
+    assert FlakyInventory.actors[0]["account_id"] == 7
+    system = {"account_id": 0, "username": "contracts", "role": "system", "agency_id": 1, "project_ids": [3]}
+    assert FlakyInventory.actors[1:] and all(a == system for a in FlakyInventory.actors[1:])
 
 
 class Crm:

@@ -8,10 +8,11 @@ from decimal import Decimal
 import eventlet
 import pytest
 from kombu import Connection, Exchange, Producer, Queue
-from loupan.testing import cluster_rpc
+from loupan.testing import cluster_rpc, sealed_context
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select, update
 
+from loupan import bus
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound
 from loupan.events import make_envelope
 from loupan.testing import wait_until as poll
@@ -114,6 +115,58 @@ def test_subscribe_hold_turns_the_hold_into_the_deal_once(call, project, db):
     assert [m[:2] for m in moves(db, unit_id)][-2:] == [("available", "held"), ("held", "subscribed")]
     assert moves(db, unit_id)[-1].advisor_id == 7
     assert "deal 501" in moves(db, unit_id)[-1].reason
+
+
+def sealed_call(inventory, issuer, method, actor, *args):
+    """The entrypoint called with `actor` sealed by `issuer` (a service's name, or the gateway)."""
+    with entrypoint_hook(inventory, method, context_data=sealed_context(inventory.config, actor, issuer)) as hook:
+        return hook(actor, *args)
+
+
+def test_a_service_acting_as_itself_subscribes_any_hold_of_its_scope_the_gateway_cannot(
+        inventory, call, project, db):
+    """Issue 30: contracts' sweep calls as SYSTEM (the service itself, for the deal's agency
+    and project), not as a user. Inventory lets it subscribe any advisor's hold of that scope
+    only when a service sealed the call; a SYSTEM actor sealed by the gateway is refused and
+    counted, and the agency and project still scope the service's call."""
+    ids = released(call, project, 3)
+    held = [call("hold_unit", advisor(project), unit_id, dict(BUYER, customer_phone=f"1381234567{i}"))
+            for i, unit_id in enumerate(ids)]
+    project_id = project["project"]["id"]
+    system = bus.system_actor("contracts", 1, project_id)
+    refusals = bus.refused_counter().labels("subscribe_hold", "system_by_gateway")
+    before = refusals._value.get()
+    with pytest.raises(Forbidden) as err:
+        sealed_call(inventory, "gateway", "subscribe_hold", system, held[0]["hold_id"], 601)
+    assert err.value.code == "SYSTEM_FROM_GATEWAY" and refusals._value.get() == before + 1
+    assert hold_state(db, held[0]["hold_id"]) == ("active", None)
+    # a user's actor through the gateway still goes through the rules: another advisor's hold
+    with pytest.raises(Forbidden) as err:
+        sealed_call(inventory, "gateway", "subscribe_hold", advisor(project, 8), held[0]["hold_id"], 601)
+    assert err.value.code == "NOT_HOLD_OWNER"
+    # the service as itself, but for another agency or another project: not found / forbidden
+    with pytest.raises(NotFound):
+        sealed_call(inventory, "contracts", "subscribe_hold", bus.system_actor("contracts", 2, project_id),
+                    held[1]["hold_id"], 602)
+    with pytest.raises(Forbidden) as err:
+        sealed_call(inventory, "contracts", "subscribe_hold", bus.system_actor("contracts", 1, project_id + 1000),
+                    held[1]["hold_id"], 602)
+    assert err.value.code == "PROJECT_FORBIDDEN"
+    # sealed by contracts: done, and the unit's history names the service, no account
+    result = sealed_call(inventory, "contracts", "subscribe_hold", system, held[1]["hold_id"], 602)
+    assert (result["deal_id"], result["status"], result["advisor_id"]) == (602, "subscribed", 7)
+    with db.connect() as conn:
+        last = conn.execute(select(UnitHistory.actor_id, UnitHistory.actor_name).where(
+            UnitHistory.unit_id == ids[1]).order_by(UnitHistory.id.desc()).limit(1)).one()
+    assert tuple(last) == (None, "contracts")
+    # 换房 and 退房 as the service: its role is not a manager's, its seal says who it is
+    to_unit = project["units"][3]["id"]
+    call("release_units", DIRECTOR, project_id, {"unit_ids": [to_unit]})
+    swapped = sealed_call(inventory, "contracts", "swap_unit", system, 602, ids[1], to_unit)
+    assert swapped["status"] == "subscribed"
+    with pytest.raises(Forbidden):
+        sealed_call(inventory, "gateway", "release_deal_unit", system, 602, to_unit, "退房")
+    assert sealed_call(inventory, "contracts", "release_deal_unit", system, 602, to_unit, "退房")["released"]
 
 
 def test_subscribe_refuses_cancelled_and_lapsed_holds(inventory, call, project, db):
