@@ -41,9 +41,43 @@ def read_yaml(path):
         return yaml.safe_load(handle)
 
 
+ENV_EXAMPLE = ROOT / ".env.example"
+COMPOSE_VAR = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
+
+
+def env_example_names():
+    """The variables .env.example lists (NAME= lines; it gives no values)."""
+    return [line.split("=", 1)[0] for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+def sample_env():
+    """A .env as an operator makes it: a distinct URL-safe value per variable."""
+    return {name: f"{name.lower().replace('_', '-')}-0123456789abcdef0123456789" for name in env_example_names()}
+
+
+def interpolate(text, env):
+    """Compose's interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error} (fails as compose
+    does on a required variable that is missing)."""
+    def value(match):
+        name, kind, arg = match.groups()
+        if env.get(name):
+            return env[name]
+        if kind == "?":
+            raise KeyError(f"compose would refuse to start: {name} ({arg})")
+        return arg or ""
+    return COMPOSE_VAR.sub(value, text)
+
+
+@pytest.fixture(scope="module")
+def raw_compose():
+    return read_yaml(COMPOSE_FILE)
+
+
 @pytest.fixture(scope="module")
 def compose():
-    return read_yaml(COMPOSE_FILE)
+    """docker-compose.yml as compose reads it with a .env made from .env.example."""
+    return yaml.safe_load(interpolate(COMPOSE_FILE.read_text(encoding="utf-8"), sample_env()))
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +216,8 @@ def test_commands_point_at_existing_configs_and_modules(compose):
         for module in modules:
             if module.startswith("loupan."):
                 assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), f"{name}: no module {module}"
-        if not any(m.startswith("loupan.") for m in modules):
-            continue
+        if not any(m.startswith("loupan.") for m in modules) or modules == ["loupan.broker_users"]:
+            continue  # broker_users takes the definitions, no config (test_rabbitmq_loads_...)
         paths = config_paths(service)
         assert paths, f"{name}: {text!r} names no config file"
         for path in paths:
@@ -227,7 +261,7 @@ def test_services_use_postgres_the_broker_and_listen_on_all_interfaces(compose):
             assert url.scheme == "postgresql+psycopg2", f"{name} would use {url.scheme} for {path}"
             assert url.hostname == "postgres" and url.hostname in compose["services"]
             assert url.username == postgres_env["POSTGRES_USER"]
-            assert url.password == postgres_env["POSTGRES_PASSWORD"]
+            assert url.password == postgres_env["POSTGRES_PASSWORD"] == sample_env()["POSTGRES_PASSWORD"]
             assert url.path.lstrip("/") in databases, f"{path}: database not created by init.sql"
     seen_databases = set()
     for name, path in runners(compose).items():
@@ -235,6 +269,8 @@ def test_services_use_postgres_the_broker_and_listen_on_all_interfaces(compose):
         seen_databases.add(urlsplit(config["DATABASE_URL"]).path.lstrip("/"))
         amqp = urlsplit(config["AMQP_URI"])
         assert amqp.hostname == "rabbitmq", f"{name} would look for the broker at {amqp.hostname}"
+        assert amqp.username == name, f"{name} connects to the broker as {amqp.username}, not as its own user"
+        assert amqp.password == sample_env()[f"RABBITMQ_{name.upper()}_PASSWORD"]
         host, port = http_port(compose, name, path)
         assert host == "0.0.0.0", f"{name} would listen on {host}, unreachable from other containers"
         assert port == EXPECTED_PORTS[name]
@@ -265,21 +301,21 @@ def test_nothing_is_published_beyond_localhost(compose):
         assert port.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
 
 
-def test_every_process_gets_the_bus_key_from_the_environment(compose):
-    for name, path in runners(compose).items():
-        env = environment(compose["services"][name])
+def test_every_process_gets_the_bus_key_from_the_environment(raw_compose):
+    for name, path in runners(raw_compose).items():
+        env = environment(raw_compose["services"][name])
         assert env.get("LOUPAN_BUS_KEY", "").startswith("${LOUPAN_BUS_KEY:?"), name
         assert "LOUPAN_BUS_KEY" in config_vars(path), path
 
 
 def test_every_long_running_container_restarts_and_only_migrate_is_one_shot(compose):
     for name, service in compose["services"].items():
-        expected = "no" if name == "migrate" else "unless-stopped"
+        expected = "no" if name in ("migrate", "broker-users") else "unless-stopped"
         assert str(service.get("restart", "no")) == expected, f"{name}: restart is {service.get('restart')!r}"
 
 
-def test_gateway_gets_a_jwt_secret(compose):
-    env = environment(compose["services"]["gateway"])
+def test_gateway_gets_a_jwt_secret(raw_compose):
+    env = environment(raw_compose["services"]["gateway"])
     assert "LOUPAN_JWT_SECRET" in env and env["LOUPAN_JWT_SECRET"]
     # no default key: compose refuses to start without one (the gateway would refuse a weak one)
     assert env["LOUPAN_JWT_SECRET"].startswith("${LOUPAN_JWT_SECRET:?")
@@ -539,28 +575,107 @@ def test_the_dead_letter_policy_covers_the_handler_queues_only(compose, definiti
     assert not pattern.search("rpc-inventory")  # a stale RPC request expires, it is not a dead letter
 
 
-def test_definitions_let_the_services_log_in(compose, definitions):
-    users = {u["name"]: u for u in definitions["users"]}
+def rendered_definitions(definitions, environ):
+    from loupan.broker_users import render
+
+    return render(definitions, environ)
+
+
+def test_definitions_let_each_service_log_in_as_its_own_user(compose, definitions):
+    """No user in the shipped definitions (no guest); broker-users adds one per service from
+    the same URI the service connects with, with loupan/broker_users.py's permissions (proven
+    on the real broker by tests/test_broker_permissions.py)."""
+    from loupan.broker_users import permissions
+
+    assert definitions["users"] == [] and definitions["permissions"] == []
+    render_env = environment(compose["services"]["broker-users"])
+    rendered = rendered_definitions(definitions, render_env)
+    users = {u["name"]: u for u in rendered["users"]}
+    assert set(users) == set(runners(compose)) | {"admin"}
+    assert users["admin"]["tags"] == ["administrator"] and not any(u["tags"] for n, u in users.items() if n != "admin")
     for name, path in runners(compose).items():
-        amqp = urlsplit(resolved_config(compose, name, path)["AMQP_URI"])
-        user = users.get(amqp.username)
-        assert user is not None, f"{name} logs in as {amqp.username}, not defined"
+        uri = resolved_config(compose, name, path)["AMQP_URI"]
+        assert render_env[f"{name.upper()}_AMQP_URI"] == uri, f"broker-users renders {name} with another URI"
+        amqp = urlsplit(uri)
+        user = users[amqp.username]
         assert user["hashing_algorithm"] == "rabbit_password_hashing_sha256"
         assert rabbit_password_ok(user["password_hash"], amqp.password), f"{name}: wrong password"
-        vhost = amqp.path[1:] or "/"
-        assert any(p["user"] == amqp.username and p["vhost"] == vhost and p["configure"] == ".*"
-                   and p["write"] == ".*" and p["read"] == ".*" for p in definitions["permissions"])
+        (perms,) = [p for p in rendered["permissions"] if p["user"] == name]
+        assert perms == {"user": name, "vhost": amqp.path[1:] or "/", **permissions(name)}
+    assert rabbit_password_ok(users["admin"]["password_hash"], sample_env()["RABBITMQ_ADMIN_PASSWORD"])
+
+
+def test_broker_users_refuses_missing_or_placeholder_passwords(definitions):
+    from loupan.broker_users import CredentialError, SERVICES
+
+    good = {f"{s.upper()}_AMQP_URI": f"amqp://{s}:{s}-0123456789abcdef@rabbitmq:5672/" for s in SERVICES}
+    assert len(rendered_definitions(definitions, good)["users"]) == len(SERVICES)
+    for bad in ({**good, "HR_AMQP_URI": ""}, {**good, "HR_AMQP_URI": "amqp://guest:guest@rabbitmq:5672/"},
+                {**good, "CRM_AMQP_URI": "amqp://crm:short@rabbitmq:5672/"},
+                {**good, "CRM_AMQP_URI": "amqp://crm:CHANGE-ME-rabbitmq-crm@rabbitmq:5672/"},
+                {**good, "RABBITMQ_ADMIN_PASSWORD": "admin"}):
+        with pytest.raises(CredentialError):
+            rendered_definitions(definitions, bad)
 
 
 def test_rabbitmq_loads_the_definitions_at_boot(compose):
     rabbit = compose["services"]["rabbitmq"]
     assert rabbit["image"].startswith("rabbitmq:3.13-management")
-    mounts = " ".join(rabbit.get("volumes", []))
-    assert "./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json" in mounts
+    users = compose["services"]["broker-users"]
+    assert users["command"][:3] == ["python", "-m", "loupan.broker_users"]
+    base, out = users["command"][3:]
+    assert f"./deploy/rabbitmq/definitions.json:{base}:ro" in users["volumes"]
+    (volume,) = [v.split(":")[0] for v in users["volumes"] if v.split(":")[1] == str(Path(out).parent)]
+    assert volume in compose["volumes"]
+    (target,) = [v.split(":")[1] for v in rabbit["volumes"] if v.split(":")[0] == volume]
+    assert depends_on(rabbit)["broker-users"]["condition"] == "service_completed_successfully"
     config_sources = {c["source"]: c["target"] for c in rabbit.get("configs", [])}
     contents = [compose["configs"][source]["content"] for source in config_sources]
-    assert any("load_definitions = /etc/rabbitmq/definitions.json" in c for c in contents)
+    assert any(f"load_definitions = {target}/{Path(out).name}" in c for c in contents)
     assert all(target.startswith("/etc/rabbitmq/conf.d/") for target in config_sources.values())
+
+
+# No default password ---------------------------------------------------------------------
+SHIPPED = [COMPOSE_FILE, ENV_EXAMPLE, *sorted(p for p in (ROOT / "deploy").rglob("*")
+                                          if p.is_file() and "schemas" not in p.parts)]
+DEFAULT_PASSWORDS = [r"guest", r"CHANGE-ME", r"password:\s*loupan\b", r"PASSWORD:\s*(loupan|admin)\b",
+                     r"loupan:loupan@", r"admin/admin", r"://[^:/\s]+:[^$@/\s{]+@"]
+
+
+def test_no_shipped_file_has_a_default_password():
+    """Issue 20/30: guest/guest, `loupan:loupan`, CHANGE-ME placeholders and any password
+    written into a URL are nowhere in docker-compose.yml, .env.example or deploy/."""
+    for path in SHIPPED:
+        text = path.read_text(encoding="utf-8")
+        for pattern in DEFAULT_PASSWORDS:
+            found = re.search(pattern, text, re.IGNORECASE)
+            assert not found, f"{path.relative_to(ROOT)}: {found.group()!r}"
+
+
+def test_compose_takes_every_password_from_env_and_documents_it(raw_compose):
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    used = {m.group(1): m.group(2) for m in COMPOSE_VAR.finditer(text)}
+    assert {"POSTGRES_PASSWORD", "RABBITMQ_ADMIN_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "LOUPAN_JWT_SECRET",
+            "LOUPAN_BUS_KEY"} | {f"RABBITMQ_{s.upper()}_PASSWORD" for s in EXPECTED_PORTS} <= set(used)
+    for name, kind in used.items():
+        assert kind == "?", f"${{{name}}} must be required (${{{name}:?...}}), never defaulted"
+    names = env_example_names()
+    assert sorted(names) == sorted(used), "the variables of .env.example and docker-compose.yml differ"
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            assert line.endswith("="), f".env.example gives a value: {line}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docker_section = readme[readme.index("## Run with Docker"):]
+    assert "cp .env.example .env" in docker_section
+    for name in names:
+        assert name in readme, f"the README does not mention {name}"
+    assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    with pytest.raises(KeyError):  # compose refuses to start without .env
+        interpolate(text, {})
+    for name, service in raw_compose["services"].items():  # passwords only through ${...}
+        for key, value in environment(service).items():
+            if "PASSWORD" in key or key.endswith(("_URI", "_URL", "_SECRET", "_KEY")):
+                assert "${" in value or "://" not in value and not value, f"{name}: {key}={value}"
 
 
 # Kubernetes ------------------------------------------------------------------------------
@@ -574,6 +689,23 @@ def manifests():
     """{file name: [documents]} of every manifest in deploy/k8s/."""
     return {path.name: [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
             for path in sorted(K8S_DIR.glob("*.yaml"))}
+
+
+@pytest.fixture(scope="module")
+def secret():
+    """The Secret loupan-secrets as docs/operations.md tells the operator to create it
+    (`kubectl create secret generic loupan-secrets --from-literal=KEY="VALUE" ...`), with
+    its shell variables given sample values: the kustomization has no Secret."""
+    docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "kubectl -n loupan create secret generic loupan-secrets" in docs
+    literals = re.findall(r'--from-literal=(\w+)="([^"]*)"', docs)
+    counter = iter(range(1000))
+    values = {}
+    for key, value in literals:
+        value = re.sub(r"\$\(new\)", lambda _: f"generated-{next(counter)}-0123456789abcdef", value)
+        values[key] = re.sub(r"\$(\w+)", lambda m: f"{m.group(1).lower()}-0123456789abcdef", value)
+    assert len(values) == len(literals), "a key is given twice"
+    return values
 
 
 def objects(manifests, kind, files=None):
@@ -671,10 +803,9 @@ def test_only_loupan_reaches_the_broker_and_the_databases(manifests):
     assert admits(amqp, {}, "keda")  # KEDA's rabbitmq trigger (autoscaling.yaml)
 
 
-def test_a_deployment_and_a_service_per_loupan_service(manifests, compose):
+def test_a_deployment_and_a_service_per_loupan_service(manifests, compose, secret):
     deployments, services = objects(manifests, "Deployment"), objects(manifests, "Service")
     config_map = objects(manifests, "ConfigMap")["loupan-config"]["data"]
-    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
     images = set()
     for name, path in runners(compose).items():
         deployment = deployments[name]
@@ -734,26 +865,67 @@ def test_migrations_run_once_per_release_as_a_job(manifests, compose):
             assert "loupan.migrate" not in " ".join(item.get("command", [])), "replicas must not migrate"
 
 
-def test_one_database_per_service_and_the_same_broker_definitions(manifests, compose):
+def test_one_database_per_service_and_the_same_broker_definitions(manifests, compose, secret):
     init = objects(manifests, "ConfigMap")["postgres-init"]["data"]["init.sql"]
     assert init == INIT_SQL.read_text(encoding="utf-8")
-    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
     for name in runners(compose):
         url = urlsplit(secret[f"{name.upper()}_DATABASE_URL"])
         assert url.hostname == "postgres" and url.path == f"/{name}"
         assert f"CREATE DATABASE {name};" in init
-    assert urlsplit(secret["AMQP_URI"]).hostname == "rabbitmq" and "rabbitmq" in objects(manifests, "Service")
+    assert "rabbitmq" in objects(manifests, "Service")
     broker = objects(manifests, "ConfigMap")["rabbitmq-config"]["data"]
     assert json.loads(broker["definitions.json"]) == json.loads(DEFINITIONS_FILE.read_text(encoding="utf-8"))
-    assert "load_definitions = /etc/rabbitmq/definitions.json" in broker["rabbitmq.conf"]
 
 
-def test_inventory_and_gateway_scale_on_queue_depth_and_cpu(manifests, compose):
+def test_kubernetes_broker_users_come_from_the_secret(manifests, compose, secret):
+    """Each Deployment connects as its own broker user (<SVC>_AMQP_URI); the StatefulSet's
+    init container renders those same URIs (and KEDA's) into the definitions RabbitMQ loads;
+    no Secret is applied by the kustomization; the databases' password is the Secret's."""
+    from loupan.broker_users import permissions
+
+    assert not objects(manifests, "Secret"), "a Secret in deploy/k8s would overwrite the operator's"
+    deployments = objects(manifests, "Deployment")
+    for name in runners(compose):
+        env = {e["name"]: e for e in container(deployments[name])["env"]}
+        key = env["AMQP_URI"]["valueFrom"]["secretKeyRef"]["key"]
+        assert key == f"{name.upper()}_AMQP_URI"
+        amqp = urlsplit(secret[key])
+        assert amqp.username == name and amqp.hostname == "rabbitmq"
+        assert urlsplit(secret[f"{name.upper()}_DATABASE_URL"]).password == secret["POSTGRES_PASSWORD"]
+    rabbit = objects(manifests, "StatefulSet")["rabbitmq"]
+    spec = rabbit["spec"]["template"]["spec"]
+    (init,) = spec["initContainers"]
+    assert init["command"][:3] == ["python", "-m", "loupan.broker_users"]
+    assert init["image"] == container(deployments["inventory"])["image"]
+    env = {}
+    for item in init["env"]:
+        ref = item["valueFrom"]["secretKeyRef"]
+        assert ref["name"] == "loupan-secrets" and (ref["key"] in secret or ref.get("optional"))
+        env[item["name"]] = secret.get(ref["key"], "")
+    config = objects(manifests, "ConfigMap")["rabbitmq-config"]["data"]
+    rendered = rendered_definitions(json.loads(config["definitions.json"]), env)
+    users = {u["name"]: u for u in rendered["users"]}
+    for name in runners(compose):
+        amqp = urlsplit(secret[f"{name.upper()}_AMQP_URI"])
+        assert rabbit_password_ok(users[name]["password_hash"], amqp.password)
+        assert {k: v for k, v in [p for p in rendered["permissions"] if p["user"] == name][0].items()
+                if k in ("configure", "write", "read")} == permissions(name)
+    keda = urlsplit(secret["RABBITMQ_HOST"])
+    assert keda.username == "keda" and rabbit_password_ok(users["keda"]["password_hash"], keda.password)
+    (out,) = [m for m in init["volumeMounts"] if m["name"] != "config"]
+    (loaded,) = [m for m in container(rabbit)["volumeMounts"] if m["name"] == out["name"]]
+    expected = f"load_definitions = {loaded['mountPath']}/{Path(init['command'][-1]).name}"
+    assert init["command"][-1].startswith(out["mountPath"] + "/")
+    assert expected in config["rabbitmq.conf"] and "guest" not in config["rabbitmq.conf"]
+    postgres = {e["name"]: e for e in container(objects(manifests, "StatefulSet")["postgres"])["env"]}
+    assert postgres["POSTGRES_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "POSTGRES_PASSWORD"
+
+
+def test_inventory_and_gateway_scale_on_queue_depth_and_cpu(manifests, compose, secret):
     scaled = objects(manifests, "ScaledObject")
     assert set(scaled) == {"inventory", "gateway"}
     hpas = objects(manifests, "HorizontalPodAutoscaler", files={"autoscaling.yaml"})
     assert set(hpas) == set(runners(compose)) - set(scaled), "one autoscaler per Deployment"
-    secret = objects(manifests, "Secret")["loupan-secrets"]["stringData"]
     auth = objects(manifests, "TriggerAuthentication")
     for name, obj in scaled.items():
         spec = obj["spec"]
