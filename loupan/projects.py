@@ -55,6 +55,14 @@ def remember(session_or_conn, table, project_id, agency_id):
                             .on_conflict_do_nothing(index_elements=["id"]))
 
 
+def own_rpc_proxy(service_name):
+    """nameko's ServiceRpcProxy with its reply queue named after `service_name`
+    (`rpc.reply-<service>-<uuid>`, not `rpc.reply-standalone_rpc_proxy-…`): a service's
+    broker user may use its own reply queues only (loupan/broker_users.py)."""
+    container = type("ServiceContainer", (ServiceRpcProxy.ServiceContainer,), {"service_name": service_name})
+    return type("OwnRpcProxy", (ServiceRpcProxy,), {"ServiceContainer": container})
+
+
 class ProjectRegistry(DependencyProvider):
     """`self.projects` in a service. `table` is the service's own table holding (id, agency_id):
     inventory names its `projects` (the source, never asks anyone); every other service keeps
@@ -100,7 +108,8 @@ class ProjectRegistry(DependencyProvider):
         """The owner according to inventory, or None if it has no such project."""
         try:
             sealed = {bus.SEAL: bus.seal(self.config, None, self.container.service_name)}  # no actor: this service asks
-            with ServiceRpcProxy(self.source, self.config, timeout=self.timeout, context_data=sealed) as source:
+            proxy = own_rpc_proxy(self.container.service_name)
+            with proxy(self.source, self.config, timeout=self.timeout, context_data=sealed) as source:
                 return source.project_owner(project_id)
         except (RpcTimeout, UnknownService):
             raise Unavailable(f"{self.source} did not say who owns project {project_id}") from None

@@ -197,3 +197,37 @@ def test_keda_reads_the_queue_depth_and_nothing_else(clients):
     assert messages >= 0
     refused(keda, lambda ch: ch.basic_get("rpc-inventory"))
     refused(keda, lambda ch: ch.basic_publish(amqp.Message(b"x"), exchange=RPC_EXCHANGE, routing_key="inventory.x"))
+
+
+def test_a_service_asks_another_through_a_standalone_proxy_on_its_own_reply_queue(broker, clients):
+    """loupan/projects.py asks inventory who owns a project through nameko's standalone proxy,
+    whose reply queue nameko names rpc.reply-standalone_rpc_proxy-<uuid>: under crm's user
+    that is refused; own_rpc_proxy names it after the service, and the call is answered."""
+    import json
+    import threading
+
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from loupan.projects import own_rpc_proxy
+
+    vhost, users = broker
+    user, password = users["crm"]
+    config = {"AMQP_URI": AMQP_BASE.format(user=user, password=password, vhost=vhost)}
+    inventory = clients("inventory")
+    inv = inventory.rpc_queue()
+    with pytest.raises(AccessRefused):
+        with ServiceRpcProxy("inventory", config, timeout=5):
+            pass
+
+    def answer():
+        request = get(inv, "rpc-inventory", timeout=10)
+        assert request.delivery_info["routing_key"] == "inventory.project_owner"
+        inv.basic_publish(amqp.Message(json.dumps({"result": 7, "error": None}), content_type="application/json",
+                                       correlation_id=request.correlation_id),
+                          exchange=RPC_EXCHANGE, routing_key=request.reply_to)
+
+    responder = threading.Thread(target=answer)
+    responder.start()
+    with own_rpc_proxy("crm")("inventory", config, timeout=10) as proxy:
+        assert proxy.project_owner(1) == 7
+    responder.join()
