@@ -6,6 +6,7 @@ from loupan.db import Database
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.hr.models import metadata
+from services.hr.passwords import HashLimit
 from services.hr.entrypoints.accounts import AccountEntrypoints
 from services.hr.entrypoints.attendance import AttendanceEntrypoints
 from services.hr.entrypoints.evaluation import EvaluationEntrypoints
@@ -20,3 +21,4 @@ class HrService(AccountEntrypoints, ReportEntrypoints, LifecycleEntrypoints, Tra
     name = "hr"
     db = Database(metadata)
     projects = ProjectRegistry()
+    password_hashes = HashLimit()  # at most HASH_CONCURRENCY scrypt computations at once

@@ -59,3 +59,44 @@ def test_other_greenthreads_run_while_a_hash_is_computed():
     hashing.wait(), ticking.wait()
     started, returned = order.index("hash started"), order.index("hash returned")
     assert "tick" in order[started + 1:returned]
+
+
+def test_many_concurrent_logins_run_at_most_hash_concurrency_hashes_at_once(hr_config, container_factory):
+    """Issue 30 (hr held ~400 MB after a burst of logins): 24 logins at once through the
+    broker, each costing a production-cost scrypt (unknown usernames hash the dummy), and the
+    gate the code exposes saw at most HASH_CONCURRENCY of them running at any moment (and
+    did reach it: they were concurrent). Observed by the gate's count, not by time."""
+    from loupan.errors import Unauthenticated
+    from loupan.testing import cluster_rpc
+    from services.hr.passwords import GATE
+    from services.hr.service import HrService
+
+    config = dict(hr_config, HASH_CONCURRENCY=2, HASH_WAIT_SECONDS=30, max_workers=24)
+    container_factory(HrService, config).start()
+    assert GATE.limit == 2
+    GATE.reset_peak()
+    with cluster_rpc(config, timeout=60) as cluster:
+        replies = [cluster.hr.authenticate.call_async(f"nobody{i}", "wrong-password") for i in range(24)]
+        for reply in replies:
+            with pytest.raises(Unauthenticated):
+                reply.result()
+    assert GATE.peak == 2 and GATE.running == 0
+
+
+def test_a_hash_that_waits_past_its_bound_is_503_service_busy():
+    """A login that finds every slot taken for HASH_WAIT_SECONDS is refused at once with
+    SERVICE_BUSY (a 503 with Retry-After at the gateway), not queued without bound."""
+    import eventlet
+
+    from loupan.errors import Busy
+    from services.hr.passwords import HashGate
+
+    gate, release = HashGate(limit=1, wait_seconds=0.05), eventlet.event.Event()
+    holder = eventlet.spawn(gate.run, release.wait)
+    eventlet.sleep(0)  # the holder takes the one slot
+    with pytest.raises(Busy) as err:
+        gate.run(lambda: "never")
+    assert (err.value.code, err.value.status) == ("SERVICE_BUSY", 503) and gate.running == 1
+    release.send()
+    holder.wait()
+    assert gate.run(lambda: "ran") == "ran" and gate.peak == 1
