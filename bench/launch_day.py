@@ -112,10 +112,10 @@ def setup_site(gateway_url, units):
     director.ok(director.post(f"/api/projects/{project['id']}/releases", {"unit_ids": unit_ids}))
     tokens = []
     for i in range(ADVISORS):
-        director.ok(director.post("/api/accounts", {
+        made = director.ok(director.post("/api/accounts", {
             "username": f"adv{i:02d}", "password": "bench-password", "full_name": f"顾问{i}",
             "role": "advisor", "project_ids": [project["id"]]}), 201)
-        tokens.append(Api(gateway_url).login(f"adv{i:02d}", "bench-password").token)
+        tokens.append(Api(gateway_url).login(made["username"], "bench-password").token)  # <agency code>.adv00
     return project, unit_ids, tokens
 
 

@@ -49,11 +49,12 @@ def seed(base_url, username, password):
         if permit:
             released += [u["id"] for u in units]
     director.ok(director.post(f"/api/projects/{pid}/releases", {"unit_ids": released}))
+    names = {}  # login -> the username hr made (<agency code>.<login>)
     for login, role, full_name in STAFF:
-        director.ok(director.post("/api/accounts", {"username": login, "password": PASSWORD,
-                                                    "full_name": full_name, "role": role,
-                                                    "project_ids": [pid]}), 201)
-    people = {login: Api(base_url).login(login, PASSWORD) for login, _, _ in STAFF}
+        names[login] = director.ok(director.post("/api/accounts", {"username": login, "password": PASSWORD,
+                                                                   "full_name": full_name, "role": role,
+                                                                   "project_ids": [pid]}), 201)["username"]
+    people = {login: Api(base_url).login(names[login], PASSWORD) for login, _, _ in STAFF}
     advisor = people["advisor"]
     for i, unit_id in enumerate(released[10:90:9]):
         advisor.ok(advisor.post(f"/api/units/{unit_id}/holds",
@@ -75,7 +76,7 @@ def until(check, what, seconds=60):
 
 def on_duty(director, people, pid):
     """上岗考核 passed and clocked in: both advisors on the walk-in rotation (hr → crm by events)."""
-    accounts = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
+    accounts = {a["username"].split(".", 1)[-1]: a["id"] for a in director.ok(director.get("/api/accounts"))}
     course = director.ok(director.post("/api/courses", {"title": "上岗考核: 项目讲解与沙盘", "kind": "pitch",
                                                         "project_id": pid, "is_certification": True}), 201)
     advisors = [login for login, role, _ in STAFF if role == "advisor"]

@@ -52,7 +52,7 @@ done
 DEMO_USER=director DEMO_PASSWORD=loupan-demo
 if [ ! -f "$VAR_DIR/.demo-seeded" ]; then
   python -m services.hr.create_director services/hr/config.yaml \
-    --agency 示例代理 --username "$DEMO_USER" --password "$DEMO_PASSWORD" --name 张总监
+    --agency 示例代理 --code demo --username "$DEMO_USER" --password "$DEMO_PASSWORD" --name 张总监
 fi
 
 say "starting hr, inventory, crm, contracts, finance and gateway (loupan.supervise, Procfile; restarted if they exit)"
@@ -84,8 +84,9 @@ cat <<TXT
     health         /health/live and /health/ready on each of those ports
     restarts       a service that exits is started again: look for "supervise |" lines in this log
     demo accounts  password loupan-demo for every one:
-                     $DEMO_USER (director 张总监), manager (王经理), supervisor (赵主管),
-                     advisor (李顾问), advisor2 (陈顾问), assistant (周助理), finance (吴财务)
+                     $DEMO_USER (director 张总监), demo.manager (王经理), demo.supervisor (赵主管),
+                     demo.advisor (李顾问), demo.advisor2 (陈顾问), demo.assistant (周助理),
+                     demo.finance (吴财务): the agency's accounts are named <agency code>.<name>
     try            curl -s -XPOST $SITE/api/auth/login -d '{"username":"$DEMO_USER","password":"$DEMO_PASSWORD"}'
   Ctrl-C stops everything.
 

@@ -62,3 +62,9 @@ def make_project(api, name, units=10, permit="预售许可001"):
     ids = [u["id"] for u in created]
     api.ok(api.post(f"/api/projects/{project['id']}/releases", {"unit_ids": ids}))
     return project, ids
+
+
+def short(username):
+    """An account's name without its agency's prefix (hr names an agency's accounts
+    `<agency code>.<name>`): a1.adv1 -> adv1; a director's name stays as it is."""
+    return username.split(".", 1)[-1]

@@ -6,6 +6,8 @@ figures, as two agencies on one system never do; staff usernames are prefixed by
 since usernames are unique across agencies. A module that restarts services with other
 settings takes a system of its own (`own_system` in tests/api.py; those modules are in
 tests/own_system)."""
+import re
+
 import jwt
 import pytest
 
@@ -39,15 +41,17 @@ def director(system, request):
     """The director of this module's own agency, made with the operator's command's function
     in this process (the command itself runs once per system, in running_system: a process
     of its own per module cost a second of imports each); its `username` and `agency_id`
-    are on the client. The password is DIRECTOR's."""
+    are on the client, and its agency's `code` (the accounts it makes are named
+    `<code>.<name>`). The password is DIRECTOR's."""
     from services.hr.create_director import create_director
 
     topic = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     username = f"director_{topic}"
+    code = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")[:20].rstrip("-")  # its staff: <code>.<name>
     create_director({"DATABASE_URL": system.urls["hr"], "AMQP_URI": system.amqp_uri},
-                    f"代理 {topic}", username, DIRECTOR[1], "总监")
+                    f"代理 {topic}", username, DIRECTOR[1], "总监", code)
     api = Api(system.url()).login(username, DIRECTOR[1])
-    api.username, api.password = username, DIRECTOR[1]
+    api.username, api.password, api.code = username, DIRECTOR[1], code
     api.agency_id = int(jwt.decode(api.token, options={"verify_signature": False})["agency_id"])
     return api
 

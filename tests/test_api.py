@@ -96,7 +96,7 @@ def test_me_says_who_is_signed_in_and_what_they_may_do(director, site):
     advisor = site["advisor"]
     me = advisor.ok(advisor.get("/api/me"))
     assert {k: me[k] for k in ("username", "full_name", "role", "role_title", "project_ids")} == {
-        "username": "adv_api", "full_name": "adv_api", "role": ADVISOR, "role_title": TITLES[ADVISOR],
+        "username": f"{director.code}.adv_api", "full_name": "adv_api", "role": ADVISOR, "role_title": TITLES[ADVISOR],
         "project_ids": [site["project"]["id"]]}
     assert me["permissions"] == permissions_of(ADVISOR)
     assert "deals.sell" in me["permissions"] and "deals.review" not in me["permissions"]

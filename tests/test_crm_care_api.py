@@ -12,6 +12,7 @@ from loupan.types import SHANGHAI, utcnow
 from services.crm.models import Customer
 from tests.api import make_project
 from tests.conftest import staff
+from tests.api import short
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def site(system, director):
             "manager": staff(system, director, "care_mgr", "manager", [pid]),
             "assistant": staff(system, director, "care_asst", "assistant", [pid]),
             "viewer": staff(system, director, "care_dev", "developer_viewer", [pid])}
-    ids = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
+    ids = {short(a["username"]): a["id"] for a in director.ok(director.get("/api/accounts"))}
     return dict(apis, pid=pid, system=system, ids={k: ids[f"care_{k}"] for k in ("alice", "bob")})
 
 

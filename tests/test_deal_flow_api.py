@@ -17,6 +17,7 @@ from loupan.testing.days import last_month_end, last_month_start, yesterday
 from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
+from tests.api import short
 
 poll = partial(wait_until, timeout=60)
 D = Decimal
@@ -44,7 +45,7 @@ def site(system, director):
             "assistant": staff(system, director, "flow_asst", "assistant", [pid]),
             "cashier": staff(system, director, "flow_fin1", "finance", [pid]),
             "cashier2": staff(system, director, "flow_fin2", "finance", [pid])}
-    accounts = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
+    accounts = {short(a["username"]): a["id"] for a in director.ok(director.get("/api/accounts"))}
     return {"pid": pid, "units": units, "advisor_id": accounts["flow_adv"], **apis}
 
 

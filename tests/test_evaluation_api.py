@@ -11,6 +11,7 @@ from kombu import Connection, Exchange, Producer
 from loupan.events import make_envelope
 from loupan.testing import wait_until
 from tests.conftest import staff
+from tests.api import short
 
 poll = partial(wait_until, timeout=60)
 MONTH = "2026-05"
@@ -29,7 +30,7 @@ def site(system, director):
             "a1": staff(system, director, "ev_adv1", "advisor", [pid]),
             "a2": staff(system, director, "ev_adv2", "advisor", [pid]),
             "outsider": staff(system, director, "ev_adv9", "advisor", [other["id"]])}
-    accounts = {a["username"]: a for a in director.ok(director.get("/api/accounts"))}
+    accounts = {short(a["username"]): a for a in director.ok(director.get("/api/accounts"))}
     ids = {k: accounts[f"ev_{u}"]["id"] for k, u in
            (("manager", "mgr"), ("supervisor", "sup"), ("a1", "adv1"), ("a2", "adv2"))}
     return {"pid": pid, "other": other["id"], "agency_id": accounts["ev_mgr"]["agency_id"], "ids": ids,

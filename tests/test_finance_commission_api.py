@@ -9,6 +9,7 @@ import pytest
 
 from loupan.testing import publish_event, wait_until
 from tests.conftest import staff
+from tests.api import short
 
 poll = partial(wait_until, timeout=60)
 D = Decimal
@@ -29,7 +30,7 @@ def site(system, director):
             "a2": staff(system, director, "fc_adv2", "advisor", [pid]),
             "developer": staff(system, director, "fc_dev", "developer_viewer", [pid]),
             "other_developer": staff(system, director, "fc_dev2", "developer_viewer", [other["id"]])}
-    accounts = {a["username"]: a for a in director.ok(director.get("/api/accounts"))}
+    accounts = {short(a["username"]): a for a in director.ok(director.get("/api/accounts"))}
     ids = {k: accounts[f"fc_{u}"]["id"] for k, u in (("supervisor", "sup"), ("a1", "adv1"), ("a2", "adv2"))}
     return {"pid": pid, "other": other["id"], "agency_id": accounts["fc_mgr"]["agency_id"], "ids": ids,
             "director": director, "system": system, **apis}

@@ -12,6 +12,7 @@ from loupan.testing.days import this_month
 from loupan.types import today
 from tests.api import make_project
 from tests.conftest import staff
+from tests.api import short
 
 DEAL = 770001
 
@@ -27,7 +28,7 @@ def site(system, director):
               "advisor": staff(system, director, "fm_adv1", "advisor", [pid]),
               "advisor2": staff(system, director, "fm_adv2", "advisor", [pid]),
               "viewer": staff(system, director, "fm_dev", "developer_viewer", [pid])}
-    accounts = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}
+    accounts = {short(a["username"]): a["id"] for a in director.ok(director.get("/api/accounts"))}
     people["gauges_before"] = finance_gauges(system)  # the process's totals, other modules' included
     # 认购 approved 45 days ago, full payment: the deposit is 45 days overdue, the balance 38
     people["approved_on"] = today() - timedelta(days=45)

@@ -38,6 +38,7 @@ from loupan.types import today
 from services.inventory.tests.xlsx_files import xlsx
 from tests.api import make_project, unit_rows
 from tests.conftest import staff
+from tests.api import short
 
 poll = partial(wait_until, timeout=60)
 MISSING = 99999999  # an id no agency has
@@ -718,10 +719,10 @@ def test_every_example_body_and_query_is_valid_for_its_schema(ids):
 # the two agencies -------------------------------------------------------------------------
 def join(system, director, username, role, project_ids):
     """入职 through POST /api/staff (a staff record with its moves); the person signed in."""
-    director.ok(director.post("/api/staff", {"username": username, "password": PASSWORD, "full_name": username,
-                                             "role": role, "project_ids": project_ids,
-                                             "joined_on": last_month_start().isoformat()}), 201)
-    return Api(system.url()).login(username, PASSWORD)
+    record = director.ok(director.post("/api/staff", {"username": username, "password": PASSWORD,
+                                                      "full_name": username, "role": role, "project_ids": project_ids,
+                                                      "joined_on": last_month_start().isoformat()}), 201)
+    return Api(system.url()).login(record["username"], PASSWORD)
 
 
 def patch(api, path, body):
@@ -747,7 +748,7 @@ def build_agency(system, d, w):
     adv1 = join(system, d, user("adv1"), "advisor", [pa])
     adv2 = staff(system, d, user("adv2"), "advisor", [pa])
     staff(system, d, user("sup"), "supervisor", [pa])
-    accounts = {a["username"]: a for a in d.ok(d.get("/api/accounts"))}
+    accounts = {short(a["username"]): a for a in d.ok(d.get("/api/accounts"))}
     adv1_id, adv2_id, sup_id = (accounts[user(name)]["id"] for name in ("adv1", "adv2", "sup"))
 
     # inventory: hold, discount request, lock, price list, release schedule, import

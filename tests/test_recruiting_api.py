@@ -53,7 +53,8 @@ def test_from_requisition_to_confirmation_over_http(system, director, site):
     hired = hr.ok(hr.post(f"/api/candidates/{cand['id']}/hire",
                           {"username": "sunba", "password": "welcome-aboard-42"}), 201)
     assert hired["probation"]["end_on"] == "2025-02-28" and hired["account"]["project_ids"] == [site["first"]]
-    newcomer = Api(system.url()).login("sunba", "welcome-aboard-42")
+    assert hired["account"]["username"] == f"{director.code}.sunba"
+    newcomer = Api(system.url()).login(hired["account"]["username"], "welcome-aboard-42")
     assert newcomer.get(f"/api/projects/{site['first']}/probations").status_code == 403
     assert director.ok(director.get(f"/api/projects/{site['first']}/requisitions"))[0]["status"] == "filled"
 

@@ -12,6 +12,7 @@ from loupan.testing import wait_until
 from loupan.types import SHANGHAI, today
 from tests.api import make_project
 from tests.conftest import staff
+from tests.api import short
 
 DELIVERY = (datetime.now(SHANGHAI).date() + timedelta(days=700)).isoformat()
 
@@ -27,7 +28,7 @@ def site(system, director):
               "cashier": staff(system, director, "rp_cash", "finance", [pid]),
               "viewer": staff(system, director, "rp_dev", "developer_viewer", [pid]),
               "advisor": staff(system, director, "rp_adv", "advisor", [pid])}
-    adv_id = {a["username"]: a["id"] for a in director.ok(director.get("/api/accounts"))}["rp_adv"]
+    adv_id = {short(a["username"]): a["id"] for a in director.ok(director.get("/api/accounts"))}["rp_adv"]
     people["adv_id"] = adv_id
     course = director.ok(director.post("/api/courses", {"title": "上岗考核", "kind": "pitch", "project_id": pid,
                                                         "is_certification": True}), 201)

@@ -7,7 +7,7 @@ from loupan.testing import cluster_rpc
 
 from loupan.testing.client import Api
 from loupan.testing import wait_until
-from tests.api import make_project
+from tests.api import make_project, short
 from tests.conftest import staff
 
 PASSWORD = "staff-pass-123"
@@ -18,7 +18,7 @@ def site(system, director):
     """Two projects, an hr officer and an advisor and a manager on the first project."""
     first, first_units = make_project(director, "钱塘府", units=2)
     second, _ = make_project(director, "运河湾", units=2)
-    return {"first": first["id"], "second": second["id"], "first_units": first_units,
+    return {"first": first["id"], "second": second["id"], "first_units": first_units, "code": director.code,
             "hr": staff(system, director, "hr_staff", "hr", []),
             "advisor": staff(system, director, "adv_staff", "advisor", [first["id"]]),
             "manager": staff(system, director, "mgr_staff", "manager", [first["id"]])}
@@ -49,14 +49,14 @@ def actor_of(api):
 def test_a_leavers_token_is_refused_on_the_next_request(system, site):
     hr = site["hr"]
     joined = join(hr, "adv_leaving", [site["first"]])
-    leaver = Api(system.url()).login("adv_leaving", PASSWORD)
+    leaver = Api(system.url()).login(site["code"] + ".adv_leaving", PASSWORD)
     assert [p["id"] for p in leaver.ok(leaver.get("/api/projects"))] == [site["first"]]
 
     left = hr.ok(leave(hr, joined["id"]))
     assert left["employment_status"] == "left" and left["active"] is False
     response = leaver.get("/api/projects")
     assert response.status_code == 401 and response.json()["error"] == "TOKEN_REVOKED"
-    response = Api(system.url()).post("/api/auth/login", {"username": "adv_leaving", "password": PASSWORD})
+    response = Api(system.url()).post("/api/auth/login", {"username": site["code"] + ".adv_leaving", "password": PASSWORD})
     assert response.status_code == 401 and response.json()["error"] == "BAD_CREDENTIALS"
 
     again = leave(hr, joined["id"], left_on="2026-06-01")
@@ -70,7 +70,7 @@ def test_the_refusal_holds_on_another_gateway_replica(system, site):
     joined = join(hr, "adv_replica", [site["first"]])
     system.start_service("gateway", 1)
     try:
-        on_replica = Api(system.url("gateway", 1)).login("adv_replica", PASSWORD)
+        on_replica = Api(system.url("gateway", 1)).login(site["code"] + ".adv_replica", PASSWORD)
         assert on_replica.get("/api/projects").status_code == 200
         hr.ok(leave(hr, joined["id"]))
         response = on_replica.get("/api/projects")
@@ -82,7 +82,7 @@ def test_the_refusal_holds_on_another_gateway_replica(system, site):
 def test_a_leave_recorded_behind_the_gateway_revokes_tokens_too(system, director, site):
     """The gateway's `staff_left` consumer covers leaves not made through a gateway route."""
     joined = join(site["hr"], "adv_backdoor", [site["first"]])
-    leaver = Api(system.url()).login("adv_backdoor", PASSWORD)
+    leaver = Api(system.url()).login(site["code"] + ".adv_backdoor", PASSWORD)
     with cluster_rpc({"AMQP_URI": system.amqp_uri, "BUS_KEY": system.bus_key}, timeout=10) as rpc:
         rpc.hr.leave_staff(actor_of(director), joined["id"], {"left_on": "2026-05-31", "reason": "人事系统直接办理"})
     wait_until(lambda: leaver.get("/api/projects").status_code == 401, what="the leaver's token refused")
@@ -95,7 +95,7 @@ def test_a_transfer_changes_what_a_new_token_sees(system, site):
     moved = hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer",
                           {"to_project_ids": [site["second"]], "effective_on": "2026-04-01", "reason": "调往运河湾"}))
     assert moved["project_ids"] == [site["second"]]
-    advisor = Api(system.url()).login("adv_moving", PASSWORD)
+    advisor = Api(system.url()).login(site["code"] + ".adv_moving", PASSWORD)
     assert [p["id"] for p in advisor.ok(advisor.get("/api/projects"))] == [site["second"]]
     assert advisor.get(f"/api/projects/{site['second']}").status_code == 200
     assert advisor.get(f"/api/projects/{site['first']}").status_code == 403
@@ -111,7 +111,7 @@ def test_a_transfer_moves_an_old_token_at_once_on_every_replica(system, site):
     joined = join(hr, "adv_live_move", [first])
     system.start_service("gateway", 1)
     try:
-        old = Api(system.url()).login("adv_live_move", PASSWORD)
+        old = Api(system.url()).login(site["code"] + ".adv_live_move", PASSWORD)
         apis = (old, Api(system.url("gateway", 1), old.token))
         for api in apis:
             assert api.get(f"/api/projects/{first}").status_code == 200
@@ -143,7 +143,7 @@ def test_a_role_change_applies_to_an_old_token_at_once_on_every_replica(system, 
     joined = join(hr, "adv_promoted", [first])
     system.start_service("gateway", 1)
     try:
-        old = Api(system.url()).login("adv_promoted", PASSWORD)
+        old = Api(system.url()).login(site["code"] + ".adv_promoted", PASSWORD)
         apis = (old, Api(system.url("gateway", 1), old.token))
         conflicts = f"/api/projects/{first}/conflicts"  # supervisors and managers read 撞单, advisors do not
         for api in apis:
@@ -178,7 +178,7 @@ def test_a_transfer_recorded_behind_the_gateway_moves_tokens_too(system, directo
     """The gateway's `staff_transferred` consumer covers transfers not made through a gateway route."""
     first, second = site["first"], site["second"]
     joined = join(site["hr"], "adv_backdoor_move", [first])
-    mover = Api(system.url()).login("adv_backdoor_move", PASSWORD)
+    mover = Api(system.url()).login(site["code"] + ".adv_backdoor_move", PASSWORD)
     with cluster_rpc({"AMQP_URI": system.amqp_uri, "BUS_KEY": system.bus_key}, timeout=10) as rpc:
         rpc.hr.transfer_staff(actor_of(director), joined["id"],
                               {"to_project_ids": [second], "effective_on": "2026-04-01", "reason": "人事系统直接办理"})
@@ -190,11 +190,11 @@ def test_a_transfer_recorded_behind_the_gateway_moves_tokens_too(system, directo
 def test_the_staff_list_filters_by_project_and_status(site, director):
     hr = site["hr"]
     join(hr, "adv_listed", [site["second"]])
-    names = [s["username"] for s in hr.ok(hr.get("/api/staff", params={"project_id": site["second"],
+    names = [short(s["username"]) for s in hr.ok(hr.get("/api/staff", params={"project_id": site["second"],
                                                                        "status": "active"}))]
     assert "adv_listed" in names and "adv_staff" not in names
     everyone = director.ok(director.get("/api/staff"))
-    assert {director.username, "hr_staff", "adv_staff", "adv_listed"} <= {s["username"] for s in everyone}
+    assert {director.username, "hr_staff", "adv_staff", "adv_listed"} <= {short(s["username"]) for s in everyone}
     assert all(s["employment_status"] in ("active", "left") for s in everyone)
     assert hr.get("/api/staff", params={"status": "retired"}).status_code == 400
 
@@ -216,7 +216,7 @@ def test_other_roles_are_403_and_change_nothing(site, who):
         assert response.status_code == 403 and response.json()["error"] == "ROLE_FORBIDDEN", response.text
     record = site["hr"].ok(site["hr"].get(f"/api/staff/{target_id}"))
     assert record["employment_status"] == "active" and record["project_ids"] == [site["first"]]
-    assert "adv_sneaky" not in [s["username"] for s in site["hr"].ok(site["hr"].get("/api/staff"))]
+    assert "adv_sneaky" not in [short(s["username"]) for s in site["hr"].ok(site["hr"].get("/api/staff"))]
     assert target.get("/api/projects").status_code == 200
 
 

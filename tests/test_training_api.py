@@ -9,6 +9,7 @@ from services.hr.models import Course, ExamResult, outbox
 from services.hr.training_rules import SHANGHAI
 from tests.api import make_project
 from tests.conftest import staff
+from tests.api import short
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def count(db, statement):
 
 
 def account_id(director, username):
-    return next(a["id"] for a in director.ok(director.get("/api/accounts")) if a["username"] == username)
+    return next(a["id"] for a in director.ok(director.get("/api/accounts")) if short(a["username"]) == username)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,6 @@
 """Account verbs over a unit of work: used by the service and by the first-director command."""
+import re
+
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated, Unauthenticated
@@ -65,7 +67,7 @@ def change_password(uow, actor, data, limits=None):
             limits.failed(account.username)
         raise Forbidden("the current password is wrong", "WRONG_PASSWORD")
     new = str(data["new_password"])
-    check_password(new, account.username)
+    check_password_of(new, account.username)
     if new == str(data["old_password"]):
         raise RuleViolated("the new password is the current one", "SAME_PASSWORD")
     session.execute(
@@ -109,21 +111,48 @@ def get_account(session, actor, account_id):
     return as_dict(session, account)
 
 
-def add_account(uow, agency_id, data, created_by=None, actor=None):
+def check_password_of(password, username):
+    """The policy (password_rules), against the whole login name and the name after its
+    agency's prefix (a1.wang: neither a1.wang nor wang)."""
+    check_password(password, username)
+    if "." in username:
+        check_password(password, username.split(".", 1)[1])
+
+
+def login_name(session, agency_id, name):
+    """The login name an agency's account is made with: `<agency code>.<name>` (a name given
+    with the agency's prefix already keeps it). Usernames stay unique across agencies (a login
+    is the username alone), but two agencies never want the same one, so a 409 USERNAME_TAKEN
+    only ever concerns the caller's own agency's accounts: no agency learns another's names."""
+    code = session.execute(select(Agency.code).where(Agency.id == agency_id)).scalar_one()
+    full = name if name.startswith(f"{code}.") else f"{code}.{name}"
+    if len(full) > USERNAME_MAX:
+        raise Invalid(f"username: at most {USERNAME_MAX - len(code) - 1} characters after the agency's "
+                      f"prefix {code}.", "VALIDATION_ERROR")
+    return full
+
+
+USERNAME_MAX = 80  # Account.username
+
+
+def add_account(uow, agency_id, data, created_by=None, actor=None, namespaced=True):
     """Create an account and publish `account_created`; the caller commits. Every way an
     account is made (hr's or a director's, 入职, a hire, the first director) comes here, so the
-    password policy (422 WEAK_PASSWORD) is checked here, before any hash or row."""
-    check_password(data["password"], data["username"])
+    password policy (422 WEAK_PASSWORD) is checked here, before any hash or row. The name is
+    the agency's (login_name) unless `namespaced` is False: the first director's, chosen by
+    the operator who runs create_director."""
+    check_password_of(data["password"], data["username"])
     session = uow.session
+    username = login_name(session, agency_id, data["username"]) if namespaced else data["username"]
     account = Account(
         agency_id=agency_id,
-        username=data["username"],
+        username=username,
         password_hash=hash_password(data["password"]),
         full_name=data["full_name"],
         role=data["role"],
         created_by=created_by,
     )
-    uow.add_unique(account, Conflict(f"username {data['username']} is taken", "USERNAME_TAKEN"))
+    uow.add_unique(account, Conflict(f"username {username} is taken", "USERNAME_TAKEN"))
     project_ids = sorted(set(data.get("project_ids") or []))
     if account.role not in AGENCY_WIDE:
         session.add_all(
@@ -139,11 +168,23 @@ def add_account(uow, agency_id, data, created_by=None, actor=None):
     return account
 
 
-def add_agency(uow, name):
+AGENCY_CODE = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+
+
+def add_agency(uow, name, code=None):
+    """An agency with its login-name prefix `code` (lowercase letters, digits, dashes; a<id>
+    when not given)."""
     session = uow.session
     if session.execute(select(Agency).where(Agency.name == name)).scalar_one_or_none():
         raise Invalid(f"agency {name} exists already", "AGENCY_EXISTS")
-    agency = Agency(name=name)
+    if code is not None and not AGENCY_CODE.match(code):
+        raise Invalid(f"agency code {code!r}: lowercase letters, digits and dashes, at most 20", "VALIDATION_ERROR")
+    if code is not None and session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none():
+        raise Invalid(f"agency code {code} exists already", "AGENCY_EXISTS")
+    agency = Agency(name=name, code=code)
     session.add(agency)
     session.flush()
+    if code is None:
+        agency.code = f"a{agency.id}"
+        session.flush()
     return agency

@@ -25,6 +25,9 @@ class Agency(Base):
     __tablename__ = "agencies"
     id = Column(ID, primary_key=True, autoincrement=True)
     name = Column(String(200), nullable=False, unique=True)
+    # the prefix of its staff's login names (<code>.<name>, services/hr/accounts.py): given to
+    # create_director (--code), else a<id>
+    code = Column(String(20), unique=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 

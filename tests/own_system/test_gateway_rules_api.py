@@ -104,10 +104,10 @@ def login_from(system, ip, username, password, instance=0):
 
 def holder(system, director, project_id, username):
     """A manager of the project, signed in (the director's own holds are counted elsewhere)."""
-    director.ok(director.post("/api/accounts", {"username": username, "password": "sales-office-42",
-                                                "full_name": username, "role": "manager",
-                                                "project_ids": [project_id]}), 201)
-    return Api(system.url()).login(username, "sales-office-42")
+    made = director.ok(director.post("/api/accounts", {"username": username, "password": "sales-office-42",
+                                                       "full_name": username, "role": "manager",
+                                                       "project_ids": [project_id]}), 201)
+    return Api(system.url()).login(made["username"], "sales-office-42")
 
 
 def hold(api, unit_id, i):

@@ -45,11 +45,12 @@ def call(hr):
     return entrypoint_caller(hr)
 
 
-def make_director(config, agency="示例代理", username="boss", password=PASSWORD, full_name="张总"):
-    """Run the first-director command; returns the director's actor dict."""
+def make_director(config, agency="示例代理", username="boss", password=PASSWORD, full_name="张总", code=None):
+    """Run the first-director command; returns the director's actor dict. The agency's code
+    (its staff's login names are <code>.<name>) is a<id> unless given: a1 for the first."""
     from services.hr.create_director import create_director
 
-    agency_id, account_id = create_director(config, agency, username, password, full_name)
+    agency_id, account_id = create_director(config, agency, username, password, full_name, code)
     return {"account_id": account_id, "username": username, "role": "director", "agency_id": agency_id,
             "project_ids": None}
 

@@ -16,7 +16,7 @@ RIVALS_PROJECT = 5001  # a project of the rival agency, as hr's copy of the regi
 
 
 def joiner(username, role="advisor", project_ids=(1,), joined_on="2026-03-01"):
-    return {"username": username, "password": PASSWORD, "full_name": f"{username}姓名", "role": role,
+    return {"username": username, "password": PASSWORD, "full_name": f"{username.split('.')[-1]}姓名", "role": role,
             "project_ids": list(project_ids), "joined_on": joined_on}
 
 
@@ -27,21 +27,21 @@ def moves(call, director, account_id):
 
 def test_join_transfer_leave_keep_the_record_and_publish_the_facts(call, director, event_sink):
     sink = event_sink("hr")
-    joined = call("join_staff", director, joiner("adv1", project_ids=[2, 1]))
+    joined = call("join_staff", director, joiner("a1.adv1", project_ids=[2, 1]))
     assert joined["employment_status"] == "active" and joined["joined_on"] == "2026-03-01"
     assert joined["project_ids"] == [1, 2] and joined["token_version"] == 0
-    assert call("authenticate", "adv1", PASSWORD)["project_ids"] == [1, 2]
+    assert call("authenticate", "a1.adv1", PASSWORD)["project_ids"] == [1, 2]
 
     moved = call("transfer_staff", director, joined["id"],
                  {"to_project_ids": [3], "effective_on": "2026-04-01", "reason": "新盘开盘"})
     assert moved["project_ids"] == [3] and moved["token_version"] == 1
-    assert call("authenticate", "adv1", PASSWORD)["project_ids"] == [3]
+    assert call("authenticate", "a1.adv1", PASSWORD)["project_ids"] == [3]
 
     left = call("leave_staff", director, joined["id"], {"left_on": "2026-05-31", "reason": "个人原因"})
     assert left["employment_status"] == "left" and left["active"] is False
     assert left["left_on"] == "2026-05-31" and left["token_version"] == 2
     with pytest.raises(Unauthenticated):
-        call("authenticate", "adv1", PASSWORD)
+        call("authenticate", "a1.adv1", PASSWORD)
 
     detail = call("get_staff", director, joined["id"])
     assert [(m["kind"], m["effective_on"], m["reason"], m["by"]) for m in detail["moves"]] == [
@@ -53,23 +53,23 @@ def test_join_transfer_leave_keep_the_record_and_publish_the_facts(call, directo
                                                    ("left", [3], [])]
 
     assert sink.wait_for("staff_joined")[0]["payload"] == {
-        "account_id": joined["id"], "username": "adv1", "full_name": "adv1姓名", "role": "advisor",
+        "account_id": joined["id"], "username": "a1.adv1", "full_name": "adv1姓名", "role": "advisor",
         "project_ids": [1, 2], "joined_on": "2026-03-01"}
     assert sink.wait_for("staff_transferred")[0]["payload"] == {
         "account_id": joined["id"], "from_project_ids": [1, 2], "to_project_ids": [3],
         "effective_on": "2026-04-01", "role": "advisor", "token_version": 1}
     left_event = sink.wait_for("staff_left")[0]
-    assert left_event["payload"] == {"account_id": joined["id"], "username": "adv1", "role": "advisor",
+    assert left_event["payload"] == {"account_id": joined["id"], "username": "a1.adv1", "role": "advisor",
                                      "project_ids": [3], "left_on": "2026-05-31", "token_version": 2}
     assert left_event["agency_id"] == director["agency_id"]
     assert left_event["actor"] == {"account_id": director["account_id"], "username": "boss", "role": "director"}
-    wait_until(lambda: any(e["type"] == "account_created" and e["payload"]["username"] == "adv1"
+    wait_until(lambda: any(e["type"] == "account_created" and e["payload"]["username"] == "a1.adv1"
                            for e in sink.drain()), what="account_created of adv1")
 
 
 def test_leaving_twice_is_a_conflict_and_a_leaver_cannot_be_transferred(call, director, event_sink):
     sink = event_sink("hr")
-    joined = call("join_staff", director, joiner("adv1"))
+    joined = call("join_staff", director, joiner("a1.adv1"))
     call("leave_staff", director, joined["id"], {"left_on": "2026-05-31", "reason": "个人原因"})
     with pytest.raises(Conflict) as err:
         call("leave_staff", director, joined["id"], {"left_on": "2026-06-01", "reason": "再来一次"})
@@ -87,11 +87,11 @@ def test_leaving_twice_is_a_conflict_and_a_leaver_cannot_be_transferred(call, di
 
 @pytest.mark.parametrize("role", ["advisor", "manager", "supervisor", "finance"])
 def test_only_director_and_hr_manage_staff(call, director, role):
-    target = call("join_staff", director, joiner("adv1"))
-    call("join_staff", director, joiner("someone", role=role))
-    actor = actor_of(call("authenticate", "someone", PASSWORD))
+    target = call("join_staff", director, joiner("a1.adv1"))
+    call("join_staff", director, joiner("a1.someone", role=role))
+    actor = actor_of(call("authenticate", "a1.someone", PASSWORD))
     attempts = [
-        ("join_staff", joiner("adv2")),
+        ("join_staff", joiner("a1.adv2")),
         ("transfer_staff", target["id"], {"to_project_ids": [2], "effective_on": "2026-04-01", "reason": "调岗"}),
         ("leave_staff", target["id"], {"left_on": "2026-05-31", "reason": "离职"}),
         ("list_staff", {}),
@@ -102,17 +102,17 @@ def test_only_director_and_hr_manage_staff(call, director, role):
             call(method, actor, *args)
     record = call("get_staff", director, target["id"])
     assert record["employment_status"] == "active" and record["project_ids"] == [1]
-    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "adv1", "someone"]
+    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "a1.adv1", "a1.someone"]
 
 
 def test_hr_manages_staff_but_not_directors_and_nobody_records_their_own_leave(call, director):
-    call("join_staff", director, joiner("hr1", role="hr", project_ids=[]))
-    hr_actor = actor_of(call("authenticate", "hr1", PASSWORD))
-    adv = call("join_staff", hr_actor, joiner("adv1"))
+    call("join_staff", director, joiner("a1.hr1", role="hr", project_ids=[]))
+    hr_actor = actor_of(call("authenticate", "a1.hr1", PASSWORD))
+    adv = call("join_staff", hr_actor, joiner("a1.adv1"))
     assert call("transfer_staff", hr_actor, adv["id"],
                 {"to_project_ids": [4], "effective_on": "2026-04-01", "reason": "调岗"})["project_ids"] == [4]
     with pytest.raises(Forbidden):
-        call("join_staff", hr_actor, joiner("boss2", role="director"))
+        call("join_staff", hr_actor, joiner("a1.boss2", role="director"))
     with pytest.raises(Forbidden):
         call("leave_staff", hr_actor, director["account_id"], {"left_on": "2026-05-31", "reason": "离职"})
     with pytest.raises(Forbidden) as err:
@@ -123,9 +123,9 @@ def test_hr_manages_staff_but_not_directors_and_nobody_records_their_own_leave(c
 
 
 @pytest.mark.parametrize("method,data,field", [
-    ("join_staff", dict(joiner("adv2"), joined_on="yesterday"), "joined_on"),
-    ("join_staff", {k: v for k, v in joiner("adv2").items() if k != "joined_on"}, "joined_on"),
-    ("join_staff", dict(joiner("adv2"), role="king"), "role"),
+    ("join_staff", dict(joiner("a1.adv2"), joined_on="yesterday"), "joined_on"),
+    ("join_staff", {k: v for k, v in joiner("a1.adv2").items() if k != "joined_on"}, "joined_on"),
+    ("join_staff", dict(joiner("a1.adv2"), role="king"), "role"),
     ("transfer_staff", {"to_project_ids": [], "effective_on": "2026-04-01", "reason": "调岗"}, "to_project_ids"),
     ("transfer_staff", {"to_project_ids": ["2"], "effective_on": "2026-04-01", "reason": "调岗"}, "to_project_ids"),
     ("transfer_staff", {"to_project_ids": [2], "effective_on": "2026-04-01", "reason": "  "}, "reason"),
@@ -134,7 +134,7 @@ def test_hr_manages_staff_but_not_directors_and_nobody_records_their_own_leave(c
     ("transfer_staff", {"to_project_ids": [1], "effective_on": "2026-04-01", "reason": "调岗"}, "projects"),
 ])
 def test_invalid_moves_are_refused_and_change_nothing(call, director, method, data, field):
-    adv = call("join_staff", director, joiner("adv1"))
+    adv = call("join_staff", director, joiner("a1.adv1"))
     args = (data,) if method == "join_staff" else (adv["id"], data)
     with pytest.raises(Invalid) as err:
         call(method, director, *args)
@@ -142,11 +142,11 @@ def test_invalid_moves_are_refused_and_change_nothing(call, director, method, da
     record = call("get_staff", director, adv["id"])
     assert record["employment_status"] == "active" and record["project_ids"] == [1]
     assert record["token_version"] == 0 and [m["kind"] for m in record["moves"]] == ["joined"]
-    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "adv1"]
+    assert [s["username"] for s in call("list_staff", director, {})] == ["boss", "a1.adv1"]
 
 
 def test_a_director_cannot_be_transferred(call, director):
-    boss2 = call("join_staff", director, joiner("boss2", role="director"))
+    boss2 = call("join_staff", director, joiner("a1.boss2", role="director"))
     assert boss2["project_ids"] is None
     with pytest.raises(RuleViolated) as err:
         call("transfer_staff", director, boss2["id"],
@@ -155,18 +155,18 @@ def test_a_director_cannot_be_transferred(call, director):
 
 
 def test_staff_list_filters_by_project_and_status(call, director):
-    a = call("join_staff", director, joiner("adv1", project_ids=[1]))
-    b = call("join_staff", director, joiner("adv2", project_ids=[1, 2]))
-    call("join_staff", director, joiner("adv3", project_ids=[2]))
+    a = call("join_staff", director, joiner("a1.adv1", project_ids=[1]))
+    b = call("join_staff", director, joiner("a1.adv2", project_ids=[1, 2]))
+    call("join_staff", director, joiner("a1.adv3", project_ids=[2]))
     call("leave_staff", director, b["id"], {"left_on": "2026-05-31", "reason": "离职"})
 
     def names(**query):
         return [s["username"] for s in call("list_staff", director, {k: str(v) for k, v in query.items()})]
 
-    assert names(project_id=1) == ["adv1", "adv2"]
-    assert names(project_id=1, status="active") == ["adv1"]
-    assert names(status="left") == ["adv2"]
-    assert names(project_id=2, status="active") == ["adv3"]
+    assert names(project_id=1) == ["a1.adv1", "a1.adv2"]
+    assert names(project_id=1, status="active") == ["a1.adv1"]
+    assert names(status="left") == ["a1.adv2"]
+    assert names(project_id=2, status="active") == ["a1.adv3"]
     assert names(project_id=9) == []
     with pytest.raises(Invalid):
         call("list_staff", director, {"status": "retired"})
@@ -177,7 +177,7 @@ def test_staff_are_scoped_to_the_agency(call, director, hr_config):
     other = make_director(hr_config, agency="别家代理", username="rival")
     db_write(hr_config, insert(known_projects).values(id=RIVALS_PROJECT, agency_id=other["agency_id"],
                                                       known_at=utcnow()))
-    theirs = call("join_staff", other, joiner("adv9", project_ids=[RIVALS_PROJECT]))
+    theirs = call("join_staff", other, joiner("a2.adv9", project_ids=[RIVALS_PROJECT]))
     for method, *args in [("get_staff", theirs["id"]),
                           ("leave_staff", theirs["id"], {"left_on": "2026-05-31", "reason": "离职"}),
                           ("transfer_staff", theirs["id"],
@@ -197,17 +197,17 @@ def test_staff_are_given_only_projects_of_the_own_agency(call, director, hr_conf
     other = make_director(hr_config, agency="别家代理", username="rival")
     db_write(hr_config, insert(known_projects).values(id=RIVALS_PROJECT, agency_id=other["agency_id"],
                                                       known_at=utcnow()))
-    mine = call("join_staff", director, joiner("adv1"))
+    mine = call("join_staff", director, joiner("a1.adv1"))
     for project_ids in ([RIVALS_PROJECT], [1, RIVALS_PROJECT]):
-        for method, *args in [("join_staff", joiner("adv2", project_ids=project_ids)),
-                              ("create_account", {k: v for k, v in joiner("adv3", project_ids=project_ids).items()
+        for method, *args in [("join_staff", joiner("a1.adv2", project_ids=project_ids)),
+                              ("create_account", {k: v for k, v in joiner("a1.adv3", project_ids=project_ids).items()
                                                 if k != "joined_on"}),
                               ("transfer_staff", mine["id"], {"to_project_ids": project_ids,
                                                               "effective_on": "2026-04-01", "reason": "调岗"})]:
             with pytest.raises(NotFound) as err:
                 call(method, director, *args)
             assert err.value.code == "PROJECT_NOT_FOUND", (method, project_ids)
-    assert sorted(s["username"] for s in call("list_staff", director, {})) == ["adv1", "boss"]
+    assert sorted(s["username"] for s in call("list_staff", director, {})) == ["a1.adv1", "boss"]
     assert call("get_staff", director, mine["id"])["project_ids"] == [1]
 
 
@@ -215,8 +215,8 @@ def test_nobody_grants_themselves_power(call, director):
     """hr neither changes its own role or projects, nor grants a role above its own; a
     supervisor or manager is made (joined, created, promoted or moved) by a director only
     (issue 30: hr promoted itself to manager, and made managers with nobody's approval)."""
-    call("join_staff", director, joiner("hr1", role="hr", project_ids=[]))
-    hr_actor = actor_of(call("authenticate", "hr1", PASSWORD))
+    call("join_staff", director, joiner("a1.hr1", role="hr", project_ids=[]))
+    hr_actor = actor_of(call("authenticate", "a1.hr1", PASSWORD))
     move = {"to_project_ids": [1], "effective_on": "2026-04-01", "reason": "晋升"}
     for role in (None, "manager", "advisor"):
         with pytest.raises(Forbidden) as err:
@@ -230,12 +230,12 @@ def test_nobody_grants_themselves_power(call, director):
             call("create_account", hr_actor, {k: v for k, v in joiner(f"acc_{role}", role=role).items()
                                               if k != "joined_on"})
         assert err.value.code == "GRANT_ABOVE_OWN"
-    adv = call("join_staff", hr_actor, joiner("adv1"))
+    adv = call("join_staff", hr_actor, joiner("a1.adv1"))
     with pytest.raises(Forbidden) as err:
         call("transfer_staff", hr_actor, adv["id"], dict(move, role="supervisor"))
     assert err.value.code == "GRANT_ABOVE_OWN"
     assert call("get_staff", director, hr_actor["account_id"])["role"] == "hr"
-    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "hr1", "adv1"]
+    assert [a["username"] for a in call("list_accounts", director)] == ["boss", "a1.hr1", "a1.adv1"]
     promoted = call("transfer_staff", director, adv["id"], dict(move, role="supervisor"))
     assert promoted["role"] == "supervisor"
     with pytest.raises(Forbidden) as err:  # moving a supervisor grants the role on new projects

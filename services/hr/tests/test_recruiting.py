@@ -27,8 +27,8 @@ def staff(call, director):
                                           "role": role, "project_ids": projects})
         return actor_of(call("authenticate", username, "sales-office-42"))
 
-    return {"director": director, "hr": make("hr1", "hr", [P1, P2]), "manager": make("mgr1", "manager", [P1]),
-            "manager2": make("mgr2", "manager", [P2]), "advisor": make("adv1", "advisor", [P1])}
+    return {"director": director, "hr": make("a1.hr1", "hr", [P1, P2]), "manager": make("a1.mgr1", "manager", [P1]),
+            "manager2": make("a1.mgr2", "manager", [P2]), "advisor": make("a1.adv1", "advisor", [P1])}
 
 
 def requisition(call, staff, headcount=1, approve=True, role="advisor"):
@@ -54,7 +54,7 @@ def offer(call, staff, cand, start_on=None, months=3):
                                                       "probation_months": months})
 
 
-def hired(call, staff, req, username="newbie", start_on=None, months=3, phone="13812345678"):
+def hired(call, staff, req, username="a1.newbie", start_on=None, months=3, phone="13812345678"):
     cand = candidate(call, staff, req, phone=phone)
     made = offer(call, staff, cand, start_on, months)
     call("accept_offer", staff["hr"], made["id"])
@@ -85,11 +85,11 @@ def test_requisition_to_confirmation(call, staff, hr_config):
     assert call("get_candidate", staff["hr"], cand["id"])["stage"] == "offer"
     assert call("accept_offer", staff["hr"], made["id"])["status"] == "accepted"
 
-    result = call("hire_candidate", staff["hr"], cand["id"], {"username": "zhaoliu", "password": "welcome-aboard-42"})
+    result = call("hire_candidate", staff["hr"], cand["id"], {"username": "a1.zhaoliu", "password": "welcome-aboard-42"})
     assert result["candidate"]["stage"] == "hired"
     assert result["account"]["role"] == "advisor" and result["account"]["project_ids"] == [P1]
     assert result["account"]["full_name"] == "赵六"
-    assert call("authenticate", "zhaoliu", "welcome-aboard-42")["id"] == result["account"]["id"]
+    assert call("authenticate", "a1.zhaoliu", "welcome-aboard-42")["id"] == result["account"]["id"]
     probation = result["probation"]
     assert probation["status"] == "in_probation" and probation["account_id"] == result["account"]["id"]
     assert probation["end_on"] == str(add_months(due_for_review(), 3))
@@ -102,7 +102,7 @@ def test_requisition_to_confirmation(call, staff, hr_config):
     assert call("list_probations", staff["hr"], P1)[0]["status"] == "confirmed"
 
     bodies = [json.loads(b) for (b,) in db_rows(hr_config, select(outbox.c.body).order_by(outbox.c.id))]
-    hires = [b for b in bodies if b["payload"].get("username") == "zhaoliu"]
+    hires = [b for b in bodies if b["payload"].get("username") == "a1.zhaoliu"]
     assert [b["type"] for b in hires] == ["account_created"]
     history = db_rows(hr_config, select(RecruitingHistory.record, RecruitingHistory.to_status)
                    .order_by(RecruitingHistory.id))
@@ -167,7 +167,7 @@ def test_headcount_bounds_the_offers_and_fills_the_requisition(call, staff):
         call("accept_offer", staff["hr"], first_offer["id"])
     second_offer = offer(call, staff, second)
     call("accept_offer", staff["hr"], second_offer["id"])
-    call("hire_candidate", staff["hr"], second["id"], {"username": "second", "password": "welcome-aboard-42"})
+    call("hire_candidate", staff["hr"], second["id"], {"username": "a1.second", "password": "welcome-aboard-42"})
     assert call("list_requisitions", staff["hr"], P1)[0]["status"] == "filled"
     with pytest.raises(Conflict) as err:
         offer(call, staff, first)
@@ -199,13 +199,13 @@ def test_hiring_needs_an_accepted_offer_and_a_free_username(call, staff, hr_conf
     req = requisition(call, staff)
     cand = candidate(call, staff, req)
     made = offer(call, staff, cand)
-    login = {"username": "newbie", "password": "welcome-aboard-42"}
+    login = {"username": "a1.newbie", "password": "welcome-aboard-42"}
     with pytest.raises(Conflict) as err:
         call("hire_candidate", staff["hr"], cand["id"], login)
     assert err.value.code == "OFFER_NOT_ACCEPTED"
     call("accept_offer", staff["hr"], made["id"])
     with pytest.raises(Conflict) as err:
-        call("hire_candidate", staff["hr"], cand["id"], dict(login, username="hr1"))
+        call("hire_candidate", staff["hr"], cand["id"], dict(login, username="a1.hr1"))
     assert err.value.code == "USERNAME_TAKEN"
     with pytest.raises(Invalid):
         call("hire_candidate", staff["hr"], cand["id"], dict(login, role="director"))
@@ -214,7 +214,7 @@ def test_hiring_needs_an_accepted_offer_and_a_free_username(call, staff, hr_conf
     assert call("get_candidate", staff["hr"], cand["id"])["stage"] == "offer"
     assert call("list_requisitions", staff["hr"], P1)[0]["hired"] == 0
     assert db_rows(hr_config, select(func.count()).select_from(Probation)) == [(0,)]
-    assert db_rows(hr_config, select(func.count()).select_from(Account).where(Account.username == "newbie")) == [(0,)]
+    assert db_rows(hr_config, select(func.count()).select_from(Account).where(Account.username == "a1.newbie")) == [(0,)]
     result = call("hire_candidate", staff["hr"], cand["id"], dict(login, role="supervisor"))
     assert result["account"]["role"] == "supervisor"
     with pytest.raises(Conflict):
@@ -290,7 +290,7 @@ def test_roles_projects_and_agencies_are_checked(call, staff, hr_config):
 
 def test_the_confirmation_review(call, staff):
     due = hired(call, staff, requisition(call, staff), start_on=due_for_review())["probation"]
-    early = hired(call, staff, requisition(call, staff), username="early", phone="13900000000")["probation"]
+    early = hired(call, staff, requisition(call, staff), username="a1.early", phone="13900000000")["probation"]
     confirm = {"decision": "confirm", "notes": "表现良好"}
     with pytest.raises(RuleViolated) as err:
         call("review_probation", staff["manager"], early["id"], confirm)
@@ -333,10 +333,10 @@ def test_an_extended_probation_may_then_be_terminated_once(call, staff, hr_confi
 
 
 def test_nobody_decides_their_own_probation(call, staff):
-    result = hired(call, staff, requisition(call, staff, role="manager"), username="newmgr",
+    result = hired(call, staff, requisition(call, staff, role="manager"), username="a1.newmgr",
                    start_on=due_for_review())
     assert result["account"]["role"] == "manager"
-    me = actor_of(call("authenticate", "newmgr", "welcome-aboard-42"))
+    me = actor_of(call("authenticate", "a1.newmgr", "welcome-aboard-42"))
     with pytest.raises(Forbidden) as err:
         call("review_probation", me, result["probation"]["id"], {"decision": "confirm", "notes": "自评"})
     assert err.value.code == "OWN_PROBATION"
