@@ -69,7 +69,7 @@ def test_event_committed_but_not_published_gets_out_after_sigkill(system, direct
 def test_redelivered_event_has_its_effect_once(system, director):
     """The same unit_hold_expired (same event_id) delivered twice: one notification."""
     advisor = staff(system, director, "adv_inbox", "advisor", [])
-    me = [a for a in director.ok(director.get("/api/accounts")) if a["username"] == "adv_inbox"][0]
+    me = [a for a in director.ok(director.get("/api/accounts")) if a["username"] == advisor.username][0]
     envelope = make_envelope(
         "unit_hold_expired",
         {"hold_id": 1, "unit_id": 1, "unit_label": "9号楼-101", "customer_name": "赵六",
