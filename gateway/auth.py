@@ -13,9 +13,10 @@ import jwt
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from gateway.models import AccountState, TokenGeneration
-from loupan.errors import Unauthenticated
+from loupan.errors import Unauthenticated, Unavailable
 from loupan.keys import GENERATE, MIN_SECRET_BYTES, InsecureSecret, check_key  # noqa: F401 - gateway.auth's names
 from loupan.types import utcnow
 from loupan.uow import read_connection
@@ -95,19 +96,56 @@ def sign_out(session, account_id):
     return session.execute(GENERATION_OF, {"account_id": account_id}).scalar()
 
 
-def current_actor(engine, actor):
+# Through a database blip (issue 30): the last read of each account's state, kept in this
+# process, answers a read-only request (GET, HEAD) for at most STALE_SECONDS after it was
+# read; a write, an account not read lately, or a blip longer than that is 503. What was read
+# is what is enforced: a revocation seen before the blip stays in force.
+STALE_SECONDS = 10  # ACCOUNT_STATE_STALE_SECONDS
+MAX_STALE_SECONDS = 30  # never longer, whatever the config says
+MAX_REMEMBERED = 100_000  # accounts kept; past it the memory starts over
+READ_ONLY = ("GET", "HEAD")
+_LAST_READ = {}  # account_id -> (monotonic time of the read, state row or None, generation)
+_clock = time.monotonic
+
+
+def _blip(exc):
+    """True if `exc` says the database could not be reached (not a statement it refused)."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _read_state(engine, account_id, method, stale_seconds):
+    try:
+        with read_connection(engine) as conn:
+            state = conn.execute(STATE_OF, {"account_id": account_id}).first()
+            current = conn.execute(GENERATION_OF, {"account_id": account_id}).scalar() or 0
+    except DBAPIError as exc:
+        if not _blip(exc):
+            raise
+        bound = min(float(MAX_STALE_SECONDS if stale_seconds is None else stale_seconds), MAX_STALE_SECONDS)
+        last = _LAST_READ.get(account_id)
+        if method in READ_ONLY and last is not None and _clock() - last[0] <= bound:
+            return last[1], last[2]
+        raise Unavailable("the gateway's database is unreachable; retry shortly", "DATABASE_UNAVAILABLE") from None
+    if len(_LAST_READ) >= MAX_REMEMBERED and account_id not in _LAST_READ:
+        _LAST_READ.clear()
+    _LAST_READ[account_id] = (_clock(), state, current)
+    return state, current
+
+
+def current_actor(engine, actor, method="GET", stale_seconds=STALE_SECONDS):
     """The actor as the account is now: a valid signature is not enough. One primary-key
     lookup in the gateway's database, which all replicas share, on a bare connection (no
     ORM session) that still respects SQLite's green lock. No row: the token's claims stand;
     an inactive account (离职): 401 TOKEN_REVOKED; else the role and projects of the row
     (a 调岗 takes the old projects away from the very next request). A token of a generation
     older than the account's (signed out since: logout, a change of password) is 401
-    TOKEN_REVOKED too; the returned actor carries no generation."""
+    TOKEN_REVOKED too; the returned actor carries no generation. The database unreachable:
+    a read-only `method` is answered from this process's last read of the account if it is at
+    most `stale_seconds` old (capped at MAX_STALE_SECONDS), else 503 DATABASE_UNAVAILABLE."""
     actor = dict(actor)
     generation = actor.pop("token_generation", 0)
-    with read_connection(engine) as conn:
-        state = conn.execute(STATE_OF, {"account_id": actor["account_id"]}).first()
-        current = conn.execute(GENERATION_OF, {"account_id": actor["account_id"]}).scalar() or 0
+    state, current = _read_state(engine, actor["account_id"], str(method).upper(), stale_seconds)
     if generation < current:
         raise Unauthenticated("the token has been signed out", "TOKEN_REVOKED")
     if state is None:

@@ -164,7 +164,8 @@ class JsonRoute(HttpRequestHandler):
         kwargs = dict(kwargs)
         if self.roles != PUBLIC:
             actor = actor_from_request(request, self.container.config)
-            actor = current_actor(self.database.engine, actor)
+            actor = current_actor(self.database.engine, actor, request.method,
+                                  self.container.config.get("ACCOUNT_STATE_STALE_SECONDS", 10))
             require_role(actor, self.roles)
             project_id = kwargs.get("project_id")
             if project_id is not None and actor["project_ids"] is not None \

@@ -92,3 +92,41 @@ def test_the_migration_keeps_revoked_accounts_refused(database_url):
         assert state(engine) == (None, None, False, 0)
     finally:
         engine.dispose()
+
+
+def test_reads_ride_out_a_database_blip_on_the_last_state_writes_do_not(engine, monkeypatch):
+    """Issue 30: the gateway's database unreachable (a server that refuses connections): a GET
+    with a valid token is answered from the account's last read for at most the bound; a
+    revocation read before the blip stays in force; a write, an account never read, and a
+    blip past the bound are 503."""
+    from gateway import auth
+    from loupan.errors import Unavailable
+
+    now = [1000.0]
+    monkeypatch.setattr(auth, "_clock", lambda: now[0])
+    monkeypatch.setattr(auth, "_LAST_READ", {})
+    dead = make_engine("postgresql://nobody:nothing@127.0.0.1:1/gateway")  # nothing listens on port 1
+    try:
+        write(engine, 7, 1, "advisor", [2, 3], True, 1)
+        write(engine, 9, 1, "advisor", [2], False, 1)  # 离职 before the blip
+        assert current_actor(engine, ACTOR) == dict(ACTOR, project_ids=[2, 3])
+        with pytest.raises(Unauthenticated):
+            current_actor(engine, dict(ACTOR, account_id=9))
+        now[0] += 5
+        assert current_actor(dead, ACTOR, "GET", 10) == dict(ACTOR, project_ids=[2, 3])  # the blip
+        with pytest.raises(Unauthenticated) as refused:
+            current_actor(dead, dict(ACTOR, account_id=9), "GET", 10)
+        assert refused.value.code == "TOKEN_REVOKED"
+        for method, account_id in (("POST", 7), ("GET", 8)):  # a write; an account not read lately
+            with pytest.raises(Unavailable) as down:
+                current_actor(dead, dict(ACTOR, account_id=account_id), method, 10)
+            assert (down.value.status, down.value.code) == (503, "DATABASE_UNAVAILABLE")
+        now[0] += 6  # 11 s after the last read: past the bound
+        with pytest.raises(Unavailable):
+            current_actor(dead, ACTOR, "GET", 10)
+        now[0] -= 11
+        with pytest.raises(Unavailable):  # never past MAX_STALE_SECONDS, whatever is asked
+            now[0] += auth.MAX_STALE_SECONDS + 1
+            current_actor(dead, ACTOR, "GET", 3600)
+    finally:
+        dead.dispose()
