@@ -15,22 +15,19 @@ cd "$ROOT"
 bash scripts/build_console.sh  # the web console, when its sources changed (web/ -> web/dist)
 VAR_DIR="${LOUPAN_VAR:-var}"
 mkdir -p "$VAR_DIR"
-if [ -z "${LOUPAN_JWT_SECRET:-}" ]; then
-  if [ ! -s "$VAR_DIR/jwt_secret" ]; then
-    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR_DIR/jwt_secret")
+# A random key made once into $VAR_DIR (mode 600) and kept, unless the environment gives one:
+# the gateway's token key and the bus key every service seals and checks actors with.
+ensure_key() {  # ensure_key VARIABLE FILE
+  if [ -z "${!1:-}" ]; then
+    if [ ! -s "$VAR_DIR/$2" ]; then
+      (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR_DIR/$2")
+    fi
+    chmod 600 "$VAR_DIR/$2"
+    export "$1=$(cat "$VAR_DIR/$2")"
   fi
-  chmod 600 "$VAR_DIR/jwt_secret"
-  LOUPAN_JWT_SECRET="$(cat "$VAR_DIR/jwt_secret")"
-  export LOUPAN_JWT_SECRET
-fi
-if [ -z "${LOUPAN_BUS_KEY:-}" ]; then
-  if [ ! -s "$VAR_DIR/bus_key" ]; then
-    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR_DIR/bus_key")
-  fi
-  chmod 600 "$VAR_DIR/bus_key"
-  LOUPAN_BUS_KEY="$(cat "$VAR_DIR/bus_key")"
-  export LOUPAN_BUS_KEY
-fi
+}
+ensure_key LOUPAN_JWT_SECRET jwt_secret
+ensure_key LOUPAN_BUS_KEY bus_key
 SERVICES="hr inventory crm contracts finance gateway"
 for name in $SERVICES; do
   upper="${name^^}"
