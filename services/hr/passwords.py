@@ -7,7 +7,7 @@ so it runs in one of eventlet's OS threads (`tpool`); hashlib releases the GIL m
 
 Memory is bounded (issue 30: ~400 MB after a burst of logins): one scrypt at n=2**14, r=8
 takes ~16 MB, and tpool has 20 threads. `GATE` lets at most `HASH_CONCURRENCY` hashes run at
-once (hr's config, default 2); the others wait their turn up to `HASH_WAIT_SECONDS` (5 s),
+once (hr's config, default 2); the others wait their turn up to `HASH_WAIT_SECONDS` (8 s),
 past which the call is 503 SERVICE_BUSY. And glibc is told to serve big blocks by mmap
 always (`M_MMAP_THRESHOLD`): its default raises the threshold after the first 16 MB block is
 freed, after which each tpool thread's arena keeps its 16 MB for good."""
@@ -27,7 +27,7 @@ from loupan.errors import Busy
 
 N, R, P = 2**14, 8, 1
 DEFAULT_CONCURRENCY = 2
-DEFAULT_WAIT_SECONDS = 5.0
+DEFAULT_WAIT_SECONDS = 8  # under the gateway's RPC_TIMEOUT (10 s): a login that waits is told 503 by hr, not timed out
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 

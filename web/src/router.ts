@@ -13,6 +13,7 @@ import WallPage from "./views/WallPage.vue";
 import VisitsPage from "./views/VisitsPage.vue";
 import CustomersPage from "./views/CustomersPage.vue";
 import ReportPage from "./views/ReportPage.vue";
+import Approvals from "./views/Approvals.vue";
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -29,6 +30,7 @@ export const router = createRouter({
         { path: "visits", name: "visits", component: VisitsPage, meta: { permission: "visits.register" } },
         { path: "customers", name: "customers", component: CustomersPage, meta: { permission: "follow_ups.overdue" } },
         { path: "report", name: "report", component: ReportPage, meta: { permission: "reports.read" } },
+        { path: "approvals", name: "approvals", component: Approvals, meta: { permission: "deals.review" } },
       ],
     },
     { path: "/:rest(.*)*", redirect: "/board" },
