@@ -13,6 +13,9 @@ import WallPage from "./views/WallPage.vue";
 import VisitsPage from "./views/VisitsPage.vue";
 import CustomersPage from "./views/CustomersPage.vue";
 import ReportPage from "./views/ReportPage.vue";
+import TodayPage from "./views/Today.vue";
+import CustomerDetail from "./views/CustomerDetail.vue";
+import CustomerRegister from "./views/CustomerRegister.vue";
 import Approvals from "./views/Approvals.vue";
 
 export const router = createRouter({
@@ -24,11 +27,15 @@ export const router = createRouter({
       path: "/",
       component: ShellPage,
       children: [
-        { path: "", redirect: "/board" },
+        // "/": 今日工作 for whoever has follow-ups to do (beforeEach), else the board
+        { path: "", name: "home", component: BoardPage, meta: { landing: true } },
+        { path: "today", name: "today", component: TodayPage, meta: { permission: "follow_ups.overdue" } },
         { path: "board", name: "board", component: BoardPage },
         // the permission a page needs is its main call's (the gateway enforces the same)
         { path: "visits", name: "visits", component: VisitsPage, meta: { permission: "visits.register" } },
         { path: "customers", name: "customers", component: CustomersPage, meta: { permission: "follow_ups.overdue" } },
+        { path: "customers/new", name: "customer-register", component: CustomerRegister, meta: { permission: "customers.register" } },
+        { path: "customers/:id(\\d+)", name: "customer", component: CustomerDetail, meta: { permission: "customers.read" } },
         { path: "report", name: "report", component: ReportPage, meta: { permission: "reports.read" } },
         { path: "approvals", name: "approvals", component: Approvals, meta: { permission: "deals.review" } },
       ],
@@ -40,6 +47,14 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!tokenValid()) return { name: "login", query: { redirect: to.fullPath } };
+  if (to.meta.landing) {
+    try {
+      await loadAccount();
+    } catch {
+      return { name: "board" };
+    }
+    return { name: can("follow_ups.overdue") ? "today" : "board" };
+  }
   const permission = to.meta.permission as string | undefined;
   if (permission) {
     try {

@@ -1,0 +1,20 @@
+// Chinese labels of the crm's enumerations (follow-up ways, grades, channels, statuses).
+export const KINDS: Record<string, string> = { call: "电话", visit: "到访", message: "微信/短信" };
+export const GRADES: Record<string, string> = { A: "A 意向", B: "B 潜在", C: "C 一般", D: "D 无效" };
+export const CHANNELS: Record<string, string> = {
+  walk_in: "自然到访", phone: "来电", online: "网络", channel_partner: "渠道", referral: "老带新", event: "活动",
+};
+export const CUSTOMER_STATUS: Record<string, string> = { lead: "意向", subscribed: "已认购", signed: "已签约", lost: "流失" };
+export const SLA_RULES: Record<string, string> = {
+  first_response: "首次响应（24 小时）", needs_analysis: "需求分析（3 天）",
+  weekly_follow_up: "每周跟进（A/B 客户）", satisfaction_visit: "交付后回访",
+};
+export const OWNER_REASONS: Record<string, string> = {
+  registered: "报备", claimed: "认领", ruling: "撞单裁定", lapsed: "保护期满转公客", left: "顾问离职", reassigned: "重新分配",
+};
+export const DEAL_STATUS: Record<string, string> = {
+  pending: "处理中", submitted: "待审批", subscribed: "已认购", signed: "已签约", filed: "已备案",
+  handed_over: "已交付", rejected: "已驳回", cancelled: "已退房", failed: "未成功",
+};
+export const COMPLAINT_SEVERITY: Record<string, string> = { low: "低", normal: "一般", serious: "严重", critical: "紧急" };
+export const COMPLAINT_STATUS: Record<string, string> = { open: "处理中", resolved: "已解决" };
