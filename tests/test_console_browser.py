@@ -5,7 +5,9 @@ page that asked for it, Chinese errors, the shell and its project switcher, the 
 (prices on the cells, colours checked on a screenshot, following a hold made elsewhere), a hold
 from a cell with its countdown, a refused hold in Chinese, the wall at 1920×1080 with every
 floor on screen, walk-in registration with the rotation's advisor, the daily report and its
-chart, my customers, and the role-aware navigation.
+chart, my customers, and the role-aware navigation; the advisor's day: a customer opened from
+我的客户 with a 跟进, a grade change and a needs edit, a 报备 answered 撞单, 今日工作 as the
+landing page with a follow-up due.
 Screenshots are kept in var/screenshots/ (LOUPAN_SCREENSHOTS moves them; never committed)."""
 import os
 import re
@@ -651,12 +653,26 @@ def test_an_advisor_opens_a_customer_and_follows_up_with_a_grade_change(browser,
     assert "到访" in timeline and "需求分析" in timeline
     history = browser.find_element(By.ID, "grade-history")
     assert "预算明确，已看样板间" in history.text
+    assert "报备时分级" in history.text and "registered" not in history.text  # no English
     assert history.find_elements(By.CSS_SELECTOR, 'tr[data-grade="A"]') and history.find_elements(By.CSS_SELECTOR, 'tr[data-grade="C"]')
     assert "每周跟进" in browser.find_element(By.ID, "customer-next-due").text  # an A lead: weekly
     shot(browser, "customer-detail.png")
+    # the needs changed from the page; a budget range upside down is refused in Chinese
+    browser.find_element(By.ID, "needs-edit").click()
+    district = wait(browser, lambda d: [e for e in d.find_elements(By.ID, "needs-district") if e.is_displayed()], "the needs form")[0]
+    district.send_keys("高新区")
+    browser.find_element(By.ID, "needs-budget-max").send_keys("1000000")
+    browser.find_element(By.ID, "needs-save").click()
+    wait(browser, lambda d: "填写的内容有误" in d.find_element(By.ID, "needs-form").text, "the refusal in Chinese")
+    budget_max = browser.find_element(By.ID, "needs-budget-max")
+    budget_max.send_keys(Keys.CONTROL, "a")
+    budget_max.send_keys("3200000")
+    browser.find_element(By.ID, "needs-save").click()
+    wait(browser, lambda d: "高新区" in d.find_element(By.ID, "customer-needs").text, "the district saved")
     # what the page shows is what the API kept
     detail = advisor.ok(advisor.get(f"/api/customers/{customer_id}"))
     assert detail["grade"] == "A" and detail["layout"] == "三室两厅" and detail["budget_min"] == "2500000.00"
+    assert (detail["district"], detail["budget_max"]) == ("高新区", "3200000.00")
     follow_ups = advisor.ok(advisor.get(f"/api/customers/{customer_id}/follow-ups"))
     assert [(f["kind"], f["needs_analysis"]) for f in follow_ups] == [("visit", True)]
     no_console_errors(browser)

@@ -18,3 +18,5 @@ export const DEAL_STATUS: Record<string, string> = {
 };
 export const COMPLAINT_SEVERITY: Record<string, string> = { low: "低", normal: "一般", serious: "严重", critical: "紧急" };
 export const COMPLAINT_STATUS: Record<string, string> = { open: "处理中", resolved: "已解决" };
+// a grade's reason the system wrote itself (an advisor's own reason is shown as written)
+export const GRADE_REASONS: Record<string, string> = { registered: "报备时分级" };
