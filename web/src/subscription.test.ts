@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  discountPct, draftProblems, fromCents, mergeInbox, needsLoan, paymentSummary, priceCheck, subscriptionBody, toCents,
+  discountPct, draftProblems, withDeal, fromCents, mergeInbox, needsLoan, paymentSummary, priceCheck, subscriptionBody, toCents,
 } from "./subscription";
 
 const draft = { price: "3010000.00", deposit: "50000", paymentMethod: "full", loanAmount: "", deliveryDate: "2027-12-31" };
@@ -86,5 +86,21 @@ describe("the approval inbox", () => {
     expect(items[0]).toMatchObject({ needsDirector: true, price: "90.00", listPrice: "100.00", advisorId: 5 });
     expect(items[1]).toMatchObject({ unitLabel: "1号楼-0101", buyer: "孙女士", phone: "135****5000", detail: "一次性付款，定金 50000.00" });
     expect(items[2]).toMatchObject({ advisorName: "陈顾问", unitId: 12, detail: "理由：资金问题" });
+  });
+
+  it("names the new buyers of a 更名 and the target of a 换房, and fills a change from its deal", () => {
+    const [rename, swap] = mergeInbox([], [], [
+      { id: 7, status: "requested", kind: "rename", deal_id: 9, payload: { buyers: [{ name: "钱先生" }, { name: "钱太太" }] },
+        requested_by: 5, requested_by_name: "李顾问", requested_at: "2026-12-06T01:00:00Z" },
+      { id: 8, status: "requested", kind: "swap", deal_id: 10, from_unit_id: 12, payload: { to_unit_id: 13 },
+        price_difference: "10000.00", new_price: "3020000.00", requested_by: 5, requested_at: "2026-12-06T02:00:00Z" },
+    ]);
+    expect(rename).toMatchObject({ title: "更名", dealId: 9, detail: "新买受人：钱先生、钱太太", unitId: null });
+    expect(swap).toMatchObject({ title: "换房", detail: "换至房源 #13；差价 10000.00", price: "3020000.00" });
+    const filled = withDeal(rename, { id: 9, unit_id: 20, unit_label: "1号楼-0301", customer_name: "孙女士",
+      customer_phone: "135****5000", price: "2990000.00", list_price: "3010000.00", advisor_id: 3 });
+    expect(filled).toMatchObject({ unitId: 20, unitLabel: "1号楼-0301", buyer: "孙女士", phone: "135****5000",
+      price: "2990000.00", listPrice: "3010000.00", advisorId: 5, advisorName: "李顾问" });
+    expect(withDeal(swap, { unit_id: 99, price: "1.00" })).toMatchObject({ unitId: 12, price: "3020000.00" });
   });
 });

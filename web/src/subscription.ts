@@ -137,6 +137,7 @@ export interface InboxItem {
   key: string;
   kind: InboxKind;
   id: number;
+  dealId: number | null;  // the deal a 认购 or a change is about
   title: string;  // 认购 / 优惠申请 / 更名 / 换房 / 退房
   unitId: number | null;
   unitLabel: string;
@@ -162,7 +163,7 @@ export function mergeInbox(deals: Deal[], discounts: Discount[], changes: Change
     if (d.status !== "submitted" || !d.id) continue;
     const loan = d.loan_amount ? `，贷款 ${d.loan_amount}` : "";
     items.push({
-      key: `subscription-${d.id}`, kind: "subscription", id: d.id, title: "认购",
+      key: `subscription-${d.id}`, kind: "subscription", id: d.id, dealId: d.id, title: "认购",
       unitId: d.unit_id ?? null, unitLabel: d.unit_label ?? "", buyer: d.customer_name ?? "",
       phone: d.customer_phone ?? "", price: d.price ?? null, listPrice: d.list_price ?? null,
       advisorId: d.advisor_id ?? null, advisorName: "", at: d.created_at ?? "",
@@ -174,7 +175,7 @@ export function mergeInbox(deals: Deal[], discounts: Discount[], changes: Change
   for (const r of discounts) {
     if (r.status !== "pending" || !r.id) continue;
     items.push({
-      key: `discount-${r.id}`, kind: "discount", id: r.id, title: "优惠申请",
+      key: `discount-${r.id}`, kind: "discount", id: r.id, dealId: null, title: "优惠申请",
       unitId: r.unit_id ?? null, unitLabel: "", buyer: "", phone: "",
       price: r.requested_price ?? null, listPrice: r.list_price ?? null,
       advisorId: r.requested_by ?? null, advisorName: "", at: r.requested_at ?? "",
@@ -186,15 +187,33 @@ export function mergeInbox(deals: Deal[], discounts: Discount[], changes: Change
     if (c.status !== "requested" || !c.id) continue;
     const payload = (c.payload ?? {}) as Record<string, unknown>;
     const reason = typeof payload.reason === "string" ? `理由：${payload.reason}` : "";
+    const buyers = Array.isArray(payload.buyers)
+      ? `新买受人：${payload.buyers.map((b) => String((b as { name?: unknown })?.name ?? "")).join("、")}；` : "";
+    const target = c.kind === "swap" && typeof payload.to_unit_id === "number" ? `换至房源 #${payload.to_unit_id}；` : "";
     const diff = c.kind === "swap" && c.price_difference ? `差价 ${c.price_difference}；` : "";
     items.push({
-      key: `change-${c.id}`, kind: "change", id: c.id, title: CHANGE_LABEL[c.kind ?? ""] ?? "变更",
+      key: `change-${c.id}`, kind: "change", id: c.id, dealId: c.deal_id ?? null, title: CHANGE_LABEL[c.kind ?? ""] ?? "变更",
       unitId: c.from_unit_id ?? null, unitLabel: "", buyer: "", phone: "",
       price: c.new_price ?? null, listPrice: null,
       advisorId: c.requested_by ?? null, advisorName: c.requested_by_name ?? "", at: c.requested_at ?? "",
-      detail: `${diff}${reason}` || `交易 #${c.deal_id}`,
+      detail: `${buyers}${target}${diff}${reason}`.replace(/；$/, "") || `交易 #${c.deal_id}`,
       needsDirector: false,
     });
   }
   return items.sort((a, b) => (Date.parse(a.at) || 0) - (Date.parse(b.at) || 0) || a.key.localeCompare(b.key));
+}
+
+/** A change request with the facts of its deal (GET /api/deals/{deal_id}): the unit, the buyer as
+ *  the API masks it, the agreed and list prices, the deal's advisor. What the request carries stays. */
+export function withDeal(item: InboxItem, deal: Schemas["DealOut"]): InboxItem {
+  return {
+    ...item,
+    unitId: item.unitId ?? deal.unit_id ?? null,
+    unitLabel: item.unitLabel || deal.unit_label || "",
+    buyer: item.buyer || deal.customer_name || "",
+    phone: item.phone || deal.customer_phone || "",
+    price: item.price ?? deal.price ?? null,
+    listPrice: item.listPrice ?? deal.list_price ?? null,
+    advisorId: item.advisorId ?? deal.advisor_id ?? null,
+  };
 }
