@@ -5,7 +5,9 @@ page that asked for it, Chinese errors, the shell and its project switcher, the 
 (prices on the cells, colours checked on a screenshot, following a hold made elsewhere), a hold
 from a cell with its countdown, a refused hold in Chinese, the wall at 1920×1080 with every
 floor on screen, walk-in registration with the rotation's advisor, the daily report and its
-chart, my customers, and the role-aware navigation.
+chart, my customers, and the role-aware navigation; the advisor's day: a customer opened from
+我的客户 with a 跟进, a grade change and a needs edit, a 报备 answered 撞单, 今日工作 as the
+landing page with a follow-up due.
 Screenshots are kept in var/screenshots/ (LOUPAN_SCREENSHOTS moves them; never committed)."""
 import os
 import re
@@ -182,8 +184,10 @@ def shot(driver, name):
     return path
 
 
-def sign_in(driver, site, username, password, project=None):
-    """Through the Vue console's login page; then the project `project` (default: site's)."""
+def sign_in(driver, site, username, password, project=None, page="board"):
+    """Through the Vue console's login page; then the project `project` (default: site's) and
+    the page `page` from the navigation (None: stay on the landing page, 今日工作 for whoever
+    has follow-ups to do)."""
     driver.get(site["url"] + "/console/#/login")
     driver.execute_script("sessionStorage.clear()")  # whoever signed in before
     driver.refresh()
@@ -193,6 +197,9 @@ def sign_in(driver, site, username, password, project=None):
     driver.find_element(By.ID, "login-button").click()
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#nav a"), "the navigation after login")
     switch_project(driver, project or site["name_of"](site["pid"]))
+    if page:
+        driver.find_element(By.CSS_SELECTOR, f'#nav a[data-page="{page}"]').click()
+        wait(driver, lambda d: d.current_url.endswith(f"#/{page}"), f"the page {page}")
 
 
 def switch_project(driver, name):
@@ -313,7 +320,7 @@ def test_the_shell_shows_who_and_what_they_may_do_and_switches_projects(browser,
     me = director.ok(director.get("/api/me"))
     sign_in(browser, site, director.username, DIRECTOR[1])
     assert browser.find_element(By.ID, "who").text == f"{me['full_name'] or me['username']} · {me['role_title']}"
-    assert nav(browser) == ["board", "wall", "visits", "customers", "report", "approvals"]
+    assert nav(browser) == ["today", "board", "wall", "visits", "customers", "report", "approvals"]
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "td.unit")) == 8, "8 unit cells of 控台花园")
     assert "控台花园" in browser.find_element(By.CSS_SELECTOR, ".page-head h2").text
     switch_project(browser, "大屏花园")
@@ -532,7 +539,7 @@ def test_the_daily_report_counts_the_new_visit_and_draws_bars(browser, site):
 # what each role sees -------------------------------------------------------------------------
 def test_the_advisor_sees_their_customers_and_the_developer_no_customer_pages(browser, site):
     sign_in(browser, site, site["advisor"], STAFF_PASSWORD)
-    assert nav(browser) == ["board", "wall", "visits", "customers", "report"]
+    assert nav(browser) == ["today", "board", "wall", "visits", "customers", "report"]
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="customers"]').click()
     wait(browser, lambda d: "赵女士" in d.find_element(By.ID, "customer-list").text, "the walk-in among my customers")
     assert browser.find_elements(By.ID, "overdue-list")
@@ -610,6 +617,123 @@ def test_an_advisor_drafts_a_subscription_from_a_hold_and_the_manager_approves_i
     wait(browser, lambda d: cell(d, unit) is not None and cell(d, unit).get_attribute("data-status") == "subscribed",
          "the board shows the unit subscribed")
     shot(browser, "board-subscribed.png")
+    no_console_errors(browser)
+
+
+# the advisor's day: customer detail and 跟进, 报备 and 撞单, 今日工作 ------------------------------
+def advisor_api(site, username):
+    return type(site["director"])(site["url"]).login(username, STAFF_PASSWORD)
+
+
+def customer_row(driver, customer_id):
+    found = driver.find_elements(By.CSS_SELECTOR, f'#customer-list tr[data-customer-id="{customer_id}"]')
+    return found[0] if found else None
+
+
+def test_an_advisor_opens_a_customer_and_follows_up_with_a_grade_change(browser, site):
+    advisor = advisor_api(site, site["advisor"])
+    registered = advisor.ok(advisor.post(f"/api/projects/{site['pid']}/customers",
+                                         {"name": "冯先生", "mobile": "13900139001", "channel": "phone", "grade": "C",
+                                          "layout": "三室两厅", "budget_min": "2500000.00"}), 201)
+    customer_id = registered["customer"]["id"]
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD, page="customers")
+    wait(browser, lambda d: customer_row(d, customer_id), "冯先生 among my customers")
+    customer_row(browser, customer_id).find_element(By.CSS_SELECTOR, "a.customer-link").click()
+    wait(browser, lambda d: d.current_url.endswith(f"#/customers/{customer_id}"), "the customer's page")
+    wait(browser, lambda d: d.find_element(By.ID, "customer-name").text == "冯先生", "the customer's name")
+    assert browser.find_element(By.ID, "customer-grade").get_attribute("data-grade") == "C"
+    assert "三室两厅" in browser.find_element(By.ID, "customer-needs").text
+    assert "首次响应" in browser.find_element(By.ID, "customer-next-due").text
+    # a follow-up left empty is refused in Chinese before any call
+    browser.find_element(By.ID, "followup-submit").click()
+    wait(browser, lambda d: "请填写跟进内容" in d.find_element(By.ID, "followup-error").text, "the hint")
+    browser.find_element(By.CSS_SELECTOR, '#followup-kind [data-kind="visit"]').click()
+    browser.find_element(By.ID, "followup-note").send_keys("带看样板间，客户对三室两厅很满意，预算已明确")
+    browser.find_element(By.CSS_SELECTOR, "label.followup-needs").click()
+    browser.find_element(By.CSS_SELECTOR, '#followup-grade [data-grade="A"]').click()
+    wait(browser, lambda d: d.find_elements(By.ID, "followup-reason"), "the reason of the grade change")
+    browser.find_element(By.ID, "followup-reason").send_keys("预算明确，已看样板间")
+    browser.find_element(By.ID, "followup-submit").click()
+    wait(browser, lambda d: "带看样板间" in d.find_element(By.ID, "timeline").text, "the follow-up in the timeline")
+    wait(browser, lambda d: d.find_element(By.ID, "customer-grade").get_attribute("data-grade") == "A", "the grade A")
+    timeline = browser.find_element(By.ID, "timeline").text
+    assert "到访" in timeline and "需求分析" in timeline
+    history = browser.find_element(By.ID, "grade-history")
+    assert "预算明确，已看样板间" in history.text
+    assert "报备时分级" in history.text and "registered" not in history.text  # no English
+    assert history.find_elements(By.CSS_SELECTOR, 'tr[data-grade="A"]') and history.find_elements(By.CSS_SELECTOR, 'tr[data-grade="C"]')
+    assert "每周跟进" in browser.find_element(By.ID, "customer-next-due").text  # an A lead: weekly
+    shot(browser, "customer-detail.png")
+    # the needs changed from the page; a budget range upside down is refused in Chinese
+    browser.find_element(By.ID, "needs-edit").click()
+    district = wait(browser, lambda d: [e for e in d.find_elements(By.ID, "needs-district") if e.is_displayed()], "the needs form")[0]
+    district.send_keys("高新区")
+    browser.find_element(By.ID, "needs-budget-max").send_keys("1000000")
+    browser.find_element(By.ID, "needs-save").click()
+    wait(browser, lambda d: "填写的内容有误" in d.find_element(By.ID, "needs-form").text, "the refusal in Chinese")
+    budget_max = browser.find_element(By.ID, "needs-budget-max")
+    budget_max.send_keys(Keys.CONTROL, "a")
+    budget_max.send_keys("3200000")
+    browser.find_element(By.ID, "needs-save").click()
+    wait(browser, lambda d: "高新区" in d.find_element(By.ID, "customer-needs").text, "the district saved")
+    # what the page shows is what the API kept
+    detail = advisor.ok(advisor.get(f"/api/customers/{customer_id}"))
+    assert detail["grade"] == "A" and detail["layout"] == "三室两厅" and detail["budget_min"] == "2500000.00"
+    assert (detail["district"], detail["budget_max"]) == ("高新区", "3200000.00")
+    follow_ups = advisor.ok(advisor.get(f"/api/customers/{customer_id}/follow-ups"))
+    assert [(f["kind"], f["needs_analysis"]) for f in follow_ups] == [("visit", True)]
+    no_console_errors(browser)
+
+
+def test_a_registration_of_a_number_a_colleague_protects_says_zhuangdan(browser, site):
+    director = site["director"]
+    other = account(director, "console_adv2", "advisor", [site["pid"]])
+    colleague = advisor_api(site, other["username"])
+    colleague.ok(colleague.post(f"/api/projects/{site['pid']}/customers",
+                                {"name": "蒋女士", "mobile": "13900139002", "channel": "walk_in", "notes": "预算 300 万"}), 201)
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD, page="customers")
+    wait(browser, lambda d: d.find_elements(By.ID, "register-link"), "the 报备 button").pop().click()
+    wait(browser, lambda d: d.find_elements(By.ID, "register-form"), "the 报备 form")
+    browser.find_element(By.ID, "register-submit").click()
+    wait(browser, lambda d: "请填写客户姓名" in d.find_element(By.ID, "register-form").text, "the hint")
+    browser.find_element(By.ID, "register-name").send_keys("蒋小姐")
+    browser.find_element(By.ID, "register-mobile").send_keys("139 0013 9002")
+    browser.find_element(By.ID, "register-submit").click()
+    box = wait(browser, lambda d: d.find_elements(By.ID, "register-conflict"), "the 撞单 answer")[0]
+    text = box.text
+    assert "撞单" in text and "受保护至" in text and "等待案场经理裁定" in text, text
+    until = browser.find_element(By.ID, "conflict-until").text
+    assert re.fullmatch(r"\d\d/\d\d \d\d:\d\d", until), until  # a date, not a dash
+    assert "139****9002" in text
+    for secret in ("蒋女士", "预算 300 万", "console_adv2", other["username"]):  # nothing of the colleague's customer
+        assert secret not in browser.find_element(By.ID, "view").text
+    shot(browser, "register-conflict.png")
+    # a new number is the advisor's
+    name, mobile = browser.find_element(By.ID, "register-name"), browser.find_element(By.ID, "register-mobile")
+    for field, value in ((name, "褚先生"), (mobile, "13900139004")):
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.DELETE)
+        field.send_keys(value)
+    browser.find_element(By.ID, "register-submit").click()
+    wait(browser, lambda d: d.find_element(By.ID, "register-result").get_attribute("data-outcome") == "created", "created")
+    assert "报备成功" in browser.find_element(By.ID, "register-ok").text
+    no_console_errors(browser)
+
+
+def test_todays_work_is_the_advisors_landing_page_with_a_follow_up_due(browser, site):
+    advisor = advisor_api(site, site["advisor"])
+    fresh = advisor.ok(advisor.post(f"/api/projects/{site['pid']}/customers",
+                                    {"name": "卫女士", "mobile": "13900139003", "channel": "online", "grade": "B"}), 201)
+    customer_id = fresh["customer"]["id"]  # owes a first response within 24 h
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD, page=None)
+    wait(browser, lambda d: d.current_url.endswith("#/today"), "今日工作 as the landing page")
+    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#due-list tr[data-customer-id="{customer_id}"]'),
+               "卫女士 due")[0]
+    assert "卫女士" in row.text and "首次响应" in row.text and row.get_attribute("data-urgency") in ("today", "soon")
+    assert browser.find_elements(By.ID, "today-overdue") and browser.find_elements(By.ID, "expiring-holds")
+    shot(browser, "today.png")
+    row.find_element(By.TAG_NAME, "a").click()  # straight to the customer
+    wait(browser, lambda d: d.current_url.endswith(f"#/customers/{customer_id}"), "the customer's page")
     no_console_errors(browser)
 
 
