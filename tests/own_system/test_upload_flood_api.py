@@ -21,7 +21,10 @@ from tests.conftest import staff
 from tests.test_spreadsheets_api import ZH, row
 
 UPLOADERS, EACH, QUEUED, RETRY_AFTER = 2, 10, 4, 7
-system = own_system(INVENTORY_WORKERS="4", IMPORT_QUEUE_PER_ACCOUNT=str(QUEUED), IMPORT_QUEUE_PER_PROJECT="20",
+# RPC_TIMEOUT 20 (the system tests' 5 s otherwise): this module runs beside the rest of the
+# suite on two cores, and a board built while two 14,000-row sheets are checked may take more
+# than 5 s there. Workers held by uploads, the failure this proves absent, held them a minute.
+system = own_system(RPC_TIMEOUT="20", INVENTORY_WORKERS="4", IMPORT_QUEUE_PER_ACCOUNT=str(QUEUED), IMPORT_QUEUE_PER_PROJECT="20",
                     IMPORT_RUNNING_PER_PROJECT="2", IMPORT_RETRY_AFTER_SECONDS=str(RETRY_AFTER))
 
 
