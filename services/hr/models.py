@@ -23,11 +23,12 @@ class Agency(Base):
     """代理公司: the tenant every record belongs to."""
 
     __tablename__ = "agencies"
+    __table_args__ = (Index("ux_agencies_code", "code", unique=True),)  # as migration h14codes makes it
     id = Column(ID, primary_key=True, autoincrement=True)
     name = Column(String(200), nullable=False, unique=True)
     # the prefix of its staff's login names (<code>.<name>, services/hr/accounts.py): given to
     # create_director (--code), else a<id>
-    code = Column(String(20), unique=True)
+    code = Column(String(20))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
