@@ -34,14 +34,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def _admin(sql):
-    conn = psycopg2.connect(PG_ADMIN_DSN)
+def pg_execute(dsn, sql):
+    """Run one statement outside a transaction (CREATE/DROP/ALTER DATABASE, pg_terminate_backend)."""
+    conn = psycopg2.connect(dsn)
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
             cur.execute(sql)
     finally:
         conn.close()
+
+
+def _admin(sql):
+    pg_execute(PG_ADMIN_DSN, sql)
 
 
 def create_pg_database(prefix="loupan_t"):

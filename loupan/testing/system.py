@@ -14,12 +14,11 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg2
 import requests
 
 from loupan.config import load_config
 from loupan.migrate import upgrade
-from loupan.testing import DATABASES, create_pg_database, drop_pg_database, free_port
+from loupan.testing import DATABASES, create_pg_database, drop_pg_database, free_port, pg_execute
 
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_API = os.environ.get("LOUPAN_RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
@@ -126,13 +125,7 @@ class System:
             self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def _pg_admin(self, sql):
-        conn = psycopg2.connect(self.pg[0])
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+        pg_execute(self.pg[0], sql)
 
     def env(self, name, instance=0, amqp_uri=None):
         port = free_port()

@@ -5,10 +5,9 @@ ACCOUNT_STATE_STALE_SECONDS, 10 s here), writes do not, and past the bound the a
 (ALLOW_CONNECTIONS false, its sessions terminated)."""
 import time
 
-import psycopg2
 import requests
 
-from loupan.testing import wait_until
+from loupan.testing import pg_execute, wait_until
 
 STALE_SECONDS = 10  # gateway/config.yaml's default
 
@@ -17,13 +16,7 @@ def test_reads_answer_through_a_short_gateway_database_blip_and_503_after_the_bo
     name = system.urls["gateway"].rsplit("/", 1)[1]
 
     def admin(sql):
-        conn = psycopg2.connect(postgres.admin_dsn)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+        pg_execute(postgres.admin_dsn, sql)
 
     def allow(flag):
         admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(flag).lower()}')

@@ -20,14 +20,13 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-import psycopg2
 import pytest
 import requests
 from kombu import Connection, Exchange, Queue
 from sqlalchemy import create_engine, func, select, update
 
 from loupan.types import today, utcnow
-from loupan.testing import wait_until
+from loupan.testing import pg_execute, wait_until
 from services.contracts.models import outbox as contracts_outbox
 from services.crm.models import Customer, CustomerStatusChange, DealCustomer
 from services.crm.models import inbox as crm_inbox
@@ -381,13 +380,7 @@ def test_databases_away_for_a_minute(system, director, postgres, away):
     figures = {}
 
     def admin(sql):
-        conn = psycopg2.connect(postgres.admin_dsn)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+        pg_execute(postgres.admin_dsn, sql)
 
     def allow(flag):
         for name in names.values():

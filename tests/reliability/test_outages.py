@@ -9,7 +9,7 @@ from datetime import timedelta
 import requests
 from sqlalchemy import create_engine, func, select, update
 
-from loupan.testing import wait_until
+from loupan.testing import pg_execute, wait_until
 from loupan.types import utcnow
 from services.inventory.models import Hold, outbox
 from tests.api import make_project
@@ -111,20 +111,12 @@ def test_database_stop_answers_503_and_recovers(system, director, postgres):
 def test_a_services_database_away_is_a_503_through_the_gateway(system, director, postgres):
     """Only inventory's database refuses connections (the gateway's still works): the error
     crosses the RPC boundary and the front-end still gets a 503, then recovers."""
-    import psycopg2
-
     project, units = make_project(director, "库离线项目", units=2)
     advisor = staff(system, director, "adv_db2", "advisor", [project["id"]])
     name = system.urls["inventory"].rsplit("/", 1)[1]
 
     def admin(sql):
-        conn = psycopg2.connect(postgres.admin_dsn)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+        pg_execute(postgres.admin_dsn, sql)
 
     admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
     try:

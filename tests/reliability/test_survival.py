@@ -25,7 +25,7 @@ from loupan.outbox import Outbox
 from loupan.publisher import is_broker_outage
 from loupan.rpc import ResilientRpc
 from loupan.tables import ID, inbox_table, outbox_table
-from loupan.testing import EventSink, free_port, publish_event, wait_until
+from loupan.testing import EventSink, free_port, pg_execute, publish_event, wait_until
 from loupan.timers import every
 from loupan.uow import UnitOfWork, is_database_outage, make_engine
 
@@ -41,13 +41,7 @@ def pg_database(postgres):
     name = f"survival_{uuid.uuid4().hex[:8]}"
 
     def admin(sql):
-        conn = psycopg2.connect(postgres.admin_dsn)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql.format(name=name))
-        finally:
-            conn.close()
+        pg_execute(postgres.admin_dsn, sql.format(name=name))
 
     admin('CREATE DATABASE "{name}"')
     admin.refuse = lambda: (admin('ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'),
