@@ -134,10 +134,10 @@ def _read_state(engine, account_id, method, stale_seconds):
 
 
 def current_actor(engine, actor, method="GET", stale_seconds=STALE_SECONDS):
-    """The actor as the account is now: a valid signature is not enough. One primary-key
-    lookup in the gateway's database, which all replicas share, on a bare connection (no
-    ORM session) that still respects SQLite's green lock. No row: the token's claims stand;
-    an inactive account (离职): 401 TOKEN_REVOKED; else the role and projects of the row
+    """The actor as the account is now: a valid signature is not enough. Two primary-key
+    lookups (its state, its sign-out generation) in the gateway's database, which all replicas
+    share, on one bare connection (no ORM session) that still respects SQLite's green lock.
+    No row: the token's claims stand; an inactive account (离职): 401 TOKEN_REVOKED; else the role and projects of the row
     (a 调岗 takes the old projects away from the very next request). A token of a generation
     older than the account's (signed out since: logout, a change of password) is 401
     TOKEN_REVOKED too; the returned actor carries no generation. The database unreachable:
