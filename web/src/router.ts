@@ -1,5 +1,5 @@
-// Hash routes (the gateway serves one page at /console/): #/login, #/board, #/wall, #/visits,
-// #/customers, #/report. A page
+// Hash routes (the gateway serves one page at /console/): #/login, #/wall, and the shell's pages,
+// which the areas declare (src/areas/*.ts, gathered by src/nav.ts). A page
 // needs a valid token; without one, or on a 401, the login page keeps where to come back to.
 // The wall (大屏) never leaves for the login page while its token is still valid.
 import { createRouter, createWebHashHistory } from "vue-router";
@@ -10,13 +10,7 @@ import LoginPage from "./views/LoginPage.vue";
 import ShellPage from "./views/ShellPage.vue";
 import BoardPage from "./views/BoardPage.vue";
 import WallPage from "./views/WallPage.vue";
-import VisitsPage from "./views/VisitsPage.vue";
-import CustomersPage from "./views/CustomersPage.vue";
-import ReportPage from "./views/ReportPage.vue";
-import TodayPage from "./views/Today.vue";
-import CustomerDetail from "./views/CustomerDetail.vue";
-import CustomerRegister from "./views/CustomerRegister.vue";
-import Approvals from "./views/Approvals.vue";
+import { SHELL_ROUTES } from "./nav";
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -29,15 +23,7 @@ export const router = createRouter({
       children: [
         // "/": 今日工作 for whoever has follow-ups to do (beforeEach), else the board
         { path: "", name: "home", component: BoardPage, meta: { landing: true } },
-        { path: "today", name: "today", component: TodayPage, meta: { permission: "follow_ups.overdue" } },
-        { path: "board", name: "board", component: BoardPage },
-        // the permission a page needs is its main call's (the gateway enforces the same)
-        { path: "visits", name: "visits", component: VisitsPage, meta: { permission: "visits.register" } },
-        { path: "customers", name: "customers", component: CustomersPage, meta: { permission: "follow_ups.overdue" } },
-        { path: "customers/new", name: "customer-register", component: CustomerRegister, meta: { permission: "customers.register" } },
-        { path: "customers/:id(\\d+)", name: "customer", component: CustomerDetail, meta: { permission: "customers.read" } },
-        { path: "report", name: "report", component: ReportPage, meta: { permission: "reports.read" } },
-        { path: "approvals", name: "approvals", component: Approvals, meta: { permission: "deals.review" } },
+        ...SHELL_ROUTES,  // the areas' pages (src/nav.ts)
       ],
     },
     { path: "/:rest(.*)*", redirect: "/board" },
