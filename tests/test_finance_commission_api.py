@@ -78,6 +78,14 @@ def test_a_mortgage_quote_for_any_signed_in_user(site):
         "principal": "1000000", "years": 30, "annual_rate": "4.9", "method": "equal_instalment"}))
     assert q["monthly_payment"] == "5307.27" and len(q["schedule"]) == 360
     assert sum(D(x["principal"]) for x in q["schedule"]) == D("1000000")
+    assert (q["total_interest"], q["total_paid"]) == ("910616.19", "1910616.19")  # the bank calculators'
+    assert q["headline_rounding"] == "half_up_from_exact"
+    assert q["schedule_rounding"] == "cent_ledger_remainder_to_last"
+    assert q["schedule_total_paid"] == str(sum(D(x["payment"]) for x in q["schedule"]))
+    p = advisor.ok(advisor.get("/api/finance/mortgage-quote", params={
+        "principal": "1000000", "years": 30, "annual_rate": "4.9", "method": "equal_principal"}))
+    assert (p["monthly_payment"], p["monthly_decrease"]) == ("6861.11", "11.34")
+    assert (p["total_interest"], p["total_paid"]) == ("737041.67", "1737041.67")
     bad = advisor.get("/api/finance/mortgage-quote", params={
         "principal": "1000000", "years": 31, "annual_rate": "4.9", "method": "equal_principal"})
     assert bad.status_code == 400 and bad.json()["error"] == "VALIDATION_ERROR"

@@ -56,10 +56,20 @@ class MortgageQuote(Schema):
     months = fields.Integer()
     annual_rate = fields.Decimal(as_string=True)
     method = fields.String(validate=validate.OneOf(MORTGAGE_METHODS))
-    monthly_payment = Amount(metadata={"description": "the first month's payment"})
-    last_payment = Amount(metadata={"description": "the last month's, which absorbs the rounding"})
-    total_interest = Amount()
-    total_paid = Amount()
+    # the headline: the bank calculators' figures (docs/money.md)
+    monthly_payment = Amount(metadata={"description": "headline: the first month's payment (exact, rounded half-up)"})
+    monthly_decrease = Amount(allow_none=True, metadata={
+        "description": "headline, 等额本金: how much less each month pays (exact, rounded half-up); null for 等额本息"})
+    last_payment = Amount(metadata={"description": "headline: the last month's payment (exact, rounded half-up)"})
+    total_interest = Amount(metadata={"description": "headline: from the exact schedule, rounded half-up once"})
+    total_paid = Amount(metadata={"description": "headline: principal + total_interest"})
+    headline_rounding = fields.String(metadata={
+        "description": "half_up_from_exact: each headline figure is the exact closed form rounded half-up (四舍五入)"})
+    # the ledger: what is paid in cents, month by month
+    schedule_rounding = fields.String(metadata={
+        "description": "cent_ledger_remainder_to_last: each line in cents, the last line takes the remainder"})
+    schedule_total_interest = Amount(metadata={"description": "the sum of the schedule's interest lines"})
+    schedule_total_paid = Amount(metadata={"description": "the sum of the schedule's payments"})
     schedule = fields.List(fields.Nested(MortgageLine))
 
 
