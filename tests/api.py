@@ -4,7 +4,8 @@ from contextlib import contextmanager
 import pytest
 
 DIRECTOR = ("director", "director-pass-1")
-SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5"}
+# hr applies a planned 调岗 on its day within a second (tests date it today by hand)
+SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "TRANSFER_SWEEP_SECONDS": "1"}
 
 
 @contextmanager

@@ -1,9 +1,15 @@
 """Staff lifecycle over HTTP (入职/调岗/离职): a leaver's token is refused on the very next
 request, on every gateway replica; a transfer changes what old and new tokens reach, at
 once on every replica; role checks and bad input change nothing."""
+from datetime import timedelta
+
 import jwt
 import pytest
-from loupan.testing import cluster_rpc
+from sqlalchemy import update
+
+from loupan.testing import cluster_rpc, db_write
+from loupan.types import today
+from services.hr.models import StaffMove
 
 from loupan.testing.client import Api
 from loupan.testing import wait_until
@@ -245,3 +251,35 @@ def test_bad_input_is_400_and_changes_nothing(site, path, body):
 def test_unknown_staff_is_404(site):
     response = site["hr"].post("/api/staff/999999/leave", {"left_on": "2026-05-31", "reason": "离职"})
     assert response.status_code == 404 and response.json()["error"] == "ACCOUNT_NOT_FOUND"
+
+
+def test_a_transfer_dated_tomorrow_takes_effect_on_its_day(system, site):
+    """调岗 effective tomorrow: today the person keeps working on their site (no 403) and the
+    record shows the transfer as planned; on its day (dated today here) hr's sweep applies it
+    and the same token loses the old site."""
+    hr, first, second = site["hr"], site["first"], site["second"]
+    joined = join(hr, "adv_planned", [first])
+    mover = Api(system.url()).login(site["code"] + ".adv_planned", PASSWORD)
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    planned = hr.ok(hr.post(f"/api/staff/{joined['id']}/transfer",
+                            {"to_project_ids": [second], "effective_on": tomorrow, "reason": "下月调往运河湾"}))
+    assert planned["project_ids"] == [first]
+    assert (planned["planned_transfer"]["effective_on"], planned["planned_transfer"]["to_project_ids"]) == (
+        tomorrow, [second])
+    assert mover.get(f"/api/projects/{first}").status_code == 200
+    assert mover.get(f"/api/projects/{second}").status_code == 403
+    listed = {s["id"]: s for s in hr.ok(hr.get("/api/staff", params={"project_id": first}))}
+    assert listed[joined["id"]]["planned_transfer"]["to_project_ids"] == [second]
+    record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
+    assert [(m["kind"], m["status"]) for m in record["moves"]] == [("joined", "done"), ("transferred", "planned")]
+    again = hr.post(f"/api/staff/{joined['id']}/transfer",
+                    {"to_project_ids": [first, second], "effective_on": tomorrow, "reason": "改主意"})
+    assert (again.status_code, again.json()["error"]) == (409, "TRANSFER_ALREADY_PLANNED")
+
+    db_write(system.config("hr"), update(StaffMove).where(StaffMove.account_id == joined["id"],
+                                                          StaffMove.status == "planned")
+             .values(effective_on=today()))
+    wait_until(lambda: mover.get(f"/api/projects/{first}").status_code == 403, what="the old site refused")
+    assert mover.get(f"/api/projects/{second}").status_code == 200
+    record = hr.ok(hr.get(f"/api/staff/{joined['id']}"))
+    assert record["project_ids"] == [second] and record["planned_transfer"] is None

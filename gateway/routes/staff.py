@@ -20,9 +20,13 @@ class StaffRoutes:
         return self.hr.join_staff(actor, body)
 
     @route("POST", "/api/staff/<int:account_id>/transfer", body=c.StaffTransferIn,
-           response=c.StaffOut, summary="调岗: replace the projects a person works on (409 if they left)")
+           response=c.StaffOut, summary="调岗: replace the projects a person works on (409 if they left); dated "
+                                        "after today it is planned (planned_transfer) and takes effect on that day "
+                                        "(409 TRANSFER_ALREADY_PLANNED for a second one)")
     def transfer_staff(self, request, actor, account_id, body):
         record = self.hr.transfer_staff(actor, account_id, body)
+        if record["planned_transfer"] is not None:
+            return record  # nothing moves yet: hr's sweep publishes staff_transferred on the day
         # written before answering, so the mover's next request already meets the new projects
         record_account_state(self.db.session, record["id"], record["agency_id"], record["role"],
                              record["project_ids"], True, record["token_version"])

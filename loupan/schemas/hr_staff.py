@@ -7,6 +7,7 @@ from loupan.validators import not_blank
 
 STATUSES = ("active", "left")
 MOVE_KINDS = ("joined", "transferred", "left")
+MOVE_STATUSES = ("done", "planned", "cancelled")
 
 
 
@@ -20,8 +21,10 @@ class StaffJoinIn(AccountIn):
 
 
 class StaffTransferIn(Schema):
-    """调岗: the projects the person works on from now on (replacing the current ones), and
-    the position if it changes too (顾问 promoted to 主管, say)."""
+    """调岗: the projects the person works on from `effective_on` (replacing the current ones),
+    and the position if it changes too (顾问 promoted to 主管, say). Dated today or before, it
+    takes effect at once; dated later, it is planned (the record's `planned_transfer`) and
+    takes effect on that day (Asia/Shanghai): until then the person keeps their projects."""
 
     to_project_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
                                  required=True, validate=validate.Length(min=1, max=200))
@@ -44,16 +47,29 @@ class StaffQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
 
 
+class PlannedTransferOut(Schema):
+    move_id = fields.Integer()
+    effective_on = fields.Date()
+    to_project_ids = fields.List(fields.Integer())
+    to_role = fields.String(allow_none=True, metadata={"description": "set when the transfer changes the role"})
+    reason = fields.String(allow_none=True)
+    by = fields.Integer(allow_none=True)
+
+
 class StaffOut(AccountOut):
     employment_status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "active or left"})
     joined_on = fields.Date(allow_none=True)
     left_on = fields.Date(allow_none=True)
     token_version = fields.Integer(metadata={"description": "bumped each time issued tokens go stale"})
+    planned_transfer = fields.Nested(PlannedTransferOut, allow_none=True,
+                                     metadata={"description": "a 调岗 dated after today, applied on its day"})
 
 
 class StaffMoveOut(Schema):
     id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(MOVE_KINDS), metadata={"description": "joined (入职), transferred (调岗) or left (离职)"})
+    status = fields.String(validate=validate.OneOf(MOVE_STATUSES),
+                           metadata={"description": "done; planned (a 调岗 still to take effect); cancelled (left before it)"})
     effective_on = fields.Date()
     from_project_ids = fields.List(fields.Integer())
     to_project_ids = fields.List(fields.Integer())

@@ -196,7 +196,8 @@ class RecruitingHistory(Base):
 
 class StaffMove(Base):
     """A staff move (入职 joined / 调岗 transferred / 离职 left) of one account: who recorded
-    it, when, why, and the projects before and after (JSON lists)."""
+    it, when, why, and the projects before and after (JSON lists; a planned 调岗's `from` is
+    what the person had when it was planned, set again when it is applied)."""
 
     __tablename__ = "staff_moves"
     id = Column(ID, primary_key=True, autoincrement=True)
@@ -211,7 +212,12 @@ class StaffMove(Base):
     reason = Column(String(200))
     by = Column(ID)
     at = Column(UTCDateTime, nullable=False, default=utcnow)
-    __table_args__ = (Index("ix_staff_moves_account", "agency_id", "account_id", "id"),)
+    # done; planned (a 调岗 dated after today, applied on its day by the sweep); cancelled
+    # (the person left before it)
+    status = Column(String(10), nullable=False, default="done", server_default="done")
+    __table_args__ = (Index("ix_staff_moves_account", "agency_id", "account_id", "id"),
+                      Index("ix_staff_moves_planned", "effective_on",
+                            postgresql_where=text("status = 'planned'"), sqlite_where=text("status = 'planned'")))
 
 
 # 培训 training ---------------------------------------------------------------------------

@@ -122,6 +122,7 @@ export const MESSAGES: Record<string, string> = {
   SHIFT_EXISTS: "该班次已存在",
   SESSION_CANCELLED: "该培训场次已取消",
   SESSION_NOT_SCHEDULED: "该培训场次未排期",
+  TRANSFER_ALREADY_PLANNED: "此人已有待生效的调岗，请等其生效后再调",
 };
 
 const BY_STATUS: Record<number, string> = {

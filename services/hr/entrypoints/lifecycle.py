@@ -5,6 +5,8 @@ from loupan.entrypoints import query, rpc
 from loupan.schemas import dump, load
 from loupan.schemas import hr_staff as c
 from loupan.scope import load_actor
+from loupan.timers import every
+from loupan.types import today
 from services.hr import lifecycle
 
 
@@ -19,9 +21,16 @@ class LifecycleEntrypoints:
     @rpc
     def transfer_staff(self, actor, account_id, data):
         """调岗 transfer: replace an active account's projects; publishes `staff_transferred`.
-        The gateway applies the new projects to tokens already issued (its account_states)."""
+        The gateway applies the new projects to tokens already issued (its account_states).
+        Dated after today: planned, applied on its day by sweep_planned_transfers."""
         account = lifecycle.transfer(self.db, load_actor(actor), account_id, load(c.StaffTransferIn, data))
         return self._committed_staff_record(account)
+
+    @every("TRANSFER_SWEEP_SECONDS", 60)
+    def sweep_planned_transfers(self):
+        """Planned 调岗 whose day has come take effect (and publish `staff_transferred`)."""
+        lifecycle.apply_due_transfers(self.db, today())
+        self.db.commit()
 
     @rpc
     def leave_staff(self, actor, account_id, data):
