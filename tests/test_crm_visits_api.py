@@ -81,6 +81,24 @@ def test_supervisor_skips_and_restores_with_reasons_and_advisors_may_not(site):
     assert (mismatch.status_code, mismatch.json()["error"]) == (422, "ORDER_MISMATCH")
 
 
+def test_the_rotation_names_people_by_their_full_name_from_hr(site):
+    """The console shows 李顾问, not a login name: each queue and skipped entry carries hr's
+    full_name (staff() makes full_name the bare name, the login name has the agency prefix)."""
+    pid, ids, supervisor, assistant = site["pid"], site["ids"], site["supervisor"], site["assistant"]
+    skipped = supervisor.ok(supervisor.post(f"/api/projects/{pid}/rotation/skip",
+                                            {"account_id": ids["adv2"], "reason": "外出"}))
+    try:
+        rotation = assistant.ok(assistant.get(f"/api/projects/{pid}/rotation"))
+        for answer in (skipped, rotation):
+            assert [(q["account_id"], q["full_name"]) for q in answer["queue"]] == [(ids["adv1"], "cv_adv1")]
+            assert [(s["account_id"], s["full_name"]) for s in answer["skipped"]] == [(ids["adv2"], "cv_adv2")]
+            assert answer["queue"][0]["username"] != "cv_adv1"  # the login name, <agency code>.cv_adv1
+    finally:
+        restored = supervisor.ok(supervisor.post(f"/api/projects/{pid}/rotation/restore",
+                                                 {"account_id": ids["adv2"], "reason": "回来了"}))
+    assert {q["full_name"] for q in restored["queue"]} == {"cv_adv1", "cv_adv2"}
+
+
 def test_calls_are_registered_today_only_and_by_the_sites_staff(site):
     pid, adv3 = site["pid"], site["adv3"]
     call = adv3.ok(adv3.post(f"/api/projects/{pid}/calls", {"note": "问户型"}), 201)

@@ -99,11 +99,14 @@ class QueueEntry(Schema):
     position = fields.Integer(metadata={"description": "1: takes the next new walk-in"})
     account_id = fields.Integer()
     username = fields.String(allow_none=True)
+    full_name = fields.String(allow_none=True, metadata={"description": "hr's name of the person (李顾问); "
+                                                                        "null if hr did not answer"})
 
 
 class SkippedOut(Schema):
     account_id = fields.Integer()
     username = fields.String(allow_none=True)
+    full_name = fields.String(allow_none=True, metadata={"description": "as in the queue"})
     reason = fields.String()
 
 
