@@ -72,6 +72,11 @@ def test_a_void_needs_a_second_person(site):
     assert (response.status_code, response.json()["error"]) == (403, "SAME_PERSON")
     voided = cashier2.ok(cashier2.post(f"/api/receipts/{receipt['id']}/void", {"reason": "刷错"}))
     assert voided["status"] == "voided"
+    # the names a cashier's desk prints: finance keeps ids, the gateway adds hr's names
+    assert (voided["recorded_by_name"], voided["ended_by_name"]) == ("fm_cash1", "fm_cash2")
+    listed = {r["id"]: r for r in cashier.ok(cashier.get(f"/api/deals/{DEAL}/receipts"))}
+    assert (listed[receipt["id"]]["recorded_by_name"], listed[receipt["id"]]["ended_by_name"]) == \
+        ("fm_cash1", "fm_cash2")
     response = site["manager"].post(f"/api/receipts/{receipt['id']}/refund", {"reason": "again"})
     assert (response.status_code, response.json()["error"]) == (409, "RECEIPT_NOT_VALID")
     schedule = cashier.ok(cashier.get(f"/api/deals/{DEAL}/schedule"))
@@ -86,6 +91,8 @@ def test_the_unpaid_balance_is_in_the_collections_of_its_advisor(site):
     assert [(l["deal_id"], l["kind"], l["days_overdue"], l["bucket"], l["remaining"]) for l in own["lines"]] == [
         (DEAL, "balance", overdue, "31-60", "2960000.00")]
     assert own["buckets"][1] == {"bucket": "31-60", "count": 1, "amount": "2960000.00"}
+    seen = site["cashier"].ok(site["cashier"].get(f"/api/projects/{pid}/collections"))
+    assert [(l["deal_id"], l["advisor_name"]) for l in seen["lines"]] == [(DEAL, "fm_adv1")]
     assert site["advisor2"].ok(site["advisor2"].get(f"/api/projects/{pid}/collections"))["lines"] == []
     response = site["viewer"].get(f"/api/projects/{pid}/collections")
     assert response.status_code == 403
