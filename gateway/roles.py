@@ -146,6 +146,7 @@ ROLES = {
     "GET /api/projects/<int:project_id>/sales-star": P["evaluation.sales_star"],
     # gateway/routes/finance_commission.py
     "GET /api/finance/mortgage-quote": STAFF,
+    "GET /api/projects/<int:project_id>/schedule-preview": P["deal_money.read"],
     "PUT /api/projects/<int:project_id>/agency-terms": P["agency_terms.set"],
     "GET /api/projects/<int:project_id>/agency-terms": P["agency_commission.read"],
     "POST /api/projects/<int:project_id>/agency-statements": P["agency_statements.issue"],

@@ -3,6 +3,7 @@ monthly statements, 销售费用 budgets and actuals. A mixin of GatewayService.
 from gateway.accounts import require_agency_accounts
 from gateway.http import route
 from loupan.schemas import finance_commission as c
+from loupan.schemas import finance_preview as preview
 
 
 class FinanceCommissionRoutes:
@@ -10,6 +11,13 @@ class FinanceCommissionRoutes:
            summary="算价: monthly schedule of a loan, 等额本息 or 等额本金, exact to the cent")
     def mortgage_quote(self, request, actor, query):
         return self.finance.mortgage_quote(actor, query)
+
+    @route("GET", "/api/projects/<int:project_id>/schedule-preview", query=preview.SchedulePreviewQuery,
+           response=preview.SchedulePreviewOut,
+           summary="置业计划: the 付款计划 a 认购 at this price, 定金 and 付款方式 would get under the project's terms "
+                   "(422 DEPOSIT_OUT_OF_RANGE)")
+    def preview_schedule(self, request, actor, project_id, query):
+        return self.finance.preview_schedule(actor, project_id, query)
 
     @route("PUT", "/api/projects/<int:project_id>/agency-terms", body=c.AgencyTermsIn,
            response=c.AgencyTermsOut, summary="代理费 terms of the developer: rate, sell-through tiers, billable condition")

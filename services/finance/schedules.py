@@ -14,11 +14,11 @@ import logging
 
 from sqlalchemy import delete, func, insert, select, update
 
-from loupan.errors import Conflict, Forbidden, NotFound
+from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.events import InvalidEvent
 from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope
-from loupan.types import SHANGHAI
+from loupan.types import SHANGHAI, today
 from services.finance import receipt_rules, schedule_rules
 from services.finance.models import (Allocation, DealAccount, FinanceSettings, Receipt, ScheduleChange,
                                      ScheduleLine)
@@ -55,6 +55,23 @@ def terms_of(session, project_id):
 def get_terms(session, actor, project_id):
     check_scope(actor, actor["agency_id"], project_id, "project")
     return dict(vars(terms_of(session, project_id)), project_id=project_id)
+
+
+def preview(session, actor, project_id, data):
+    """The 付款计划 a 认购 at this price, deposit and method would get under the project's
+    terms (the same derive() the deal's schedule uses), for the advisor's quote to the buyer."""
+    check_scope(actor, actor["agency_id"], project_id, "project")
+    terms = terms_of(session, project_id)
+    price, method = data["price"], data["payment_method"]
+    deposit = schedule_rules.cents(data["deposit"] or 0)
+    if deposit >= price:
+        raise RuleViolated(f"deposit {deposit} must be less than the price {price}", "DEPOSIT_OUT_OF_RANGE")
+    start = data["start_on"] or today()
+    loan = schedule_rules.loan_for(price, deposit, method, data["loan_amount"], terms)
+    lines = schedule_rules.derive(price, deposit, method, data["loan_amount"], start, terms)
+    return {"project_id": project_id, "price": price, "deposit": deposit, "payment_method": method,
+            "loan_amount": loan, "buyer_part": price - loan, "start_on": start,
+            "lines": [vars(line) for line in lines]}
 
 
 def put_terms(uow, actor, project_id, data):

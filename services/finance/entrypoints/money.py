@@ -5,6 +5,7 @@ from loupan.entrypoints import command, query
 
 from loupan.schemas import load
 from loupan.schemas import finance_money as c
+from loupan.schemas import finance_preview as preview
 from loupan.inbox import handles
 from services.finance import collections, receipts, reconciliation, schedules
 
@@ -14,6 +15,11 @@ class MoneyEntrypoints:
     def get_payment_terms(self, actor, project_id):
         """付款方式规则: the project's payment terms (the defaults until a manager sets them)."""
         return schedules.get_terms(self.db.session, actor, project_id)
+
+    @query(preview.SchedulePreviewOut)
+    def preview_schedule(self, actor, project_id, data):
+        """The 付款计划 a 认购 would get (price, deposit, method) under the project's terms."""
+        return schedules.preview(self.db.session, actor, project_id, load(preview.SchedulePreviewQuery, data))
 
     @command(c.TermsOut)
     def put_payment_terms(self, actor, project_id, data):
