@@ -111,7 +111,7 @@ PERMISSIONS = _table(
     Grant("staff.manage", *HR_OFFICE),  # 入职, 调岗, 离职 and the staff records
     Grant("staff.manage_directors", *DIRECTORS),  # a director's account and staff record
     Grant("rota.plan", *SUPERVISORS),  # shifts, the rota plan and its days
-    Grant("rota.members", *FRONT_LINE),  # the site staff the rota is planned over
+    Grant("rota.members", *FRONT_LINE, ASSISTANT),  # the site staff the rota is planned over
     Grant("leave.decide", *SUPERVISORS),
     Grant("attendance.stats", *PEOPLE_MANAGERS),
     Grant("evaluation.set", *MANAGERS),  # teams, targets, scorecard weights

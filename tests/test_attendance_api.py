@@ -146,3 +146,28 @@ def test_statistics_are_for_hr_and_managers(site):
     for who, params, status in (("adv1", {"month": "2030-01"}, 403), ("supervisor", {"month": "2030-01"}, 403),
                                 ("manager", {"month": "2030-1"}, 400), ("manager", {}, 400)):
         assert site[who].get(f"/api/projects/{pid}/attendance-stats", params=params).status_code == status
+
+
+def test_nobody_is_planned_or_scored_before_joining_and_assistants_are_planned(system, director):
+    """排班 over a site with an assistant and an advisor joining on Thursday: the assistant is
+    planned every day, the newcomer from Thursday on; the month before the newcomer joined
+    has no scorecard of theirs (doing nothing there is worth no points)."""
+    project, _ = make_project(director, "入职花园", units=1)
+    pid = project["id"]
+    supervisor = staff(system, director, "att_join_sup", "supervisor", [pid])
+    staff(system, director, "att_join_asst", "assistant", [pid])
+    newcomer = director.ok(director.post("/api/staff", {
+        "username": "att_join_new", "password": "sales-office-42", "full_name": "新人", "role": "advisor",
+        "project_ids": [pid], "joined_on": "2030-01-10"}), 201)
+    supervisor.ok(supervisor.post(f"/api/projects/{pid}/shifts",
+                                  {"name": "全天", "starts": "09:00", "ends": "18:00", "min_staff": 1}), 201)
+    week = supervisor.ok(supervisor.post(f"/api/projects/{pid}/rota/plan", {"week_start": MONDAY}))["entries"]
+    ids = {e["full_name"]: e["account_id"] for e in week}
+    days = {name: sorted(e["day"] for e in week if e["account_id"] == ids[name]) for name in ids}
+    assert len(days["att_join_asst"]) == 7 and len(days["att_join_sup"]) == 7
+    assert days["新人"] == ["2030-01-10", "2030-01-11", "2030-01-12", "2030-01-13"]
+
+    before = director.ok(director.get(f"/api/projects/{pid}/scorecards", params={"month": "2029-12"}))
+    assert newcomer["id"] not in [c["account_id"] for c in before["cards"]]
+    joined = director.ok(director.get(f"/api/projects/{pid}/scorecards", params={"month": "2030-01"}))
+    assert newcomer["id"] in [c["account_id"] for c in joined["cards"]]

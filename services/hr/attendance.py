@@ -55,13 +55,23 @@ def _rules_shifts(session, actor, project_id):
 
 
 def site_staff(session, agency_id, project_id):
-    """{account_id: full_name} of the active advisors and supervisors assigned to the site."""
+    """{account_id: full_name} of the active staff the site's rota is planned over
+    (PERMISSIONS["rota.members"]: supervisors, advisors, assistants) assigned to the site."""
     rows = session.execute(
         select(Account.id, Account.full_name).join(AccountProject, AccountProject.account_id == Account.id)
         .where(AccountProject.project_id == project_id, AccountProject.agency_id == agency_id,
                Account.agency_id == agency_id, Account.active.is_(True), Account.role.in_(PERMISSIONS["rota.members"]))
     ).all()
     return dict(rows)
+
+
+def employment(session, agency_id, account_ids):
+    """{account_id: (joined_on, left_on)} of `account_ids` (either None when not recorded)."""
+    if not account_ids:
+        return {}
+    rows = session.execute(select(Account.id, Account.joined_on, Account.left_on)
+                           .where(Account.agency_id == agency_id, Account.id.in_(set(account_ids)))).all()
+    return {account_id: (joined, left) for account_id, joined, left in rows}
 
 
 def _entries(session, agency_id, project_id, first, last):
@@ -98,7 +108,8 @@ def _store(uow, actor, project_id, first, last, entries):
 
 
 def plan_rota(uow, actor, project_id, week_start, rest_days):
-    """排班 plan a week over the site's advisors and supervisors, replacing that week."""
+    """排班 plan a week over the site's staff (rota.members), replacing that week; nobody is
+    planned before their 入职 day or after their 离职 day."""
     require_role(actor, PERMISSIONS["rota.plan"])
     _project(actor, project_id)
     session = uow.session
@@ -107,7 +118,8 @@ def plan_rota(uow, actor, project_id, week_start, rest_days):
     last_week = _entries(session, actor["agency_id"], project_id, week_start - timedelta(days=7),
                          week_start - timedelta(days=1))
     entries = rota_rules.plan_week(list(staff), _rules_shifts(session, actor, project_id), week_start, rest_days,
-                                   weekend_rested=rota_rules.weekend_resters(last_week))
+                                   weekend_rested=rota_rules.weekend_resters(last_week),
+                                   employed=employment(session, actor["agency_id"], list(staff)))
     _store(uow, actor, project_id, week_start, week_start + timedelta(days=6), entries)
     return get_rota(session, actor, project_id, week_start)
 
@@ -125,7 +137,8 @@ def set_rota_day(uow, actor, project_id, day, rows):
     week = [e for e in _entries(session, actor["agency_id"], project_id, monday, sunday) if e.day != day] + new
     leave = leave_days(session, actor["agency_id"], project_id, list(staff), monday, sunday)
     violations = rota_rules.validate_rota(week, staff, _rules_shifts(session, actor, project_id),
-                                    MIN_REST_DAYS, on_leave=leave)
+                                          MIN_REST_DAYS, on_leave=leave,
+                                          employed=employment(session, actor["agency_id"], list(staff)))
     if violations:
         raise RuleViolated("; ".join(v["message"] for v in violations), "ROTA_INVALID")
     _store(uow, actor, project_id, day, day, new)
@@ -250,7 +263,8 @@ def leave_days(session, agency_id, project_id, account_ids, first, last):
 
 def month_stats(session, actor, project_id, month):
     """考勤统计 of a month (Asia/Shanghai) per person of the site: working rota days, present,
-    late, early leave, absent, and approved leave days that were not rest days."""
+    late, early leave, absent, and approved leave days that were not rest days. A rota day
+    before the person's 入职 or after their 离职 is not a working day (nor an absence)."""
     require_role(actor, PERMISSIONS["attendance.stats"])
     _project(actor, project_id)
     year, number = (int(part) for part in month.split("-"))
@@ -271,6 +285,8 @@ def month_stats(session, actor, project_id, month):
     ).scalars():
         clocks.setdefault((row.account_id, row.kind), []).append(row.at)
     on_leave = leave_days(session, agency_id, project_id, list(names), first, last)
+    employed = employment(session, agency_id, list(names))
+    entries = [e for e in entries if rota_rules.employed_on(e.day, employed.get(e.account_id, (None, None)))]
     rests = {(e.account_id, e.day) for e in entries if e.rest}
     now = utcnow()
     people = {p: {"account_id": p, "full_name": names[p], "scheduled": 0, "present": 0, "late": 0,

@@ -3,7 +3,7 @@ advisors, read and written over a unit of work; the maths is in services.hr.scor
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import delete, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
@@ -254,10 +254,13 @@ def attendance_of(session, agency_id, project_id, month, account_ids):
     ).all():
         clock_ins[(account_id, local_day(at))].append(at)
     on_leave = attendance.leave_days(session, agency_id, project_id, account_ids, first, after - timedelta(days=1))
+    employed = attendance.employment(session, agency_id, account_ids)
     counts = defaultdict(lambda: [0, 0, 0])
     for account_id, day, shift in days:
         if rota_rules.shift_window(day, shift)[0] + rota_rules.GRACE > now:
             continue  # a day still to come is not judged yet
+        if not rota_rules.employed_on(day, employed.get(account_id, (None, None))):
+            continue  # before 入职 or after 离职: no working day
         result = rota_rules.judge_day(day, shift, clock_ins[(account_id, day)], [], now, (account_id, day) in on_leave)
         if result.scheduled:
             count = counts[account_id]
@@ -270,7 +273,8 @@ def attendance_of(session, agency_id, project_id, month, account_ids):
 # scorecards ------------------------------------------------------------------------------
 def _advisor_months(session, agency_id, project_id, month):
     """AdvisorMonth of every advisor on the site's card: those assigned to it and those with
-    a target or a fact there that month (a leaver's sales still count)."""
+    a target or a fact there that month (a leaver's sales still count). Nobody has a card
+    for a month before the one they joined in (入职): doing nothing there is worth no points."""
     facts = session.execute(
         select(AdvisorFact.account_id, AdvisorFact.kind, func.count(), func.sum(AdvisorFact.quantity),
                func.sum(AdvisorFact.amount))
@@ -287,9 +291,12 @@ def _advisor_months(session, agency_id, project_id, month):
                Account.role == ADVISOR, Account.active.is_(True))
     ).scalars().all()
     candidates = set(assigned) | set(targets) | {f[0] for f in facts}
+    month_ends = date.fromisoformat(f"{month}-01") + timedelta(days=31)
+    month_ends = month_ends - timedelta(days=month_ends.day)
     names = dict(session.execute(
-        select(Account.id, Account.full_name).where(Account.id.in_(candidates), Account.agency_id == agency_id,
-                                                    Account.role == ADVISOR)).all()) if candidates else {}
+        select(Account.id, Account.full_name).where(
+            Account.id.in_(candidates), Account.agency_id == agency_id, Account.role == ADVISOR,
+            or_(Account.joined_on.is_(None), Account.joined_on <= month_ends))).all()) if candidates else {}
     figures = defaultdict(dict)  # account -> kind -> (facts, sum of quantity, sum of amount)
     for account_id, kind, count, quantity, amount in facts:
         figures[account_id][kind] = (count, int(quantity), amount)

@@ -75,7 +75,10 @@ def _rest_targets(total, fixed_counts, most_per_day):
     return counts
 
 
-def _plan_rest(staff, week, rest_days, fixed_rest, weekend_rested, needed):
+def _plan_rest(staff, week, rest_days, fixed_rest, weekend_rested, needed, absent):
+    """Rest days of the week per person. A day a person is not employed (`absent`: weekday
+    indexes before their 入职 or after their 离职) counts towards their rest days: it keeps
+    them off that day and is no rest entry of theirs (plan_week writes none)."""
     n = len(staff)
     fixed = {p: sorted(set(fixed_rest.get(p, ()))) for p in staff}
     for person, weekdays in fixed.items():
@@ -83,63 +86,87 @@ def _plan_rest(staff, week, rest_days, fixed_rest, weekend_rested, needed):
             raise Invalid(f"fixed rest of {person} must be at most {rest_days} weekdays 0-6", "BAD_FIXED_REST")
         if weekend_rested and person in weekend_rested and set(weekdays) & set(WEEKEND):
             raise RuleViolated(f"{person} rested at the weekend last week and cannot again", "WEEKEND_REST_TWICE")
-    fixed_counts = Counter(d for days in fixed.values() for d in days)
-    targets = _rest_targets(n * rest_days, fixed_counts, n - needed)
+    off = {p: sorted(set(fixed[p]) | absent.get(p, set())) for p in staff}
+    quota = {p: max(rest_days, len(off[p])) for p in staff}
+    off_counts = Counter(d for days in off.values() for d in days)
+    targets = _rest_targets(sum(quota.values()), off_counts, n - needed)
     if targets is None:
         raise RuleViolated(f"{n} staff with {rest_days} rest day(s) each cannot cover shifts needing "
                            f"{needed} people every day", "ROTA_NOT_COVERABLE")
     flow = _Flow()
     for i, person in enumerate(staff):
-        flow.add("s", ("p", person), rest_days - len(fixed[person]))
+        flow.add("s", ("p", person), quota[person] - len(off[person]))
         for k in range(7):
             day = (i + k) % 7  # start each person's choices on a different day: spreads rests
-            if day in fixed[person]:
+            if day in off[person]:
                 continue
             if weekend_rested and person in weekend_rested and day in WEEKEND:
                 continue  # 轮休 fairness: no weekend rest two weeks running
             flow.add(("p", person), ("d", day), 1)
     for day in range(7):
-        flow.add(("d", day), "t", targets[day] - fixed_counts[day])
-    free = n * rest_days - sum(fixed_counts.values())
+        flow.add(("d", day), "t", targets[day] - off_counts[day])
+    free = sum(quota.values()) - sum(off_counts.values())
     if flow.augment("s", "t", free) < free:
         raise RuleViolated("the rest days cannot be spread evenly with the weekend rule and the fixed "
                            "rest days", "ROTA_NOT_COVERABLE")
-    return {p: {week[d] for d in range(7) if d in fixed[p] or flow.used(("p", p), ("d", d))}
+    return {p: {week[d] for d in range(7) if d in off[p] or flow.used(("p", p), ("d", d))}
             for p in staff}
 
 
-def _plan_duty(staff, week, resting):
+def _plan_duty(staff, week, resting, partial=()):
     """值日: one working person a day; over the week everyone's count differs by at most one
-    (first everybody's floor share, then the remaining days on top)."""
+    (first everybody's floor share, then the remaining days on top). Someone employed only
+    part of the week (`partial`) has no floor share; the days they leave over are dealt one
+    more per person and round, so that nobody takes two more than another."""
     floor_share = len(week) // len(staff)
+    shares = {p: 0 if p in partial else floor_share for p in staff}
     flow = _Flow()
     for i, person in enumerate(staff):
-        flow.add("s", ("p", person), floor_share)
+        flow.add("s", ("p", person), shares[person])
         for k in range(len(week)):
             day = week[(i + k) % len(week)]
             if day not in resting[person]:
                 flow.add(("p", person), ("d", day), 1)
     for day in week:
         flow.add(("d", day), "t", 1)
-    if flow.augment("s", "t", floor_share * len(staff)) < floor_share * len(staff):
+    floor_total = sum(shares.values())
+    if flow.augment("s", "t", floor_total) < floor_total:
         raise RuleViolated("duty (值日) cannot be shared fairly: someone works too few days", "DUTY_NOT_FAIR")
-    for person in staff:
-        flow.add("s", ("p", person), 1)
-    if flow.augment("s", "t", len(week)) + floor_share * len(staff) < len(week):
-        raise RuleViolated("no one works on some day to take duty (值日)", "DUTY_NOT_FAIR")
+    covered = floor_total
+    while covered < len(week):
+        for person in staff:
+            flow.add("s", ("p", person), 1)
+        more = flow.augment("s", "t", len(week) - covered)
+        if more == 0:
+            raise RuleViolated("no one works on some day to take duty (值日)", "DUTY_NOT_FAIR")
+        covered += more
     return {day: next(p for p in staff if flow.used(("p", p), ("d", day))) for day in week}
 
 
-def plan_week(staff, shifts, week_start, rest_days_per_person=1, fixed_rest=None, weekend_rested=None):
+def employed_on(day, employment):
+    """Whether `day` is within (first, last) of `employment` (None: open on that side)."""
+    first, last = employment
+    return (first is None or day >= first) and (last is None or day <= last)
+
+
+def plan_week(staff, shifts, week_start, rest_days_per_person=1, fixed_rest=None, weekend_rested=None,
+              employed=None):
     """排班 plan one week from `week_start` (a Monday) for `staff` (account ids): each person
     rests `rest_days_per_person` days (轮休; `fixed_rest` {account_id: [weekday 0-6]} are kept),
     the number resting on each weekday differs by at most one, nobody in `weekend_rested`
     (rested on a Saturday or Sunday last week) rests at the weekend, every shift has at least
     its min_staff every day, and one working person a day is on duty (值日), shared fairly.
-    Returns Entry rows, one per person and day; RuleViolated when it cannot be done."""
-    staff = sorted(set(staff))
+    `employed` {account_id: (入职 day, 离职 day)}, either None when open: nobody is planned
+    (no entry at all) before they join or after they leave; those days count as their rest
+    days, and someone employed no day of the week is not on it.
+    Returns Entry rows, one per person and day employed; RuleViolated when it cannot be done."""
     if week_start.weekday() != 0:
         raise Invalid(f"week_start {week_start} is not a Monday", "NOT_A_MONDAY")
+    week = week_days(week_start)
+    employed = employed or {}
+    absent = {p: {i for i, day in enumerate(week) if not employed_on(day, employed[p])}
+              for p in set(staff) if p in employed}
+    staff = sorted(p for p in set(staff) if len(absent.get(p, ())) < 7)
     if not shifts:
         raise RuleViolated("define the site's shifts before planning a rota", "NO_SHIFTS")
     if not staff:
@@ -154,9 +181,9 @@ def plan_week(staff, shifts, week_start, rest_days_per_person=1, fixed_rest=None
     if needed > len(staff):
         raise RuleViolated(f"the shifts need {needed} people a day but only {len(staff)} are assigned",
                            "ROTA_NOT_COVERABLE")
-    week = week_days(week_start)
-    resting = _plan_rest(staff, week, rest_days_per_person, fixed_rest or {}, set(weekend_rested or ()), needed)
-    duty = _plan_duty(staff, week, resting)
+    resting = _plan_rest(staff, week, rest_days_per_person, fixed_rest or {}, set(weekend_rested or ()), needed,
+                         absent)
+    duty = _plan_duty(staff, week, resting, {p for p in staff if absent.get(p)})
     entries = []
     for offset, day in enumerate(week):
         workers = [p for p in staff if day not in resting[p]]
@@ -167,7 +194,8 @@ def plan_week(staff, shifts, week_start, rest_days_per_person=1, fixed_rest=None
         slots += [shifts[i % len(shifts)].id for i in range(len(workers) - len(slots))]
         for person, shift_id in zip(workers, slots):
             entries.append(Entry(day, person, shift_id, False, duty[day] == person))
-        entries.extend(Entry(day, p, None, True, False) for p in staff if day in resting[p])
+        entries.extend(Entry(day, p, None, True, False) for p in staff
+                       if day in resting[p] and offset not in absent.get(p, ()))
     return sorted(entries, key=lambda e: (e.day, e.account_id))
 
 
@@ -176,13 +204,15 @@ def weekend_resters(entries):
     return {e.account_id for e in entries if e.rest and e.day.weekday() in WEEKEND}
 
 
-def validate_rota(entries, staff, shifts, rest_days_per_person=1, on_leave=()):
+def validate_rota(entries, staff, shifts, rest_days_per_person=1, on_leave=(), employed=None):
     """The violations of a (hand-edited) rota, as {code, day, account_id, message}: people not
-    on the site, unknown shifts, working without a shift or on a rest day, two entries for one
+    on the site, people on a day before their 入职 or after their 离职 (`employed`, as for
+    plan_week), unknown shifts, working without a shift or on a rest day, two entries for one
     person and day, a shift below its min_staff, not exactly one working person on duty, a
     person on approved leave (`on_leave`: {(account_id, day)}) put on a shift, and, for people
     with a whole week on the rota, fewer rest days than `rest_days_per_person`."""
     staff, by_id, on_leave = set(staff), {s.id: s for s in shifts}, set(on_leave)
+    employed = employed or {}
     violations = []
 
     def bad(code, day, account_id, message):
@@ -195,6 +225,8 @@ def validate_rota(entries, staff, shifts, rest_days_per_person=1, on_leave=()):
     for e in sorted(entries, key=lambda e: (e.day, e.account_id)):
         if e.account_id not in staff:
             bad("NOT_SITE_STAFF", e.day, e.account_id, f"{e.day}: {e.account_id} is not on this site's staff")
+        elif e.account_id in employed and not employed_on(e.day, employed[e.account_id]):
+            bad("NOT_EMPLOYED", e.day, e.account_id, f"{e.day}: {e.account_id} is not employed on that day")
         if e.rest and e.shift_id is not None:
             bad("WORKS_ON_REST_DAY", e.day, e.account_id, f"{e.day}: {e.account_id} rests but is on a shift")
         if not e.rest and e.shift_id is None:

@@ -281,3 +281,44 @@ def test_shift_times_are_shanghai_wall_clock():
     late = datetime(2026, 11, 24, 1, 6, tzinfo=timezone.utc)
     assert not judge_day(DAY, NINE_TO_FIVE, [on_time], [at(18)], LATER).late
     assert judge_day(DAY, NINE_TO_FIVE, [late], [at(18)], LATER).late
+
+
+@given(sites(rest_days=st.integers(0, 2)), st.data())
+@settings(max_examples=150)
+def test_nobody_is_planned_before_joining_or_after_leaving(site, data):
+    """With people joining or leaving within the week, each is planned exactly on the days
+    they are employed, every shift is still covered, and the days not employed count towards
+    their rest (never more rest than the plan's)."""
+    staff, shifts, rest = site
+    week = [MONDAY + timedelta(days=i) for i in range(7)]
+    employed = {}
+    for person in staff:
+        first = data.draw(st.one_of(st.none(), st.sampled_from(week)))
+        last = data.draw(st.one_of(st.none(), st.sampled_from(week)))
+        if first and last and last < first:
+            first, last = last, first
+        employed[person] = (first, last)
+    try:
+        entries = plan_week(staff, shifts, MONDAY, rest, employed=employed)
+    except RuleViolated as exc:
+        # the people employed on some day may be too few for the shifts: that refusal only
+        assert exc.code == "ROTA_NOT_COVERABLE", exc
+        assume(False)
+    for person in staff:
+        first, last = employed[person]
+        days = {e.day for e in entries if e.account_id == person}
+        assert days == {d for d in week if (first is None or d >= first) and (last is None or d <= last)}
+        absent = 7 - len(days)
+        assert sum(e.rest for e in entries if e.account_id == person) == max(0, rest - absent)
+    for day in week:
+        working = [e for e in entries if e.day == day and not e.rest]
+        for shift in shifts:
+            assert sum(e.shift_id == shift.id for e in working) >= shift.min_staff
+        assert sum(e.duty for e in working) == 1
+
+
+def test_a_hand_edit_before_joining_is_a_violation():
+    shift = Shift(1, "全天", time(9), time(18), 1)
+    entries = [Entry(MONDAY, 1, 1, False, True), Entry(MONDAY, 2, 1, False, False)]
+    violations = validate_rota(entries, [1, 2], [shift], employed={2: (MONDAY + timedelta(days=1), None)})
+    assert [(v["code"], v["account_id"]) for v in violations] == [("NOT_EMPLOYED", 2)]
