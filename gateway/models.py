@@ -1,6 +1,7 @@
-"""The gateway's own tables: notifications for signed-in users, account states, idempotency
-keys, rate counters, and its inbox."""
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Text
+"""The gateway's own tables: notifications for signed-in users, account states, wall display
+tokens, idempotency keys, rate counters, and its inbox."""
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import declarative_base
 
 from loupan.tables import ID, inbox_table
@@ -56,6 +57,27 @@ class TokenGeneration(Base):
     account_id = Column(ID, primary_key=True, autoincrement=False)
     generation = Column(Integer, nullable=False)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class DisplayToken(Base):
+    """A read-only token of one project's 销控大屏 (wall display), issued by a director: it
+    reads that project's board and nothing else (gateway/routes/display.py). Only its SHA-256
+    is kept (the secret is shown once, when issued); `revoked_at` set, or `expires_at`
+    passed, it is refused from the next request on: every request reads this row."""
+
+    __tablename__ = "display_tokens"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    label = Column(String(60), nullable=False)
+    token_hash = Column(String(64), nullable=False)
+    created_by = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime)
+    revoked_at = Column(UTCDateTime)
+    revoked_by = Column(ID)
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_display_tokens_hash"),
+                      Index("ix_display_tokens_project", "project_id", "id"))
 
 
 class IdempotencyKey(Base):

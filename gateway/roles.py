@@ -40,6 +40,11 @@ ROLES = {
     "DELETE /api/holds/<int:hold_id>": P["holds.place"],
     "GET /api/projects/<int:project_id>/board": EVERYONE,
     "GET /api/notifications": EVERYONE,
+    # gateway/routes/display.py
+    "POST /api/projects/<int:project_id>/display-tokens": P["display_tokens.manage"],
+    "GET /api/projects/<int:project_id>/display-tokens": P["display_tokens.manage"],
+    "DELETE /api/projects/<int:project_id>/display-tokens/<int:display_id>": P["display_tokens.manage"],
+    "GET /api/display/board": PUBLIC,  # no account: the display token is checked by the route itself
     # gateway/routes/attendance.py
     "POST /api/projects/<int:project_id>/shifts": P["rota.plan"],
     "GET /api/projects/<int:project_id>/shifts": STAFF,

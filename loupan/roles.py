@@ -226,6 +226,8 @@ PERMISSIONS = _table(
     Grant("reports.funnel", *SUPERVISORS, DEVELOPER_VIEWER),
     Grant("reports.channels", *SUPERVISORS),
     Grant("data_reveals.read", *DIRECTORS),
+    # the gateway: 销控大屏 display tokens (read one project's board, nothing else)
+    Grant("display_tokens.manage", *DIRECTORS),
 )
 
 

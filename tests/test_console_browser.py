@@ -418,6 +418,12 @@ def test_an_advisor_drafts_a_subscription_from_a_hold_and_the_manager_approves_i
     wait(browser, lambda d: d.find_element(By.ID, "sub-submit").is_enabled(), "the draft complete")
     summary = dialog.find_element(By.ID, "sub-summary").text
     assert "定金" in summary and "¥100,000.00" in summary, summary
+    # the 付款计划 the project's terms give (default: the balance 7 days after the deposit)
+    wait(browser, lambda d: "¥100,000.00" in d.find_element(By.ID, "sub-schedule").text, "the schedule of the 定金 typed")
+    schedule = browser.find_elements(By.CSS_SELECTOR, "#sub-schedule tr")
+    assert [r.get_attribute("data-kind") for r in schedule] == ["deposit", "balance"]
+    assert "¥100,000.00" in schedule[0].text and "尾款" in schedule[1].text
+    plan = dialog.find_element(By.ID, "sub-plan").get_attribute("href")
     shot(browser, "subscription-draft.png")
     browser.find_element(By.ID, "sub-submit").click()
     wait(browser, lambda d: cell(d, unit).get_attribute("data-status") == "subscribed", "the cell turned subscribed")
@@ -427,6 +433,13 @@ def test_an_advisor_drafts_a_subscription_from_a_hold_and_the_manager_approves_i
     assert (deal["price"], deal["deposit"], deal["payment_method"], deal["delivery_date"]) == \
         (list_price, "100000.00", "full", "2027-12-31")
     no_console_errors(browser)
+    # the 置业计划书 the draft offered: the same figures, printable
+    browser.get(plan)
+    sheet = wait(browser, lambda d: d.find_elements(By.ID, "plan-lines"), "the 置业计划书")[0]
+    assert "钱先生" in browser.find_element(By.ID, "plan-customer").text
+    assert "一次性付款" in browser.find_element(By.ID, "plan-method").text
+    assert "¥100,000.00" in sheet.text and "尾款" in sheet.text
+    shot(browser, "plan.png")
 
     sign_in(browser, site, manager["username"], STAFF_PASSWORD)
     assert "approvals" in nav(browser)

@@ -86,6 +86,11 @@ def test_a_mortgage_quote_for_any_signed_in_user(site):
         "principal": "1000000", "years": 30, "annual_rate": "4.9", "method": "equal_principal"}))
     assert (p["monthly_payment"], p["monthly_decrease"]) == ("6861.11", "11.34")
     assert (p["total_interest"], p["total_paid"]) == ("737041.67", "1737041.67")
+    # docs/money.md: 100.14 / 12 = 8.345 shown half-up; the ledger's last line takes the remainder
+    z = advisor.ok(advisor.get("/api/finance/mortgage-quote", params={
+        "principal": "100.14", "years": 1, "annual_rate": "0", "method": "equal_instalment"}))
+    assert (z["monthly_payment"], z["total_paid"]) == ("8.35", "100.14")
+    assert [x["payment"] for x in z["schedule"]][-2:] == ["8.35", "8.29"]
     bad = advisor.get("/api/finance/mortgage-quote", params={
         "principal": "1000000", "years": 31, "annual_rate": "4.9", "method": "equal_principal"})
     assert bad.status_code == 400 and bad.json()["error"] == "VALIDATION_ERROR"

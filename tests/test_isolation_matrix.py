@@ -57,7 +57,7 @@ FAR = "2199-01-01T08:00:00+08:00"
 KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conflict_id", "deal_id",
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
-         "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id")
+         "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -85,6 +85,7 @@ NO_IDS = {
     "GET /api/reports/weekly": "no ids: over the caller's projects",
     "GET /api/reports/monthly": "no ids: over the caller's projects",
     "GET /api/finance/mortgage-quote": "no ids: arithmetic on the query",
+    "GET /api/display/board": "no ids, no account: a display token reads its own project's board",
 }
 LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
                "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly")
@@ -111,6 +112,8 @@ def _user(i, name):
 # One valid body per route that takes one, built from the route's marshmallow schema; ids
 # in it are the walked agency's (A's, or MISSING). `i` = the ids plus a `tag` for unique names.
 BODIES = {
+    # gateway: 销控大屏 display tokens
+    "POST /api/projects/<int:project_id>/display-tokens": lambda i: {"label": "乙方大屏"},
     # hr: attendance
     "POST /api/projects/<int:project_id>/shifts": lambda i: {"name": "乙方班次", "starts": "09:00", "ends": "18:00",
                                                             "min_staff": 1},
@@ -782,7 +785,8 @@ def build_agency(system, d, w):
     price = d.ok(d.get(f"/api/units/{units[1]}"))["list_price"]
     deal = adv1.ok(adv1.post("/api/subscriptions", {
         "hold_id": deal_hold["hold_id"], "customer_id": customer["id"], "price": price, "deposit": "50000.00",
-        "payment_method": "commercial_mortgage", "loan_amount": "2000000.00", "delivery_date": DELIVERY}), 201)
+        "payment_method": "commercial_mortgage", "loan_amount": "2000000.00", "delivery_date": DELIVERY,
+        "subscribed_on": last_month_start().isoformat()}), 201)
     deal_id = deal["id"]
     d.ok(d.post(f"/api/subscriptions/{deal_id}/approve", {}))
     signed_on = last_month_start() + timedelta(days=4)
@@ -862,6 +866,7 @@ def build_agency(system, d, w):
     session = d.ok(d.post(f"/api/courses/{course['id']}/sessions",
                           {"starts_at": "2030-01-02T10:00:00+08:00", "trainer": f"{n}讲师", "project_id": pa}), 201)
     d.ok(d.post(f"/api/courses/{course['id']}/exams", {"account_id": adv1_id, "score": "90"}), 201)
+    display = d.ok(d.post(f"/api/projects/{pa}/display-tokens", {"label": f"{n}大屏"}), 201)
 
     ids = {
         "project_id": pa, "building_id": building_id, "unit_id": units[0], "hold_id": hold["hold_id"],
@@ -871,7 +876,7 @@ def build_agency(system, d, w):
         "price_list_id": price_list["id"], "import_id": job["id"], "complaint_id": complaint["id"],
         "account_id": adv1_id, "candidate_id": candidate["id"], "requisition_id": requisition["id"],
         "offer_id": offer["id"], "probation_id": hired["probation"]["id"], "course_id": course["id"],
-        "session_id": session["id"], "leave_id": leave["id"], "request_id": discount["id"],
+        "session_id": session["id"], "leave_id": leave["id"], "request_id": discount["id"], "display_id": display["id"],
         "free_unit_id": units[2], "unreleased_unit_id": unreleased[0]["id"], "locked_unit_id": units[5],
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
         "line_id": line_id, "mobile": customer["mobile"],

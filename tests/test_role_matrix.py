@@ -24,6 +24,7 @@ MISSING = 999999  # an id nobody has: an allowed role gets past the role check t
 DELIVERY = (today() + timedelta(days=700)).isoformat()
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PAIRS = [(key, role) for key in ROLES for role in ROLE_NAMES]
+DISPLAY = "GET /api/display/board"
 
 
 def enforced():
@@ -72,7 +73,8 @@ def test_the_table_names_only_known_roles_and_the_developer_viewer_only_reads():
     # besides reads, the viewer only looks after their own session: their password, signing out
     assert [key for key, roles in ROLES.items() if DEV in roles and not key.startswith("GET ")] == \
         ["POST /api/me/password", "POST /api/logout"]
-    assert [key for key, roles in ROLES.items() if roles == PUBLIC] == ["POST /api/auth/login"]
+    # the wall's board takes no account's token: a display token (tests/test_display_tokens_api.py)
+    assert [key for key, roles in ROLES.items() if roles == PUBLIC] == ["POST /api/auth/login", DISPLAY]
 
 
 def test_docs_roles_md_is_generated_from_the_table():
@@ -243,7 +245,9 @@ def test_role_matrix(site, key, role):
     response = call(site["people"][role], method, path)
     signed_in_again(site["people"][role], key)
     refused = response.status_code == 403 and code_of(response) == "ROLE_FORBIDDEN"
-    if role in ROLES[key] or ROLES[key] == PUBLIC:
+    if key == DISPLAY:  # no role reads it: an account's token is no display token
+        assert (response.status_code, code_of(response)) == (401, "DISPLAY_TOKEN_INVALID"), response.text
+    elif role in ROLES[key] or ROLES[key] == PUBLIC:
         assert not refused and response.status_code not in (401, 405), (response.status_code, response.text)
         assert response.status_code < 500, (response.status_code, response.text)
     else:

@@ -26,7 +26,7 @@ Rounding rules (exact cents, never float):
 """
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -64,7 +64,8 @@ class Line:
 
 
 def cents(value):
-    return Decimal(value).quantize(CENT)
+    """A given amount to the cent, half-up (docs/money.md; Decimal's default would round half-even)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def minimum_down(price, ratio):

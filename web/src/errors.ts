@@ -16,6 +16,12 @@ export const MESSAGES: Record<string, string> = {
   WRONG_PASSWORD: "原密码错误",
   SAME_PASSWORD: "新密码不能与原密码相同",
   WEAK_PASSWORD: "密码强度不足",
+  // 销控大屏 display tokens
+  DISPLAY_TOKEN_INVALID: "大屏授权码无效，请向总监索取新的大屏链接",
+  DISPLAY_TOKEN_REVOKED: "此大屏授权已被总监撤销，请联系总监重新发放",
+  DISPLAY_TOKEN_EXPIRED: "此大屏授权已过期，请联系总监重新发放",
+  DISPLAY_TOKEN_NOT_FOUND: "大屏授权不存在",
+  EXPIRY_IN_PAST: "到期时间须晚于现在",
   // permissions and scope
   FORBIDDEN: "没有权限执行此操作",
   PROJECT_FORBIDDEN: "您没有此项目的权限",

@@ -90,3 +90,10 @@ def test_the_main_buyer_takes_what_the_co_buyers_leave():
     assert r.buyer_shares([D("30"), D("20")]) == D(50)
     for shares in ([D("100")], [D("60"), D("50")], [D("0")], [D("-5")]):
         assert code(r.buyer_shares, shares) == "BUYER_SHARES_INVALID"
+
+
+def test_minimums_round_up_to_the_cent():
+    # docs/money.md: 15 % of 1,000,000.01 is 150,000.0015, so the loan leaves 150,000.01
+    assert r.max_loan(D("1000000.01"), "commercial_mortgage") == D("850000.00")
+    # 3 % off 1,000,000.01 is 970,000.0097: the floor is the cent above
+    assert r.price_floor(D("1000000.01"), D("0.01"), None, D("3"))[0] == D("970000.01")
