@@ -11,16 +11,16 @@ export const area: Area = {
   routes: [
     // the permission a page needs is its main call's (the gateway enforces the same)
     { path: "control", name: "control", component: ControlPage, meta: { permission: "units.control" } },
-    { path: "control/prices", name: "control-prices", component: PriceListsPage, meta: { permission: "price_lists.manage" } },
-    { path: "control/slow-movers", name: "control-slow-movers", component: SlowMoversPage, meta: { permission: "units.slow_movers" } },
-    { path: "control/rankings", name: "control-rankings", component: RankingsPage, meta: { permission: "evaluation.read" } },
-    { path: "control/rota", name: "control-rota", component: RotaPage, meta: { permission: "rota.plan" } },
+    { path: "prices", name: "prices", component: PriceListsPage, meta: { permission: "price_lists.manage" } },
+    { path: "slow-movers", name: "slow-movers", component: SlowMoversPage, meta: { permission: "units.slow_movers" } },
+    { path: "rankings", name: "rankings", component: RankingsPage, meta: { permission: "evaluation.read" } },
+    { path: "rota", name: "rota", component: RotaPage, meta: { permission: "rota.plan" } },
   ],
   items: [
     { page: "control", title: "销控管理", to: "/control", permission: "units.control", group: "销控", order: 22 },
-    { page: "control-prices", title: "价目表与调价", to: "/control/prices", permission: "price_lists.manage", group: "销控", order: 23 },
-    { page: "control-slow-movers", title: "滞销房源", to: "/control/slow-movers", permission: "units.slow_movers", group: "销控", order: 24 },
-    { page: "control-rankings", title: "考核排名", to: "/control/rankings", permission: "evaluation.read", group: "报表", order: 92 },
-    { page: "control-rota", title: "排班", to: "/control/rota", permission: "rota.plan", group: "人事", order: 85 },
+    { page: "prices", title: "价目表与调价", to: "/prices", permission: "price_lists.manage", group: "销控", order: 23 },
+    { page: "slow-movers", title: "滞销房源", to: "/slow-movers", permission: "units.slow_movers", group: "销控", order: 24 },
+    { page: "rankings", title: "考核排名", to: "/rankings", permission: "evaluation.read", group: "报表", order: 92 },
+    { page: "rota", title: "排班", to: "/rota", permission: "rota.plan", group: "人事", order: 85 },
   ],
 };

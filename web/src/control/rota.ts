@@ -17,9 +17,13 @@ export function mondayOf(day: string): string {
   return at.toISOString().slice(0, 10);
 }
 
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
 export function weekDays(monday: string): string[] {
-  const [y, m, d] = monday.split("-").map(Number) as [number, number, number];
-  return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(y, m - 1, d + i)).toISOString().slice(0, 10));
+  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
 }
 
 function cellText(e: RotaEntry): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boardUnits, floorRange, forAction, localToIso, lockOf, scopeText } from "./units";
-import { mondayOf, rotaGrid, weekDays } from "./rota";
+import { addDays, mondayOf, rotaGrid, weekDays } from "./rota";
 import type { Board } from "../client";
 
 const board = {
@@ -40,6 +40,8 @@ describe("排班 grid", () => {
     expect(mondayOf("2026-12-06")).toBe("2026-11-30");  // a Sunday
     expect(mondayOf("2026-11-30")).toBe("2026-11-30");
     expect(weekDays("2026-11-30")[6]).toBe("2026-12-06");
+    expect(addDays("2026-12-28", 7)).toBe("2027-01-04");
+    expect(addDays("2026-03-02", -7)).toBe("2026-02-23");
     const rows = rotaGrid([
       { day: "2026-11-30", account_id: 2, full_name: "陈顾问", shift_name: "早班", duty: true },
       { day: "2026-12-01", account_id: 2, full_name: "陈顾问", rest: true },

@@ -1,0 +1,212 @@
+"""The finance desk (财务) of the web console in headless Chromium, against the whole system:
+the cashier finds a deal made through the API by the buyer's phone, sees its 付款计划, takes
+the 定金 and prints the 收据 (amount in figures and in 大写, the cashier's name, only the
+receipt on paper); a second finance account voids and refunds (the one who took them is not
+offered it, the API's two-person rule); 催款 shows an overdue line with its advisor's name by
+ageing bucket. Each flow checks what the page shows and what the API then holds.
+Harness: tests/browser.py."""
+from datetime import timedelta
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from loupan.testing import publish_event, wait_until
+from loupan.types import today
+from tests.api import make_project
+from tests.browser import (STAFF_PASSWORD, browser, built_console, no_console_errors,  # noqa: F401 (fixtures)
+                           project_names, shot, sign_in, wait)
+
+BACKDATED_DEAL = 781701  # a deal contracts approved 45 days ago, as its event tells finance
+
+
+def person(site, name, full_name, role):
+    """An account with a Chinese full name, signed in through the API."""
+    director = site["director"]
+    made = director.ok(director.post("/api/accounts", {"username": name, "password": STAFF_PASSWORD,
+                                                       "full_name": full_name, "role": role,
+                                                       "project_ids": [site["pid"]]}), 201)
+    api = type(director)(site["url"]).login(made["username"], STAFF_PASSWORD)
+    api.username, api.id = made["username"], made["id"]
+    return api
+
+
+@pytest.fixture(scope="module")
+def site(system, director, built_console):
+    project, units = make_project(director, "收银花园", units=4)
+    site = {"pid": project["id"], "units": units, "director": director, "url": system.url(), "system": system}
+    site["advisor"] = person(site, "fd_adv", "孙顾问", "advisor")
+    site["manager"] = person(site, "fd_mgr", "周经理", "manager")
+    site["cashier"] = person(site, "fd_cash1", "钱出纳", "finance")
+    site["checker"] = person(site, "fd_cash2", "吴会计", "finance")
+    course = director.ok(director.post("/api/courses", {"title": "上岗考核", "kind": "pitch", "project_id": site["pid"],
+                                                        "is_certification": True}), 201)
+    director.ok(director.post(f"/api/courses/{course['id']}/exams", {"account_id": site["advisor"].id,
+                                                                     "score": "95.00"}), 201)
+    site["name_of"] = project_names(director)
+    site["deal"] = subscribed_deal(site, "冯女士", "13800135678")
+    return site
+
+
+def subscribed_deal(site, buyer, phone):
+    """A 认购 by 孙顾问 approved by the manager, all through the API; finance has its schedule."""
+    advisor, manager = site["advisor"], site["manager"]
+    unit_id = site["units"].pop(0)
+    hold = advisor.ok(advisor.post(f"/api/units/{unit_id}/holds", {"customer_name": buyer, "customer_phone": phone}), 201)
+    price = advisor.ok(advisor.get(f"/api/units/{unit_id}"))["list_price"]
+    deal = advisor.ok(advisor.post("/api/subscriptions", {"hold_id": hold["hold_id"], "price": price, "deposit": "50000.00",
+                                                          "payment_method": "full", "delivery_date": "2028-12-31"}), 201)
+    manager.ok(manager.post(f"/api/subscriptions/{deal['id']}/approve", {}))
+    wait_until(lambda: manager.get(f"/api/deals/{deal['id']}/schedule").status_code == 200, timeout=30,
+               what="finance's schedule of the approved 认购")
+    return manager.ok(manager.get(f"/api/deals/{deal['id']}"))
+
+
+def open_deal(driver, deal, search):
+    box = wait(driver, lambda d: d.find_elements(By.ID, "deal-search"), "the deal search")[0]
+    box.send_keys(search)
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#cashier-deals .d-unit")) == 1, "one deal found")
+    driver.find_element(By.CSS_SELECTOR, f'#cashier-deals .d-unit[data-deal-id="{deal["id"]}"]').click()
+    wait(driver, lambda d: d.current_url.endswith(f"#/cashier/{deal['id']}"), "the deal's money page")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#schedule-lines .l-kind"), "the schedule")
+
+
+def receipt_row(driver, receipt_no):
+    rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#deal-receipts tbody tr") if receipt_no in r.text]
+    return rows[0] if rows else None
+
+
+def pick(driver, select_id, label):
+    """Choose an option of an Element Plus select as a user would."""
+    driver.find_element(By.ID, select_id).find_element(By.XPATH, "ancestor::div[contains(concat(' ', @class, ' '), ' el-select ')][1]").click()
+    option = wait(driver, lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item")
+                                     if o.is_displayed() and o.text.strip() == label], f"the option {label}")[0]
+    option.click()
+
+
+# 收银台 --------------------------------------------------------------------------------------
+def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(browser, site):
+    deal, cashier = site["deal"], site["cashier"]
+    sign_in(browser, site, cashier.username, STAFF_PASSWORD, page="cashier")
+    open_deal(browser, deal, "5678")  # the buyer gives the last digits of her phone
+    kinds = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#schedule-lines .l-kind")]
+    assert kinds[0] == "定金" and len(kinds) == 2, kinds
+    assert "¥50,000.00" in browser.find_element(By.CSS_SELECTOR, "#schedule-lines tbody tr").text
+    # the 款项 starts at the first open line (定金) and its remaining
+    assert browser.find_element(By.ID, "receipt-amount").get_attribute("value") == "50000.00"
+    pick(browser, "receipt-method", "现金")
+    shot(browser, "finance-deal.png")
+    browser.find_element(By.ID, "receipt-submit").click()
+    wait(browser, lambda d: d.find_element(By.ID, "deal-collected").text == "¥50,000.00", "the deposit collected")
+    receipts = cashier.ok(cashier.get(f"/api/deals/{deal['id']}/receipts"))
+    assert [(r["amount"], r["method"], r["status"], r["recorded_by"]) for r in receipts] == \
+        [("50000.00", "cash", "valid", cashier.id)]
+    receipt = receipts[0]
+    site["deposit_receipt"] = receipt
+    row = wait(browser, lambda d: receipt_row(d, receipt["receipt_no"]), "the receipt in the list")
+    assert "定金" in row.text and "钱出纳" in row.text and "有效" in row.text
+    # whoever took it may not void it: the page says who may instead of offering the button
+    assert not row.find_elements(By.CSS_SELECTOR, ".r-void") and "另一位" in row.text
+    row.find_element(By.CSS_SELECTOR, ".r-print").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "receipt-words"), "the printable receipt")
+    text = {key: browser.find_element(By.ID, f"receipt-{key}").text for key in
+            ("project", "no", "date", "payer", "buyer", "unit", "kind", "words", "amount", "method", "cashier")}
+    assert text == {"project": "收银花园", "no": receipt["receipt_no"], "date": receipt["received_on"],
+                    "payer": "冯女士", "buyer": "冯女士", "unit": deal["unit_label"], "kind": "定金",
+                    "words": "人民币伍万元整", "amount": "¥50,000.00", "method": "现金", "cashier": "钱出纳"}
+    shot(browser, "finance-receipt.png")
+    # on paper: the receipt alone, no header, menu or buttons
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "app-header").is_displayed()
+        assert not browser.find_element(By.ID, "nav").is_displayed()
+        assert not browser.find_element(By.ID, "receipt-print").is_displayed()
+        assert browser.find_element(By.ID, "receipt").is_displayed()
+        shot(browser, "finance-receipt-print.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    no_console_errors(browser)
+
+
+def reason_box(driver, reason):
+    box = wait(driver, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".end-box") if e.is_displayed()],
+               "the reason box")[0]
+    box.find_element(By.CSS_SELECTOR, "input").send_keys(reason)
+    box.find_element(By.CSS_SELECTOR, ".el-message-box__btns .el-button--primary").click()
+
+
+def test_a_second_finance_account_voids_and_refunds_with_reasons(browser, site):
+    deal, cashier, checker = site["deal"], site["cashier"], site["checker"]
+    if "deposit_receipt" not in site:
+        site["deposit_receipt"] = cashier.ok(cashier.post(f"/api/deals/{deal['id']}/receipts",
+                                                          {"amount": "50000.00", "method": "cash"}), 201)
+    deposit = site["deposit_receipt"]
+    mistake = cashier.ok(cashier.post(f"/api/deals/{deal['id']}/receipts", {"amount": "1000.00", "method": "pos"}), 201)
+    sign_in(browser, site, checker.username, STAFF_PASSWORD, page="cashier")
+    open_deal(browser, deal, deal["unit_label"])
+    row = wait(browser, lambda d: receipt_row(d, mistake["receipt_no"]), "the mistaken receipt")
+    row.find_element(By.CSS_SELECTOR, ".r-void").click()
+    reason_box(browser, "POS 刷错金额")
+    wait(browser, lambda d: "已作废" in (receipt_row(d, mistake["receipt_no"]) or d).text, "the receipt voided")
+    assert "吴会计" in receipt_row(browser, mistake["receipt_no"]).text
+    assert "POS 刷错金额" in receipt_row(browser, mistake["receipt_no"]).text
+    receipt_row(browser, deposit["receipt_no"]).find_element(By.CSS_SELECTOR, ".r-refund").click()
+    reason_box(browser, "客户放弃认购，退还定金")
+    wait(browser, lambda d: "已退款" in (receipt_row(d, deposit["receipt_no"]) or d).text, "the deposit refunded")
+    shot(browser, "finance-void-refund.png")
+    ended = {r["id"]: r for r in checker.ok(checker.get(f"/api/deals/{deal['id']}/receipts"))}
+    assert (ended[mistake["id"]]["status"], ended[mistake["id"]]["ended_by"], ended[mistake["id"]]["end_reason"]) == \
+        ("voided", checker.id, "POS 刷错金额")
+    assert (ended[deposit["id"]]["status"], ended[deposit["id"]]["ended_by"], ended[deposit["id"]]["end_reason"]) == \
+        ("refunded", checker.id, "客户放弃认购，退还定金")
+    assert checker.ok(checker.get(f"/api/deals/{deal['id']}/schedule"))["collected"] == "0.00"
+    wait(browser, lambda d: d.find_element(By.ID, "deal-collected").text == "¥0.00", "nothing collected on the page")
+    no_console_errors(browser)
+
+
+# 催款 ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def overdue(site):
+    """A full-payment 认购 of 孙顾问's approved 45 days ago, unpaid: contracts' event tells finance
+    (the deposit is 45 days overdue, the balance 38, as the schedule's terms make them)."""
+    site["approved_on"] = today() - timedelta(days=45)
+    unit_id = site["units"].pop(0)
+    publish_event(site["system"].amqp_uri, "subscription_approved", {
+        "deal_id": BACKDATED_DEAL, "unit_id": unit_id, "advisor_id": site["advisor"].id,
+        "subscription_id": BACKDATED_DEAL, "customer_name": "蒋先生", "customer_phone": "13900139000",
+        "price": "3010000.00", "payment_method": "full", "deposit": "50000.00", "unit_label": "1号楼-0404",
+        "approved_on": site["approved_on"]}, agency_id=site["director"].agency_id, project_id=site["pid"])
+    manager = site["manager"]
+    wait_until(lambda: manager.get(f"/api/deals/{BACKDATED_DEAL}/schedule").status_code == 200, timeout=30,
+               what="the back-dated schedule")
+    return manager.ok(manager.get(f"/api/projects/{site['pid']}/collections"))
+
+
+def collection_rows(driver):
+    return [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#collections tbody tr")]
+
+
+def test_collections_show_the_overdue_lines_with_their_advisor_by_bucket(browser, site, overdue):
+    mine = [l for l in overdue["lines"] if l["deal_id"] == BACKDATED_DEAL]
+    assert {l["bucket"] for l in mine} == {"31-60"} and len(mine) == 2  # the deposit and the balance
+    sign_in(browser, site, site["cashier"].username, STAFF_PASSWORD, page="collections")
+    wait(browser, lambda d: any("蒋先生" in r for r in collection_rows(d)), "the overdue lines")
+    rows = [r for r in collection_rows(browser) if "蒋先生" in r]
+    assert len(rows) == 2 and all("孙顾问" in r and "1号楼-0404" in r and "逾期 31-60 天" in r for r in rows), rows
+    days = sorted(int(e.text) for e in browser.find_elements(By.CSS_SELECTOR, "#collections .c-days"))
+    assert days[-1] == (today() - site["approved_on"]).days  # the deposit, due the day of the 认购
+    assert any("¥2,960,000.00" in r for r in rows) and any("¥50,000.00" in r for r in rows)
+    card = browser.find_element(By.CSS_SELECTOR, '.bucket[data-bucket="31-60"]')
+    assert "¥3,010,000.00" in card.text and "2 笔" in card.text
+    shot(browser, "finance-collections.png")
+    # the 1-30 bucket holds nothing of this deal: choosing it empties the list, choosing it again shows all
+    browser.find_element(By.CSS_SELECTOR, '.bucket[data-bucket="1-30"]').click()
+    wait(browser, lambda d: not any("蒋先生" in r for r in collection_rows(d)), "the 1-30 bucket alone")
+    browser.find_element(By.CSS_SELECTOR, '.bucket[data-bucket="1-30"]').click()
+    wait(browser, lambda d: sum("蒋先生" in r for r in collection_rows(d)) == 2, "every bucket again")
+    pick(browser, "collections-advisor", "孙顾问")
+    wait(browser, lambda d: collection_rows(d) and all("孙顾问" in r for r in collection_rows(d)), "孙顾问's lines")
+    # a line opens its deal at the desk
+    browser.find_element(By.CSS_SELECTOR, f'#collections .c-unit[data-deal-id="{BACKDATED_DEAL}"]').click()
+    wait(browser, lambda d: d.current_url.endswith(f"#/cashier/{BACKDATED_DEAL}"), "the deal's money page")
+    wait(browser, lambda d: d.find_element(By.ID, "deal-outstanding").text == "¥3,010,000.00", "what it owes")
+    no_console_errors(browser)
