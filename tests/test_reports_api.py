@@ -109,7 +109,13 @@ def test_the_xlsx_opens_with_a_sheet_per_section(site):
     funnel = manager.get(f"/api/projects/{pid}/reports/funnel",
                          params={"from": today().isoformat(), "to": today().isoformat(), "by": "channel",
                                  "format": "xlsx"})
-    assert load_workbook(BytesIO(funnel.content)).sheetnames == ["销售漏斗"]
+    rows = list(load_workbook(BytesIO(funnel.content))["销售漏斗"].iter_rows(values_only=True))
+    assert rows[1][:2] == ("自然到访", 1)  # the channel's Chinese name, not walk_in
+    by_advisor = manager.get(f"/api/projects/{pid}/reports/funnel",
+                             params={"from": today().isoformat(), "to": today().isoformat(), "by": "advisor",
+                                     "format": "xlsx"})
+    names = [row[0] for row in load_workbook(BytesIO(by_advisor.content))["销售漏斗"].iter_rows(values_only=True)]
+    assert "rp_adv" in names and None not in names  # named as hr names them
 
 
 def test_funnel_and_channels(site):

@@ -1,12 +1,14 @@
 """Reports as .xlsx for the developer and the site (a sheet per section, Chinese headers).
 Rendered from the dumped JSON so the file says exactly what the API says; money and
-percentages are written as numbers."""
+percentages are written as numbers; codes are written as the office says them (a channel's
+Chinese name, an advisor's name, 未分配 for what no advisor had)."""
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from loupan.schemas.crm_customers import CHANNEL_NAMES
 from loupan.spreadsheet import append_row
 
 KINDS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
@@ -16,6 +18,18 @@ FIGURES = (("calls", "来电"), ("visits", "来访(上客量)"), ("new_leads", "
            ("receipts.count", "收款笔数"), ("receipts.amount", "收款金额(元)"),
            ("mortgage_disbursements.count", "放款笔数"), ("mortgage_disbursements.amount", "放款金额(元)"))
 PARTS = {"crm": "客户(来电来访)", "inventory": "销控", "contracts": "认购签约", "finance": "财务", "hr": "人事"}
+NOBODY = "未分配顾问"  # figures no advisor had (a call or visit nobody was given)
+
+
+def advisor_name(advisor_id, name):
+    """The advisor as a person reads the sheet: the name, else their id, else 未分配顾问."""
+    if advisor_id is None:
+        return NOBODY
+    return name or f"顾问#{advisor_id}"
+
+
+def channel_name(code):
+    return CHANNEL_NAMES.get(code, code)
 
 
 def _value(row, path):
@@ -70,21 +84,25 @@ def report(data):
                     ("回款完成率(%)", _value(collection, "achieved_percent"))]
     _sheet(book, "汇总", ("指标", "数值"), summary)
     _sheet(book, "顾问明细", ("顾问ID", "姓名") + tuple(t for _, t in FIGURES),
-           ([r["advisor_id"], r["name"]] + [_value(r, k) for k, _ in FIGURES] for r in data["by_advisor"]))
+           ([r["advisor_id"], advisor_name(r["advisor_id"], r["name"])] + [_value(r, k) for k, _ in FIGURES]
+            for r in data["by_advisor"]))
     if "ranking" in data:
         _sheet(book, "排名", ("名次", "顾问ID", "姓名", "签约套数", "签约面积(㎡)", "签约金额(元)"),
-               ((r["rank"], r["advisor_id"], r["name"], r["count"], _value(r, "area"), _value(r, "amount"))
+               ((r["rank"], r["advisor_id"], advisor_name(r["advisor_id"], r["name"]), r["count"], _value(r, "area"),
+                 _value(r, "amount"))
                 for r in data["ranking"]))
     _missing(book, data.get("missing"))
     return _bytes(book)
 
 
-def funnel(data):
-    """销售漏斗: one row per day, advisor or channel, then the total."""
+def funnel(data, names=None):
+    """销售漏斗: one row per day, advisor (by name: `names` {account id: name}) or channel, then the total."""
     book = Workbook()
     keys = ("visits", "new_leads", "a_grade", "subscribed", "signed")
-    by = {"day": "日期", "advisor": "顾问ID", "channel": "渠道"}[data["by"]]
-    rows = [[r["key"]] + [r[k] for k in keys] for r in data["rows"]]
+    by = {"day": "日期", "advisor": "顾问", "channel": "渠道"}[data["by"]]
+    label = {"day": lambda r: r["key"], "channel": lambda r: channel_name(r["channel"]) or "未知渠道",
+             "advisor": lambda r: advisor_name(r["advisor_id"], (names or {}).get(r["advisor_id"]))}[data["by"]]
+    rows = [[label(r)] + [r[k] for k in keys] for r in data["rows"]]
     rows.append(["合计"] + [data["total"][k] for k in keys])
     _sheet(book, "销售漏斗", (by, "来访(上客量)", "新增客户", "A级客户", "认购", "签约"), rows)
     return _bytes(book)
@@ -95,7 +113,7 @@ def channels(data):
     book = Workbook()
     _sheet(book, "渠道效果", ("渠道", "投放费用(元)", "来访", "新增客户", "认购", "来访成本(元)", "客户成本(元)",
                            "成交成本(元)"),
-           ([r["channel"], _value(r, "spend"), r["visits"], r["new_leads"], r["deals"], _value(r, "cost_per_visit"),
+           ([channel_name(r["channel"]), _value(r, "spend"), r["visits"], r["new_leads"], r["deals"], _value(r, "cost_per_visit"),
              _value(r, "cost_per_lead"), _value(r, "cost_per_deal")] for r in data["channels"]))
     _missing(book, data.get("missing"))
     return _bytes(book)

@@ -130,7 +130,12 @@ class ReportRoutes:
         data = self.crm.get_funnel(actor, project_id, {"from": q["start"].isoformat(), "to": q["end"].isoformat(),
                                                        "by": q["by"]})
         if q["format"] == "xlsx":
-            return _file(xlsx.funnel(data), f"project-{project_id}-funnel-{q['start'].isoformat()}")
+            names = {}
+            if q["by"] == "advisor":  # the sheet names people; hr down or slow leaves their ids
+                results, _ = gather({"hr": lambda: self.hr.report_figures(actor, project_id, {"month": None})},
+                                    self._part_timeout())
+                names = {n["account_id"]: n["full_name"] for n in (results.get("hr") or {}).get("names", [])}
+            return _file(xlsx.funnel(data, names), f"project-{project_id}-funnel-{q['start'].isoformat()}")
         return data
 
     @route("GET", "/api/projects/<int:project_id>/reports/channels", query=c.ChannelsQuery,

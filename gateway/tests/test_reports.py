@@ -160,6 +160,32 @@ def test_the_workbook_has_a_sheet_per_section_with_chinese_headers_and_numbers()
     assert advisors[0][:3] == ("顾问ID", "姓名", "来电") and advisors[1][1] == "王顾问"
     assert list(book["缺失部分"].iter_rows(values_only=True))[1] == ("客户(来电来访)", 7, "SERVICE_UNAVAILABLE")
     funnel = load_workbook(BytesIO(xlsx.funnel({"by": "channel", "rows": [
-        {"key": "online", "visits": 1, "new_leads": 1, "a_grade": 0, "subscribed": 0, "signed": 0}],
+        {"key": "online", "channel": "online", "visits": 1, "new_leads": 1, "a_grade": 0, "subscribed": 0,
+         "signed": 0}],
         "total": {"visits": 1, "new_leads": 1, "a_grade": 0, "subscribed": 0, "signed": 0}})))
     assert list(funnel["销售漏斗"].iter_rows(values_only=True))[-1] == ("合计", 1, 1, 0, 0, 0)
+
+
+FUNNEL_ZERO = {"visits": 0, "new_leads": 0, "a_grade": 0, "subscribed": 0, "signed": 0}
+
+
+def test_the_sheets_name_channels_and_advisors_as_the_office_says_them():
+    data = dump(Report, compose.period(dict(SCOPE, kind="weekly"), parts(), [], "2026-11"))
+    advisors = list(book_of(xlsx.report(data))["顾问明细"].iter_rows(values_only=True))[1:]
+    assert [row[1] for row in advisors] == ["王顾问", "李顾问", "未分配顾问"]  # the calls nobody was given
+    by_channel = book_of(xlsx.funnel({"by": "channel", "total": FUNNEL_ZERO, "rows": [
+        dict(FUNNEL_ZERO, key="walk_in", channel="walk_in"), dict(FUNNEL_ZERO, key="none", channel=None)]}))
+    assert [row[0] for row in by_channel["销售漏斗"].iter_rows(values_only=True)] == ["渠道", "自然到访", "未知渠道", "合计"]
+    by_advisor = book_of(xlsx.funnel({"by": "advisor", "total": FUNNEL_ZERO, "rows": [
+        dict(FUNNEL_ZERO, key="11", advisor_id=11), dict(FUNNEL_ZERO, key="13", advisor_id=13),
+        dict(FUNNEL_ZERO, key="none", advisor_id=None)]}, {11: "王顾问"}))
+    assert [row[0] for row in by_advisor["销售漏斗"].iter_rows(values_only=True)] == [
+        "顾问", "王顾问", "顾问#13", "未分配顾问", "合计"]
+    channels = book_of(xlsx.channels({"channels": [{"channel": "referral", "spend": "0.00", "visits": 1, "new_leads": 1,
+                                                    "deals": 0, "cost_per_visit": None, "cost_per_lead": None,
+                                                    "cost_per_deal": None}]}))
+    assert list(channels["渠道效果"].iter_rows(values_only=True))[1][0] == "老带新"
+
+
+def book_of(content):
+    return load_workbook(BytesIO(content))

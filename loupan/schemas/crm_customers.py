@@ -5,6 +5,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from loupan.validators import ID, Amount, Area, Money
 
 CHANNELS = ("walk_in", "phone", "online", "channel_partner", "referral", "event")
+# their Chinese names, as the office says them (spreadsheets; the console keeps its own in labels.ts)
+CHANNEL_NAMES = {"walk_in": "自然到访", "phone": "来电", "online": "网络", "channel_partner": "渠道",
+                 "referral": "老带新", "event": "活动"}
 GRADES = ("A", "B", "C", "D")
 STATUSES = ("lead", "subscribed", "signed", "lost")
 
@@ -73,6 +76,8 @@ class CustomerPatch(CustomerNeedsFields):
 
 class CustomerQuery(Schema):
     owner_id = fields.Integer(load_default=None)
+    former_owner_id = fields.Integer(load_default=None, validate=ID, metadata={
+        "description": "customers put in the pool by this person's 离职 and not taken since"})
     pool = fields.Boolean(load_default=False, metadata={"description": "only customers in the pool (公客)"})
     grade = fields.String(load_default=None, validate=validate.OneOf(GRADES))
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
@@ -189,7 +194,8 @@ class CustomerNewOwner(Schema):
 
 
 class CustomerReassignIn(Schema):
-    """Move customers in one action: those listed, or all of from_owner_id, or the pool's."""
+    """Move customers in one action: those listed, or all of from_owner_id (with the customers
+    their 离职 put in the pool), or the pool's."""
 
     from_owner_id = fields.Integer(strict=True, allow_none=True, load_default=None, validate=ID)
     from_pool = fields.Boolean(load_default=False)
