@@ -8,6 +8,7 @@ from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from tests.api import make_project
 from tests.conftest import staff
 from tests.api import short
+from loupan.testing import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,26 @@ def test_two_advisors_registering_one_phone_at_the_same_moment(site):
     assert [c["owner_id"] for c in found] == [owner]
     conflicts = manager.ok(manager.get(f"/api/projects/{p1}/conflicts", params={"status": "open"}))
     assert len([c for c in conflicts if c["customer_id"] == found[0]["id"]]) == 2
+
+
+def test_a_leavers_customers_are_found_and_reassigned_after_the_leave(system, director, site):
+    """离职 puts the leaver's customers in the pool: the manager finds them by their former
+    owner and reassigns them by naming that owner, in one action; their history keeps every owner."""
+    manager, p1, ids = site["manager"], site["p1"], site["ids"]
+    leaver = staff(system, director, "cust_leaver", "advisor", [p1])
+    leaver_id = next(a["id"] for a in director.ok(director.get("/api/accounts"))
+                     if short(a["username"]) == "cust_leaver")
+    customers = [leaver.ok(register(leaver, p1, f"1370000090{i}"), 201)["customer"]["id"] for i in range(2)]
+    director.ok(director.post(f"/api/staff/{leaver_id}/leave", {"left_on": "2026-11-30", "reason": "个人原因"}))
+
+    def found():
+        return sorted(c["id"] for c in manager.ok(manager.get(f"/api/projects/{p1}/customers",
+                                                              params={"former_owner_id": leaver_id})))
+    wait_until(lambda: found() == customers, what="the leaver's customers found by their former owner")
+    moved = manager.ok(manager.post(f"/api/projects/{p1}/customers/reassign",
+                                    {"from_owner_id": leaver_id, "to_owner_id": ids["bob"], "note": "离职交接"}))
+    assert moved["moved"] == 2 and found() == []
+    detail = manager.ok(manager.get(f"/api/customers/{customers[0]}"))
+    assert detail["owner_id"] == ids["bob"]
+    assert [(o["from_owner_id"], o["to_owner_id"], o["reason"]) for o in detail["owners"]] == [
+        (None, leaver_id, "registered"), (leaver_id, None, "left"), (None, ids["bob"], "reassigned")]

@@ -5,8 +5,9 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from loupan import reveals
 from loupan.spreadsheet import append_row
@@ -336,6 +337,8 @@ def _customers_query(actor, project_id, query):
     for key in ("owner_id", "grade", "status", "channel"):
         if query.get(key) is not None:
             q = q.where(getattr(Customer, key) == query[key])
+    if query.get("former_owner_id") is not None:
+        q = q.where(left_behind_by(query["former_owner_id"]))
     if query.get("q"):
         q = q.where(Customer.name.contains(query["q"], autoescape=True))
     if query.get("mobile"):
@@ -425,9 +428,20 @@ def release_leaver(uow, agency_id, account_id, at=None):
     return len(ids)
 
 
+def left_behind_by(account_id):
+    """Customers in the pool because `account_id` left (离职) and nobody has taken since: their
+    last ownership move is the leave's, from that person (the history says whose they were)."""
+    move, later = aliased(CustomerOwner), aliased(CustomerOwner)
+    return and_(Customer.owner_id.is_(None),
+                exists().where(move.customer_id == Customer.id, move.reason == "left",
+                               move.from_owner_id == account_id,
+                               ~exists().where(later.customer_id == move.customer_id, later.id > move.id)))
+
+
 def reassign(uow, actor, project_id, data, default_days=None):
     """A manager moves customers in one action: those given (or all of `from_owner_id`, or of
-    the pool with `from_pool`) are dealt evenly to `to_owners` (history "reassigned")."""
+    the pool with `from_pool`) are dealt evenly to `to_owners` (history "reassigned").
+    `from_owner_id` of someone who left takes the customers their leave put in the pool."""
     require_role(actor, PERMISSIONS["customers.reassign"])
     _project(actor, project_id)
     session = uow.session
@@ -435,13 +449,13 @@ def reassign(uow, actor, project_id, data, default_days=None):
     if data.get("customer_ids"):
         q = q.where(Customer.id.in_(data["customer_ids"]))
     elif data.get("from_owner_id") is not None:
-        q = q.where(Customer.owner_id == data["from_owner_id"])
+        q = q.where(_owned_or_left_behind(data["from_owner_id"]))
     elif data.get("from_pool"):
         q = q.where(Customer.owner_id.is_(None))
     else:
         raise Invalid("give customer_ids, from_owner_id or from_pool", "NOTHING_TO_REASSIGN")
     if data.get("customer_ids") and data.get("from_owner_id") is not None:
-        q = q.where(Customer.owner_id == data["from_owner_id"])
+        q = q.where(_owned_or_left_behind(data["from_owner_id"]))
     customers = session.execute(q.order_by(Customer.id).with_for_update()).scalars().all()
     if data.get("customer_ids"):
         missing = set(data["customer_ids"]) - {c.id for c in customers}
@@ -461,6 +475,10 @@ def reassign(uow, actor, project_id, data, default_days=None):
         counts[to] += 1
     return {"project_id": project_id, "moved": len(plan),
             "owners": [{"account_id": o, "name": owners[o], "count": n} for o, n in counts.items()]}
+
+
+def _owned_or_left_behind(account_id):
+    return or_(Customer.owner_id == account_id, left_behind_by(account_id))
 
 
 # exports ----------------------------------------------------------------------------------
