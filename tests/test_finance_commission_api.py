@@ -119,6 +119,12 @@ def test_a_deal_earns_agency_fee_and_commission_and_cancelling_it_reverses_both(
     lines = {(s["account_id"], x["deal_id"]): x["amount"] for s in commission["statements"] for x in s["lines"]}
     assert lines == {(ids["a1"], 7101): "3000.00", (ids["supervisor"], 7101): "600.00",
                      (ids["a2"], 7102): "250.00", (ids["supervisor"], 7102): "50.00"}
+    # the names a finance desk shows: finance keeps ids, the gateway adds hr's names
+    assert september["issued_by_name"] == "fc_fin"
+    assert {s["account_id"]: s["account_name"] for s in commission["statements"]} == \
+        {ids["a1"]: "fc_adv1", ids["a2"]: "fc_adv2", ids["supervisor"]: "fc_sup"}
+    listed = finance.ok(finance.get("/api/commission-statements", params={"project_id": pid, "month": "2026-09"}))
+    assert {s["account_name"] for s in listed} == {"fc_adv1", "fc_adv2", "fc_sup"}
 
     publish_event(site["system"].amqp_uri, "deal_cancelled", {
         "deal_id": 7101, "unit_id": 7101, "advisor_id": ids["a1"], "from_status": "signed", "reason": "退房"},

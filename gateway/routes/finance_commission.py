@@ -35,16 +35,17 @@ class FinanceCommissionRoutes:
            summary="结佣 statement for a period: deals billable by its end, reversals of cancelled ones "
                    "(422 NOTHING_TO_SETTLE, PERIOD_NOT_OVER, PERIOD_BEFORE_LAST)")
     def issue_agency_statement(self, request, actor, project_id, body):
-        return self.finance.issue_agency_statement(actor, project_id, body)
+        statement = self.finance.issue_agency_statement(actor, project_id, body)
+        return self._staff_names(actor, [statement], "issued_by")[0]  # FinanceMoneyRoutes': hr's names
 
     @route("GET", "/api/projects/<int:project_id>/agency-statements", response=c.AgencyStatementOut, many=True, summary="The project's agency statements, oldest first")
     def list_agency_statements(self, request, actor, project_id):
-        return self.finance.list_agency_statements(actor, project_id)
+        return self._staff_names(actor, self.finance.list_agency_statements(actor, project_id), "issued_by")
 
     @route("GET", "/api/agency-statements/<int:statement_id>", response=c.AgencyStatementOut,
            summary="One agency statement with its lines")
     def get_agency_statement(self, request, actor, statement_id):
-        return self.finance.get_agency_statement(actor, statement_id)
+        return self._staff_names(actor, [self.finance.get_agency_statement(actor, statement_id)], "issued_by")[0]
 
     @route("PUT", "/api/projects/<int:project_id>/commission-rules", body=c.CommissionRulesIn,
            response=c.CommissionRulesOut, summary="提成 rules by role: per unit, percent or tiered, supervisor override")
@@ -61,13 +62,15 @@ class FinanceCommissionRoutes:
            summary="提成 statements of a month (YYYY-MM) for everyone: due by the rules at the month end minus "
                    "earlier statements (409 COMMISSION_MONTH_ISSUED, 422 MONTH_NOT_OVER)")
     def issue_commission_statements(self, request, actor, project_id, month):
-        return self.finance.issue_commission_statements(actor, project_id, month)
+        run = self.finance.issue_commission_statements(actor, project_id, month)
+        self._staff_names(actor, run["statements"], "account_id")  # FinanceMoneyRoutes': hr's names
+        return run
 
     @route("GET", "/api/commission-statements", query=c.CommissionQuery,
            response=c.CommissionStatementOut, many=True,
            summary="Commission statements by month, person and project (advisors, supervisors: their own)")
     def list_commission_statements(self, request, actor, query):
-        return self.finance.list_commission_statements(actor, query)
+        return self._staff_names(actor, self.finance.list_commission_statements(actor, query), "account_id")
 
     @route("PUT", "/api/projects/<int:project_id>/expense-budgets/<month>", body=c.BudgetIn,
            response=c.BudgetOut, summary="销售费用 budget of a month (YYYY-MM) by category, replacing it")

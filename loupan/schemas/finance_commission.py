@@ -133,6 +133,7 @@ class AgencyStatementOut(Schema):
     rate = fields.String(metadata={"description": "percent applied to the new fees"})
     total = Amount()
     issued_by = fields.Integer()
+    issued_by_name = fields.String(allow_none=True, metadata={"description": "who issued it (gateway, from hr)"})
     issued_at = fields.AwareDateTime()
     lines = fields.List(fields.Nested(AgencyLineOut))
 
@@ -222,6 +223,7 @@ class CommissionStatementOut(Schema):
     project_id = fields.Integer()
     month = fields.String()
     account_id = fields.Integer()
+    account_name = fields.String(allow_none=True, metadata={"description": "whose statement (gateway, from hr)"})
     total = Amount()
     issued_at = fields.AwareDateTime()
     lines = fields.List(fields.Nested(CommissionLineOut))

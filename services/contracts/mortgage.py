@@ -11,7 +11,8 @@ from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
-from services.contracts.change_rules import check_mortgage_allowed, check_step_date, next_step
+from services.contracts import dates
+from services.contracts.change_rules import check_mortgage_allowed, next_step
 from services.contracts.models import Deal, Mortgage
 
 # the deal's payment method and the loan kind must tell the same story
@@ -36,10 +37,12 @@ def open_mortgage(uow, actor, deal_id, data):
     if not 0 < data["amount"] <= deal.price:
         raise RuleViolated(f"the loan {data['amount']} must be above 0 and at most the price {deal.price}",
                            "MORTGAGE_AMOUNT")
+    opened_on = data.get("date") or today()
+    dates.check(uow.session, deal, "mortgage", opened_on=opened_on)
     now = utcnow()
     mortgage = Mortgage(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.id,
                         bank=data["bank"].strip(), amount=data["amount"], kind=data["kind"], step="opened",
-                        opened_on=data.get("date") or today(), note=data.get("note"), step_changed_at=now,
+                        opened_on=opened_on, note=data.get("note"), step_changed_at=now,
                         created_by=actor["account_id"], created_at=now)
     uow.add_unique(mortgage, Conflict(f"deal {deal.id} has a mortgage case already", "MORTGAGE_EXISTS"))
     return mortgage_view(uow.session, mortgage)
@@ -56,7 +59,7 @@ def advance_mortgage(uow, actor, mortgage_id, data):
         raise Conflict(f"deal {deal.id} is {deal.status}; its mortgage case is closed", "DEAL_STATE")
     to = next_step(MORTGAGE_STEPS, mortgage.step, data["to"], "mortgage")
     on = data.get("date") or today()
-    check_step_date(getattr(mortgage, f"{mortgage.step}_on"), on, "mortgage")
+    dates.check(session, deal, "mortgage", **{f"{to}_on": on})
     now = utcnow()
     moved = session.execute(
         update(Mortgage).where(Mortgage.id == mortgage.id, Mortgage.step == mortgage.step)

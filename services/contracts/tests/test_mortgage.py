@@ -32,7 +32,8 @@ def test_a_case_goes_through_its_steps_in_order_and_disbursal_is_published(call,
     call("advance_mortgage", ADVISOR, case["id"], {"to": "papers_collected", "date": "2026-03-02"})
     with pytest.raises(RuleViolated) as backdated:
         call("advance_mortgage", ADVISOR, case["id"], {"to": "submitted", "date": "2026-03-01"})
-    assert backdated.value.code == "MORTGAGE_DATE"
+    assert backdated.value.code == "DATE_OUT_OF_ORDER"
+    assert "submitted_on 2026-03-01 is before" in backdated.value.message
     call("advance_mortgage", ADVISOR, case["id"], {"to": "submitted", "date": "2026-03-05"})
     call("advance_mortgage", ADVISOR, case["id"], {"to": "approved", "date": "2026-03-20"})
     assert sink.drain() == []
