@@ -17,6 +17,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from marshmallow import fields
 
+from gateway import error_codes
 from gateway.http import ROUTES
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
@@ -26,20 +27,24 @@ from loupan.schemas import contracts_deals, crm_customers, hr_accounts, inventor
 from loupan.schemas.gateway_answers import ErrorOut
 from loupan.validators import Amount, Exact
 
+# What each error status means; the codes of each route's answers are listed after it, read
+# from the code (gateway/error_codes.py: the codes its handler, its RPCs and the gateway's
+# steps it goes through can send).
 ERRORS = {
-    "400": "invalid input (VALIDATION_ERROR, INVALID_JSON, TOO_DEEP: JSON nested beyond 32 levels)",
-    "401": "no token, or a bad or expired one",
-    "403": "role or project not allowed",
-    "404": "unknown id",
-    "409": "conflict, e.g. UNIT_NOT_AVAILABLE",
-    "413": "the body is larger than 10 MB, refused before it is read (BODY_TOO_LARGE; an .xlsx: "
-           "SPREADSHEET_TOO_LARGE, also when its contents would inflate beyond the limits)",
-    "414": "the request line (method, URL, version) is longer than 8192 bytes (URI_TOO_LONG)",
-    "422": "a business rule refused it, e.g. NO_PRESALE_PERMIT",
-    "503": "a service did not answer in time (SERVICE_UNAVAILABLE), or the gateway sheds load "
-           "(SERVICE_BUSY, with `Retry-After`)",
+    400: "invalid input",
+    401: "no token, or a bad, expired or signed-out one",
+    403: "the role, the project or the record is not the caller's",
+    404: "unknown id",
+    408: "the request was not received in time",
+    409: "conflict with the record's current state",
+    413: "the body is larger than 10 MB, refused before it is read (an .xlsx also when its contents "
+         "would inflate beyond the limits)",
+    414: "the request line (method, URL, version) is longer than 8192 bytes",
+    415: "the body is not application/json",
+    422: "a business rule refused it",
+    429: "too many requests; retry after `Retry-After` seconds",
+    503: "a service did not answer in time, or the gateway sheds load (with `Retry-After`)",
 }
-UNSUPPORTED = "the body is not application/json (UNSUPPORTED_MEDIA_TYPE)"
 CONVENTIONS = (
     "Sales operations for real-estate sales agencies.\n\n"
     "Every answer carries `X-Request-Id` (yours, sanitised to 64 characters, or a new one); it is in "
@@ -51,8 +56,11 @@ CONVENTIONS = (
     "origins in `CORS_ORIGINS`. Money, areas and percents are decimal strings of ASCII digits "
     "(or JSON integers) with at most 2 decimals (rates: 4), never rounded: money 0 to 10^11 CNY, "
     "areas above 0 to 10^6 m², percents 0 to 100; anything else is 400 VALIDATION_ERROR naming "
-    "the field.")
-RATE_LIMITED = "too many requests (RATE_LIMITED); retry after `Retry-After` seconds"
+    "the field. Each operation lists the error codes it can send under each status (and in "
+    "`x-error-codes`); before any route, the server itself may refuse a connection or a request "
+    "(408 REQUEST_TIMEOUT, 400 HEADERS_TOO_LARGE or BAD_REQUEST for a malformed length, 413 "
+    "BODY_TOO_LARGE for any body over 10 MB, 503 TOO_MANY_CONNECTIONS, 405 METHOD_NOT_ALLOWED, "
+    "404 NO_ROUTE), and an unexpected failure is 500 INTERNAL with a reference for the logs.")
 RETRY_AFTER = {"description": "seconds to wait before sending it again", "schema": {"type": "integer"}}
 REQUEST_ID = {"description": "the request's id (the caller's X-Request-Id, or a new one)",
               "schema": {"type": "string"}}
@@ -191,6 +199,14 @@ def _openapi_path(url):
     return out, params
 
 
+def error_responses(method, url, opts):
+    """{status: [codes]} of a route's error answers, sorted."""
+    by_status = {}
+    for status, code in error_codes.route_codes(method, url, opts, RATED.get((method, url))):
+        by_status.setdefault(status, set()).add(code)
+    return {status: sorted(by_status[status]) for status in sorted(by_status)}
+
+
 @lru_cache(maxsize=1)
 def document():
     plugin = MarshmallowPlugin()
@@ -248,14 +264,13 @@ def document():
             ok["headers"]["X-Total-Count"] = {"description": "items matching, before limit/offset",
                                               "schema": {"type": "integer"}}
         operation["responses"][str(opts["status"])] = ok
-        errors = dict(ERRORS, **({"429": RATE_LIMITED} if (method, url) in RATED else {}), **opts.get("errors", {}))
-        if opts["body"] is not None:
-            errors["415"] = UNSUPPORTED
-        for code, text in errors.items():
-            operation["responses"][code] = {
-                "description": text,
+        for status, codes in error_responses(method, url, opts).items():
+            text = opts["errors"].get(str(status)) or ERRORS[status]
+            operation["responses"][str(status)] = {
+                "description": f"{text}: {', '.join(codes)}",
+                "x-error-codes": codes,
                 "headers": dict({"X-Request-Id": REQUEST_ID}, **({"Retry-After": RETRY_AFTER}
-                                                                 if code in ("429", "503") else {})),
+                                                                 if status in (429, 503) else {})),
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
         paths.setdefault(path, {})[method.lower()] = operation

@@ -11,7 +11,7 @@ import re
 import jwt
 import pytest
 
-from loupan.testing.client import Api
+from loupan.testing.client import SEEN, Api
 from loupan.testing.servers import private_postgres
 from tests.api import DIRECTOR, running_system
 
@@ -22,6 +22,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "system" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.system)
+
+
+@pytest.fixture(autouse=True)
+def errors_are_documented():
+    """After each test: every error answer it got is one the OpenAPI lists for its route."""
+    start = len(SEEN)
+    yield
+    if len(SEEN) > start:
+        from tests.documented_errors import undocumented
+
+        missing = undocumented(SEEN[start:])
+        del SEEN[start:]
+        assert missing == [], f"error answers the OpenAPI does not list for their route: {missing}"
 
 
 # The systems' databases are on a PostgreSQL cluster of the session's own: a system's pools

@@ -27,8 +27,8 @@ def test_the_console_type_checks_against_the_generated_api_types(tmp_path):
 
 
 def documented_error_codes(document):
-    """The error codes the OpenAPI document names: in its error responses' descriptions (e.g.
-    UNIT_NOT_AVAILABLE) and its operations' summaries and descriptions; not the settings
+    """The error codes the OpenAPI document names: its error responses' codes (x-error-codes)
+    and descriptions (e.g. UNIT_NOT_AVAILABLE) and its operations' summaries and descriptions; not the settings
     they mention (names ending _SECONDS, _DAYS, _MINUTES)."""
     words = set()
     for operations in document["paths"].values():
@@ -38,6 +38,8 @@ def documented_error_codes(document):
                       if status.startswith(("4", "5"))]
             for text in texts:
                 words |= set(re.findall(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", text))
+            for status, response in operation.get("responses", {}).items():
+                words |= set(response.get("x-error-codes", ()))  # one-word codes too (OVERPAYMENT)
     return {w for w in words if not w.endswith(("_SECONDS", "_DAYS", "_MINUTES"))}
 
 

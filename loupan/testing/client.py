@@ -1,12 +1,30 @@
 """A small HTTP client of the gateway API, as a front-end uses it (demo data, benchmarks,
 system tests)."""
+from urllib.parse import urlsplit
+
 import requests
+
+# (method, path, status, code) of every JSON error answer a client got: tests/conftest.py checks
+# that each is documented for its route (tests/documented_errors.py)
+SEEN = []
+
+
+def record_error(response, *args, **kwargs):
+    if response.status_code < 400 or "json" not in response.headers.get("Content-Type", ""):
+        return
+    try:
+        code = response.json().get("error")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(code, str):
+        SEEN.append((response.request.method, urlsplit(response.request.url).path, response.status_code, code))
 
 
 class Api:
     def __init__(self, base_url, token=None):
         self.base_url = base_url
         self.session = requests.Session()
+        self.session.hooks["response"].append(record_error)
         self.token = token
 
     def login(self, username, password):

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import bus, reveals
-from loupan.errors import Conflict
+from loupan.errors import Conflict, RuleViolated
 from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
@@ -135,7 +135,7 @@ def _swap(uow, who, deal_id, old, new, advisor_id):
     nor on neither. Idempotent by (deal, new unit)."""
     session = uow.session
     if old.project_id != new.project_id:
-        raise Conflict("换房 moves a deal within its project", "SWAP_ACROSS_PROJECTS")
+        raise RuleViolated("换房 moves a deal within its project", "SWAP_ACROSS_PROJECTS")  # 422 as contracts says it
     result = {"deal_id": deal_id, "from_unit_id": old.id, "to_unit_id": new.id,
               "from_list_price": old.list_price, "to_list_price": new.list_price,
               "price_difference": new.list_price - old.list_price}
