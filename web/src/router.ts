@@ -32,6 +32,7 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
+  if (to.name === "wall" && to.query.display) return true;  // a display token: no account (WallPage.vue)
   if (!tokenValid()) return { name: "login", query: { redirect: to.fullPath } };
   if (to.meta.landing) {
     try {
