@@ -26,6 +26,7 @@ from pathlib import Path
 
 from loupan.schemas.inventory_spreadsheets import MAX_SPREADSHEET_ROWS
 from loupan.errors import DomainError, Invalid, RuleViolated, TooLarge
+from services.inventory.sheet_headers import NAMES, header_field, scaled
 
 log = logging.getLogger(__name__)
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a 20,000-row sheet written by openpyxl is 11 MB
@@ -39,15 +40,9 @@ PARSERS = 2  # children at once per process (the machine's cores, not the worker
 CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 ROOT = Path(__file__).resolve().parents[2]
 
-# field, Chinese header (what exports write); English headers are the field names
-COLUMNS = (
-    ("building", "楼栋"), ("number", "房号"), ("floor", "楼层"), ("layout", "户型"),
-    ("orientation", "朝向"), ("property_type", "物业形态"), ("gross_area", "建筑面积"),
-    ("net_area", "套内面积"), ("list_price", "表价"), ("unit_price", "单价"), ("base_price", "底价"),
-    ("decoration", "装修"), ("delivery_date", "交付日期"),
-)
+# field, Chinese header (what exports write); the names and units read are sheet_headers.py's
+COLUMNS = tuple((field, names[0]) for field, names in NAMES.items())
 LABELS = dict(COLUMNS, building_id="楼栋")
-HEADERS = {**{zh: field for field, zh in COLUMNS}, **{field: field for field, _ in COLUMNS}, "装修标准": "decoration"}
 REQUIRED = ("building", "number", "floor", "layout", "orientation", "property_type",
             "gross_area", "net_area", "base_price")
 
@@ -186,16 +181,17 @@ def _reading(data):
 
 
 def read_header(cells):
-    """The field of each column (None for columns we do not use); refuses a header that
-    lacks a required column or names one twice."""
+    """(field, scale) of each column (field None for columns we do not use; sheet_headers.py
+    reads the names and units offices write); refuses a header that lacks a required column
+    or names one twice."""
     columns, seen = [], set()
     for cell in cells:
-        field = None if blank(cell) else HEADERS.get(str(cell).strip().lower().replace(" ", "_"))
+        field, scale = (None, 1) if blank(cell) else header_field(cell)
         if field in seen:
             raise Invalid(f"column {cell} appears twice in the header", "INVALID_SPREADSHEET")
         if field is not None:
             seen.add(field)
-        columns.append(field)
+        columns.append((field, scale))
     missing = [f"{LABELS[f]}/{f}" for f in REQUIRED if f not in seen]
     if not {"list_price", "unit_price"} & seen:
         missing.append("表价/list_price or 单价/unit_price")
@@ -254,7 +250,8 @@ def _read_rows(data):
         for row_no, row in enumerate(rows, start=2):
             cells.add(row)
             if not all(blank(c) for c in row):
-                found.append((row_no, {f: _encoded(c) for f, c in zip(columns, row) if f is not None}))
+                found.append((row_no, {f: _encoded(scaled(c, scale)) for (f, scale), c in zip(columns, row)
+                                       if f is not None}))
                 if len(found) > MAX_SPREADSHEET_ROWS:
                     raise too_many_rows()
         return found

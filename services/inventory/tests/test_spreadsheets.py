@@ -110,6 +110,26 @@ def test_english_headers_and_unit_price_times_area_rounded_half_up(call, empty_p
         ("2685004.48", "SE", "shop", None)
 
 
+def test_headers_as_developers_send_them_with_units_and_wan_yuan(call, empty_project):
+    """Full-width brackets, spaces, a unit in the header, synonyms, and 总价 in 万元 scaled exactly."""
+    pid = empty_project["id"]
+    header = ["楼栋", "户号", "所在楼层", "户型", "朝向", "业态", "建筑面积（平方米）", "套内面积(㎡)", "总价（万元）",
+              "底价 (万元)", "装修标准", "交房日期"]
+    job = finished(call, start(call, pid, xlsx(header, [row("501", 5, list_price=302.55, base=280.1),
+                                                         row("502", 5, list_price="298", base="270.0055")])))
+    assert job["status"] == "done", job["errors"]
+    units = units_by_number(call, pid)
+    assert (units["501"]["list_price"], units["501"]["base_price"], units["501"]["gross_area"]) == \
+        ("3025500.00", "2801000.00", "89.50")
+    assert (units["502"]["list_price"], units["502"]["base_price"]) == ("2980000.00", "2700055.00")
+
+
+def test_a_header_in_a_unit_it_cannot_be_read_in_fails_the_job_saying_so(call, empty_project):
+    header = ZH[:8] + ["表价(美元)"] + ZH[9:]
+    job = failed_with(call, start(call, empty_project["id"], xlsx(header, [row("601", 6)])), "INVALID_SPREADSHEET")
+    assert "美元" in job["errors"][0]["reasons"][0], job
+
+
 def test_dry_run_lists_every_bad_row_and_imports_nothing(call, project):
     pid = project["project"]["id"]
     before = unit_count(call, pid)
