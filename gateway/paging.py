@@ -2,8 +2,15 @@
 a service returned: `limit` (default 100, max 500), `offset`, `X-Total-Count`, and
 `?field=value` on the top-level scalar fields of the response schema. A route whose query
 schema declares its own limit/offset (the service pages in SQL) is left alone, and a field
-the query schema declares is the service's filter, not the gateway's."""
-from marshmallow import fields
+the query schema declares is the service's filter, not the gateway's.
+
+A filter value no item could have is refused, not answered with an empty list: a value
+outside the field's choices (its validate.OneOf: `?status=zzz`), a day that is no date,
+a number that is no integer, a boolean that is neither: 400 VALIDATION_ERROR, as the
+services' own filters answer (their query schemas' OneOf)."""
+from datetime import date
+
+from marshmallow import fields, validate
 
 from loupan.schemas import schema_instance
 from loupan.errors import Invalid
@@ -81,6 +88,14 @@ def _value(field, raw, name):
         return low in TRUE
     if isinstance(field, fields.Integer):
         return _integer(raw, name, -(2**63), 2**63 - 1)
+    if isinstance(field, fields.Date):
+        try:
+            date.fromisoformat(raw)
+        except ValueError:
+            raise Invalid(f"{name} must be a date YYYY-MM-DD", "VALIDATION_ERROR") from None
+    for check in field.validators:
+        if isinstance(check, validate.OneOf) and raw not in check.choices:
+            raise Invalid(f"{name} must be one of {', '.join(map(str, check.choices))}", "VALIDATION_ERROR")
     return raw
 
 

@@ -134,7 +134,8 @@ class AgreementOut(Schema):
     number = fields.Integer(metadata={"description": "补充协议 number within the contract"})
     title = fields.String()
     content = fields.String()
-    status = fields.String(metadata={"description": "pending | approved | rejected"})
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")),
+                           metadata={"description": "pending | approved | rejected"})
     created_by = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
     reviewed_by = fields.Integer(allow_none=True)

@@ -2,6 +2,7 @@
 visits and surveys with 好评率/投诉率, and 投诉 complaints."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.schemas.crm_customers import GRADES
 from loupan.validators import ID
 
 FOLLOW_UP_KINDS = ("call", "visit", "message")
@@ -44,10 +45,10 @@ class OverdueQuery(Schema):
 class OverdueOut(Schema):
     customer_id = fields.Integer()
     customer_name = fields.String()
-    grade = fields.String(allow_none=True)
+    grade = fields.String(allow_none=True, validate=validate.OneOf(GRADES))
     advisor_id = fields.Integer(allow_none=True)
     advisor_name = fields.String(allow_none=True)
-    rule = fields.String(metadata={"description": "first_response (24 h), needs_analysis (3 days), "
+    rule = fields.String(validate=validate.OneOf(SLA_RULES), metadata={"description": "first_response (24 h), needs_analysis (3 days), "
                                                   "weekly_follow_up (A/B, 7 days), satisfaction_visit "
                                                   "(30 days after handover)"})
     due_at = fields.AwareDateTime()
@@ -66,7 +67,7 @@ class VisitTaskOut(Schema):
     customer_id = fields.Integer()
     customer_name = fields.String()
     deal_id = fields.Integer(allow_none=True)
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(("satisfaction_visit",)))
     owner_id = fields.Integer(allow_none=True)
     due_at = fields.AwareDateTime()
     overdue = fields.Boolean()

@@ -2,6 +2,7 @@
 撞单 conflicts and rulings, bulk reassignment, 保护期 settings and logged exports."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.roles import ROLES
 from loupan.validators import ID, Amount, Area, Money
 
 CHANNELS = ("walk_in", "phone", "online", "channel_partner", "referral", "event")
@@ -10,6 +11,7 @@ CHANNEL_NAMES = {"walk_in": "自然到访", "phone": "来电", "online": "网络
                  "referral": "老带新", "event": "活动"}
 GRADES = ("A", "B", "C", "D")
 STATUSES = ("lead", "subscribed", "signed", "lost")
+EXPORT_FORMATS = ("xlsx", "json")
 
 
 def _range_ok(data, low, high):
@@ -94,7 +96,7 @@ MAX_EXPORT_ROWS = 20_000  # one export's rows: a 2 MB .xlsx built in a second; m
 
 
 class CustomerExportQuery(CustomerQuery):
-    format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "json")))
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(EXPORT_FORMATS))
     limit = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, MAX_EXPORT_ROWS),
                            metadata={"description": "rows from `offset`; without it the export is every "
                                                     f"matching row, refused (422 EXPORT_TOO_LARGE) above "
@@ -270,8 +272,8 @@ class CustomerExportLogOut(Schema):
     project_id = fields.Integer()
     by_id = fields.Integer()
     by_name = fields.String(allow_none=True)
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     filters = fields.Dict()
     row_count = fields.Integer()
-    format = fields.String()
+    format = fields.String(validate=validate.OneOf(EXPORT_FORMATS))
     at = fields.AwareDateTime()

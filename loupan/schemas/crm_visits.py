@@ -32,7 +32,7 @@ class VisitIn(Schema):
 class VisitOut(Schema):
     id = fields.Integer()
     project_id = fields.Integer()
-    kind = fields.String(metadata={"description": "call 来电 or visit 来访"})
+    kind = fields.String(validate=validate.OneOf(("call", "visit")), metadata={"description": "call 来电 or visit 来访"})
     visitor_kind = fields.String(validate=validate.OneOf(VISITOR_KINDS))
     day = fields.Date()
     at = fields.AwareDateTime()

@@ -105,7 +105,8 @@ class ReceiptOut(Schema):
     method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
     payer = fields.String()
     received_on = fields.Date()
-    status = fields.String(metadata={"description": "valid, voided, refunded"})
+    status = fields.String(validate=validate.OneOf(("valid", "voided", "refunded")),
+                           metadata={"description": "valid, voided, refunded"})
     recorded_by = fields.Integer(allow_none=True, metadata={"description": "None: a bank disbursement"})
     recorded_by_name = fields.String(allow_none=True, metadata={"description": "the cashier's name (gateway, from hr)"})
     recorded_at = fields.AwareDateTime()

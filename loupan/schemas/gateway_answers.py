@@ -4,10 +4,13 @@ from marshmallow import Schema, fields, validate
 from loupan.roles import ROLES
 
 
+NOTIFICATION_KINDS = ("hold_expired",)  # the gateway's notifications table (gateway/models.py)
+
+
 class NotificationOut(Schema):
     id = fields.Integer()
     project_id = fields.Integer(allow_none=True)
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(NOTIFICATION_KINDS), metadata={"description": " | ".join(NOTIFICATION_KINDS)})
     text = fields.String()
     created_at = fields.AwareDateTime()
 

@@ -18,7 +18,7 @@ class AccountOut(Schema):
     agency_id = fields.Integer()
     username = fields.String()
     full_name = fields.String()
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
     project_ids = fields.List(fields.Integer(), allow_none=True)
     created_at = fields.AwareDateTime()

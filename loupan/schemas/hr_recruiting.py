@@ -10,6 +10,7 @@ from loupan.validators import Amount, Mobile, Money, not_blank
 HIRABLE_ROLES = tuple(r for r in ROLES if r != DIRECTOR)
 # offer and hired are reached through an offer and a hire, not a bare move
 ADVANCE_TO = ("screened", "interview_1", "interview_2", "rejected", "withdrawn")
+STAGES = ("applied", "screened", "interview_1", "interview_2", "offer", "hired", "rejected", "withdrawn")
 INTERVIEWS = ("interview_1", "interview_2")
 
 
@@ -29,10 +30,11 @@ class RequisitionOut(Schema):
     id = fields.Integer()
     agency_id = fields.Integer()
     project_id = fields.Integer()
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     headcount = fields.Integer()
     reason = fields.String()
-    status = fields.String(metadata={"description": "open, approved, filled or cancelled"})
+    status = fields.String(validate=validate.OneOf(("open", "approved", "filled", "cancelled")),
+                           metadata={"description": "open, approved, filled or cancelled"})
     seats_taken = fields.Integer(metadata={"description": "offers outstanding, accepted or hired"})
     hired = fields.Integer()
     requested_by = fields.Integer()
@@ -61,7 +63,8 @@ class CandidateOut(Schema):
     name = fields.String()
     phone = fields.String()
     source = fields.String()
-    stage = fields.String(metadata={"description": "applied, screened, interview_1, interview_2, offer, "
+    stage = fields.String(validate=validate.OneOf(STAGES),
+                          metadata={"description": "applied, screened, interview_1, interview_2, offer, "
                                                    "hired, rejected or withdrawn"})
     created_by = fields.Integer()
     created_at = fields.AwareDateTime()
@@ -140,7 +143,8 @@ class ProbationOut(Schema):
     start_on = fields.Date()
     end_on = fields.Date()
     review_opens_on = fields.Date(metadata={"description": "two weeks before end_on"})
-    status = fields.String(metadata={"description": "in_probation, confirmed, extended or terminated"})
+    status = fields.String(validate=validate.OneOf(("in_probation", "confirmed", "extended", "terminated")),
+                           metadata={"description": "in_probation, confirmed, extended or terminated"})
     review_notes = fields.String(allow_none=True)
     decided_by = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(allow_none=True)

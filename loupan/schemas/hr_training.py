@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from loupan.roles import ROLES
 from loupan.validators import ID as ID_RANGE
 from loupan.validators import Amount, Exact, not_blank
 
@@ -105,7 +106,7 @@ class ExamOut(Schema):
 class CertificationOut(Schema):
     account_id = fields.Integer()
     full_name = fields.String()
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
     project_id = fields.Integer()
     course_id = fields.Integer()

@@ -50,7 +50,8 @@ class ReleaseScheduleOut(Schema):
     floor_from = fields.Integer(allow_none=True)
     floor_to = fields.Integer(allow_none=True)
     unit_ids = fields.List(fields.Integer(), allow_none=True)
-    status = fields.String(metadata={"description": "scheduled, done, cancelled or failed"})
+    status = fields.String(validate=validate.OneOf(("scheduled", "done", "cancelled", "failed")),
+                           metadata={"description": "scheduled, done, cancelled or failed"})
     created_by = fields.Integer(allow_none=True)
     created_by_name = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()

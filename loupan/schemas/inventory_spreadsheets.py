@@ -2,6 +2,8 @@
 list and the 销控表, and the audit history of a unit."""
 from marshmallow import Schema, fields, validate
 
+from loupan.schemas.inventory_catalog import STATUSES as UNIT_STATUSES
+
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 MAX_SPREADSHEET_ROWS = 20_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,8 +58,8 @@ class SpreadsheetOut(Schema):
 class UnitHistoryOut(Schema):
     id = fields.Integer()
     unit_id = fields.Integer()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
+    from_status = fields.String(allow_none=True, validate=validate.OneOf(UNIT_STATUSES))
+    to_status = fields.String(validate=validate.OneOf(UNIT_STATUSES))
     actor_id = fields.Integer(allow_none=True)
     actor_name = fields.String(allow_none=True)
     advisor_id = fields.Integer(allow_none=True)

@@ -4,6 +4,7 @@ the director asks of it and what each row says (loupan/reveals.py writes it)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from loupan.reveals import KINDS, MAX_ROWS
+from loupan.roles import ROLES
 
 SERVICES = ("crm", "inventory", "contracts", "hr")  # hr: applicants' numbers
 MAX_LIMIT, MAX_OFFSET = 500, MAX_ROWS - 500
@@ -41,7 +42,8 @@ class DataRevealOut(Schema):
     project_id = fields.Integer()
     account_id = fields.Integer(metadata={"description": "who saw the full number"})
     username = fields.String(allow_none=True)
-    role = fields.String(metadata={"description": "manager or director (hr's log: hr or director)"})
+    role = fields.String(validate=validate.OneOf(ROLES),
+                         metadata={"description": "manager or director (hr's log: hr or director)"})
     customer_id = fields.Integer(allow_none=True, metadata={"description": "the crm customer, when known"})
     hold_id = fields.Integer(allow_none=True)
     deal_id = fields.Integer(allow_none=True)
