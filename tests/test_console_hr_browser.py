@@ -26,8 +26,9 @@ def site(system, director, built_console):
     leaver = account(director, "hrdesk_leaver", "assistant", [pid])
     learner = account(director, "hrdesk_learner", "advisor", [pid])
     manager = account(director, "hrdesk_mgr", "manager", [pid])
+    later = account(director, "hrdesk_later", "advisor", [pid])
     return {"pid": pid, "other": other, "director": director, "url": system.url(), "hr": hr["username"],
-            "mover": mover, "leaver": leaver, "learner": learner, "manager": manager["username"],
+            "mover": mover, "leaver": leaver, "learner": learner, "manager": manager["username"], "later": later,
             "code": director.code}
 
 
@@ -126,7 +127,34 @@ def test_hr_transfers_someone_and_the_record_shows_the_move(browser, site):
     moves = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#staff-moves tr.move"), "the moves")
     assert [m.get_attribute("data-kind") for m in moves] == ["joined", "transferred"]
     assert "新盘开盘支援" in moves[1].text and site["name_of"](site["other"]) in moves[1].text
+    wait(browser, lambda d: "已生效" in moves[1].text, "the move's status")
     shot(browser, "hr-staff-record.png")
+    no_console_errors(browser)
+
+
+def test_a_transfer_dated_later_is_shown_planned_and_nothing_moves_yet(browser, site):
+    later = site["later"]["username"]
+    day = (date.today() + timedelta(days=5)).isoformat()
+    sign_in(browser, site, site["hr"], STAFF_PASSWORD, page="hr-staff")
+    wait(browser, lambda d: row(d, later), "the row").find_element(By.CSS_SELECTOR, ".s-transfer").click()
+    form = dialog(browser, ".transfer-dialog")
+    choose(form, "#transfer-projects .el-checkbox", site["name_of"](site["other"]))  # both sites from that day
+    typed(browser, "transfer-date", day)
+    browser.find_element(By.ID, "transfer-date").send_keys(Keys.ENTER)
+    wait(browser, lambda d: "待生效调岗" in d.find_element(By.ID, "transfer-timing").text, "said to be planned")
+    typed(browser, "transfer-reason", "下周支援新盘")
+    browser.find_element(By.ID, "transfer-submit").click()
+    planned = wait(browser, lambda d: row(d, later).find_elements(By.CSS_SELECTOR, ".s-planned"), "the planned move")[0]
+    assert day in planned.text and site["name_of"](site["other"]) in planned.text
+    record = staff_record(site, later)
+    assert record["project_ids"] == [site["pid"]]  # still on the first site until the day
+    assert record["planned_transfer"]["effective_on"] == day
+    assert sorted(record["planned_transfer"]["to_project_ids"]) == sorted([site["pid"], site["other"]])
+    row(browser, later).find_element(By.CSS_SELECTOR, ".staff-name").click()
+    moves = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#staff-moves tr.move"), "the moves")
+    assert moves[-1].get_attribute("data-status") == "planned"
+    wait(browser, lambda d: "待生效" in moves[-1].text, "the planned status")
+    shot(browser, "hr-transfer-planned.png")
     no_console_errors(browser)
 
 
