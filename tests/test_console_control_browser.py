@@ -1,9 +1,10 @@
 """The manager's 销控 desk of the web console (issue 17) end to end in headless Chromium against
 the whole system: a lock with its reason chosen on the desk's board, seen locked on the 销控
 board and unlocked from the list; 推盘 of a whole floor now and of chosen units at a set time
-(the schedule listed, then cancelled); a bulk 调价 previewed in the browser to the cent (the
+(the schedule listed, then cancelled); the hold rules; a bulk 调价 previewed in the browser to the cent (the
 figures checked against the server's own rule), made a draft and published; a cut below the
-底价 refused on publishing, said in Chinese with the units, nothing repriced; the advisors'
+底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
+approved by a director then published; the advisors'
 考核排名, 滞销房源 and an auto-planned 排班. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
 from decimal import Decimal
@@ -13,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from services.inventory.price_rules import adjusted_price
-from tests.api import make_project, unit_rows
+from tests.api import DIRECTOR, make_project, unit_rows
 from tests.browser import (STAFF_PASSWORD, account, browser, built_console, nav,  # noqa: F401 (fixtures)
                            no_console_errors, project_names, shot, sign_in, wait)
 
@@ -199,6 +200,8 @@ def test_a_manager_previews_a_bulk_price_change_and_publishes_it(browser, site):
          "the confirmation")[0].click()
     wait(browser, lambda d: "现行" in d.find_element(By.ID, "price-versions").text, "the version published")
     assert {n: Decimal(unit(site, units[n]["id"])["list_price"]) for n in expected} == expected
+    trend = wait(browser, lambda d: d.find_element(By.ID, "price-trend").text, "the price trend")
+    assert "第 1 次" in trend and "上调" in trend, trend
     no_console_errors(browser)
 
 
@@ -230,6 +233,47 @@ def test_a_cut_below_the_floor_price_is_refused_in_chinese_and_nothing_is_repric
     wait(browser, lambda d: d.find_elements(By.ID, "price-adjust"), "the form back after discarding")
     assert not [v for v in api(site).ok(api(site).get(f"/api/projects/{pid}/price-lists")) if v["status"] == "draft"]
     no_console_errors(browser)
+
+
+def test_a_director_approves_a_cut_below_the_floor_and_the_manager_publishes_it(browser, site):
+    pid = site["pid"]
+    manager_on(browser, site, "prices")
+    wait(browser, lambda d: d.find_elements(By.ID, "price-value"), "the 调价 form")
+    type_number(browser, "price-floor-from", 1)
+    type_number(browser, "price-floor-to", 1)
+    browser.find_element(By.ID, "price-value").send_keys("-8")
+    wait(browser, lambda d: "低于底价" in d.find_element(By.ID, "price-preview-summary").text, "the preview")
+    browser.find_element(By.ID, "price-make-draft").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "price-needs-approval"), "the draft waiting for a director")
+    assert not browser.find_elements(By.ID, "price-approve")  # a manager may not approve it
+    draft = [v for v in api(site).ok(api(site).get(f"/api/projects/{pid}/price-lists")) if v["status"] == "draft"][0]
+    sign_in(browser, site, api(site).username, DIRECTOR[1], page="prices")
+    wait(browser, lambda d: d.find_elements(By.ID, "price-approve"), "the director's approve button")[0].click()
+    wait(browser, lambda d: "总监已于" in d.find_element(By.ID, "price-draft").text, "the approval shown")
+    assert api(site).ok(api(site).get(f"/api/price-lists/{draft['id']}"))["approved_by"] is not None
+    manager_on(browser, site, "prices")
+    wait(browser, lambda d: d.find_elements(By.ID, "price-publish"), "the approved draft")[0].click()
+    wait(browser, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".publish-box .el-button--primary") if b.is_displayed()],
+         "the confirmation")[0].click()
+    wait(browser, lambda d: not d.find_elements(By.ID, "price-draft") and d.find_elements(By.ID, "price-adjust"), "published")
+    assert not browser.find_elements(By.ID, "price-floor-refusal")
+    published = api(site).ok(api(site).get(f"/api/price-lists/{draft['id']}"))
+    assert published["status"] == "published" and published["below_base_count"] > 0
+    for item in published["items"]:
+        assert Decimal(unit(site, item["unit_id"])["list_price"]) == Decimal(item["new_price"]) < Decimal(item["base_price"])
+    no_console_errors(browser)
+
+
+def test_a_manager_sets_the_hold_rules(browser, site):
+    manager_on(browser, site, "control")
+    wait(browser, lambda d: d.find_elements(By.ID, "rules-hold-minutes"), "the hold rules")
+    type_number(browser, "rules-hold-minutes", 30)
+    type_number(browser, "rules-max-holds", 2)
+    browser.find_element(By.ID, "rules-save").click()
+    wait(browser, lambda d: api(site).ok(api(site).get(f"/api/projects/{site['pid']}"))["hold_minutes"] == 30, "the rules saved")
+    project = api(site).ok(api(site).get(f"/api/projects/{site['pid']}"))
+    assert (project["hold_minutes"], project["max_holds_per_buyer"]) == (30, 2)
+    assert not browser.find_element(By.ID, "rules-error").text.strip()
 
 
 # 考核, 滞销, 排班 --------------------------------------------------------------------------------

@@ -59,8 +59,10 @@ describe("a lock's reason", () => {
     expect(lockOf([
       { id: 1, to_status: "locked", reason: "locked: 开发商自留", actor_name: "王经理", at: "2026-12-01T02:00:00Z" },
       { id: 2, to_status: "available", reason: "unlocked: 放出" },
-      { id: 3, to_status: "locked", reason: "locked: 样板间", actor_name: "李经理", at: "2026-12-02T02:00:00Z" },
-    ])).toEqual({ reason: "样板间", by: "李经理", at: "2026-12-02T02:00:00Z" });
+      { id: 3, to_status: "locked", reason: "locked: 样板间", actor_id: 9, actor_name: "a1.li", at: "2026-12-02T02:00:00Z" },
+    ])).toEqual({ reason: "样板间", by: "a1.li", at: "2026-12-02T02:00:00Z" });
+    expect(lockOf([{ id: 3, to_status: "locked", reason: "locked: 样板间", actor_id: 9, actor_name: "a1.li" }], new Map([[9, "李经理"]]))?.by)
+      .toBe("李经理");
     expect(lockOf([{ id: 1, to_status: "available" }])).toBeNull();
   });
 });

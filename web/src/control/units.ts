@@ -75,11 +75,13 @@ export function localToIso(value: string): string | null {
   return Number.isNaN(at.getTime()) ? null : at.toISOString();
 }
 
-export interface HistoryRow { id?: number; to_status?: string; reason?: string | null; actor_name?: string | null; at?: string }
+export interface HistoryRow { id?: number; to_status?: string; reason?: string | null; actor_id?: number | null; actor_name?: string | null; at?: string }
 
-/** Why and by whom a locked unit was locked: its latest change to 锁定 ("locked: <reason>"). */
-export function lockOf(history: HistoryRow[]): { reason: string; by: string; at: string } | null {
+/** Why and by whom a locked unit was locked: its latest change to 锁定 ("locked: <reason>");
+ * `names` (account id -> full name) where the reader may list accounts, else the login name. */
+export function lockOf(history: HistoryRow[], names?: Map<number, string>): { reason: string; by: string; at: string } | null {
   const last = [...history].filter((h) => h.to_status === "locked").sort((a, b) => (b.id ?? 0) - (a.id ?? 0))[0];
   if (!last) return null;
-  return { reason: (last.reason ?? "").replace(/^locked:\s*/, ""), by: last.actor_name ?? "", at: last.at ?? "" };
+  const by = (last.actor_id != null ? names?.get(last.actor_id) : undefined) ?? last.actor_name ?? "";
+  return { reason: (last.reason ?? "").replace(/^locked:\s*/, ""), by, at: last.at ?? "" };
 }
