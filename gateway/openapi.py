@@ -230,8 +230,9 @@ def document():
             operation["security"] = [{"bearer": []}]
             roles = "any signed-in user" if opts["roles"] == EVERYONE else ", ".join(opts["roles"])
             operation["description"] = f"Roles: {roles}."
-        parameters = [{"name": p, "in": "path", "required": True,
-                       "schema": {"type": "integer", "minimum": 1}} for p in params]
+        parameters = [{"name": p, "in": "path", "required": True,  # <month>, <day>: strings
+                       "schema": {"type": "integer", "minimum": 1} if f"<int:{p}>" in url else {"type": "string"}}
+                      for p in params]
         if opts["query"] is not None:
             parameters.append({"in": "query", "schema": opts["query"]})
         paging = Paging(opts["response"], opts["query"]) if opts["many"] and method == "GET" else None

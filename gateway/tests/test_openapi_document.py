@@ -97,6 +97,14 @@ def test_no_schema_property_is_untyped(doc):
     assert missing == [], f"{len(missing)} untyped: {missing[:20]}"
 
 
+def test_path_parameters_are_typed_by_their_converter(doc):
+    """<int:project_id> is an integer, <month> a string (a generated client must send 2026-09)."""
+    params = {p["name"]: p["schema"] for p in
+              doc["paths"]["/api/projects/{project_id}/commission-statements/{month}"]["post"]["parameters"]
+              if p.get("in") == "path"}
+    assert params == {"project_id": {"type": "integer", "minimum": 1}, "month": {"type": "string"}}
+
+
 def test_money_is_a_decimal_string_and_closed_sets_are_enums(doc):
     schemas = doc["components"]["schemas"]
     price = schemas["DealOut"]["properties"]["price"]
