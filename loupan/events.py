@@ -112,6 +112,8 @@ class SubscriptionApproved(_Deal):
     unit_label = fields.String(allow_none=True, load_default=None)
     delivery_date = fields.Date(allow_none=True, load_default=None)
     approved_on = fields.Date(allow_none=True, load_default=None)
+    # the 认购 date (loupan/deal_dates.py): no receipt of the deal is dated before it
+    subscribed_on = fields.Date(allow_none=True, load_default=None)
 
 
 class ContractSigned(_Deal):

@@ -52,7 +52,7 @@ def error(response, status, code):
 @pytest.mark.parametrize("index, method", list(enumerate(LOANS)))
 def test_hold_to_filing_for_each_payment_method(site, index, method):
     advisor, manager, assistant = site["advisor"], site["manager"], site["assistant"]
-    response, unit_id = subscribe(site, index, f"1381234567{index}", method)
+    response, unit_id = subscribe(site, index, f"1381234567{index}", method, subscribed_on=yesterday().isoformat())
     deal = advisor.ok(response, 201)
     assert (deal["status"], deal["payment_method"], deal["loan_amount"]) == ("submitted", method, LOANS[method])
     assert deal["subscription_no"].startswith("RG") and unit_status(advisor, unit_id) == "subscribed"

@@ -95,7 +95,8 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
     customer_id = customer["customer"]["id"]
     unit_id = site["units"][0]
 
-    deal = subscribe(site, unit_id, "commercial_mortgage", "钱女士", "13655550001", customer_id=customer_id)
+    deal = subscribe(site, unit_id, "commercial_mortgage", "钱女士", "13655550001", customer_id=customer_id,
+                     subscribed_on=last_month_start().isoformat())  # 补录 too: the 认购 came first
     deal_id = deal["id"]
     assert (deal["customer_id"], deal["customer_name"]) == (customer_id, "钱女士")
     poll(lambda: unit_of(advisor, unit_id)["status"] == "subscribed", what="unit subscribed")
@@ -185,7 +186,7 @@ def test_a_deal_from_the_first_visit_to_the_refund_of_its_cancellation(site):
 def test_each_payment_method_from_the_hold_to_the_handover(site, index, method):
     advisor, manager, assistant = site["advisor"], site["manager"], site["assistant"]
     unit_id = site["units"][index]
-    deal = subscribe(site, unit_id, method, "孙先生", f"1365555100{index}")
+    deal = subscribe(site, unit_id, method, "孙先生", f"1365555100{index}", subscribed_on=yesterday().isoformat())
     deal_id = deal["id"]
     schedule = schedule_of(advisor, deal_id, "subscribed")
     assert {x["kind"] for x in live(schedule)} == SCHEDULE_KINDS[method]

@@ -39,7 +39,8 @@ class FinanceMoneyRoutes:
 
     @route("POST", "/api/deals/<int:deal_id>/receipts", body=c.ReceiptIn, response=c.ReceiptOut,
            status=201, summary="收款: a numbered receipt allocated to the deal's lines in due order "
-                               "(422 OVERPAYMENT beyond what is due, DEAL_CANCELLED, LINE_NOT_OPEN)")
+                               "(422 OVERPAYMENT beyond what is due, DEAL_CANCELLED, LINE_NOT_OPEN; "
+                               "DATE_OUT_OF_ORDER dated before the deal's 认购, DATE_TOO_EARLY before 2000)")
     def record_receipt(self, request, actor, deal_id, body):
         return self._staff_names(actor, [self.finance.record_receipt(actor, deal_id, body)], *RECEIPT_PEOPLE)[0]
 

@@ -36,6 +36,11 @@ class SubscriptionIn(Schema):
     loan_amount = Money(load_default=None, metadata={
         "description": "bank part; required for commercial_mortgage, provident_fund, combined"})
     delivery_date = fields.Date(required=True, metadata={"description": "交付 date promised"})
+    # no load_default: an optional property of the generated types, as bodies written before it
+    subscribed_on = fields.Date(allow_none=True, metadata={
+        "description": "认购 date, Asia/Shanghai; default today, an earlier one when entered late (补录). "
+                       "Every later date of the deal follows it (docs/domain.md, Dates of a deal): "
+                       "422 DATE_TOO_EARLY before 2000-01-01, DATE_IN_FUTURE after today"})
 
     @validates_schema
     def check_buyer(self, data, **kwargs):
@@ -56,13 +61,17 @@ class DealRejectIn(Schema):
 
 
 class ContractIn(Schema):
-    signed_on = fields.Date(load_default=None, metadata={"description": "签约 date; default today"})
+    signed_on = fields.Date(load_default=None, metadata={
+        "description": "签约 date; default today; never before the 认购 date (422 DATE_OUT_OF_ORDER)"})
     terms = fields.String(load_default=None, validate=validate.Length(max=5000))
 
 
 class AgreementIn(Schema):
     title = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
     content = fields.String(required=True, validate=[validate.Length(min=1, max=10000), not_blank])
+    signed_on = fields.Date(allow_none=True, metadata={
+        "description": "the agreement's date; default today; never before the contract's 签约 date "
+                       "(422 DATE_OUT_OF_ORDER)"})
 
 
 class OnlineSigningIn(Schema):
@@ -114,6 +123,7 @@ class DealOut(Schema):
     payment_method = fields.String(validate=validate.OneOf(PAYMENT_METHODS))
     loan_amount = Amount(allow_none=True)
     delivery_date = fields.Date(allow_none=True)
+    subscribed_on = fields.Date(allow_none=True, metadata={"description": "认购 date"})
     created_at = fields.AwareDateTime()
     reviewed_by = fields.Integer(allow_none=True)
     reviewed_at = fields.AwareDateTime(allow_none=True)
@@ -134,6 +144,7 @@ class AgreementOut(Schema):
     number = fields.Integer(metadata={"description": "补充协议 number within the contract"})
     title = fields.String()
     content = fields.String()
+    signed_on = fields.Date(allow_none=True, metadata={"description": "the agreement's date"})
     status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")),
                            metadata={"description": "pending | approved | rejected"})
     created_by = fields.Integer(allow_none=True)

@@ -71,13 +71,6 @@ def next_step(steps, current, to, what):
     return to
 
 
-def check_step_date(previous_date, on, what):
-    """A step cannot be dated before the step it follows."""
-    if previous_date is not None and on < previous_date:
-        raise RuleViolated(f"{what} date {on} is before the previous step's date {previous_date}",
-                           f"{what.upper()}_DATE")
-
-
 def check_mortgage_allowed(payment_method, deal_status):
     if payment_method not in MORTGAGE_PAYMENT_METHODS:
         raise RuleViolated(f"the deal is paid by {payment_method}, not by a bank loan", "NOT_MORTGAGE")

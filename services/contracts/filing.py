@@ -3,10 +3,10 @@ housing authority gives, recorded in that order. Filing moves the deal signed �
 with `contract_filed` in the same transaction."""
 from sqlalchemy import update
 
-from loupan.errors import Conflict, RuleViolated
+from loupan.errors import Conflict
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
-from loupan.types import today
+from services.contracts import dates
 from services.contracts.models import Contract, Deal
 from services.contracts.signing import contract_of
 from services.contracts.subscriptions import move_deal
@@ -21,20 +21,14 @@ def _signed_contract(session, actor, deal_id):
     return deal, contract
 
 
-def _check_date(day, not_before, what):
-    if day > today():
-        raise RuleViolated(f"{what} date {day} is in the future", "DATE_IN_FUTURE")
-    if not_before is not None and day < not_before:
-        raise RuleViolated(f"{what} date {day} is before {not_before}", "DATE_OUT_OF_ORDER")
-
-
 def record_online_signing(uow, actor, deal_id, data):
     """网签: once per signed contract while the deal is signed (409 ONLINE_SIGNING_RECORDED)."""
     session = uow.session
     deal, contract = _signed_contract(session, actor, deal_id)
     if contract.online_signing_no is not None:
         raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
-    _check_date(data["date"], contract.signed_on, "网签")
+    dates.check_happened(data["date"], "网签")
+    dates.check(session, deal, "deal", online_signed_on=data["date"])
     # the deal row is touched on its expected status, so a 退房 racing this one serialises with it
     move_deal(session, deal, "online_sign", actor, f"网签 {data['number']} on {data['date']}")
     recorded = session.execute(
@@ -57,7 +51,8 @@ def record_filing(uow, actor, deal_id, data):
         raise Conflict(f"contract {contract.contract_no} has no 网签 yet", "ONLINE_SIGNING_REQUIRED")
     if contract.filing_no is not None:
         raise Conflict(f"contract {contract.contract_no} is filed already ({contract.filing_no})", "FILING_RECORDED")
-    _check_date(data["date"], contract.online_signed_on, "备案")
+    dates.check_happened(data["date"], "备案")
+    dates.check(session, deal, "deal", filed_on=data["date"])
     move_deal(session, deal, "file", actor, f"备案 {data['filing_no']}")
     session.execute(update(Contract).where(Contract.id == contract.id)
                     .values(filing_no=data["filing_no"], filed_on=data["date"])

@@ -7,7 +7,8 @@ from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import today, utcnow
-from services.contracts.change_rules import check_handover_allowed, check_step_date, next_step
+from services.contracts import dates
+from services.contracts.change_rules import check_handover_allowed, next_step
 from services.contracts.models import Deal, Handover
 from services.contracts.subscriptions import move_deal
 
@@ -18,6 +19,7 @@ def hand_over(uow, actor, deal_id, data):
     session = uow.session
     deal = get_in_scope(session, actor, Deal, deal_id, "deal")
     check_handover_allowed(deal.status)
+    dates.check(session, deal, "deal", handed_over_on=data["date"])
     now = utcnow()
     try:
         move_deal(session, deal, "hand_over", actor, f"交房 on {data['date']}", where=[Deal.unit_id == deal.unit_id],
@@ -51,8 +53,8 @@ def advance_title(uow, actor, deal_id, data):
     handover = get_handover(session, actor, deal_id)
     to = next_step(TITLE_STEPS, handover.title_step, data["to"], "title")
     on = data.get("date") or today()
-    previous = getattr(handover, f"title_{handover.title_step}_on") if handover.title_step else handover.handed_over_on
-    check_step_date(previous, on, "title")
+    deal = session.get(Deal, handover.deal_id)
+    dates.check(session, deal, "deal", **{f"title_{to}_on": on})
     certificate_no = data.get("certificate_no") or handover.certificate_no
     if to == "issued" and not certificate_no:
         raise RuleViolated("an issued title needs its certificate number", "CERTIFICATE_NO_REQUIRED")

@@ -58,6 +58,7 @@ class Deal(Base):
     payment_method = Column(String(20), nullable=False)
     loan_amount = Column(Decimal2)  # bank part of a mortgage method
     delivery_date = Column(Date)
+    subscribed_on = Column(Date)  # 认购 date (default the day it was entered; 补录 an earlier one)
     created_by = Column(ID)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     reviewed_by = Column(ID)
@@ -156,6 +157,7 @@ class SupplementaryAgreement(Base):
     number = Column(Integer, nullable=False)
     title = Column(String(100), nullable=False)
     content = Column(Text, nullable=False)
+    signed_on = Column(Date)  # the agreement's date, never before the contract's (loupan/deal_dates.py)
     status = Column(String(10), nullable=False, default="pending", server_default="pending")
     created_by = Column(ID)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)

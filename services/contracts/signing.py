@@ -10,7 +10,7 @@ from loupan.errors import Conflict
 from loupan.roles import ASSISTANT, PERMISSIONS, require_not_own, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
-from services.contracts import numbering
+from services.contracts import dates, numbering
 from services.contracts.models import Contract, Deal, SupplementaryAgreement
 from services.contracts.subscriptions import move_deal, note_deal, require_own, today
 
@@ -44,8 +44,10 @@ def draft_contract(uow, actor, deal_id, data):
     require_own(actor, deal)
     if deal.status != "subscribed":
         raise Conflict(f"deal {deal.id} is {deal.status}; a contract needs an approved 认购", "DEAL_NOT_SUBSCRIBED")
+    signed_on = data["signed_on"] or today()
+    dates.check(session, deal, "deal", signed_on=signed_on)
     terms = {"price": deal.price, "payment_method": deal.payment_method, "loan_amount": deal.loan_amount,
-             "signed_on": data["signed_on"] or today(), "terms": data["terms"], "drafted_by": actor["account_id"],
+             "signed_on": signed_on, "terms": data["terms"], "drafted_by": actor["account_id"],
              "drafted_at": utcnow(), "reviewed_by": None, "reviewed_at": None, "review_note": None}
     contract = contract_of(session, deal.id)
     if contract is not None:
@@ -116,11 +118,13 @@ def add_agreement(uow, actor, deal_id, data):
         raise Conflict(f"deal {deal.id} has no live contract", "NO_CONTRACT")
     if deal.status not in AGREEMENT_DEAL_STATUSES:
         raise Conflict(f"deal {deal.id} is {deal.status}", "DEAL_CLOSED")
+    signed_on = data.get("signed_on") or today()
+    dates.check(session, deal, "agreement", agreement_on=signed_on)
     number = numbering.next_number(session, deal.agency_id, deal.project_id, f"agreement-{contract.id}")
     return uow.add_unique(
         SupplementaryAgreement(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.id,
                                contract_id=contract.id, number=number, title=data["title"], content=data["content"],
-                               status="pending", created_by=actor["account_id"]),
+                               signed_on=signed_on, status="pending", created_by=actor["account_id"]),
         Conflict("agreement number taken meanwhile; retry", "AGREEMENT_NUMBER_TAKEN"))
 
 

@@ -18,13 +18,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
-from loupan import bus, reveals
+from loupan import bus, deal_dates, reveals
 from loupan.errors import Conflict, DomainError, Forbidden, RuleViolated, Unavailable
 from loupan.failpoints import failpoint
 from loupan.roles import PERMISSIONS, SYSTEM, require_not_own, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope
 from loupan.types import today, utcnow
 from loupan.validators import mask_mobile
+from services.contracts import dates
 from services.contracts import deal_rules as rules
 from services.contracts import numbering
 from services.contracts.models import Contract, Deal, DealBuyer, DealHistory, SupplementaryAgreement, data_reveals
@@ -95,6 +96,9 @@ def create_subscription(uow, actor, data, inventory, crm):
         raise Conflict(f"hold {hold['hold_id']} is no longer active ({hold['status']})", "HOLD_NOT_ACTIVE")
     if actor["role"] not in PERMISSIONS["holds.act_for_others"] and hold["advisor_id"] != actor["account_id"]:
         raise Forbidden("only the advisor who holds the unit or a supervisor may subscribe it", "NOT_HOLD_OWNER")
+    subscribed_on = data.get("subscribed_on") or today()
+    dates.check_happened(subscribed_on, "认购")
+    deal_dates.check("deal", {"subscribed_on": subscribed_on})
     price = data["price"]
     rules.check_terms(price, data["deposit"], data["payment_method"], data["loan_amount"])
     rules.check_price(price, Decimal(hold["list_price"]), Decimal(hold["base_price"]),
@@ -108,7 +112,7 @@ def create_subscription(uow, actor, data, inventory, crm):
                 customer_name=name, customer_phone=phone, advisor_id=hold["advisor_id"], price=price,
                 discount_request=data["discount_request"], deposit=data["deposit"],
                 payment_method=data["payment_method"], loan_amount=data["loan_amount"],
-                delivery_date=data["delivery_date"], created_by=actor["account_id"])
+                delivery_date=data["delivery_date"], subscribed_on=subscribed_on, created_by=actor["account_id"])
     try:
         uow.add_unique(deal, Conflict("raced", "DEAL_EXISTS"))
     except Conflict:  # the same request retried concurrently: the first deal stands
@@ -246,6 +250,7 @@ def approve(uow, actor, deal_id, note):
         "customer_name": deal.customer_name, "customer_phone": deal.customer_phone, "price": deal.price,
         "payment_method": deal.payment_method, "deposit": deal.deposit, "gross_area": deal.gross_area,
         "unit_label": deal.unit_label, "delivery_date": deal.delivery_date, "approved_on": today(),
+        "subscribed_on": dates.subscribed_on(deal),
     }, deal.agency_id, deal.project_id, actor=event_actor(actor))
     return deal
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from loupan import deal_dates
 from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
@@ -101,6 +102,8 @@ def record_receipt(uow, actor, deal_id, data):
     received_on = data["received_on"] or today()
     if received_on > today():
         raise Invalid(f"received_on {received_on} is in the future", "RECEIVED_IN_FUTURE")
+    # no money for a deal before its 认购 (the date contracts announced), nor a year typed wrong
+    deal_dates.check("receipt", {"subscribed_on": deal.subscribed_on, "received_on": received_on})
     payer = data["payer"] or deal.customer_name or "-"
     return _record(uow, deal, data["amount"], data["method"], payer, received_on, data["line_id"],
                    actor["account_id"], event_actor(actor))

@@ -210,7 +210,8 @@ def apply_subscription_approved(uow, event):
         deal_id=p["deal_id"], agency_id=event["agency_id"], project_id=event["project_id"], unit_id=p["unit_id"],
         unit_label=p["unit_label"], advisor_id=p["advisor_id"], customer_id=p["customer_id"],
         customer_name=p["customer_name"][:50], gross_area=p["gross_area"], price=p["price"], deposit=p["deposit"],
-        payment_method=p["payment_method"], status="subscribed", subscribed_on=event_day(event, "approved_on"))
+        payment_method=p["payment_method"], status="subscribed",
+        subscribed_on=event_day(event, "subscribed_on", "approved_on"))
     session.add(deal)
     session.flush()
     regenerate(uow, deal, "subscription_approved", event["event_id"])

@@ -2,7 +2,7 @@
 the real broker. Inventory is outside the bounded context: a small fake service named
 "inventory" answers get_unit and swap_unit as the real one does (atomic, idempotent by deal
 and new unit, 409 UNIT_NOT_AVAILABLE); the real one is in tests/test_contracts_*."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -71,7 +71,7 @@ def config(contracts_config, contracts, container_factory):
 
 
 def make_deal(config, status="subscribed", unit_id=None, price="2900000.00", payment_method="full",
-              advisor_id=11, unit_status=None):
+              advisor_id=11, unit_status=None, subscribed_on=date(2026, 1, 5)):
     """A deal as the 认购 saga leaves it, written straight into the database, and its unit
     in the fake inventory."""
     unit_id = unit_id or 100 + len(UNITS)
@@ -82,7 +82,7 @@ def make_deal(config, status="subscribed", unit_id=None, price="2900000.00", pay
         agency_id=1, project_id=PROJECT, unit_id=unit_id, unit_label=f"1号楼-{unit_id:04d}", status=status,
         customer_name="张三", customer_phone="13812345678", advisor_id=advisor_id, price=Decimal(price),
         deposit=Decimal("50000.00"), payment_method=payment_method, list_price=Decimal("3000000.00"),
-        created_at=utcnow(), updated_at=utcnow()))
+        subscribed_on=subscribed_on, created_at=utcnow(), updated_at=utcnow()))
     deal_id = db_rows(config, select(Deal.id).where(Deal.unit_id == unit_id).order_by(Deal.id.desc()))[0][0]
     if with_unit:
         UNITS[unit_id]["deal_id"] = deal_id

@@ -1,5 +1,4 @@
 """The pure rules of changes, mortgage steps, handover and title (no broker, no database)."""
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +8,7 @@ from hypothesis import strategies as st
 from loupan.schemas.contracts_changes import MORTGAGE_STEPS, TITLE_STEPS
 from loupan.errors import Conflict, RuleViolated
 from services.contracts.change_rules import (check_buyers, check_change_allowed, check_handover_allowed,
-                                             check_mortgage_allowed, check_step_date, next_step, swap_price)
+                                             check_mortgage_allowed, next_step, swap_price)
 
 STATUSES = ("pending", "submitted", "subscribed", "signed", "filed", "handed_over", "rejected", "cancelled", "failed")
 
@@ -88,13 +87,6 @@ def test_steps_go_forward_one_at_a_time():
     assert next_step(TITLE_STEPS, None, "applied", "title") == "applied"
     with pytest.raises(RuleViolated, match="finished"):
         next_step(TITLE_STEPS, "delivered", "delivered", "title")
-
-
-def test_a_step_is_not_dated_before_the_previous_one():
-    check_step_date(date(2026, 3, 1), date(2026, 3, 1), "mortgage")
-    with pytest.raises(RuleViolated) as refused:
-        check_step_date(date(2026, 3, 2), date(2026, 3, 1), "mortgage")
-    assert refused.value.code == "MORTGAGE_DATE"
 
 
 def test_mortgage_needs_a_loan_method_and_a_signed_contract():

@@ -57,7 +57,7 @@ def test_the_title_goes_applied_issued_delivered_with_dates(call, config):
     assert early.value.code == "TITLE_STEP"
     with pytest.raises(RuleViolated) as before:
         call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2027-06-01"})
-    assert before.value.code == "TITLE_DATE"
+    assert before.value.code == "DATE_OUT_OF_ORDER"
     call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2027-07-10"})
     with pytest.raises(RuleViolated) as no_number:
         call("advance_title", ASSISTANT, deal_id, {"to": "issued", "date": "2027-09-01"})

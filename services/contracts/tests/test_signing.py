@@ -28,7 +28,7 @@ def deal_in(config, status="subscribed", unit_id=100, **values):
                status=status, customer_id=42, customer_name="王五", customer_phone="13812345678", advisor_id=7,
                gross_area="100.00", list_price="3000000.00", base_price="2800000.00", price="2950000.00",
                deposit="50000.00", payment_method="commercial_mortgage", loan_amount="2000000.00",
-               created_by=7, created_at=utcnow(), updated_at=utcnow())
+               subscribed_on=today() - timedelta(days=10), created_by=7, created_at=utcnow(), updated_at=utcnow())
     row.update(values)
     db_write(config, insert(Deal).values(**row))
     return db_rows(config, select(Deal.id).where(Deal.hold_id == unit_id))[0][0]

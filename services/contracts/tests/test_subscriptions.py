@@ -132,6 +132,12 @@ def test_prices_and_terms_are_checked_before_the_hold_is_touched(call, inv, site
     raises("DEPOSIT_OUT_OF_RANGE", call, "create_subscription", advisor(site), body(held["hold_id"], deposit="0"))
     raises("NOT_HOLD_OWNER", call, "create_subscription", advisor(site, 8), body(held["hold_id"]))
     raises("HOLD_NOT_FOUND", call, "create_subscription", advisor(site), body(999999))
+    # the 认购 date (loupan/deal_dates.py): not after today, not a year typed wrong
+    raises("DATE_IN_FUTURE", call, "create_subscription", advisor(site),
+           body(held["hold_id"], subscribed_on=(today() + timedelta(days=1)).isoformat()))
+    too_early = raises("DATE_TOO_EARLY", call, "create_subscription", advisor(site),
+                       body(held["hold_id"], subscribed_on="1999-12-31"))
+    assert "subscribed_on 1999-12-31" in too_early.message
     assert deals(contracts_config) == []
     assert unit_of(inv, site["units"][0])["hold"]["hold_id"] == held["hold_id"]
 
@@ -250,8 +256,10 @@ def test_a_crm_customer_is_the_buyer_with_the_holds_number_when_crm_masks_it(
 # 审核 ------------------------------------------------------------------------------------
 def test_approval_publishes_the_subscription_and_a_second_review_is_refused(call, inv, site, event_sink):
     sink = event_sink("contracts")
+    entered_late = (today() - timedelta(days=3)).isoformat()  # 补录
     deal = call("create_subscription", advisor(site), body(hold(inv, site, 0)["hold_id"], customer_name="钱八",
-                                                           customer_phone="13600000000"))
+                                                           customer_phone="13600000000", subscribed_on=entered_late))
+    assert deal["subscribed_on"] == entered_late
     manager = actor(2, "manager", [site["project_id"]])
     raises("ROLE_FORBIDDEN", call, "approve_subscription", advisor(site), deal["id"])
     approved = call("approve_subscription", manager, deal["id"], {"note": "资料齐全"})
@@ -264,6 +272,7 @@ def test_approval_publishes_the_subscription_and_a_second_review_is_refused(call
         "钱八", "13600000000", "3000000.00", "50000.00", "100.00")
     assert (p["unit_label"], p["delivery_date"], p["payment_method"]) == ("1号楼-101", DELIVERY, "full")
     assert p["approved_on"] is not None and event["project_id"] == site["project_id"]
+    assert p["subscribed_on"] == entered_late  # finance dates no receipt before it
     raises("DEAL_NOT_SUBMITTED", call, "approve_subscription", manager, deal["id"])
     raises("DEAL_NOT_SUBMITTED", call, "reject_subscription", manager, deal["id"], {"note": "x"})
     assert unit_of(inv, site["units"][0])["status"] == "subscribed"

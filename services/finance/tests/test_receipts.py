@@ -126,3 +126,21 @@ def test_a_disbursement_beyond_what_is_due_is_dead_lettered_not_half_applied(cal
                         what="disbursement in the dead letters")
     assert parked["payload"]["amount"] == "1000000.01"
     assert call("list_receipts", DIRECTOR, 28) == []
+
+
+def test_no_receipt_before_the_deal_was_subscribed(call, finance_config):
+    """The 认购 date contracts announced (subscribed_on, else the approval day) bounds the
+    receipts of the deal (loupan/deal_dates.py)."""
+    subscribe(finance_config, 29, price="100000.00", deposit="10000.00", approved_on=date(2026, 1, 8),
+              subscribed_on=date(2026, 1, 6))
+    with pytest.raises(RuleViolated) as refused:
+        receive(call, CASHIER, 29, "1000.00", received_on="2026-01-05")
+    assert (refused.value.code, refused.value.message) == (
+        "DATE_OUT_OF_ORDER", "收款 received_on 2026-01-05 is before 认购 subscribed_on 2026-01-06")
+    with pytest.raises(RuleViolated) as typo:
+        receive(call, CASHIER, 29, "1000.00", received_on="1926-01-06")
+    assert typo.value.code == "DATE_TOO_EARLY"
+    assert receive(call, CASHIER, 29, "1000.00", received_on="2026-01-06")["receipt_no"] == f"SK-{P1}-000001"
+    subscribe(finance_config, 30, price="100000.00", deposit="10000.00", approved_on=date(2026, 1, 7))
+    with pytest.raises(RuleViolated):  # an older contracts sent no subscribed_on: the approval day
+        receive(call, CASHIER, 30, "1000.00", received_on="2026-01-06")

@@ -11,7 +11,7 @@ VIEWER = actor(12, "developer_viewer", [P1])
 
 
 def test_the_days_receipts_by_method_with_voids_and_a_balanced_check(call, finance_config):
-    subscribe(finance_config, 41, price="100000.00", deposit="10000.00")
+    subscribe(finance_config, 41, price="100000.00", deposit="10000.00", subscribed_on=date(2025, 12, 20))
     day = str(today())
     for amount, method in (("10000.00", "cash"), ("2000.00", "cash"), ("30000.00", "transfer"), ("500.00", "pos")):
         last = call("record_receipt", CASHIER, 41, {"amount": amount, "method": method, "received_on": day})
