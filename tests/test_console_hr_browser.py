@@ -229,6 +229,9 @@ def test_hr_moves_a_candidate_through_the_pipeline_to_hire(browser, site):
     typed(browser, "hire-password", STAFF_PASSWORD)
     browser.find_element(By.ID, "hire-submit").click()
     wait(browser, lambda d: card(d, "hired", "钱应聘") and panel_stage(d) == "hired", "the candidate hired")
+    probation = wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, '#probations tr[data-status="in_probation"]')
+                                         if "钱应聘" in r.text], "the new hire's 试用期")[0]
+    assert "试用中" in probation.text
     shot(browser, "hr-recruiting-hired.png")
     candidate = director.ok(director.get(f"/api/requisitions/{requisition['id']}/candidates"))[0]
     assert (candidate["name"], candidate["stage"]) == ("钱应聘", "hired")
