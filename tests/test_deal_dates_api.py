@@ -81,3 +81,26 @@ def test_every_date_of_a_deal_follows_its_subscription(site):
                                       {"amount": "50000.00", "method": "transfer", "received_on": day(20)}), 201)
     assert receipt["received_on"] == day(20)
 
+
+def test_the_mortgage_stuck_list_goes_by_the_date_each_step_happened(site):
+    """Papers collected 31 days ago and entered today: stuck after 30 days, counted from then."""
+    advisor, manager = site["advisor"], site["manager"]
+    unit_id = site["units"][1]
+    hold = advisor.ok(advisor.post(f"/api/units/{unit_id}/holds",
+                                   {"customer_name": "吴女士", "customer_phone": "13911110002"}), 201)
+    price = advisor.ok(advisor.get(f"/api/units/{unit_id}"))["list_price"]
+    deal = advisor.ok(advisor.post("/api/subscriptions", {
+        "hold_id": hold["hold_id"], "price": price, "deposit": "50000.00", "payment_method": "commercial_mortgage",
+        "loan_amount": "1000000.00", "delivery_date": DELIVERY, "subscribed_on": day(45)}), 201)
+    manager.ok(manager.post(f"/api/subscriptions/{deal['id']}/approve", {}))
+    advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {"signed_on": day(44)}), 201)
+    manager.ok(manager.post(f"/api/deals/{deal['id']}/contract/approve", {}))
+    case = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/mortgage", {
+        "bank": "工商银行", "amount": "1000000.00", "kind": "commercial", "date": day(40)}), 201)
+    refused(advisor.post(f"/api/mortgages/{case['id']}/advance", {"to": "papers_collected", "date": day(41)}),
+            "DATE_OUT_OF_ORDER", f"papers_collected_on {day(41)}", f"opened_on {day(40)}")
+    case = advisor.ok(advisor.post(f"/api/mortgages/{case['id']}/advance", {"to": "papers_collected", "date": day(31)}))
+    assert (case["step_on"], case["days_in_step"]) == (day(31), 31)
+    stuck = manager.ok(manager.get(f"/api/projects/{site['pid']}/mortgages/stuck", params={"days": 30}))
+    assert [(m["id"], m["step"], m["days_in_step"]) for m in stuck] == [(case["id"], "papers_collected", 31)]
+    assert manager.ok(manager.get(f"/api/projects/{site['pid']}/mortgages/stuck", params={"days": 32})) == []

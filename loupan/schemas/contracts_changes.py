@@ -95,8 +95,8 @@ class MortgageAdvanceIn(Schema):
 
 
 class StuckQuery(Schema):
-    days = fields.Integer(validate=validate.Range(1, 3650),
-                          metadata={"description": "not advanced for this many days (default MORTGAGE_STUCK_DAYS)"})
+    days = fields.Integer(validate=validate.Range(1, 3650), metadata={
+        "description": "the current step happened this many days ago or more, by its date (default MORTGAGE_STUCK_DAYS)"})
 
 
 class MortgageOut(Schema):
@@ -113,8 +113,10 @@ class MortgageOut(Schema):
     approved_on = fields.Date(allow_none=True)
     disbursed_on = fields.Date(allow_none=True)
     note = fields.String(allow_none=True)
-    step_changed_at = fields.AwareDateTime()
-    days_in_step = fields.Integer(metadata={"description": "whole days since the last step"})
+    step_changed_at = fields.AwareDateTime(metadata={"description": "when the last step was entered"})
+    step_on = fields.Date(metadata={"description": "the date the current step happened (as entered)"})
+    days_in_step = fields.Integer(metadata={
+        "description": "whole days since the current step happened (step_on, Asia/Shanghai), what the stuck list goes by"})
     unit_label = fields.String(allow_none=True)
     customer_name = fields.String(allow_none=True)
     advisor_id = fields.Integer(allow_none=True)

@@ -1,10 +1,12 @@
 """按揭报件 the mortgage case of a deal paid by a bank loan: opened, then papers collected
 (资料齐) → submitted to the bank (报件) → approved (批贷) → disbursed (放款), in that order,
 each with its date. 放款 publishes mortgage_disbursed (finance receipts the loan). Cases that
-have not moved for N days are listed for the supervisor."""
+have not moved for N days are listed for the supervisor: counted from the date the current
+step happened (as entered, often later: papers collected on 10-02 and entered today are
+stuck 30 days after 10-02), not from when it was entered (`step_changed_at`)."""
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from loupan.schemas.contracts_changes import MORTGAGE_STEPS
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
@@ -85,22 +87,27 @@ def deal_mortgage(session, actor, deal_id):
     return mortgage_view(session, mortgage, deal)
 
 
+# the date the case's current step happened: the column of that step
+STEP_ON = case(*[(Mortgage.step == step, getattr(Mortgage, f"{step}_on")) for step in MORTGAGE_STEPS])
+
+
 def stuck_mortgages(session, actor, project_id, days):
-    """Open cases of live deals whose last step is `days` or more days old, oldest first."""
+    """Open cases of live deals whose current step happened `days` or more days ago (by its
+    entered date), longest stuck first."""
     require_role(actor, PERMISSIONS["mortgages.stuck"], "list stuck mortgages")
     check_scope(actor, actor["agency_id"], project_id, "project")
-    before = utcnow() - timedelta(days=days)
     rows = session.execute(
         select(Mortgage, Deal).join(Deal, Deal.id == Mortgage.deal_id)
         .where(Mortgage.agency_id == actor["agency_id"], Mortgage.project_id == project_id,
-               Mortgage.step != "disbursed", Mortgage.step_changed_at <= before, Deal.status.not_in(OVER))
-        .order_by(Mortgage.step_changed_at)).all()
+               Mortgage.step != "disbursed", STEP_ON <= today() - timedelta(days=days), Deal.status.not_in(OVER))
+        .order_by(STEP_ON, Mortgage.id)).all()
     return [mortgage_view(session, m, d) for m, d in rows]
 
 
 def mortgage_view(session, mortgage, deal=None):
     deal = deal or session.get(Deal, mortgage.deal_id)
     view = {c.name: getattr(mortgage, c.name) for c in Mortgage.__table__.columns}
-    view.update(days_in_step=(utcnow() - mortgage.step_changed_at).days, unit_label=deal.unit_label,
+    step_on = getattr(mortgage, f"{mortgage.step}_on")
+    view.update(step_on=step_on, days_in_step=(today() - step_on).days, unit_label=deal.unit_label,
                 customer_name=deal.customer_name, advisor_id=deal.advisor_id)
     return view

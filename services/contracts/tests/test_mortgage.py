@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, NotFound, RuleViolated
 from loupan.testing import db_rows, db_write
-from loupan.types import utcnow
+from loupan.types import today, utcnow
 from services.contracts.models import Deal, Mortgage
 from services.contracts.tests.conftest import actor
 from services.contracts.tests.test_changes import ADVISOR, MANAGER, PROJECT, make_deal, start_fake_inventory
@@ -83,10 +83,8 @@ def test_one_case_per_deal_and_closed_with_a_cancelled_deal(call, config):
 def test_stuck_cases_are_listed_for_supervisors_after_n_days(call, config):
     stuck_deal = make_deal(config, "signed", payment_method="commercial_mortgage")
     fresh_deal = make_deal(config, "signed", payment_method="commercial_mortgage")
-    stuck = call("open_mortgage", ADVISOR, stuck_deal, LOAN)
+    stuck = call("open_mortgage", ADVISOR, stuck_deal, dict(LOAN, date=(today() - timedelta(days=15)).isoformat()))
     call("open_mortgage", ADVISOR, fresh_deal, LOAN)
-    db_write(config, update(Mortgage).where(Mortgage.id == stuck["id"])
-             .values(step_changed_at=utcnow() - timedelta(days=15, minutes=1)))
     listed = call("stuck_mortgages", SUPERVISOR, PROJECT, {})
     assert [(m["id"], m["days_in_step"], m["customer_name"]) for m in listed] == [(stuck["id"], 15, "张三")]
     assert len(call("stuck_mortgages", SUPERVISOR, PROJECT, {"days": 16})) == 0
@@ -96,3 +94,24 @@ def test_stuck_cases_are_listed_for_supervisors_after_n_days(call, config):
         call("stuck_mortgages", ADVISOR, PROJECT, {})
     with pytest.raises(Forbidden):
         call("stuck_mortgages", actor(6, "supervisor", [PROJECT + 1]), PROJECT, {})
+
+
+def ago(days):
+    return (today() - timedelta(days=days)).isoformat()
+
+
+def test_the_stuck_list_goes_by_the_date_each_step_happened_not_when_it_was_entered(call, config):
+    """Papers collected 31 days ago and entered today are stuck after 30 days; a step entered
+    long ago but dated yesterday is not."""
+    late = make_deal(config, "signed", payment_method="commercial_mortgage")
+    recent = make_deal(config, "signed", payment_method="commercial_mortgage")
+    entered_today = call("open_mortgage", ADVISOR, late, dict(LOAN, date=ago(40)))
+    entered_today = call("advance_mortgage", ADVISOR, entered_today["id"], {"to": "papers_collected", "date": ago(31)})
+    assert (entered_today["step_on"], entered_today["days_in_step"]) == (ago(31), 31)
+    entered_long_ago = call("open_mortgage", ADVISOR, recent, dict(LOAN, date=ago(2)))
+    call("advance_mortgage", ADVISOR, entered_long_ago["id"], {"to": "papers_collected", "date": ago(1)})
+    db_write(config, update(Mortgage).where(Mortgage.id == entered_long_ago["id"])
+             .values(step_changed_at=utcnow() - timedelta(days=90)))
+    listed = call("stuck_mortgages", SUPERVISOR, PROJECT, {"days": 30})
+    assert [(m["id"], m["step"], m["days_in_step"]) for m in listed] == [(entered_today["id"], "papers_collected", 31)]
+    assert call("stuck_mortgages", SUPERVISOR, PROJECT, {"days": 32}) == []
