@@ -76,8 +76,8 @@ class UnitIn(Schema):
             errors["net_area"] = ["must be greater than 0 and at most the gross area"]
         if data["list_price"] <= 0:
             errors["list_price"] = ["must be greater than 0"]
-        if not 0 < data["base_price"] <= data["list_price"]:
-            errors["base_price"] = ["must be greater than 0 and at most the list price"]
+        if data["base_price"] <= 0:  # above the 表价 only by a director (inventory's unit_rules.below_base)
+            errors["base_price"] = ["must be greater than 0"]
         if errors:
             raise ValidationError(errors)
 

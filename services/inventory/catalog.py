@@ -8,12 +8,13 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict, NotFound, RuleViolated
+from loupan.roles import PERMISSIONS
 from loupan.scope import event_actor, get_in_scope
 from loupan.schemas import dump
 from loupan.schemas.inventory_catalog import ProjectOut
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import history
-from services.inventory.unit_rules import STATUSES, move
+from services.inventory.unit_rules import STATUSES, below_base, move
 from services.inventory.models import Building, Project, Unit
 
 
@@ -79,6 +80,10 @@ def create_units(uow, actor, project_id, units):
     unknown = sorted(building_ids - known)
     if unknown:
         raise NotFound(f"buildings {unknown} are not in project {project.id}", "BUILDING_NOT_FOUND")
+    under = [u["number"] for u in units if below_base(u["list_price"], u["base_price"])]
+    if under and not may_go_below_base(actor):
+        raise RuleViolated(f"the 表价 of {', '.join(under[:20])} is below its 底价: only a director creates such units",
+                           "BELOW_BASE_NEEDS_DIRECTOR")
     seen = set()
     for u in units:
         key = (u["building_id"], u["number"])
@@ -92,9 +97,17 @@ def create_units(uow, actor, project_id, units):
     except IntegrityError:
         uow.rollback()
         raise Conflict("a unit with one of these numbers exists already", "DUPLICATE_UNIT") from None
-    history.record(session, [r.id for r in rows], agency_id=project.agency_id, project_id=project.id,
-                   from_status=None, to_status="unreleased", actor=actor, reason="created", at=utcnow())
+    now = utcnow()
+    for reason, ids in (("created", [r.id for r in rows if not below_base(r.list_price, r.base_price)]),
+                        ("created below 底价 by a director", [r.id for r in rows if below_base(r.list_price, r.base_price)])):
+        if ids:
+            history.record(session, ids, agency_id=project.agency_id, project_id=project.id,
+                           from_status=None, to_status="unreleased", actor=actor, reason=reason, at=now)
     return rows
+
+
+def may_go_below_base(actor):
+    return actor["role"] in PERMISSIONS["price_lists.approve"]
 
 
 def release_units(uow, actor, project_id, unit_ids):

@@ -34,6 +34,7 @@ from loupan.scope import get_in_scope
 from loupan.types import CENT, to_decimal2, utcnow
 from services.inventory import catalog
 from services.inventory.models import Building, Project, Unit, UnitImport
+from services.inventory.unit_rules import below_base
 from services.inventory.xlsx_reader import LABELS, PARSE_SECONDS, blank as _blank, check_archive, read_rows, \
     too_many_rows
 
@@ -68,10 +69,11 @@ class RowChecker:
     """Checks one row at a time: UnitIn's rules, plus what only the project and the whole file
     know (building names, a number repeated in the file or already taken)."""
 
-    def __init__(self, buildings, existing):
+    def __init__(self, buildings, existing, below_base_allowed=False):
         self.buildings = buildings  # name -> id
         self.existing = existing  # {(building_id, number)} already in the project
         self.seen = {}  # (building_id, number) -> first row with it
+        self.below_base_allowed = below_base_allowed  # a director's file may hold units under 底价
 
     def check(self, row_no, values):
         """(the loaded unit, None) or (None, {row, number, reasons})."""
@@ -88,6 +90,8 @@ class RowChecker:
             unit = schema_instance(UnitIn).load(raw, partial=partial)
         except ValidationError as exc:
             reasons.extend(_reason(field, messages) for field, messages in exc.messages.items())
+        if unit is not None and not self.below_base_allowed and below_base(unit["list_price"], unit["base_price"]):
+            reasons.append("底价 (base_price): above the 表价; only a director imports units below their 底价")
         number = raw.get("number")
         key = (raw.get("building_id"), number)
         if None not in key:
@@ -247,7 +251,7 @@ def _check_and_import(new_uow, job_id, parse_seconds):
         session.execute(update(UnitImport).where(UnitImport.id == job_id).values(
             total_rows=len(rows), heartbeat_at=utcnow()))
         uow.commit()
-    checker = RowChecker(buildings, existing)
+    checker = RowChecker(buildings, existing, catalog.may_go_below_base(actor))
     units, errors, count = [], [], 0
     for row_no, values in rows:
         count += 1

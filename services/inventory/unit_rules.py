@@ -67,3 +67,9 @@ def is_expired(expires_at, now):
 def unit_label(building_name, number):
     """How a sales office names a unit: building and number, e.g. 1号楼-1201."""
     return f"{building_name}-{number}"
+
+
+def below_base(list_price, base_price):
+    """A 表价 under the 底价: only a director sets one (price_lists.approve), in a price list
+    they approve or in the units they create; for anyone else it is a mistake to refuse."""
+    return list_price < base_price

@@ -99,6 +99,7 @@ export const MESSAGES: Record<string, string> = {
   INVALID_MOBILE: "手机号格式不正确",
   // deals, changes, contracts and money
   BELOW_BASE_PRICE: "调价后有房源低于底价，须总监批准后才能发布",
+  BELOW_BASE_NEEDS_DIRECTOR: "表价低于底价的房源只能由总监录入或导入",
   PRICE_BELOW_FLOOR: "价格低于底价，需经理审批",
   BUYER_SHARES: "购房人份额之和须为 100%",
   CHANGE_NOT_REQUESTED: "该变更尚未申请",

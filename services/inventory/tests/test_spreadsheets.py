@@ -28,6 +28,7 @@ ZH = ["楼栋", "房号", "楼层", "户型", "朝向", "物业形态", "建筑�
 EN = ["Building", "Number", "Floor", "Layout", "Orientation", "Property Type", "Gross Area", "Net Area",
       "Unit Price", "Base Price"]
 OTHER_AGENCY = dict(DIRECTOR, account_id=99, agency_id=2)
+ASSISTANT = {"account_id": 6, "username": "asst6", "role": "assistant", "agency_id": 1, "project_ids": None}
 
 
 def row(number, floor, building="1号楼", gross=89.5, net=70.25, list_price=2500000, base=2300000,
@@ -143,7 +144,7 @@ def test_dry_run_lists_every_bad_row_and_imports_nothing(call, project):
         row("1105", 11, list_price=2000000, base=2100000),  # 8: base above list
         row("1106", 11, building="9号楼"),               # 9: unknown building
     ]
-    job = finished(call, start(call, pid, xlsx(ZH, rows), dry_run=True))
+    job = finished(call, start(call, pid, xlsx(ZH, rows), dry_run=True, actor=ASSISTANT), actor=ASSISTANT)
     assert job["status"] == "failed" and job["dry_run"] is True
     assert job["processed_rows"] == job["total_rows"] == 8 and job["imported_rows"] == 0
     reasons = {e["row"]: " | ".join(e["reasons"]) for e in job["errors"]}
@@ -153,7 +154,7 @@ def test_dry_run_lists_every_bad_row_and_imports_nothing(call, project):
     assert "101 already exists in 1号楼" in reasons[5]
     assert "建筑面积 (gross_area): must be more than 0" in reasons[6]
     assert "套内面积 (net_area)" in reasons[7]
-    assert "底价 (base_price)" in reasons[8]
+    assert "底价 (base_price): above the 表价; only a director" in reasons[8]
     assert "9号楼 is not a building of this project" in reasons[9]
     assert unit_count(call, pid) == before
 
@@ -423,6 +424,37 @@ def test_exported_unit_list_imports_again(call, project, empty_project):
     job = finished(call, start(call, empty_project["id"], content))
     assert job["status"] == "done", job["errors"]
     assert described(call, empty_project["id"]) == described(call, source)
+
+
+def test_a_unit_repriced_below_its_base_price_exports_and_imports_again_by_a_director(call, project, empty_project):
+    """A director's approved price list may put a 表价 under the 底价; the 房源表 of that project
+    then imports as it is, by a director (as the price list needed one); by an assistant, the
+    file's row is named and nothing is created."""
+    source, unit_id = project["project"]["id"], project["units"][0]["id"]
+    manager = {"account_id": 5, "username": "mgr5", "role": "manager", "agency_id": 1, "project_ids": None}
+    draft = call("create_price_list", manager, source, {"adjustments": [
+        {"selector": {"unit_ids": [unit_id]}, "method": "percent", "value": "-10"}]})  # 2,700,000 < 2,800,000
+    assert draft["needs_director_approval"] is True
+    call("approve_price_list", DIRECTOR, draft["id"])
+    call("publish_price_list", DIRECTOR, draft["id"])
+    content = base64.b64decode(call("export_units_xlsx", DIRECTOR, source)["content"])
+    job = finished(call, start(call, empty_project["id"], content, actor=ASSISTANT), actor=ASSISTANT)
+    assert job["status"] == "failed" and job["imported_rows"] == 0
+    assert [e["number"] for e in job["errors"]] == ["101"] and "底价" in job["errors"][0]["reasons"][0]
+    job = finished(call, start(call, empty_project["id"], content))
+    assert job["status"] == "done", job["errors"]
+    assert described(call, empty_project["id"]) == described(call, source)
+    (moved,) = [u for u in call("list_units", DIRECTOR, empty_project["id"], {"limit": 100})["items"]
+                if Decimal(u["list_price"]) < Decimal(u["base_price"])]
+    assert (moved["number"], moved["list_price"]) == ("101", "2700000.00")
+    assert call("unit_history", DIRECTOR, moved["id"])[0]["reason"] == "created below 底价 by a director"
+    building = call("create_building", DIRECTOR, source, {"name": "3号楼", "permit_no": "杭售许字003"})
+    under = {"building_id": building["id"], "number": "301", "floor": 3, "layout": "2室", "orientation": "南",
+             "property_type": "residential", "gross_area": "90.00", "net_area": "80.00", "list_price": "100.00",
+             "base_price": "200.00"}
+    with pytest.raises(RuleViolated) as refused:
+        call("create_units", ASSISTANT, source, {"units": [under]})  # by hand: the same rule
+    assert refused.value.code == "BELOW_BASE_NEEDS_DIRECTOR"
 
 
 def test_board_export_has_a_sheet_per_building_and_totals(call, project):
