@@ -294,6 +294,11 @@ def lone_surrogate(value):
     return False
 
 
+def body_required(schema):
+    """Whether a body of `schema` must be sent: an absent one is {} (parse_body)."""
+    return any(field.required for field in schema_instance(schema).fields.values())
+
+
 def parse_body(request, schema):
     mimetype = request.mimetype  # "" when the client sends no Content-Type: taken as JSON
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
@@ -313,8 +318,12 @@ def parse_body(request, schema):
         raise bad_text("the body is not UTF-8 text") from None
     if too_deep(text):
         raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP")
+    if not text.strip():
+        # no body is the empty object: a route whose fields are all optional (an approval with
+        # no note) takes it, one that needs a field says which (VALIDATION_ERROR)
+        return validated(schema, {})
     try:
-        data = json.loads(text or "null")
+        data = json.loads(text)
     except RecursionError:
         raise Invalid(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", "TOO_DEEP") from None
     except ValueError:

@@ -18,7 +18,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields
 
 from gateway import error_codes
-from gateway.http import ROUTES
+from gateway.http import ROUTES, body_required
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT, Paging
 from gateway.ratelimit import RATED
@@ -247,7 +247,9 @@ def document():
             media = {"schema": opts["body"]}
             if opts["body"] in EXAMPLES:
                 media["example"] = EXAMPLES[opts["body"]]
-            operation["requestBody"] = {"required": True, "content": {"application/json": media}}
+            # no body is the empty object (gateway.http.parse_body): required only when a field is
+            operation["requestBody"] = {"required": body_required(opts["body"]),
+                                        "content": {"application/json": media}}
         if opts["raw_body"] is not None:
             operation["requestBody"] = {"required": True, "content": {opts["raw_body"]: {"schema": binary}}}
         schema = opts["response"]
