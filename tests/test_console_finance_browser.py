@@ -5,7 +5,7 @@ receipt on paper); a second finance account voids and refunds (the one who took 
 offered it, the API's two-person rule); 催款 shows an overdue line with its advisor's name by
 ageing bucket. Each flow checks what the page shows and what the API then holds.
 Harness: tests/browser.py."""
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -209,4 +209,100 @@ def test_collections_show_the_overdue_lines_with_their_advisor_by_bucket(browser
     browser.find_element(By.CSS_SELECTOR, f'#collections .c-unit[data-deal-id="{BACKDATED_DEAL}"]').click()
     wait(browser, lambda d: d.current_url.endswith(f"#/cashier/{BACKDATED_DEAL}"), "the deal's money page")
     wait(browser, lambda d: d.find_element(By.ID, "deal-outstanding").text == "¥3,010,000.00", "what it owes")
+    no_console_errors(browser)
+
+
+# 日结 ----------------------------------------------------------------------------------------
+def test_the_days_reconciliation_shows_the_days_receipts_by_method_and_balances(browser, site):
+    cashier, checker = site["cashier"], site["checker"]
+    deal = subscribed_deal(site, "韩先生", "13600136000")
+    taken = [cashier.ok(cashier.post(f"/api/deals/{deal['id']}/receipts", body), 201)
+             for body in ({"amount": "30000.00", "method": "cash"}, {"amount": "20000.00", "method": "transfer"})]
+    day = taken[0]["received_on"]
+    expected = checker.ok(checker.get(f"/api/projects/{site['pid']}/receipt-reconciliation", params={"day": day}))
+    sign_in(browser, site, checker.username, STAFF_PASSWORD, page="receipt-reconciliation")
+    wait(browser, lambda d: all(r["receipt_no"] in d.find_element(By.ID, "reconciliation-receipts").text for r in taken),
+         "the day's receipts")
+    assert browser.find_element(By.ID, "reconciliation-count").text == str(expected["count"])
+    assert browser.find_element(By.ID, "reconciliation-total").text == f"¥{float(expected['total']):,.2f}"
+    assert expected["balanced"] and "对账平衡" in browser.find_element(By.ID, "reconciliation-balanced").text
+    methods = browser.find_element(By.ID, "reconciliation-methods").text
+    assert "现金" in methods and "银行转账" in methods
+    shot(browser, "finance-reconciliation.png")
+    # a receipt opens its deal at the desk
+    link = [a for a in browser.find_elements(By.CSS_SELECTOR, "#reconciliation-receipts .rr-no")
+            if a.text == taken[1]["receipt_no"]][0]
+    link.click()
+    wait(browser, lambda d: d.current_url.endswith(f"#/cashier/{deal['id']}"), "the deal's money page")
+    no_console_errors(browser)
+
+
+# 代理佣金 and 提成 ----------------------------------------------------------------------------
+SIGNED_DEAL = 781801  # signed in September 2026, as contracts' events tell finance
+
+
+def signed_in_september(site):
+    """孙顾问's deal approved on 1 and signed on 5 September 2026 (contracts' events), its down
+    payment received on 10 September through the API."""
+    uri, advisor = site["system"].amqp_uri, site["advisor"].id
+    where = {"agency_id": site["director"].agency_id, "project_id": site["pid"]}
+    publish_event(uri, "subscription_approved", {
+        "deal_id": SIGNED_DEAL, "unit_id": SIGNED_DEAL, "advisor_id": advisor, "subscription_id": SIGNED_DEAL,
+        "customer_name": "卫女士", "customer_phone": "13500135000", "price": "2000000.00", "deposit": "50000",
+        "payment_method": "commercial_mortgage", "approved_on": date(2026, 9, 1), "unit_label": "1号楼-0909"},
+        occurred_at=datetime(2026, 9, 1, 4, tzinfo=timezone.utc), **where)
+    publish_event(uri, "contract_signed", {
+        "deal_id": SIGNED_DEAL, "unit_id": SIGNED_DEAL, "advisor_id": advisor, "contract_id": SIGNED_DEAL,
+        "price": "2000000.00", "payment_method": "commercial_mortgage", "signed_on": date(2026, 9, 5),
+        "loan_amount": "1400000.00"}, occurred_at=datetime(2026, 9, 5, 4, tzinfo=timezone.utc), **where)
+    cashier = site["cashier"]
+
+    def signed():
+        answer = cashier.get(f"/api/deals/{SIGNED_DEAL}/schedule")
+        return answer.status_code == 200 and answer.json()["status"] == "signed"
+
+    wait_until(signed, timeout=60, what="the September deal signed in finance")
+    cashier.ok(cashier.post(f"/api/deals/{SIGNED_DEAL}/receipts", {"amount": "600000.00", "method": "transfer",
+                                                                   "received_on": "2026-09-10"}), 201)
+
+
+def test_agency_and_staff_commission_statements_are_issued_and_read(browser, site):
+    manager, checker, pid = site["manager"], site["checker"], site["pid"]
+    manager.ok(manager.put(f"/api/projects/{pid}/agency-terms", {
+        "base_rate": "1.0", "total_units": 10, "billable_when": "signed_and_down_payment",
+        "tiers": [{"from_ratio": "0", "rate": "1.0"}, {"from_ratio": "0.5", "rate": "1.5"}]}))
+    manager.ok(manager.put(f"/api/projects/{pid}/commission-rules",
+                           {"rules": [{"role": "advisor", "kind": "percent", "rate": "0.5"}]}))
+    signed_in_september(site)
+    sign_in(browser, site, checker.username, STAFF_PASSWORD, page="statements")
+    terms = wait(browser, lambda d: d.find_elements(By.ID, "agency-terms"), "the agency terms")[0]
+    assert "1.0%" in terms.text and "签约且首付到账" in terms.text
+    # the period after the last statement (none yet: last month), then the statement and its line
+    assert browser.find_element(By.ID, "agency-to").get_attribute("value") < today().isoformat()
+    browser.find_element(By.ID, "agency-issue-submit").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#agency-statements .a-number"), "the statement issued")
+    issued = checker.ok(checker.get(f"/api/projects/{pid}/agency-statements"))
+    assert len(issued) == 1 and [(l["deal_id"], l["kind"]) for l in issued[0]["lines"]] == [(SIGNED_DEAL, "fee")]
+    row = browser.find_element(By.CSS_SELECTOR, "#agency-statements tbody tr")
+    assert "第 1 期" in row.text and f"¥{float(issued[0]['total']):,.2f}" in row.text and "吴会计" in row.text
+    row.find_element(By.CSS_SELECTOR, ".el-table__expand-icon").click()
+    wait(browser, lambda d: "1号楼-0909" in d.find_element(By.ID, "agency-statements").text, "the statement's line")
+    shot(browser, "finance-agency-statements.png")
+    # settled up to the end of last month: the next statement waits for this month to end
+    settled = wait(browser, lambda d: d.find_element(By.ID, "agency-settled").text, "the settled note")
+    assert issued[0]["period_to"] in settled
+    assert not browser.find_element(By.ID, "agency-issue-submit").is_enabled()
+
+    browser.find_element(By.ID, "tab-staff").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "commission-issue"), "the staff tab")
+    browser.find_element(By.ID, "commission-issue").click()
+    wait(browser, lambda d: "孙顾问" in d.find_element(By.ID, "commission-statements").text, "孙顾问's statement")
+    month = browser.find_element(By.ID, "commission-month").get_attribute("value")
+    statements = checker.ok(checker.get("/api/commission-statements", params={"project_id": pid, "month": month}))
+    assert [(s["account_name"], s["lines"][0]["deal_id"]) for s in statements] == [("孙顾问", SIGNED_DEAL)]
+    assert browser.find_element(By.ID, "commission-total").text == f"¥{float(statements[0]['total']):,.2f}"
+    shot(browser, "finance-staff-statements.png")
+    browser.find_element(By.ID, "commission-issue").click()
+    refused = wait(browser, lambda d: d.find_element(By.ID, "commission-issue-error").text.strip(), "the refusal")
+    assert "该月佣金已出具" in refused and "COMMISSION_MONTH_ISSUED" in refused
     no_console_errors(browser)

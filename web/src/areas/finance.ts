@@ -5,6 +5,8 @@ import CashierPage from "../views/finance/CashierPage.vue";
 import DealMoney from "../views/finance/DealMoney.vue";
 import ReceiptPrint from "../views/finance/ReceiptPrint.vue";
 import CollectionsPage from "../views/finance/CollectionsPage.vue";
+import ReconciliationPage from "../views/finance/ReconciliationPage.vue";
+import StatementsPage from "../views/finance/StatementsPage.vue";
 
 export const area: Area = {
   routes: [
@@ -13,9 +15,15 @@ export const area: Area = {
     { path: "cashier/:dealId(\\d+)/receipts/:receiptId(\\d+)", name: "finance-receipt", component: ReceiptPrint,
       meta: { permission: "deal_money.read" } },
     { path: "collections", name: "collections", component: CollectionsPage, meta: { permission: "collections.read" } },
+    { path: "receipt-reconciliation", name: "receipt-reconciliation", component: ReconciliationPage,
+      meta: { permission: "reconciliation.read" } },
+    { path: "statements", name: "statements", component: StatementsPage, meta: { permission: "agency_commission.read" } },
   ],
   items: [
     { page: "cashier", title: "收银台", to: "/cashier", permission: "receipts.record", group: "财务", order: 70 },
     { page: "collections", title: "催款", to: "/collections", permission: "collections.read", group: "财务", order: 71 },
+    { page: "receipt-reconciliation", title: "日结对账", to: "/receipt-reconciliation", permission: "reconciliation.read",
+      group: "财务", order: 72 },
+    { page: "statements", title: "佣金结算", to: "/statements", permission: "agency_commission.read", group: "财务", order: 73 },
   ],
 };

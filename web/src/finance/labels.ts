@@ -23,3 +23,6 @@ export const COMMISSION_LINE_KINDS: Record<string, string> = {
   accrual: "计提", adjustment: "调整", clawback: "追回（退房）",
 };
 export const MISMATCH: Record<string, string> = { receipt: "收据分摊与金额不符", deal: "付款计划与分摊不符" };
+export const BILLABLE_WHEN: Record<string, string> = {
+  signed: "签约即可结佣", signed_and_down_payment: "签约且首付到账", fully_paid: "全款到账",
+};
