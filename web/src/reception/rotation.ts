@@ -30,5 +30,6 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 };
 // the system's own reasons (rotation.py); a supervisor's reason is shown as written
 export const AUDIT_REASONS: Record<string, string> = {
-  "new walk-in": "新客到访", eligible: "到岗可接待", "no longer eligible": "已不在岗",
+  "new walk-in": "新客到访", eligible: "到岗可接待", "no longer eligible": "已不在岗", certified: "通过上岗考核",
+  "clocked in": "上班打卡", "clocked out": "下班打卡", "on leave": "请假", left: "离职", transferred: "调岗",
 };
