@@ -5,7 +5,7 @@ board and unlocked from the list; 推盘 of a whole floor now and of chosen unit
 figures checked against the server's own rule), made a draft and published; a cut below the
 底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
 approved by a director then published; the advisors'
-考核排名, 滞销房源 and an auto-planned 排班. Each step checks the page and what the API then
+考核排名 and the month's 销售目标 split, 滞销房源 and an auto-planned 排班. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
 from decimal import Decimal
 
@@ -287,6 +287,22 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
     browser.find_element(By.CSS_SELECTOR, "#rank-table .el-table__expand-icon").click()
     parts = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".rank-parts").text, "a card's parts")
     assert "签约套数" in parts and "出勤" in parts
+    # the month's 销售目标, split over the two advisors; the project's is their sum
+    browser.find_element(By.ID, "targets-edit").click()
+    figures = {"ctl_adv": ("2", "6000000", "1000000"), "ctl_adv2": ("1", "3000000.50", "0")}
+    for row in browser.find_elements(By.CSS_SELECTOR, "#targets-table tbody tr"):
+        name = row.find_element(By.CSS_SELECTOR, ".t-name").text
+        for cls, value in zip(("t-units", "t-amount", "t-collections"), figures[name]):
+            box = row.find_element(By.CSS_SELECTOR, f".{cls} input")
+            box.send_keys(Keys.CONTROL, "a")
+            box.send_keys(value)
+    browser.find_element(By.ID, "targets-save").click()
+    wait(browser, lambda d: "项目目标 3 套" in d.find_element(By.ID, "targets-project").text, "the targets saved")
+    targets = api(site).ok(api(site).get(f"/api/projects/{site['pid']}/targets", params={"month": month}))
+    assert (targets["project"]["units"], targets["project"]["amount"], targets["project"]["collections"]) == \
+        (3, "9000000.50", "1000000.00")
+    assert {a["full_name"]: (a["units"], a["amount"]) for a in targets["advisors"]} == \
+        {"ctl_adv": (2, "6000000.00"), "ctl_adv2": (1, "3000000.50")}
     shot(browser, "control-rankings.png")
 
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="slow-movers"]').click()

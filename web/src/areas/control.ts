@@ -20,7 +20,7 @@ export const area: Area = {
     { page: "control", title: "销控管理", to: "/control", permission: "units.control", group: "销控", order: 22 },
     { page: "prices", title: "价目表与调价", to: "/prices", permission: "price_lists.manage", group: "销控", order: 23 },
     { page: "slow-movers", title: "滞销房源", to: "/slow-movers", permission: "units.slow_movers", group: "销控", order: 24 },
-    { page: "rankings", title: "考核排名", to: "/rankings", permission: "evaluation.read", group: "报表", order: 92 },
+    { page: "rankings", title: "考核排名", to: "/rankings", permission: "evaluation.read", group: "报表", order: 94 },
     { page: "rota", title: "排班", to: "/rota", permission: "rota.plan", group: "人事", order: 85 },
   ],
 };
