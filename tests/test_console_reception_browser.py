@@ -140,6 +140,28 @@ def test_a_call_is_registered_with_its_channel_and_the_advisor_named(browser, si
     no_console_errors(browser)
 
 
+def test_a_walk_in_asks_for_an_advisor_and_came_through_a_channel_partner(browser, site):
+    queue = [q["account_id"] for q in rotation(site)["queue"]]
+    sign_in(browser, site, site["assistant"].username, STAFF_PASSWORD, page="visits")
+    browser.find_element(By.ID, "visit-name").send_keys("周女士")
+    browser.find_element(By.ID, "visit-mobile").send_keys("13911110003")
+    pick(browser, "visit-channel", "渠道")
+    wait(browser, lambda d: d.find_elements(By.ID, "visit-partner"), "the partner's name field")[0].send_keys("链家")
+    pick(browser, "visit-advisor", "陈顾问")
+    browser.find_element(By.ID, "visit-submit").click()
+    assigned = wait(browser, lambda d: d.find_elements(By.ID, "assigned-advisor"), "the registered visit")[0]
+    assert assigned.text == "陈顾问" and "指定" in browser.find_element(By.ID, "visit-result").text
+    wait(browser, lambda d: "周女士" in d.find_element(By.ID, "visits-today").text, "the visit in today's list")
+    visits = site["director"].ok(site["director"].get(f"/api/projects/{site['pid']}/visits"))
+    mine = [v for v in visits if v["customer_name"] == "周女士"]
+    assert [(v["channel"], v["advisor_id"], v["assignment"]) for v in mine] == [("channel_partner", site["ids"]["陈顾问"], "chosen")]
+    customer = site["director"].ok(site["director"].get(f"/api/customers/{mine[0]['customer_id']}"))
+    assert (customer["channel"], customer["partner_name"]) == ("channel_partner", "链家")
+    assert [q["account_id"] for q in rotation(site)["queue"]] == queue  # a chosen advisor leaves the rotation as it was
+    shot(browser, "reception-visit-chosen.png")
+    no_console_errors(browser)
+
+
 def pick(driver, select_id, label):
     """Choose `label` in an Element Plus select as a user would."""
     field = driver.find_element(By.ID, select_id)
