@@ -45,6 +45,8 @@ ROLES = {
     "GET /api/projects/<int:project_id>/display-tokens": P["display_tokens.manage"],
     "DELETE /api/projects/<int:project_id>/display-tokens/<int:display_id>": P["display_tokens.manage"],
     "GET /api/display/board": PUBLIC,  # no account: the display token is checked by the route itself
+    # gateway/routes/bell.py
+    "GET /api/projects/<int:project_id>/notifications": EVERYONE,
     # gateway/routes/attendance.py
     "POST /api/projects/<int:project_id>/shifts": P["rota.plan"],
     "GET /api/projects/<int:project_id>/shifts": STAFF,

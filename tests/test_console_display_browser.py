@@ -2,14 +2,18 @@
 director issues a token on 大屏授权 (#/display) and copies the wall's address; the wall opens
 with it in a fresh window (no session, nobody signed in) at 1920×1080 and shows the board; a
 hold made through the API appears on it; the director revokes the token and the wall says so
-in Chinese, still on the wall, never on the login page.
+in Chinese, still on the wall, never on the login page. The header's bell: a manager sees the
+认购 an advisor submitted as an approval waiting, and it leads to the inbox.
 The shared harness is tests/browser.py."""
+from datetime import timedelta
+
 import pytest
 from selenium.webdriver.common.by import By
 
+from loupan.types import today
 from tests.api import DIRECTOR, make_project
-from tests.browser import (browser, built_console, no_console_errors, project_names, shot,  # noqa: F401 (fixtures)
-                           sign_in, wait)
+from tests.browser import (STAFF_PASSWORD, account, browser, built_console, no_console_errors,  # noqa: F401 (fixtures)
+                           project_names, shot, sign_in, wait)
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +90,29 @@ def test_a_director_issues_a_display_token_the_wall_runs_on_it_and_stops_when_re
         browser.close()
         browser.switch_to.window(desk)
     browser.get_log("browser")  # the revoked token's 401s were the point
+
+
+def test_the_bell_shows_a_manager_the_approval_waiting_and_leads_to_the_inbox(browser, site):
+    director = site["director"]
+    manager = account(director, "bell_mgr", "manager", [site["pid"]])
+    adv = account(director, "bell_adv", "advisor", [site["pid"]])
+    advisor = type(director)(site["url"]).login(adv["username"], STAFF_PASSWORD)
+    unit = site["units"][1]
+    held = advisor.ok(advisor.post(f"/api/units/{unit}/holds", {"customer_name": "铃声买家", "customer_phone": "13900005555"}),
+                      201)
+    price = advisor.ok(advisor.get(f"/api/units/{unit}"))["list_price"]
+    deal = advisor.ok(advisor.post("/api/subscriptions", {
+        "hold_id": held["hold_id"], "price": price, "deposit": "50000.00", "payment_method": "full",
+        "delivery_date": (today() + timedelta(days=700)).isoformat()}), 201)
+    sign_in(browser, site, manager["username"], STAFF_PASSWORD)
+    badge = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".bell-badge sup").text, "the bell's count")
+    assert int(badge) >= 1
+    browser.find_element(By.ID, "bell").click()
+    item = wait(browser, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, '.bell-item[data-kind="approval_waiting"]')
+                                    if i.is_displayed() and deal["unit_label"] in i.text], "the 认购 waiting in the bell")[0]
+    assert "待审批" in item.text and "铃声买家" in item.text
+    shot(browser, "display-bell-manager.png")
+    item.click()
+    wait(browser, lambda d: d.current_url.endswith("#/approvals") and "铃声买家" in d.find_element(By.ID, "approvals").text,
+         "the inbox with the 认购")
+    no_console_errors(browser)
