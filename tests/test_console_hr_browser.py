@@ -67,6 +67,27 @@ def dialog(driver, css):
     return wait(driver, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()], css)[0]
 
 
+UNLABELLED = """
+const named = (el) => (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.closest('label')
+    || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) || el.title || '').toString().trim();
+const bad = [];
+for (const el of document.querySelectorAll('input, select, textarea, [role=slider]')) {
+  if (el.type === 'hidden' || !el.getClientRects().length) continue;
+  if (!named(el)) bad.push(el.outerHTML.slice(0, 160));
+}
+for (const el of document.querySelectorAll('button, [role=button]')) {
+  if (el.getClientRects().length && !el.textContent.trim() && !el.getAttribute('aria-label')) bad.push(el.outerHTML.slice(0, 160));
+}
+return bad;
+"""
+
+
+def labelled(driver):
+    """Accessibility basics: every visible field has a label, every button a name."""
+    bad = driver.execute_script(UNLABELLED)
+    assert bad == [], bad
+
+
 def staff_record(site, username):
     director = site["director"]
     return next(s for s in director.ok(director.get("/api/staff", params={"limit": 500})) if s["username"] == username)
@@ -91,6 +112,7 @@ def test_hr_onboards_an_advisor_who_can_then_sign_in(browser, site):
     choose(form, "#join-role .el-radio-button", "置业顾问")
     choose(form, "#join-projects .el-checkbox", site["name_of"](site["pid"]))
     shot(browser, "hr-join.png")
+    labelled(browser)
     browser.find_element(By.ID, "join-submit").click()
     new = wait(browser, lambda d: row(d, login), "the new advisor in the list")
     wait(browser, lambda d: "在职" in new.text, "the new advisor's status")
@@ -116,6 +138,7 @@ def test_hr_transfers_someone_and_the_record_shows_the_move(browser, site):
     assert "立即生效" in browser.find_element(By.ID, "transfer-timing").text  # dated today
     typed(browser, "transfer-reason", "新盘开盘支援")
     shot(browser, "hr-transfer.png")
+    labelled(browser)
     browser.find_element(By.ID, "transfer-submit").click()
     # the list was filtered to the first site: the mover is gone from it; all sites shows the move
     wait(browser, lambda d: not row(d, mover), "the mover off the first site's list")
@@ -219,6 +242,7 @@ def test_hr_moves_a_candidate_through_the_pipeline_to_hire(browser, site):
     wait(browser, lambda d: "沟通能力强" in d.find_element(By.ID, "candidate-feedback").text, "the feedback recorded")
     typed(browser, "offer-salary", "6500.00")
     shot(browser, "hr-recruiting.png")
+    labelled(browser)
     browser.find_element(By.ID, "offer-submit").click()
     wait(browser, lambda d: panel_stage(d) == "offer" and d.find_elements(By.ID, "offer-accept"), "the offer made")
     wait(browser, lambda d: card(d, "offer", "钱应聘"), "the candidate in the offer column")
@@ -262,6 +286,7 @@ def test_hr_records_an_exam_that_certifies_an_advisor(browser, site):
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#certifications tr[data-account-id="{learner["id"]}"]'),
          "the advisor on the certified list")
     shot(browser, "hr-training.png")
+    labelled(browser)
     director = site["director"]
     certified = director.ok(director.get(f"/api/projects/{site['pid']}/certifications"))
     assert learner["id"] in [c["account_id"] for c in certified]
@@ -287,4 +312,10 @@ def test_hr_reads_the_months_attendance_and_the_weeks_rota(browser, site):
     rows = browser.find_elements(By.CSS_SELECTOR, "#attendance-stats tr[data-account-id]")
     assert len(rows) == len(stats["people"])
     shot(browser, "hr-attendance.png")
+    labelled(browser)
+    # the pass sees what it looks for: a field and a button with no name are reported
+    browser.execute_script("document.getElementById('view').insertAdjacentHTML('beforeend', "
+                           "'<input id=\"nameless\"><button id=\"blank\"></button>')")
+    reported = browser.execute_script(UNLABELLED)
+    assert len(reported) == 2 and "nameless" in reported[0] and "blank" in reported[1], reported
     no_console_errors(browser)
