@@ -15,6 +15,7 @@ from loupan.types import today
 from tests.api import make_project
 from tests.browser import (STAFF_PASSWORD, browser, built_console, no_console_errors,  # noqa: F401 (fixtures)
                            project_names, shot, sign_in, wait)
+from tests.test_console_a11y_browser import axe_violations, report  # the pages not in the navigation
 
 BACKDATED_DEAL = 781701  # a deal contracts approved 45 days ago, as its event tells finance
 
@@ -93,6 +94,8 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
     assert "¥50,000.00" in browser.find_element(By.CSS_SELECTOR, "#schedule-lines tbody tr").text
     # the 款项 starts at the first open line (定金) and its remaining
     assert browser.find_element(By.ID, "receipt-amount").get_attribute("value") == "50000.00"
+    found = axe_violations(browser)
+    assert found == [], report({"deal": found})
     pick(browser, "receipt-method", "现金")
     shot(browser, "finance-deal.png")
     browser.find_element(By.ID, "receipt-submit").click()
@@ -114,6 +117,8 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
                     "payer": "冯女士", "buyer": "冯女士", "unit": deal["unit_label"], "kind": "定金",
                     "words": "人民币伍万元整", "amount": "¥50,000.00", "method": "现金", "cashier": "钱出纳"}
     shot(browser, "finance-receipt.png")
+    found = axe_violations(browser)
+    assert found == [], report({"receipt": found})
     # on paper: the receipt alone, no header, menu or buttons
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
