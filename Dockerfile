@@ -22,6 +22,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# a Chinese font the printed documents embed (gateway/documents/pdf.py)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes do not reinstall them.
 # Production's requirements only (no pytest, selenium or schemathesis), checked by their hashes.
 COPY requirements.txt ./

@@ -154,6 +154,11 @@ ROLES = {
     # gateway/routes/finance_commission.py
     "GET /api/finance/mortgage-quote": STAFF,
     "GET /api/projects/<int:project_id>/schedule-preview": P["deal_money.read"],
+    # gateway/routes/documents.py
+    "GET /api/deals/<int:deal_id>/subscription.pdf": P["deals.read"],
+    "GET /api/deals/<int:deal_id>/receipts/<int:receipt_id>.pdf": P["deal_money.read"],
+    "GET /api/projects/<int:project_id>/plan.pdf": P["deal_money.read"],
+    "GET /api/projects/<int:project_id>/board.pdf": EVERYONE,
     "PUT /api/projects/<int:project_id>/agency-terms": P["agency_terms.set"],
     "GET /api/projects/<int:project_id>/agency-terms": P["agency_commission.read"],
     "POST /api/projects/<int:project_id>/agency-statements": P["agency_statements.issue"],

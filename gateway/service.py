@@ -23,6 +23,7 @@ from gateway.routes.crm_visits import CrmVisitsRoutes
 from gateway.routes.data_reveals import DataRevealRoutes
 from gateway.routes.deals import DealRoutes
 from gateway.routes.display import DisplayRoutes
+from gateway.routes.documents import DocumentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.finance_commission import FinanceCommissionRoutes
 from gateway.routes.finance_money import FinanceMoneyRoutes
@@ -45,7 +46,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BellRoutes, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, DocumentRoutes, BellRoutes, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

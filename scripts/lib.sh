@@ -81,6 +81,16 @@ ensure_chromium() {  # the console's browser tests: Debian's Chromium, its drive
   fi
 }
 
+ensure_cjk_font() {  # the printed documents (gateway/documents, PDF): a Chinese font to embed
+  if ! fc-list 2>/dev/null | grep -i wqy >/dev/null; then
+    say "installing a Chinese font for the PDFs (Debian: fonts-wqy-microhei)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-wqy-microhei fontconfig >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-wqy-microhei fontconfig >/dev/null; } \
+      || echo "could not install fonts-wqy-microhei: the PDF documents answer 503 FONT_MISSING" >&2
+  fi
+}
+
 ensure_node() {  # the generated API types (web/, tests/test_openapi_types.py): Node.js and npm
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     say "installing Node.js and npm (Debian: nodejs npm)"

@@ -11,6 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_rabbitmq
+ensure_cjk_font  # the PDF documents
 cd "$ROOT"
 bash scripts/build_console.sh  # the web console, when its sources changed (web/ -> web/dist)
 VAR_DIR="${LOUPAN_VAR:-var}"
