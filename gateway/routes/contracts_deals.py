@@ -59,13 +59,15 @@ class ContractsDealsRoutes:
 
     @route("POST", "/api/deals/<int:deal_id>/online-signing", body=c.OnlineSigningIn,
            response=c.ContractOut, summary="网签: record the online-signing number and date of the signed contract "
-                                           "(422 DATE_OUT_OF_ORDER before 签约, DATE_IN_FUTURE)")
+                                           "(422 DATE_OUT_OF_ORDER before 签约, DATE_IN_FUTURE; 409 "
+                                           "ONLINE_SIGNING_NO_TAKEN: the number is another deal's of the project)")
     def record_online_signing(self, request, actor, deal_id, body):
         return self.contracts.record_online_signing(actor, deal_id, body)
 
     @route("POST", "/api/deals/<int:deal_id>/filing", body=c.FilingIn, response=c.ContractOut,
            summary="备案: record the filing number and date after 网签; the deal is filed "
-                   "(422 DATE_OUT_OF_ORDER before 网签, DATE_IN_FUTURE)")
+                   "(422 DATE_OUT_OF_ORDER before 网签, DATE_IN_FUTURE; 409 FILING_NO_TAKEN: the number is "
+                   "another deal's of the project)")
     def record_filing(self, request, actor, deal_id, body):
         return self.contracts.record_filing(actor, deal_id, body)
 

@@ -121,6 +121,9 @@ class Contract(Base):
     __tablename__ = "contracts"
     __table_args__ = (UniqueConstraint("deal_id", name="uq_contracts_deal"),
                       UniqueConstraint("project_id", "contract_no", name="uq_contracts_no"),
+                      # the housing authority gives each number once: one deal per number and project
+                      UniqueConstraint("project_id", "online_signing_no", name="uq_contracts_online_signing_no"),
+                      UniqueConstraint("project_id", "filing_no", name="uq_contracts_filing_no"),
                       Index("ix_contracts_project_status", "project_id", "status"))
     id = Column(ID, primary_key=True, autoincrement=True)
     agency_id = Column(ID, nullable=False, index=True)

@@ -108,6 +108,8 @@ export const MESSAGES: Record<string, string> = {
   DATE_IN_FUTURE: "日期不能晚于今天",
   DATE_OUT_OF_ORDER: "日期顺序不对：不能早于前一环节的日期（认购≤签约≤网签≤备案≤交房，收款不早于认购）",
   DATE_TOO_EARLY: "日期过早（早于 2000 年），请检查年份",
+  ONLINE_SIGNING_NO_TAKEN: "该网签编号已登记在本项目的另一笔交易上",
+  FILING_NO_TAKEN: "该备案编号已登记在本项目的另一笔交易上",
   DEAL_CANCELLED: "该交易已取消",
   DEAL_CHANGED: "该交易已变更，请刷新后重试",
   DEAL_FILED: "该交易已备案，不能再变更",

@@ -142,3 +142,45 @@ def test_online_signing_then_filing_files_the_deal(call, contracts_config, event
     assert [(h["from_status"], h["to_status"], h["note"]) for h in detail["history"]] == [
         ("subscribed", "signed", "签约 HT000001"), ("signed", "signed", f"网签 WQ2026001 on {ago(2)}"),
         ("signed", "filed", "备案 BA2026001")]
+
+
+def test_online_signing_and_filing_numbers_are_unique_per_project(call, contracts_config):
+    """The housing authority gives each number once: a second deal of the project with the
+    same 网签 or 备案 number is 409 naming the first, nothing written; another project may."""
+    first, second = deal_in(contracts_config, unit_id=300), deal_in(contracts_config, unit_id=301)
+    other_project = deal_in(contracts_config, unit_id=302, project_id=PROJECT + 1)
+    elsewhere = actor(4, "assistant", [PROJECT + 1])
+    for deal_id, who in ((first, ADVISOR), (second, ADVISOR), (other_project, actor(7, "advisor", [PROJECT + 1]))):
+        call("draft_contract", who, deal_id, {"signed_on": ago(5)})
+        call("approve_contract", actor(2, "manager", [PROJECT, PROJECT + 1]), deal_id)
+    call("record_online_signing", ASSISTANT, first, {"number": "WQ-7001", "date": ago(3)})
+    raises("ONLINE_SIGNING_NO_TAKEN", call, "record_online_signing", ASSISTANT, second,
+           {"number": " WQ-7001 ", "date": ago(3)})
+    assert status_of(contracts_config, second) == "signed"
+    assert call("get_deal", ASSISTANT, second)["contract"]["online_signing_no"] is None
+    call("record_online_signing", elsewhere, other_project, {"number": "WQ-7001", "date": ago(3)})
+    call("record_online_signing", ASSISTANT, second, {"number": "WQ-7002", "date": ago(3)})
+
+    call("record_filing", ASSISTANT, first, {"filing_no": "BA-7001", "date": ago(2)})
+    raises("FILING_NO_TAKEN", call, "record_filing", ASSISTANT, second, {"filing_no": "BA-7001", "date": ago(2)})
+    assert status_of(contracts_config, second) == "signed"
+    call("record_filing", elsewhere, other_project, {"filing_no": "BA-7001", "date": ago(2)})
+    assert call("record_filing", ASSISTANT, second, {"filing_no": "BA-7002", "date": ago(2)})["filing_no"] == "BA-7002"
+
+
+def test_two_deals_recording_one_number_at_once_one_wins(contracts, contracts_config, call):
+    deal_ids = [deal_in(contracts_config, unit_id=400 + i) for i in range(4)]
+    for deal_id in deal_ids:
+        call("draft_contract", ADVISOR, deal_id, {"signed_on": ago(5)})
+        call("approve_contract", MANAGER, deal_id)
+    with cluster_rpc(contracts.config) as cluster:
+        replies = [cluster.contracts.record_online_signing.call_async(ASSISTANT, d, {"number": "WQ-RACE", "date": ago(1)})
+                   for d in deal_ids]
+        outcomes = []
+        for reply in replies:
+            try:
+                outcomes.append(reply.result()["online_signing_no"])
+            except Exception as exc:  # the losers: 409 whichever way they lost (the look-up or the constraint)
+                outcomes.append(getattr(exc, "code", repr(exc)))
+    assert sorted(outcomes) == ["ONLINE_SIGNING_NO_TAKEN"] * 3 + ["WQ-RACE"]
+    assert {status_of(contracts_config, d) for d in deal_ids} == {"signed"}  # 网签 leaves the deal signed
