@@ -156,6 +156,7 @@ class DealUnitSwapped(_Payload):
     # the deal's agreed price after the move (old price + settled difference)
     new_price = Amount(allow_none=True, load_default=None)
     price_difference = Amount(allow_none=True, load_default=None)
+    to_unit_label = fields.String(allow_none=True, load_default=None)  # e.g. 1栋-1201
 
 
 class UnitHandedOver(_Deal):

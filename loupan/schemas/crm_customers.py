@@ -150,9 +150,25 @@ class CustomerOwnerChangeOut(Schema):
     at = fields.AwareDateTime()
 
 
+class DealBuyerOut(Schema):
+    name = fields.String()
+    phone = fields.String(metadata={"description": "masked as the customer's mobile is"})
+    share = fields.String(metadata={"description": "percent of ownership"})
+
+
+class CustomerDealOut(Schema):
+    deal_id = fields.Integer()
+    unit_id = fields.Integer(allow_none=True, metadata={"description": "the unit after any 换房"})
+    unit_label = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("subscribed", "signed", "handed_over", "cancelled")))
+    buyers = fields.List(fields.Nested(DealBuyerOut), allow_none=True,
+                         metadata={"description": "the buyers after a 更名 (co-buyers), null before any"})
+
+
 class CustomerDetailOut(CustomerOut):
     grades = fields.List(fields.Nested(CustomerGradeOut))
     owners = fields.List(fields.Nested(CustomerOwnerChangeOut))
+    deals = fields.List(fields.Nested(CustomerDealOut), metadata={"description": "the customer's deals (认购 on)"})
 
 
 class ConflictOut(Schema):

@@ -20,7 +20,7 @@ from loupan.types import SHANGHAI, utcnow
 from loupan.validators import mask_mobile
 from services.crm import customer_rules as rules
 from services.crm.customer_rules import normalise_mobile  # noqa: F401  (the other crm topics import it from here)
-from services.crm.models import (Conflict, Customer, CustomerExport, CustomerGrade, CustomerOwner,
+from services.crm.models import (Conflict, Customer, CustomerExport, CustomerGrade, CustomerOwner, DealCustomer,
                                  CustomerSetting, data_reveals)
 
 DEFAULT_PROTECTION_DAYS = 30
@@ -125,6 +125,14 @@ def customer_detail(session, actor, customer):
                                                   "by_name", "at")}
                       for o in session.execute(select(CustomerOwner).where(CustomerOwner.customer_id == customer.id)
                                                .order_by(CustomerOwner.at, CustomerOwner.id)).scalars()]
+    # the deals as contracts' events left them: unit after 换房, buyers after 更名
+    deals = session.execute(select(DealCustomer).where(DealCustomer.customer_id == customer.id)
+                            .order_by(DealCustomer.subscribed_at, DealCustomer.deal_id)).scalars()
+    shown = can_see_phone(actor, customer)  # co-buyers' phones as private as the customer's
+    view["deals"] = [{"deal_id": d.deal_id, "unit_id": d.unit_id, "unit_label": d.unit_label, "status": d.status,
+                      "buyers": None if d.buyers is None else [
+                          dict(b, phone=b["phone"] if shown else mask_mobile(b["phone"])) for b in d.buyers]}
+                     for d in deals]
     return view
 
 

@@ -1,6 +1,7 @@
-"""Deal facts from the contracts service (认购 approved, 签约, 退房, 交房), applied to crm
-customers: their status (lead → subscribed → signed, → lost, back to lead) with a history
-the funnel counts, and the satisfaction visit (回访) owed within 30 days after handover.
+"""Deal facts from the contracts service (认购 approved, 签约, 退房, 交房, 换房, 更名), applied
+to crm customers: their status (lead → subscribed → signed, → lost, back to lead) with a
+history the funnel counts, the satisfaction visit (回访) owed within 30 days after handover,
+and the deal's unit and buyers as they are after a 换房 or 更名.
 
 subscription_approved names the customer (crm id if the subscription was made from one,
 always name and phone); the later events carry the deal id only, so the deal → customer
@@ -93,7 +94,7 @@ def subscription_approved(uow, event, default_days=None):
     session.add(DealCustomer(deal_id=payload["deal_id"], agency_id=event["agency_id"], project_id=event["project_id"],
                              customer_id=customer.id if customer is not None else None,
                              advisor_id=payload["advisor_id"], unit_id=payload["unit_id"],
-                             status="subscribed", subscribed_at=event["occurred_at"], updated_at=utcnow()))
+                             unit_label=payload.get("unit_label"), status="subscribed", subscribed_at=event["occurred_at"], updated_at=utcnow()))
     if customer is not None and customer.status in ("lead", "lost"):
         record_status(session, customer, "subscribed", event["occurred_at"], payload["advisor_id"], payload["deal_id"])
     session.flush()
@@ -183,3 +184,59 @@ def unit_handed_over(uow, event):
                              due_at=payload["handed_over_at"] + SATISFACTION_WITHIN, status="open",
                              created_at=utcnow()))
     session.flush()
+
+
+def unit_swapped(uow, event):
+    """换房: the deal (and so its customer's purchase) is on the new unit."""
+    payload = event["payload"]
+    deal = _deal(uow.session, payload["deal_id"])
+    if deal is None:
+        raise DealNotKnownYet(f"deal {payload['deal_id']}: no subscription_approved applied yet")
+    deal.unit_id, deal.updated_at = payload["to_unit_id"], utcnow()
+    deal.unit_label = payload.get("to_unit_label") or None
+    uow.session.flush()
+
+
+def buyers_changed(uow, event, default_days=None):
+    """更名: the deal's buyers are now these (kept as its co-buyers). The first named is the
+    main buyer: when that is another person than the deal's customer, the deal becomes the
+    customer's with that phone (found in the project or registered to the deal's advisor)
+    at the deal's status, and the former customer keeps the status of their other deals,
+    or, named no more among the buyers, is lost."""
+    session, payload = uow.session, event["payload"]
+    deal, customer = _deal_and_customer(session, event)
+    if deal is None:
+        raise DealNotKnownYet(f"deal {payload['deal_id']}: no subscription_approved applied yet")
+    buyers = [{"name": b["name"], "phone": b["phone"], "share": str(b["share"])} for b in payload["buyers"]]
+    deal.buyers, deal.updated_at = buyers, utcnow()
+    if customer is None or not buyers or deal.status == "cancelled":
+        session.flush()
+        return
+    phones = set()
+    for buyer in buyers:
+        try:
+            phones.add(customers.normalise_mobile(buyer["phone"]))
+        except Invalid:
+            continue
+    try:
+        main_phone = customers.normalise_mobile(buyers[0]["phone"])
+    except Invalid:
+        main_phone = None  # no mobile to find the main buyer by: the deal stays where it is
+    if main_phone is None or main_phone == customer.mobile:
+        session.flush()
+        return
+    found = dict(event, payload={"customer_id": None, "customer_phone": main_phone,
+                                 "customer_name": buyers[0]["name"], "advisor_id": deal.advisor_id,
+                                 "subscription_id": None})
+    main = _find_or_register(uow, found, default_days)
+    deal.customer_id = main.id
+    at, status = event["occurred_at"], "signed" if deal.status in ("signed", "handed_over") else "subscribed"
+    if main.status in ("lead", "lost") or (status == "signed" and main.status == "subscribed"):
+        record_status(session, main, status, at, deal.advisor_id, deal.deal_id)
+    remaining = _remaining_status(session, customer.id, deal.deal_id)
+    if remaining is not None:
+        record_status(session, customer, remaining, at, deal.advisor_id, deal.deal_id)
+    elif customer.mobile not in phones:
+        record_status(session, customer, "lost", at, deal.advisor_id, deal.deal_id)
+    session.flush()
+

@@ -299,7 +299,10 @@ class DealCustomer(Base):
     project_id = Column(ID, nullable=False)
     customer_id = Column(ID, ForeignKey("customers.id"), index=True)  # None: the buyer's phone was no mobile
     advisor_id = Column(ID)
-    unit_id = Column(ID)
+    unit_id = Column(ID)  # moved by 换房 (deal_unit_swapped)
+    unit_label = Column(String(100))
+    # [{name, phone, share}] after a 更名 (buyers_changed); None: the subscription's one buyer
+    buyers = Column(JSON)
     status = Column(String(12), nullable=False)  # subscribed, signed, handed_over, cancelled
     subscribed_at = Column(UTCDateTime, nullable=False)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)

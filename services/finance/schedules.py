@@ -241,8 +241,9 @@ def apply_unit_swapped(uow, event):
     deal = _known_deal(uow.session, event)
     if deal.status == "cancelled":
         return
-    if deal.unit_id != p["to_unit_id"]:
-        deal.unit_id, deal.unit_label = p["to_unit_id"], None  # the event does not carry the new label
+    if deal.unit_id != p["to_unit_id"] or (p.get("to_unit_label") and deal.unit_label != p["to_unit_label"]):
+        # an event from before the label was carried leaves none rather than the old unit's
+        deal.unit_id, deal.unit_label = p["to_unit_id"], p.get("to_unit_label")
     if p["new_price"] is not None and p["new_price"] <= 0:
         raise InvalidEvent(f"deal {deal.deal_id}: new price {p['new_price']}")
     if p["new_price"] is not None and p["new_price"] != deal.price:

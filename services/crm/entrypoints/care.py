@@ -50,6 +50,16 @@ class CareEntrypoints:
         """退房: the customer is lost (or back to a lead if the subscription never counted)."""
         deal_facts.deal_cancelled(self.db, event)
 
+    @handles("contracts", "deal_unit_swapped")
+    def care_on_deal_unit_swapped(self, event):
+        """换房: the customer's deal is on the new unit."""
+        deal_facts.unit_swapped(self.db, event)
+
+    @handles("contracts", "buyers_changed")
+    def care_on_buyers_changed(self, event):
+        """更名: the deal's buyers; a new main buyer takes the deal to their customer record."""
+        deal_facts.buyers_changed(self.db, event, customers.default_protection_days(self.config))
+
     @handles("contracts", "unit_handed_over")
     def care_on_unit_handed_over(self, event):
         """交房: the 回访 satisfaction visit is due within 30 days."""

@@ -90,11 +90,12 @@ def test_a_swap_to_a_dearer_unit_regenerates_the_lines_and_the_first_absorb_what
     call("record_receipt", CASHIER, 4, {"amount": "120000.00", "method": "transfer", "received_on": "2026-01-06"})
     publish_event(finance_config["AMQP_URI"], "deal_unit_swapped", {
         "deal_id": 4, "from_unit_id": 1004, "to_unit_id": 2004, "new_price": "1200000.00",
-        "price_difference": "200000.00"}, project_id=P1)
+        "price_difference": "200000.00", "to_unit_label": "2号楼-0404"}, project_id=P1)
     wait_until(lambda: len(changes(finance_config, 4)) == 2, what="regenerated schedule")
     schedule = call("get_schedule", DIRECTOR, 4)
     lines = live(schedule)
     assert schedule["unit_id"] == 2004 and schedule["price"] == "1200000.00"
+    assert schedule["unit_label"] == "2号楼-0404"  # finance's own copy follows the 换房
     assert amounts(lines)[:2] == [("deposit", "20000.00"), ("down_payment", "340000.00")]
     assert [line["paid"] for line in lines[:2]] == ["20000.00", "100000.00"]
     # open lines' remaining + paid = price
