@@ -1,12 +1,13 @@
 """The manager's 销控 desk of the web console (issue 17) end to end in headless Chromium against
 the whole system: a lock with its reason chosen on the desk's board, seen locked on the 销控
 board and unlocked from the list; 推盘 of a whole floor now and of chosen units at a set time
-(the schedule listed, then cancelled); the hold rules; a bulk 调价 previewed in the browser to the cent (the
+(the schedule listed, then cancelled); a hold extended; the hold rules; a bulk 调价 previewed in the browser to the cent (the
 figures checked against the server's own rule), made a draft and published; a cut below the
 底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
 approved by a director then published; the advisors'
 考核排名 and the month's 销售目标 split, 滞销房源 and an auto-planned 排班. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,17 @@ def test_a_refused_lock_says_why_in_chinese(browser, site):
     message = wait(browser, lambda d: d.find_element(By.ID, "control-error").text.strip(), "the refusal")
     assert "已被预留" in message and "UNIT_NOT_AVAILABLE" in message, message
     wait(browser, lambda d: status_of(d, target) == "held", "the board read again")
+    # the manager extends that hold from the 预留中 list (by the default hour)
+    before = unit(site, target)["hold"]
+    row = wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#control-held tbody tr")
+                                   if "赵先生" in r.text and "剩" in r.text], "the held unit listed")[0]
+    assert "0203" in row.text
+    row.find_element(By.CSS_SELECTOR, ".h-extend").click()
+    wait(browser, lambda d: unit(site, target)["hold"]["expires_at"] != before["expires_at"], "the hold extended")
+    after = unit(site, target)["hold"]
+    assert after["hold_id"] == before["hold_id"]
+    assert datetime.fromisoformat(after["expires_at"]) - datetime.fromisoformat(before["expires_at"]) == timedelta(hours=1)
+    no_console_errors(browser)
     assert unit(site, target)["status"] == "held"
 
 
