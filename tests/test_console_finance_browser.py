@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from loupan.testing import publish_event, wait_until
 from loupan.types import today
@@ -210,6 +211,19 @@ def test_collections_show_the_overdue_lines_with_their_advisor_by_bucket(browser
     wait(browser, lambda d: sum("蒋先生" in r for r in collection_rows(d)) == 2, "every bucket again")
     pick(browser, "collections-advisor", "孙顾问")
     wait(browser, lambda d: collection_rows(d) and all("孙顾问" in r for r in collection_rows(d)), "孙顾问's lines")
+    # 即将到期: 冯女士's balance falls due within 10 days (her 认购 is today's; the 7th day under the terms)
+    browser.find_element(By.ID, "tab-soon").click()
+    days = wait(browser, lambda d: [e for e in d.find_elements(By.ID, "due-soon-days") if e.is_displayed()], "the days")[0]
+    days.send_keys(Keys.CONTROL, "a")
+    days.send_keys("10", Keys.TAB)
+    wait(browser, lambda d: "冯女士" in d.find_element(By.ID, "due-soon").text, "冯女士's line due soon")
+    soon = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#due-soon tbody tr") if "冯女士" in r.text]
+    assert soon and all("孙顾问" in r for r in soon) and any("房款（尾款）" in r for r in soon), soon
+    reminders = site["cashier"].ok(site["cashier"].get(f"/api/projects/{site['pid']}/collection-reminders",
+                                                       params={"days": 10}))
+    assert {l["deal_id"] for l in reminders["lines"] if l["state"] == "due_soon"} >= {site["deal"]["id"]}
+    shot(browser, "finance-due-soon.png")
+    browser.find_element(By.ID, "tab-overdue").click()
     # a line opens its deal at the desk
     browser.find_element(By.CSS_SELECTOR, f'#collections .c-unit[data-deal-id="{BACKDATED_DEAL}"]').click()
     wait(browser, lambda d: d.current_url.endswith(f"#/cashier/{BACKDATED_DEAL}"), "the deal's money page")

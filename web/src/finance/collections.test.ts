@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advisorsOf, cents, filterLines, fromCents, NO_ADVISOR, totalRemaining } from "./collections";
+import { advisorsOf, cents, daysUntil, filterLines, fromCents, NO_ADVISOR, totalRemaining } from "./collections";
 
 const lines = [
   { line_id: 1, advisor_id: 7, advisor_name: "孙顾问", bucket: "31-60", remaining: "2960000.00" },
@@ -26,5 +26,13 @@ describe("催款 lines", () => {
     expect(totalRemaining(lines)).toBe("2960005.30");
     expect(cents("12.5")).toBe(1250);
     expect(fromCents(-5)).toBe("-0.05");
+  });
+});
+
+describe("lines due soon", () => {
+  it("count the days to their due date, across a month end", () => {
+    expect(daysUntil("2026-12-06", "2026-12-06")).toBe(0);
+    expect(daysUntil("2027-01-02", "2026-12-30")).toBe(3);
+    expect(daysUntil("2026-12-01", "2026-12-06")).toBe(-5);
   });
 });

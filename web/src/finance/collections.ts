@@ -45,3 +45,8 @@ export function fromCents(value: number): string {
 export function totalRemaining(lines: OverdueLine[]): string {
   return fromCents(lines.reduce((sum, l) => sum + cents(l.remaining), 0));
 }
+
+/** Whole days from `asOf` to `dueOn` (both YYYY-MM-DD): 0 on the day, negative once past. */
+export function daysUntil(dueOn: string, asOf: string): number {
+  return Math.round((Date.parse(`${dueOn}T00:00:00Z`) - Date.parse(`${asOf}T00:00:00Z`)) / 86_400_000);
+}
