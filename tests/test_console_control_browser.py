@@ -5,7 +5,7 @@ board and unlocked from the list; 推盘 of a whole floor now and of chosen unit
 figures checked against the server's own rule), made a draft and published; a cut below the
 底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
 approved by a director then published; the advisors'
-考核排名 and the month's 销售目标 split, 滞销房源 and an auto-planned 排班. Each step checks the page and what the API then
+考核排名 and the month's 销售目标 split, 滞销房源 (two taken to 调价) and an auto-planned 排班. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -324,6 +324,17 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
     wait(browser, lambda d: f"共 {slow['total']} 套" in d.find_element(By.ID, "slow-total").text, "the slow movers")
     assert slow["total"] > 0 and len(browser.find_elements(By.CSS_SELECTOR, "#slow-units tbody tr")) == slow["total"]
     shot(browser, "control-slow-movers.png")
+    # two of them taken to 调价: the price page starts with just those units chosen
+    rows = browser.find_elements(By.CSS_SELECTOR, "#slow-units tbody tr")[:2]
+    picked = [r.find_element(By.CSS_SELECTOR, ".s-unit").text for r in rows]
+    for r in rows:
+        r.find_element(By.CSS_SELECTOR, ".el-checkbox").click()
+    browser.find_element(By.ID, "slow-reprice").click()
+    wait(browser, lambda d: "#/prices?units=" in d.current_url, "the price page with the units")
+    browser.find_element(By.ID, "price-value").send_keys("1")
+    summary = wait(browser, lambda d: d.find_element(By.ID, "price-preview-summary").text, "the preview")
+    assert "选中在售 2 套" in summary, summary
+    assert sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, "#price-preview .p-unit")) == sorted(picked)
 
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="rota"]').click()
     wait(browser, lambda d: d.find_elements(By.ID, "shift-name"), "the rota page")
