@@ -166,3 +166,24 @@ def test_scorecards_from_published_facts_counting_a_duplicate_once(system, site)
     assert site["a2"].get(f"/api/projects/{pid}/sales-star?quarter=2026-Q5").status_code == 400
     assert site["a2"].get(f"/api/projects/{pid}/scorecards?month=May").status_code == 403  # role before input
     assert manager.get(f"/api/projects/{pid}/scorecards?month=May").status_code == 400
+
+
+def test_the_collection_target_is_one_figure_wherever_it_is_set(site):
+    """回款目标: set with the month's targets or on its own (/collection-targets), the targets,
+    the collection target and the 月报 show the same figure: the last one set."""
+    manager, pid, month = site["manager"], site["pid"], "2026-07"
+    body = targets_body(site)
+    body["project"]["collections"], body["teams"] = "5000000.00", []
+    body["advisors"][0]["collections"], body["advisors"][1]["collections"] = "3000000.00", "2000000.00"
+    assert manager.ok(manager.put(f"/api/projects/{pid}/targets?month={month}", body))["project"]["collections"] \
+        == "5000000.00"
+    assert manager.ok(manager.get(f"/api/projects/{pid}/collection-targets/{month}"))["target"] == "5000000.00"
+
+    manager.ok(manager.put(f"/api/projects/{pid}/collection-targets/{month}", {"amount": "4200000.00"}))
+    assert manager.ok(manager.get(f"/api/projects/{pid}/targets", params={"month": month}))["project"][
+        "collections"] == "4200000.00"
+    report = manager.ok(manager.get(f"/api/projects/{pid}/reports/monthly", params={"month": month}))
+    assert Decimal(str(report["collection_vs_target"]["target"])) == Decimal("4200000.00")
+    # a supervisor reads the targets with the same figure
+    assert site["supervisor"].ok(site["supervisor"].get(f"/api/projects/{pid}/targets", params={"month": month}))[
+        "project"]["collections"] == "4200000.00"
