@@ -440,6 +440,20 @@ def test_an_advisor_drafts_a_subscription_from_a_hold_and_the_manager_approves_i
     assert "一次性付款" in browser.find_element(By.ID, "plan-method").text
     assert "¥100,000.00" in sheet.text and "尾款" in sheet.text
     shot(browser, "plan.png")
+    # the same sheet as the API's PDF (fetched with the token, opened in a tab of its own)
+    tabs = len(browser.window_handles)
+    browser.find_element(By.ID, "plan-pdf").click()
+    wait(browser, lambda d: "置业计划书" in d.find_element(By.ID, "plan-pdf-done").text, "the PDF made")
+    assert len(browser.window_handles) == tabs + 1
+    browser.switch_to.window(browser.window_handles[0])
+    # the day's 销控表 as PDF from the board
+    browser.get(site["url"] + "/console/#/board")
+    wait(browser, lambda d: d.find_elements(By.ID, "board-pdf"), "the board")[0].click()
+    wait(browser, lambda d: "销控表" in d.find_element(By.ID, "board-pdf-done").text, "the 销控表 PDF made")
+    for extra in browser.window_handles[1:]:
+        browser.switch_to.window(extra)
+        browser.close()
+    browser.switch_to.window(browser.window_handles[0])
 
     sign_in(browser, site, manager["username"], STAFF_PASSWORD)
     assert "approvals" in nav(browser)
