@@ -5,7 +5,6 @@ operation's `operationId` is its handler's name in camelCase (`hold_unit` -> `ho
 tag the gateway/routes/<topic>.py module that declares it (gateway/service.py: `core`), both
 derived here from the route registry; every property has a type (money, areas and percents
 are decimal strings); every error answers the `Error` schema."""
-import html
 import importlib
 import json
 import re
@@ -282,26 +281,6 @@ def document():
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
-
-
-def docs_html(doc):
-    """A self-contained page (no external scripts: sales offices may have no internet)."""
-    rows = []
-    for path, operations in doc["paths"].items():
-        for method, op in operations.items():
-            rows.append(
-                f"<tr><td class=m>{method.upper()}</td><td><code>{html.escape(path)}</code></td>"
-                f"<td>{html.escape(op.get('summary', ''))}</td>"
-                f"<td>{html.escape(op.get('description', 'public'))}</td></tr>"
-            )
-    return (
-        "<!doctype html><meta charset=utf-8><title>Loupan API</title>"
-        "<style>body{font:14px sans-serif;margin:2em}td{padding:4px 10px;border-bottom:1px solid #ddd}"
-        ".m{font-weight:bold}</style><h1>Loupan API</h1>"
-        "<p>Machine-readable: <a href=/api/openapi.json>/api/openapi.json</a>. "
-        "Errors are JSON <code>{\"error\": CODE, \"message\": …}</code>.</p>"
-        f"<table>{''.join(rows)}</table>"
-    )
 
 
 def write_document(path):

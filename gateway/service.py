@@ -179,8 +179,15 @@ class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, Conso
 
     @http("GET", "/api/docs")
     def docs_page(self, request):
-        """A readable page of the API, rendered from the OpenAPI document."""
-        return Response(openapi.docs_html(openapi.document()), mimetype="text/html")
+        """Swagger UI on /api/openapi.json, served from here (gateway/docs_page)."""
+        from gateway.docs_page import docs_file
+        return docs_file(request, "index.html")
+
+    @http("GET", "/api/docs/<string:name>")
+    def docs_asset(self, request, name):
+        """Swagger UI's script, style and icon, and the page's own start-up script."""
+        from gateway.docs_page import docs_file
+        return docs_file(request, name)
 
     @http("GET,POST,PUT,PATCH,DELETE", "/api/<path:rest>")
     def unknown_route(self, request, rest):
