@@ -36,16 +36,34 @@ class FinanceCommissionRoutes:
                    "(422 NOTHING_TO_SETTLE, PERIOD_NOT_OVER, PERIOD_BEFORE_LAST)")
     def issue_agency_statement(self, request, actor, project_id, body):
         statement = self.finance.issue_agency_statement(actor, project_id, body)
-        return self._staff_names(actor, [statement], "issued_by")[0]  # FinanceMoneyRoutes': hr's names
+        return self._staff_names(actor, [statement], "issued_by", "paid_by")[0]  # FinanceMoneyRoutes': hr's names
 
     @route("GET", "/api/projects/<int:project_id>/agency-statements", response=c.AgencyStatementOut, many=True, summary="The project's agency statements, oldest first")
     def list_agency_statements(self, request, actor, project_id):
-        return self._staff_names(actor, self.finance.list_agency_statements(actor, project_id), "issued_by")
+        return self._staff_names(actor, self.finance.list_agency_statements(actor, project_id), "issued_by",
+                                 "paid_by")
 
     @route("GET", "/api/agency-statements/<int:statement_id>", response=c.AgencyStatementOut,
            summary="One agency statement with its lines")
     def get_agency_statement(self, request, actor, statement_id):
-        return self._staff_names(actor, [self.finance.get_agency_statement(actor, statement_id)], "issued_by")[0]
+        return self._staff_names(actor, [self.finance.get_agency_statement(actor, statement_id)], "issued_by",
+                                 "paid_by")[0]
+
+    @route("GET", "/api/projects/<int:project_id>/agency-statements/preview", query=c.AgencyStatementIn,
+           response=c.AgencyStatementOut,
+           summary="结佣 preview: the statement the period would give now, the running period included (as of "
+                   "today); provisional, unnumbered, nothing written (422 NO_AGENCY_TERMS, PERIOD_BEFORE_LAST)")
+    def preview_agency_statement(self, request, actor, project_id, query):
+        return self._staff_names(actor, [self.finance.preview_agency_statement(actor, project_id, query)],
+                                 "issued_by", "paid_by")[0]
+
+    @route("POST", "/api/agency-statements/<int:statement_id>/pay", body=c.StatementPayIn,
+           response=c.AgencyStatementOut,
+           summary="结佣 received from the developer: the statement paid, with who and when; once (409 "
+                   "STATEMENT_PAID: a paid statement is not changed, a correction goes in the next one)")
+    def pay_agency_statement(self, request, actor, statement_id, body):
+        return self._staff_names(actor, [self.finance.pay_agency_statement(actor, statement_id, body)],
+                                 "issued_by", "paid_by")[0]
 
     @route("PUT", "/api/projects/<int:project_id>/commission-rules", body=c.CommissionRulesIn,
            response=c.CommissionRulesOut, summary="提成 rules by role: per unit, percent or tiered, supervisor override")
@@ -63,14 +81,33 @@ class FinanceCommissionRoutes:
                    "earlier statements (409 COMMISSION_MONTH_ISSUED, 422 MONTH_NOT_OVER)")
     def issue_commission_statements(self, request, actor, project_id, month):
         run = self.finance.issue_commission_statements(actor, project_id, month)
-        self._staff_names(actor, run["statements"], "account_id")  # FinanceMoneyRoutes': hr's names
+        self._staff_names(actor, run["statements"], "account_id", "paid_by")  # FinanceMoneyRoutes': hr's names
         return run
+
+    @route("GET", "/api/projects/<int:project_id>/commission-statements/<month>/preview",
+           response=c.CommissionRunOut,
+           summary="提成 preview of a month not drawn yet, the running one included (as of today): each person's "
+                   "statement as drawing it now would give, clawbacks included; provisional, nothing written "
+                   "(409 COMMISSION_MONTH_ISSUED, 422 NO_COMMISSION_RULES, LATER_MONTH_STATED)")
+    def preview_commission_statements(self, request, actor, project_id, month):
+        run = self.finance.preview_commission_statements(actor, project_id, month)
+        self._staff_names(actor, run["statements"], "account_id", "paid_by")
+        return run
+
+    @route("POST", "/api/commission-statements/<int:statement_id>/pay", body=c.StatementPayIn,
+           response=c.CommissionStatementOut,
+           summary="提成 paid to the person: the statement paid, with who and when; once (409 STATEMENT_PAID: a "
+                   "paid statement is not changed, a correction goes in a later month's)")
+    def pay_commission_statement(self, request, actor, statement_id, body):
+        return self._staff_names(actor, [self.finance.pay_commission_statement(actor, statement_id, body)],
+                                 "account_id", "paid_by")[0]
 
     @route("GET", "/api/commission-statements", query=c.CommissionQuery,
            response=c.CommissionStatementOut, many=True,
            summary="Commission statements by month, person and project (advisors, supervisors: their own)")
     def list_commission_statements(self, request, actor, query):
-        return self._staff_names(actor, self.finance.list_commission_statements(actor, query), "account_id")
+        return self._staff_names(actor, self.finance.list_commission_statements(actor, query), "account_id",
+                                 "paid_by")
 
     @route("PUT", "/api/projects/<int:project_id>/expense-budgets/<month>", body=c.BudgetIn,
            response=c.BudgetOut, summary="销售费用 budget of a month (YYYY-MM) by category, replacing it")

@@ -121,20 +121,42 @@ class AgencyLineOut(Schema):
     amount = Amount()
 
 
-class AgencyStatementOut(Schema):
-    id = fields.Integer()
+class StatementPayIn(Schema):
+    """A statement paid out (结佣 received, 提成 paid); both optional (no load_default: optional
+    in the generated types)."""
+
+    paid_on = fields.Date(allow_none=True, metadata={
+        "description": "the day paid; default today, not in the future nor before the statement"})
+    payment_ref = fields.String(allow_none=True, validate=validate.Length(max=60),
+                                metadata={"description": "bank slip or voucher number"})
+
+
+class _Paid(Schema):
+    provisional = fields.Boolean(metadata={"description": "true: a preview, computed now and written nowhere"})
+    paid = fields.Boolean(metadata={"description": "paid out; a paid statement is never changed"})
+    paid_by = fields.Integer(allow_none=True)
+    paid_by_name = fields.String(allow_none=True, metadata={"description": "who marked it paid (gateway, from hr)"})
+    paid_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was marked paid"})
+    paid_on = fields.Date(allow_none=True, metadata={"description": "the day it was paid"})
+    payment_ref = fields.String(allow_none=True)
+
+
+class AgencyStatementOut(_Paid):
+    id = fields.Integer(allow_none=True, metadata={"description": "null in a preview"})
     project_id = fields.Integer()
-    number = fields.Integer()
+    number = fields.Integer(allow_none=True, metadata={"description": "null in a preview"})
     period_from = fields.Date()
     period_to = fields.Date()
+    as_of = fields.Date(metadata={"description": "the state counted: period_to, or today in a preview of a "
+                                                 "running period"})
     signed_units = fields.Integer()
     total_units = fields.Integer()
     sell_through = fields.Decimal(as_string=True, metadata={"description": "去化率, four decimals"})
     rate = fields.String(metadata={"description": "percent applied to the new fees"})
     total = Amount()
-    issued_by = fields.Integer()
+    issued_by = fields.Integer(allow_none=True)
     issued_by_name = fields.String(allow_none=True, metadata={"description": "who issued it (gateway, from hr)"})
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(allow_none=True)
     lines = fields.List(fields.Nested(AgencyLineOut))
 
 
@@ -218,22 +240,24 @@ class CommissionLineOut(Schema):
     amount = Amount(metadata={"description": "this statement's part: due − earlier statements"})
 
 
-class CommissionStatementOut(Schema):
-    id = fields.Integer()
+class CommissionStatementOut(_Paid):
+    id = fields.Integer(allow_none=True, metadata={"description": "null in a preview"})
     project_id = fields.Integer()
     month = fields.String()
     account_id = fields.Integer()
     account_name = fields.String(allow_none=True, metadata={"description": "whose statement (gateway, from hr)"})
     total = Amount()
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(allow_none=True)
     lines = fields.List(fields.Nested(CommissionLineOut))
 
 
 class CommissionRunOut(Schema):
     project_id = fields.Integer()
     month = fields.String()
-    issued_by = fields.Integer()
-    issued_at = fields.AwareDateTime()
+    as_of = fields.Date(metadata={"description": "the state counted: the month end, or today in a preview"})
+    provisional = fields.Boolean(metadata={"description": "true: a preview, computed now and written nowhere"})
+    issued_by = fields.Integer(allow_none=True)
+    issued_at = fields.AwareDateTime(allow_none=True)
     total = Amount()
     statements = fields.List(fields.Nested(CommissionStatementOut))
 

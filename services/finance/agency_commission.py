@@ -10,17 +10,25 @@ A statement for a period lists
 - every deal settled earlier and cancelled since: a reversal line of minus what was settled.
 Statements are never changed once issued; a later change of price (换房) is not re-billed.
 Statements are numbered per project; their period ends never go backwards.
+
+Paid out (结清): a statement is marked paid once, with who, when recorded and the day paid
+(409 STATEMENT_PAID the second time); nothing of it changes after, a correction being a line
+of the next statement (a reversal). The same holds for 提成 statements (staff_commission.py).
+
+Preview: the statement a period would give, the running one included (period_to today or
+later: the state as of today), computed exactly as issue_statement does, written nowhere,
+`provisional` true and without a number.
 """
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from loupan.schemas import dump, load
 from loupan.schemas.finance_commission import AgencyTermsIn
 from loupan.errors import Conflict, NotFound, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope, get_in_scope
-from loupan.types import SHANGHAI, today, utcnow
+from loupan.types import SHANGHAI, local_day, today, utcnow
 from services.finance import commission_rules as rules
 from services.finance.models import (AgencyStatement, AgencyStatementLine, AgencyTerms, Allocation, DealAccount,
                                      Receipt, ScheduleLine)
@@ -117,19 +125,12 @@ def _signed_by(deal, day):
     return rules.Deal(deal.deal_id, deal.advisor_id, deal.price, deal.signed_on, deal.cancelled_on).signed_by(day)
 
 
-def issue_statement(uow, actor, project_id, data):
-    """结佣 statement for a period: new fees of the deals billable by its end, reversals of
-    settled deals cancelled since. 422 without terms, with nothing to settle, for a period
-    ending in the future or before the last statement's."""
-    in_project(actor, project_id, PERMISSIONS["agency_statements.issue"])
-    session = uow.session
+def _draft(session, actor, project_id, period_to):
+    """(terms, signed units, rate, lines) of a statement to `period_to`: what issuing it gives."""
     terms_row = _terms_row(session, actor, project_id)
     if terms_row is None:
         raise RuleViolated(f"project {project_id} has no agency terms yet", "NO_AGENCY_TERMS")
     terms = load(AgencyTermsIn, terms_row.terms)
-    period_to = data["period_to"]
-    if period_to >= today():
-        raise RuleViolated(f"the period must be over: {period_to} is not before today", "PERIOD_NOT_OVER")
     last = session.execute(select(AgencyStatement).where(AgencyStatement.project_id == project_id)
                            .order_by(AgencyStatement.number.desc()).limit(1)).scalar_one_or_none()
     if last is not None and period_to < last.period_to:
@@ -154,6 +155,38 @@ def issue_statement(uow, actor, project_id, data):
         elif earlier is None and rules.billable(terms["billable_when"], _signed_by(deal, period_to),
                                                 schedule.get(deal.deal_id, [])):
             lines.append(("fee", deal, deal.price, str(rate), rules.agency_fee(deal.price, rate)))
+    return terms, signed_units, rate, lines
+
+
+def _line_dicts(lines):
+    return [{"deal_id": deal.deal_id, "kind": kind, "unit_label": deal.unit_label, "price": price, "rate": line_rate,
+             "amount": amount} for kind, deal, price, line_rate, amount in lines]
+
+
+def preview_statement(session, actor, project_id, data):
+    """The statement the period would give now, the running period included (as of today):
+    provisional, unnumbered, written nowhere."""
+    in_project(actor, project_id, PERMISSIONS["agency_statements.issue"])
+    as_of = min(data["period_to"], today())
+    terms, signed_units, rate, lines = _draft(session, actor, project_id, as_of)
+    return {"id": None, "project_id": project_id, "number": None, "period_from": data["period_from"],
+            "period_to": data["period_to"], "as_of": as_of, "provisional": True, "signed_units": signed_units,
+            "total_units": terms["total_units"], "sell_through": rules.sell_through(signed_units, terms["total_units"]),
+            "rate": str(rate), "total": sum((amount for *_, amount in lines), rules.ZERO), "issued_by": None,
+            "issued_at": None, **UNPAID, "lines": _line_dicts(lines)}
+
+
+def issue_statement(uow, actor, project_id, data):
+    """结佣 statement for a period: new fees of the deals billable by its end, reversals of
+    settled deals cancelled since. 422 without terms, with nothing to settle, for a period
+    ending in the future or before the last statement's."""
+    in_project(actor, project_id, PERMISSIONS["agency_statements.issue"])
+    session = uow.session
+    period_to = data["period_to"]
+    if period_to >= today():
+        raise RuleViolated(f"the period must be over: {period_to} is not before today; preview it instead",
+                           "PERIOD_NOT_OVER")
+    terms, signed_units, rate, lines = _draft(session, actor, project_id, period_to)
     if not lines:
         raise RuleViolated(f"nothing to settle by {period_to}", "NOTHING_TO_SETTLE")
     number = session.execute(select(func.coalesce(func.max(AgencyStatement.number), 0))
@@ -173,13 +206,51 @@ def issue_statement(uow, actor, project_id, data):
     return statement_dict(session, statement)
 
 
+UNPAID = {"paid": False, "paid_by": None, "paid_at": None, "paid_on": None, "payment_ref": None}
+
+
+def paid_dict(row):
+    return {"paid": row.paid_at is not None, "paid_by": row.paid_by, "paid_at": row.paid_at, "paid_on": row.paid_on,
+            "payment_ref": row.payment_ref}
+
+
+def mark_paid(uow, actor, model, statement_id, data, what):
+    """A statement paid out, once: who, when recorded, the day paid (default today, not in the
+    future nor before it was issued). 409 STATEMENT_PAID if it was paid already."""
+    session = uow.session
+    row = get_in_scope(session, actor, model, statement_id, what)
+    paid_on = data.get("paid_on") or today()
+    if paid_on > today():
+        raise RuleViolated(f"paid_on {paid_on} is in the future", "DATE_IN_FUTURE")
+    if paid_on < local_day(row.issued_at):
+        raise RuleViolated(f"paid_on {paid_on} is before the statement was issued ({local_day(row.issued_at)})",
+                           "DATE_OUT_OF_ORDER")
+    moved = session.execute(
+        update(model).where(model.id == row.id, model.paid_at.is_(None))
+        .values(paid_by=actor["account_id"], paid_at=utcnow(), paid_on=paid_on, payment_ref=data.get("payment_ref"))
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        session.refresh(row)
+        raise Conflict(f"{what} {statement_id} was paid on {row.paid_on}; a paid statement is not changed, "
+                       "a correction goes in the next statement", "STATEMENT_PAID")
+    session.refresh(row)
+    return row
+
+
+def pay_statement(uow, actor, statement_id, data):
+    """结佣 received from the developer: the statement paid."""
+    require_role(actor, PERMISSIONS["agency_statements.issue"])
+    return statement_dict(uow.session, mark_paid(uow, actor, AgencyStatement, statement_id, data, "agency statement"))
+
+
 def statement_dict(session, row):
     lines = session.execute(select(AgencyStatementLine).where(AgencyStatementLine.statement_id == row.id)
                             .order_by(AgencyStatementLine.id)).scalars().all()
     return {"id": row.id, "project_id": row.project_id, "number": row.number, "period_from": row.period_from,
-            "period_to": row.period_to, "signed_units": row.signed_units, "total_units": row.total_units,
+            "period_to": row.period_to, "as_of": row.period_to, "provisional": False, "signed_units": row.signed_units,
+            "total_units": row.total_units,
             "sell_through": rules.sell_through(row.signed_units, row.total_units), "rate": row.rate,
-            "total": row.total, "issued_by": row.issued_by, "issued_at": row.issued_at,
+            "total": row.total, "issued_by": row.issued_by, "issued_at": row.issued_at, **paid_dict(row),
             "lines": [{"deal_id": x.deal_id, "kind": x.kind, "unit_label": x.unit_label, "price": x.price,
                        "rate": x.rate, "amount": x.amount} for x in lines]}
 

@@ -192,6 +192,11 @@ class AgencyStatement(Base):
     total = Column(Decimal2, nullable=False)
     issued_by = Column(ID, nullable=False)
     issued_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # paid out (结清): once, by whom and when; a paid statement is never changed
+    paid_by = Column(ID)
+    paid_at = Column(UTCDateTime)
+    paid_on = Column(Date)
+    payment_ref = Column(String(60))
 
 
 class AgencyStatementLine(Base):
@@ -251,6 +256,11 @@ class CommissionStatement(Base):
     account_id = Column(ID, nullable=False, index=True)
     total = Column(Decimal2, nullable=False)
     issued_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # paid out (发放): once, by whom and when; a paid statement is never changed
+    paid_by = Column(ID)
+    paid_at = Column(UTCDateTime)
+    paid_on = Column(Date)
+    payment_ref = Column(String(60))
 
 
 class CommissionLine(Base):

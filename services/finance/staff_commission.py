@@ -9,6 +9,12 @@ already stated. So a receipt, a refund, a cancellation (退房: clawback) or a r
 shows up in the next statement, and all statements together always equal the rules applied
 to the latest state. The rules in force when a statement is drawn apply to the whole
 history.
+
+Each statement is paid out once (who, when; 409 STATEMENT_PAID after) and never changed: a
+correction is a line of a later month's statement (a clawback or adjustment). The running
+month (or any month not drawn yet) can be previewed at any time: the statements drawing it
+would give with the state as of today (or the month end, if over), `provisional`, written
+nowhere, so an office sees this month's clawbacks before the month ends.
 """
 import calendar
 from collections import defaultdict
@@ -23,7 +29,8 @@ from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import today, utcnow
 from services.finance import commission_rules as rules
-from services.finance.agency_commission import ended_on, in_project, project_row, replace_settings
+from services.finance.agency_commission import (UNPAID, ended_on, in_project, mark_paid, paid_dict, project_row,
+                                                replace_settings)
 from services.finance.models import (CommissionLine, CommissionRules, CommissionRun, CommissionStatement,
                                      DealAccount, Receipt)
 
@@ -94,23 +101,11 @@ def issue_month(uow, actor, project_id, month):
     session = uow.session
     end = month_end(month)
     if end >= today():
-        raise RuleViolated(f"{month} is not over yet", "MONTH_NOT_OVER")
-    row = _rules_row(session, actor, project_id)
-    if row is None:
-        raise RuleViolated(f"project {project_id} has no commission rules yet", "NO_COMMISSION_RULES")
-    latest = session.execute(select(func.max(CommissionRun.month))
-                             .where(CommissionRun.project_id == project_id)).scalar_one()
-    if latest is not None and latest > month:
-        raise RuleViolated(f"the statements of {latest} are drawn already", "LATER_MONTH_STATED")
+        raise RuleViolated(f"{month} is not over yet; preview it instead", "MONTH_NOT_OVER")
+    by_person, deals, due = _draft(session, actor, project_id, month, end)
     run = uow.add_unique(CommissionRun(agency_id=actor["agency_id"], project_id=project_id, month=month,
                                        issued_by=actor["account_id"], issued_at=utcnow()),
                          Conflict(f"the statements of {month} are drawn already", "COMMISSION_MONTH_ISSUED"))
-    entries = load(CommissionRulesIn, {"rules": row.rules})["rules"]
-    deals = deals_of(session, actor["agency_id"], project_id)
-    due = rules.due_by_rules(entries, list(deals.values()), end)
-    by_person = defaultdict(list)
-    for (account_id, deal_id), amount in sorted(rules.statement_lines(due, _stated(session, project_id)).items()):
-        by_person[account_id].append((deal_id, amount))
     for account_id, lines in by_person.items():
         statement = CommissionStatement(run_id=run.id, agency_id=actor["agency_id"], project_id=project_id,
                                         month=month, account_id=account_id, issued_at=run.issued_at,
@@ -125,8 +120,54 @@ def issue_month(uow, actor, project_id, month):
                 collected=deal.collected_by(end), due=due.get((account_id, deal_id), rules.ZERO), amount=amount))
     session.flush()
     statements = _statements(session, select(CommissionStatement).where(CommissionStatement.run_id == run.id))
-    return {"project_id": project_id, "month": month, "issued_by": run.issued_by, "issued_at": run.issued_at,
-            "total": sum((s["total"] for s in statements), rules.ZERO), "statements": statements}
+    return {"project_id": project_id, "month": month, "as_of": end, "provisional": False, "issued_by": run.issued_by,
+            "issued_at": run.issued_at, "total": sum((s["total"] for s in statements), rules.ZERO), "statements": statements}
+
+
+def _draft(session, actor, project_id, month, end):
+    """({account: [(deal, amount)]}, deals, due) that drawing `month` with the state at `end` gives."""
+    row = _rules_row(session, actor, project_id)
+    if row is None:
+        raise RuleViolated(f"project {project_id} has no commission rules yet", "NO_COMMISSION_RULES")
+    latest = session.execute(select(func.max(CommissionRun.month))
+                             .where(CommissionRun.project_id == project_id)).scalar_one()
+    if latest is not None and latest > month:
+        raise RuleViolated(f"the statements of {latest} are drawn already", "LATER_MONTH_STATED")
+    if latest == month:
+        raise Conflict(f"the statements of {month} are drawn already", "COMMISSION_MONTH_ISSUED")
+    entries = load(CommissionRulesIn, {"rules": row.rules})["rules"]
+    deals = deals_of(session, actor["agency_id"], project_id)
+    due = rules.due_by_rules(entries, list(deals.values()), end)
+    by_person = defaultdict(list)
+    for (account_id, deal_id), amount in sorted(rules.statement_lines(due, _stated(session, project_id)).items()):
+        by_person[account_id].append((deal_id, amount))
+    return by_person, deals, due
+
+
+def preview_month(session, actor, project_id, month):
+    """The statements drawing `month` would give, with the state as of today (the running
+    month) or its end: provisional, written nowhere."""
+    in_project(actor, project_id, PERMISSIONS["commission_statements.issue"])
+    month = load(MonthIn, {"month": month})["month"]
+    as_of = min(month_end(month), today())
+    by_person, deals, due = _draft(session, actor, project_id, month, as_of)
+    statements = [{"id": None, "project_id": project_id, "month": month, "account_id": account_id,
+                   "total": sum((amount for _, amount in lines), rules.ZERO), "issued_at": None,
+                   "provisional": True, **UNPAID,
+                   "lines": [{"deal_id": deal_id, "kind": _kind(deals[deal_id], amount, as_of),
+                              "price": deals[deal_id].price, "collected": deals[deal_id].collected_by(as_of),
+                              "due": due.get((account_id, deal_id), rules.ZERO), "amount": amount}
+                             for deal_id, amount in lines]}
+                  for account_id, lines in by_person.items()]
+    return {"project_id": project_id, "month": month, "as_of": as_of, "provisional": True, "issued_by": None,
+            "issued_at": None, "total": sum((s["total"] for s in statements), rules.ZERO), "statements": statements}
+
+
+def pay_statement(uow, actor, statement_id, data):
+    """提成 paid to the person: the statement paid."""
+    require_role(actor, PERMISSIONS["commission_statements.issue"])
+    row = mark_paid(uow, actor, CommissionStatement, statement_id, data, "commission statement")
+    return _statements(uow.session, select(CommissionStatement).where(CommissionStatement.id == row.id))[0]
 
 
 def _statements(session, query):
@@ -139,7 +180,8 @@ def _statements(session, query):
             lines[line.statement_id].append({"deal_id": line.deal_id, "kind": line.kind, "price": line.price,
                                              "collected": line.collected, "due": line.due, "amount": line.amount})
     return [{"id": r.id, "project_id": r.project_id, "month": r.month, "account_id": r.account_id,
-             "total": r.total, "issued_at": r.issued_at, "lines": lines[r.id]} for r in rows]
+             "total": r.total, "issued_at": r.issued_at, "provisional": False, **paid_dict(r), "lines": lines[r.id]}
+            for r in rows]
 
 
 def list_statements(session, actor, query):

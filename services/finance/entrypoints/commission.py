@@ -32,6 +32,17 @@ class CommissionEntrypoints:
         return agency_commission.issue_statement(self.db, actor, project_id,
                                                  load(c.AgencyStatementIn, data))
 
+    @query(c.AgencyStatementOut)
+    def preview_agency_statement(self, actor, project_id, query):
+        """The statement a period would give now, the running one included: provisional."""
+        return agency_commission.preview_statement(self.db.session, actor, project_id,
+                                                   load(c.AgencyStatementIn, query))
+
+    @command(c.AgencyStatementOut)
+    def pay_agency_statement(self, actor, statement_id, data):
+        """结佣 received: the statement paid, once (409 STATEMENT_PAID)."""
+        return agency_commission.pay_statement(self.db, actor, statement_id, load(c.StatementPayIn, data or {}))
+
     @query(c.AgencyStatementOut, many=True)
     def list_agency_statements(self, actor, project_id):
         """The project's agency statements, oldest first."""
@@ -56,6 +67,16 @@ class CommissionEntrypoints:
     def issue_commission_statements(self, actor, project_id, month):
         """The month's 提成 statements for everyone with something to state."""
         return staff_commission.issue_month(self.db, actor, project_id, month)
+
+    @query(c.CommissionRunOut)
+    def preview_commission_statements(self, actor, project_id, month):
+        """The month's 提成 statements as drawing them now would give: provisional."""
+        return staff_commission.preview_month(self.db.session, actor, project_id, month)
+
+    @command(c.CommissionStatementOut)
+    def pay_commission_statement(self, actor, statement_id, data):
+        """提成 paid: the statement paid, once (409 STATEMENT_PAID)."""
+        return staff_commission.pay_statement(self.db, actor, statement_id, load(c.StatementPayIn, data or {}))
 
     @query(c.CommissionStatementOut, many=True)
     def list_commission_statements(self, actor, query):
