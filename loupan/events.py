@@ -316,6 +316,15 @@ class SlaBreached(_Payload):
     advisor_id = fields.Integer(allow_none=True, load_default=None)
     rule = fields.String(required=True)
     due_at = fields.AwareDateTime(required=True)
+    customer_name = fields.String(allow_none=True, load_default=None)
+
+
+class SlaBreachRouted(SlaBreached):
+    """A breach and whom it concerns: hr names the advisor's supervisors (their team's, else
+    the site's active supervisors); the gateway tells each of them and the advisor."""
+
+    supervisor_ids = fields.List(fields.Integer(), required=True)
+    advisor_name = fields.String(allow_none=True, load_default=None)
 
 
 # (source service, payload schema) by (type, version): the catalogue of every event.
@@ -348,6 +357,7 @@ CATALOGUE = {
     ("complaint_filed", 1): ("crm", ComplaintFiled),
     ("satisfaction_recorded", 1): ("crm", SatisfactionRecorded),
     ("sla_breached", 1): ("crm", SlaBreached),
+    ("sla_breach_routed", 1): ("hr", SlaBreachRouted),
 }
 
 

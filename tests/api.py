@@ -4,8 +4,10 @@ from contextlib import contextmanager
 import pytest
 
 DIRECTOR = ("director", "director-pass-1")
-# hr applies a planned 调岗 on its day within a second (tests date it today by hand)
-SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "TRANSFER_SWEEP_SECONDS": "1"}
+# hr applies a planned 调岗 on its day within a second, crm finds a missed follow-up within
+# two (tests date them by hand)
+SYSTEM_ENV = {"OUTBOX_SWEEP_SECONDS": "0.5", "RPC_TIMEOUT": "5", "TRANSFER_SWEEP_SECONDS": "1",
+              "SLA_SWEEP_SECONDS": "2"}
 
 
 @contextmanager

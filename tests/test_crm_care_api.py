@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from loupan.testing import db_write
+from loupan.testing import db_write, wait_until
 from loupan.types import SHANGHAI, utcnow
 from services.crm.models import Customer
 from tests.api import make_project
@@ -105,3 +105,22 @@ def test_the_care_routes_are_documented(site):
                  "/api/projects/{project_id}/satisfaction-visits"):
         assert path in doc["paths"], path
     assert {"FollowUpIn", "ComplaintIn", "SatisfactionOut"} <= set(doc["components"]["schemas"])
+
+
+def test_a_breach_is_a_notification_for_the_advisor_and_the_supervisor(site):
+    """crm's sweep finds the missed first response; the advisor and the site's supervisor
+    (the advisor is in no team) each get a notification saying who breached what."""
+    alice, supervisor, pid = site["alice"], site["supervisor"], site["pid"]
+    customer = alice.ok(alice.post(f"/api/projects/{pid}/customers", {"mobile": "13900000091", "name": "钱女士",
+                                                                      "channel": "online"}), 201)["customer"]
+    db_write(site["system"].config("crm"), update(Customer).where(Customer.id == customer["id"])
+             .values(registered_at=utcnow() - timedelta(hours=25)))
+
+    def breaches(api):
+        return [n for n in api.ok(api.get("/api/notifications")) if n["kind"] == "sla_breached" and "钱女士" in n["text"]]
+    wait_until(lambda: breaches(alice) and breaches(supervisor), timeout=30, what="both notified")
+    [mine] = breaches(alice)
+    assert mine["project_id"] == pid and mine["text"] == "首次响应超时：钱女士，请尽快跟进"
+    [theirs] = breaches(supervisor)
+    assert theirs["text"] == "首次响应超时：care_alice 的客户 钱女士"
+    assert breaches(site["bob"]) == []

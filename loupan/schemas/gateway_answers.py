@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from loupan.roles import ROLES
 
 
-NOTIFICATION_KINDS = ("hold_expired",)  # the gateway's notifications table (gateway/models.py)
+NOTIFICATION_KINDS = ("hold_expired", "sla_breached")  # the gateway's notifications table (gateway/models.py)
 
 
 class NotificationOut(Schema):

@@ -239,4 +239,3 @@ def buyers_changed(uow, event, default_days=None):
     elif customer.mobile not in phones:
         record_status(session, customer, "lost", at, deal.advisor_id, deal.deal_id)
     session.flush()
-

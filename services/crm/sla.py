@@ -95,7 +95,7 @@ def _candidates(session, now, after_id):
             if (customer.id, item.rule, item.due_at) not in known:
                 items.append({"agency_id": customer.agency_id, "project_id": customer.project_id,
                               "customer_id": customer.id, "advisor_id": customer.owner_id, "rule": item.rule,
-                              "due_at": item.due_at})
+                              "due_at": item.due_at, "customer_name": customer.name})
     return items, ids[-1]
 
 
@@ -116,12 +116,12 @@ def sweep(uow, now=None):
 
 def _record(uow, item, now):
     try:
-        uow.session.add(SlaBreach(detected_at=now, **item))
+        uow.session.add(SlaBreach(detected_at=now, **{k: v for k, v in item.items() if k != "customer_name"}))
         uow.session.flush()
     except IntegrityError:  # another replica recorded it first
         uow.rollback()
         return 0
-    uow.publish("sla_breached", {k: item[k] for k in ("customer_id", "advisor_id", "rule", "due_at")},
+    uow.publish("sla_breached", {k: item[k] for k in ("customer_id", "advisor_id", "rule", "due_at", "customer_name")},
                 agency_id=item["agency_id"], project_id=item["project_id"])
     uow.commit()
     log.info("sla breached: customer %s %s due %s", item["customer_id"], item["rule"], item["due_at"])

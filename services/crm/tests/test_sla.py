@@ -94,6 +94,7 @@ def test_the_sweep_publishes_each_breach_once_however_often_it_runs(call, crm_co
     [event] = sink.wait_for("sla_breached")
     assert event["payload"]["customer_id"] == customer["id"] and event["payload"]["rule"] == "first_response"
     assert event["payload"]["advisor_id"] == 11 and event["project_id"] == P
+    assert event["payload"]["customer_name"] == "客户0008"  # for the notifications it becomes
     assert breaches_published(crm_config) == 1
     assert [(r.customer_id, r.rule, r.advisor_id) for r in db_rows(crm_config, select(SlaBreach))] == \
         [(customer["id"], "first_response", 11)]

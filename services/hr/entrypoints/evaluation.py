@@ -6,7 +6,7 @@ from loupan.entrypoints import command, query
 from loupan.schemas import load
 from loupan.schemas import hr_evaluation as c
 from loupan.inbox import handles
-from services.hr import evaluation
+from services.hr import breaches, evaluation
 
 
 class EvaluationEntrypoints:
@@ -76,6 +76,11 @@ class EvaluationEntrypoints:
     def count_complaint_filed(self, event):
         """投诉 naming an advisor."""
         evaluation.record_fact(self.db, event, "complaint", event["payload"]["advisor_id"], 1)
+
+    @handles("crm", "sla_breached")
+    def route_sla_breached(self, event):
+        """A missed follow-up deadline: names the advisor's supervisors (sla_breach_routed)."""
+        breaches.route_breach(self.db, event)
 
     @handles("crm", "satisfaction_recorded")
     def count_satisfaction_recorded(self, event):
