@@ -221,6 +221,7 @@ ROLES = {
     "POST /api/courses": P["training.manage"],
     "GET /api/courses": P["training.manage"],
     "POST /api/courses/<int:course_id>/sessions": P["training.manage"],
+    "GET /api/projects/<int:project_id>/training-sessions": P["training.manage"],
     "POST /api/sessions/<int:session_id>/attendance": P["training.manage"],
     "POST /api/sessions/<int:session_id>/cancel": P["training.manage"],
     "POST /api/courses/<int:course_id>/exams": P["training.manage"],

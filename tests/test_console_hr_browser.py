@@ -285,11 +285,30 @@ def test_hr_records_an_exam_that_certifies_an_advisor(browser, site):
     assert "92" in result and "通过" in result and "已取得上岗资格" in result, result
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#certifications tr[data-account-id="{learner["id"]}"]'),
          "the advisor on the certified list")
-    shot(browser, "hr-training.png")
-    labelled(browser)
     director = site["director"]
     certified = director.ok(director.get(f"/api/projects/{site['pid']}/certifications"))
     assert learner["id"] in [c["account_id"] for c in certified]
+    # a session scheduled, found again after a reload, and its roll call
+    pick(browser, "session-course", "人事花园上岗考核")
+    typed(browser, "session-start", "2026-12-01 10:00:00")
+    browser.find_element(By.ID, "session-start").send_keys(Keys.ENTER)
+    typed(browser, "session-trainer", "孙老师")
+    browser.find_element(By.ID, "session-submit").click()
+    wait(browser, lambda d: "孙老师" in d.find_element(By.ID, "sessions").text, "the new session")
+    browser.refresh()
+    session = wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#sessions tr[data-session-id]")
+                                       if "孙老师" in r.text], "the session after a reload")[0]
+    session_id = int(session.get_attribute("data-session-id"))
+    session.find_element(By.CSS_SELECTOR, ".s-roll").click()
+    roll = wait(browser, lambda d: d.find_elements(By.ID, "roll-form"), "the roll call")[0]
+    choose(roll, "#roll-people .el-checkbox", "hrdesk_learner")
+    browser.find_element(By.ID, "roll-present").click()
+    wait(browser, lambda d: "hrdesk_learner" in d.find_element(By.CSS_SELECTOR, f'#sessions tr[data-session-id="{session_id}"]').text,
+         "the learner on the roll")
+    shot(browser, "hr-training.png")
+    labelled(browser)
+    held = next(s for s in director.ok(director.get(f"/api/projects/{site['pid']}/training-sessions")) if s["id"] == session_id)
+    assert (held["status"], held["attendance"]) == ("held", [{"account_id": learner["id"], "present": True}])
     no_console_errors(browser)
 
 

@@ -155,3 +155,21 @@ def test_the_document_lists_the_training_routes(system):
     paths = requests.get(system.url() + "/api/openapi.json", timeout=30).json()["paths"]
     assert {"/api/courses", "/api/courses/{course_id}/exams", "/api/projects/{project_id}/certifications",
             "/api/projects/{project_id}/training-stats"} <= set(paths)
+
+
+def test_a_sites_sessions_are_listed_for_the_roll_call(site, director, certification):
+    manager, hr, pid = site["manager"], site["hr"], site["pid"]
+    adv = account_id(director, "trn_adv0")
+    session = manager.ok(manager.post(f"/api/courses/{certification['id']}/sessions",
+                                      {"starts_at": "2026-11-30T09:00:00+08:00", "trainer": "赵老师"}), 201)
+    path = f"/api/projects/{pid}/training-sessions"
+    listed = hr.ok(hr.get(path, params={"status": "scheduled"}))
+    assert session["id"] in [s["id"] for s in listed] and all(s["status"] == "scheduled" for s in listed)
+    hr.ok(hr.post(f"/api/sessions/{session['id']}/attendance", {"account_ids": [adv]}))
+    held = next(s for s in manager.ok(manager.get(path)) if s["id"] == session["id"])
+    assert (held["status"], held["trainer"], held["attendance"]) == ("held", "赵老师", [{"account_id": adv, "present": True}])
+    assert session["id"] not in [s["id"] for s in hr.ok(hr.get(path, params={"status": "scheduled"}))]
+    bad = hr.get(path, params={"status": "zzz"})
+    assert (bad.status_code, bad.json()["error"]) == (400, "VALIDATION_ERROR")
+    for who in ("supervisor", "developer_viewer", "other_manager"):
+        assert site[who].get(path).status_code == 403, who

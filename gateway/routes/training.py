@@ -20,6 +20,12 @@ class TrainingRoutes:
     def create_training_session(self, request, actor, course_id, body):
         return self.hr.create_training_session(actor, course_id, body)
 
+    @route("GET", "/api/projects/<int:project_id>/training-sessions", query=c.SessionQuery,
+           response=c.SessionOut, many=True,
+           summary="培训场次 of a project, newest first, with their roll calls (optionally of one status)")
+    def list_training_sessions(self, request, actor, project_id, query):
+        return self.hr.list_training_sessions(actor, project_id, query)
+
     @route("POST", "/api/sessions/<int:session_id>/attendance", body=c.AttendanceIn,
            response=c.SessionOut, summary="签到: mark the project's staff present or absent; the session is held "
                                           "(422 ACCOUNT_NOT_ASSIGNED, 409 SESSION_CANCELLED)")

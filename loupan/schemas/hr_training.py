@@ -9,6 +9,7 @@ from loupan.validators import ID as ID_RANGE
 from loupan.validators import Amount, Exact, not_blank
 
 KIND_CODES = ("culture", "pitch", "sand_table", "sales_qa", "other")
+SESSION_STATUSES = ("scheduled", "held", "cancelled")
 ID = fields.Integer(strict=True, validate=ID_RANGE)
 
 
@@ -72,6 +73,11 @@ class SessionOut(Schema):
     status_changed_at = fields.AwareDateTime(allow_none=True)
     status_reason = fields.String(allow_none=True)
     attendance = fields.List(fields.Nested(AttendeeOut))
+
+
+class SessionQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(SESSION_STATUSES),
+                           metadata={"description": "only sessions of this status"})
 
 
 class AttendanceIn(Schema):

@@ -126,6 +126,19 @@ def create_session(uow, actor, course_id, data):
     return session_dict(uow.session, training_session)
 
 
+def list_sessions(session, actor, project_id, status=None):
+    """培训场次 of a project's site, newest first, each with its roll call (the desk schedules a
+    session one day and calls the roll on another)."""
+    require_role(actor, PERMISSIONS["training.manage"])
+    check_scope(actor, actor["agency_id"], project_id, "project")
+    query = select(TrainingSession).where(TrainingSession.agency_id == actor["agency_id"],
+                                          TrainingSession.project_id == project_id)
+    if status is not None:
+        query = query.where(TrainingSession.status == status)
+    rows = session.execute(query.order_by(TrainingSession.starts_at.desc(), TrainingSession.id.desc())).scalars()
+    return [session_dict(session, row) for row in rows]
+
+
 def _session_in_scope(session, actor, session_id):
     row = session.get(TrainingSession, session_id)
     if row is None or row.agency_id != actor["agency_id"]:

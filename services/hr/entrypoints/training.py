@@ -24,6 +24,12 @@ class TrainingEntrypoints:
         """培训场次 session of a course at one project's site."""
         return training.create_session(self.db, actor, course_id, load(c.SessionIn, data))
 
+    @query(c.SessionOut, many=True)
+    def list_training_sessions(self, actor, project_id, query=None):
+        """培训场次 of a project, newest first, with their roll calls."""
+        status = load(c.SessionQuery, query)["status"]
+        return training.list_sessions(self.db.session, actor, project_id, status)
+
     @command(c.SessionOut)
     def record_training_attendance(self, actor, session_id, data):
         """签到 roll call of a session: accounts present or absent; the session is then held."""

@@ -192,6 +192,29 @@ def test_a_roll_call_holds_the_session_and_a_cancelled_one_takes_none(call, dire
     assert err.value.code == "SESSION_CANCELLED"
 
 
+def test_a_sites_sessions_are_listed_newest_first_with_their_roll_calls(call, director, certification):
+    """The desk schedules a session one day and calls the roll another: it lists them."""
+    a = person(call, director, "adv1")
+    manager = person(call, director, "mgr1", role="manager")
+    stranger = person(call, director, "mgr2", role="manager", project_ids=[OTHER_SITE])
+    earlier = call("create_training_session", director, certification["id"],
+                   {"starts_at": "2026-11-02T09:00:00+08:00", "trainer": "李老师"})
+    later = call("create_training_session", director, certification["id"],
+                 {"starts_at": "2026-11-09T09:00:00+08:00", "trainer": "王老师"})
+    call("record_training_attendance", director, earlier["id"], {"account_ids": [a["account_id"]]})
+    listed = call("list_training_sessions", manager, SITE)
+    assert [s["id"] for s in listed] == [later["id"], earlier["id"]]
+    assert listed[1]["status"] == "held" and listed[1]["attendance"] == [{"account_id": a["account_id"], "present": True}]
+    assert [s["id"] for s in call("list_training_sessions", manager, SITE, {"status": "scheduled"})] == [later["id"]]
+    assert call("list_training_sessions", director, OTHER_SITE) == []
+    with pytest.raises(Invalid) as err:
+        call("list_training_sessions", manager, SITE, {"status": "zzz"})
+    assert err.value.code == "VALIDATION_ERROR"
+    for who in (a, stranger):  # an advisor does not run training; another site's manager does not see it
+        with pytest.raises(Forbidden):
+            call("list_training_sessions", who, SITE)
+
+
 def test_a_roll_call_with_someone_from_another_site_changes_nothing(call, director, certification):
     a, stranger = person(call, director, "adv1"), person(call, director, "adv2", project_ids=[OTHER_SITE])
     session = call("create_training_session", director, certification["id"],
