@@ -3,8 +3,11 @@ system: the rotation by real names (hr's full_name, not login names) with who is
 supervisor pauses (补位) and restores an advisor with a reason; 来电登记 with 认知途径 and
 指定顾问; 网签 then 备案 entered on a deal signed through the API. Each flow checks what the
 page shows and what the API then holds. Harness: tests/browser.py."""
+from datetime import timedelta
+
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from loupan.testing import wait_until
 from loupan.types import today
@@ -121,6 +124,22 @@ def test_the_supervisor_pauses_the_next_advisor_and_restores_them(browser, site)
     no_console_errors(browser)
 
 
+def test_the_supervisor_moves_an_advisor_forward_with_a_reason(browser, site):
+    before = [q["account_id"] for q in rotation(site)["queue"]]
+    assert len(before) == 2
+    second = before[1]
+    sign_in(browser, site, site["supervisor"].username, STAFF_PASSWORD, page="rotation")
+    row = f'#rotation-table tr[data-account-id="{second}"]'
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"{row} .up"), "the second advisor's 前移")[0].click()
+    reason_box(browser, "客户预约")
+    wait(browser, lambda d: d.find_element(By.ID, "rotation-next").get_attribute("data-account-id") == str(second),
+         "the moved advisor next")
+    after = rotation(site)
+    assert [q["account_id"] for q in after["queue"]] == [second, before[0]]
+    assert [(a["action"], a["reason"]) for a in after["audit"]][-1] == ("reordered", "客户预约")
+    no_console_errors(browser)
+
+
 # 来电登记 ---------------------------------------------------------------------------------------
 def test_a_call_is_registered_with_its_channel_and_the_advisor_named(browser, site):
     sign_in(browser, site, site["assistant"].username, STAFF_PASSWORD, page="calls")
@@ -198,4 +217,27 @@ def test_the_assistant_enters_online_signing_then_filing_on_a_signed_deal(browse
     assert not browser.find_elements(By.CSS_SELECTOR, f"{row} .enter")
     filed = site["manager"].ok(site["manager"].get(f"/api/deals/{deal['id']}"))
     assert (filed["status"], filed["contract"]["filing_no"], filed["contract"]["filed_on"]) == ("filed", f"BA-{deal['id']}", day)
+    no_console_errors(browser)
+
+
+def test_a_filing_date_in_the_future_is_refused_in_chinese(browser, site):
+    deal = signed_deal(site, "冯先生", "13922220004")
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    sign_in(browser, site, site["assistant"].username, STAFF_PASSWORD, page="filings")
+    row = f'#filing-list tr[data-deal-id="{deal["id"]}"]'
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"{row} .enter"), "the signed deal")[0].click()
+    number = wait(browser, lambda d: [e for e in d.find_elements(By.ID, "filing-number") if e.is_displayed()], "the form")[0]
+    number.send_keys("WQ-明天")
+    day = browser.find_element(By.ID, "filing-date")
+    day.send_keys(Keys.CONTROL, "a")
+    day.send_keys(tomorrow, Keys.ENTER)
+    wait(browser, lambda d: d.find_element(By.ID, "filing-date").get_attribute("value") == tomorrow, "tomorrow typed")
+    browser.find_element(By.ID, "filing-number").click()  # the picker closed, as a user leaves it
+    browser.find_element(By.ID, "filing-save").click()
+    note = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#filing-form .error-note") if e.is_displayed()],
+                "the refusal")[0]
+    assert "日期不能晚于今天" in note.text and note.find_element(By.CSS_SELECTOR, ".error-code").text == "DATE_IN_FUTURE"
+    contract = site["manager"].ok(site["manager"].get(f"/api/deals/{deal['id']}"))["contract"]
+    assert contract["online_signing_no"] is None  # nothing recorded
+    shot(browser, "reception-filing-refused.png")
     no_console_errors(browser)
