@@ -5,7 +5,7 @@ board and unlocked from the list; 推盘 of a whole floor now and of chosen unit
 figures checked against the server's own rule), made a draft and published; a cut below the
 底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
 approved by a director then published; the advisors'
-考核排名 and the month's 销售目标 split, 滞销房源 (two taken to 调价) and an auto-planned 排班. Each step checks the page and what the API then
+考核排名 with its weights and the month's 销售目标 split, 滞销房源 (two taken to 调价) and an auto-planned 排班. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -315,6 +315,16 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
         (3, "9000000.50", "1000000.00")
     assert {a["full_name"]: (a["units"], a["amount"]) for a in targets["advisors"]} == \
         {"ctl_adv": (2, "6000000.00"), "ctl_adv2": (1, "3000000.50")}
+    # 考核权重: 30 % on 套数 says the sum is off until 金额 gives 5 back
+    browser.find_element(By.ID, "weights-edit").click()
+    type_number(browser, "weight-units", 30)
+    assert "现为 105%" in wait(browser, lambda d: d.find_element(By.ID, "weights-problem").text, "the sum refused")
+    type_number(browser, "weight-amount", 20)
+    wait(browser, lambda d: not d.find_elements(By.ID, "weights-problem"), "the sum right")
+    browser.find_element(By.ID, "weights-save").click()
+    wait(browser, lambda d: "签约套数 30%" in d.find_element(By.ID, "weights-shown").text, "the ranking with the new weights")
+    weights = api(site).ok(api(site).get(f"/api/projects/{site['pid']}/scorecard-weights"))
+    assert (weights["units"], weights["amount"], weights["is_default"]) == (30, 20, False)
     shot(browser, "control-rankings.png")
 
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="slow-movers"]').click()
