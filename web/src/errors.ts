@@ -136,6 +136,7 @@ export const MESSAGES: Record<string, string> = {
   PERIOD_NOT_OVER: "该期间尚未结束",
   PERIOD_BEFORE_LAST: "不能早于上一期",
   STATEMENT_PAID: "该结算单已发放（已付款），不能再修改；更正请在下一期结算单中冲回",
+  COMMISSION_STATEMENT_NOT_FOUND: "提成结算单不存在",
   SAME_PERSON: "须由另一人复核",
   // 收款 and statements (finance)
   OVERPAYMENT: "收款金额超过该成交的待收金额",
