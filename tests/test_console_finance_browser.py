@@ -285,7 +285,16 @@ def signed_in_september(site):
                                                                    "received_on": "2026-09-10"}), 201)
 
 
-def test_agency_and_staff_commission_statements_are_issued_and_read(browser, site):
+def pay(driver, reference):
+    dialog = wait(driver, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".pay-dialog") if e.is_displayed()],
+                  "the pay dialog")[0]
+    dialog.find_element(By.ID, "pay-ref").send_keys(reference)
+    dialog.find_element(By.ID, "pay-submit").click()
+    wait(driver, lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, ".pay-dialog") if e.is_displayed()],
+         "the dialog closed")
+
+
+def test_agency_and_staff_commission_statements_are_issued_previewed_and_paid(browser, site):
     manager, checker, pid = site["manager"], site["checker"], site["pid"]
     manager.ok(manager.put(f"/api/projects/{pid}/agency-terms", {
         "base_rate": "1.0", "total_units": 10, "billable_when": "signed_and_down_payment",
@@ -296,7 +305,12 @@ def test_agency_and_staff_commission_statements_are_issued_and_read(browser, sit
     sign_in(browser, site, checker.username, STAFF_PASSWORD, page="statements")
     terms = wait(browser, lambda d: d.find_elements(By.ID, "agency-terms"), "the agency terms")[0]
     assert "1.0%" in terms.text and "签约且首付到账" in terms.text
-    # the period after the last statement (none yet: last month), then the statement and its line
+    # the running period previewed (provisional, nothing written), then the statement of the period
+    # after the last (none yet: last month) and its line
+    browser.find_element(By.ID, "agency-preview").click()
+    card = wait(browser, lambda d: d.find_elements(By.ID, "agency-preview-card"), "the preview")[0]
+    assert "预览" in card.text and "1号楼-0909" in card.text
+    assert checker.ok(checker.get(f"/api/projects/{pid}/agency-statements")) == []
     assert browser.find_element(By.ID, "agency-to").get_attribute("value") < today().isoformat()
     browser.find_element(By.ID, "agency-issue-submit").click()
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#agency-statements .a-number"), "the statement issued")
@@ -311,15 +325,31 @@ def test_agency_and_staff_commission_statements_are_issued_and_read(browser, sit
     settled = wait(browser, lambda d: d.find_element(By.ID, "agency-settled").text, "the settled note")
     assert issued[0]["period_to"] in settled
     assert not browser.find_element(By.ID, "agency-issue-submit").is_enabled()
+    # the developer pays it: marked 到账 with the bank slip, by whom
+    browser.find_element(By.CSS_SELECTOR, "#agency-statements .a-pay").click()
+    pay(browser, "HX20261206001")
+    wait(browser, lambda d: "已到账" in d.find_element(By.ID, "agency-statements").text, "the statement paid")
+    paid = checker.ok(checker.get(f"/api/agency-statements/{issued[0]['id']}"))
+    assert (paid["paid"], paid["payment_ref"], paid["paid_by"]) == (True, "HX20261206001", checker.id)
+    assert "HX20261206001" in browser.find_element(By.ID, "agency-statements").text
 
     browser.find_element(By.ID, "tab-staff").click()
     wait(browser, lambda d: d.find_elements(By.ID, "commission-issue"), "the staff tab")
+    browser.find_element(By.ID, "commission-preview").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "commission-provisional"), "the provisional statements")
+    assert "孙顾问" in browser.find_element(By.ID, "commission-statements").text
     browser.find_element(By.ID, "commission-issue").click()
+    wait(browser, lambda d: not d.find_elements(By.ID, "commission-provisional"), "the statements issued")
     wait(browser, lambda d: "孙顾问" in d.find_element(By.ID, "commission-statements").text, "孙顾问's statement")
     month = browser.find_element(By.ID, "commission-month").get_attribute("value")
     statements = checker.ok(checker.get("/api/commission-statements", params={"project_id": pid, "month": month}))
     assert [(s["account_name"], s["lines"][0]["deal_id"]) for s in statements] == [("孙顾问", SIGNED_DEAL)]
     assert browser.find_element(By.ID, "commission-total").text == f"¥{float(statements[0]['total']):,.2f}"
+    browser.find_element(By.CSS_SELECTOR, "#commission-statements .s-pay").click()
+    pay(browser, "GZ-2026-11")
+    wait(browser, lambda d: "已发放" in d.find_element(By.ID, "commission-statements").text, "the 提成 paid")
+    after = checker.ok(checker.get("/api/commission-statements", params={"project_id": pid, "month": month}))
+    assert [(s["paid"], s["payment_ref"]) for s in after] == [(True, "GZ-2026-11")]
     shot(browser, "finance-staff-statements.png")
     browser.find_element(By.ID, "commission-issue").click()
     refused = wait(browser, lambda d: d.find_element(By.ID, "commission-issue-error").text.strip(), "the refusal")

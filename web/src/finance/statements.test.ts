@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endOfLastMonth, lastMonth, nextPeriod, rate, ratioPercent, sumTotals } from "./statements";
+import { endOfLastMonth, endOfThisMonth, lastMonth, nextPeriod, rate, ratioPercent, sumTotals } from "./statements";
 
 describe("statement periods", () => {
   it("end with last month, across a year and a leap February", () => {
@@ -7,6 +7,8 @@ describe("statement periods", () => {
     expect(endOfLastMonth("2027-01-15")).toBe("2026-12-31");
     expect(endOfLastMonth("2028-03-01")).toBe("2028-02-29");
     expect(lastMonth("2027-01-01")).toBe("2026-12");
+    expect(endOfThisMonth("2026-12-06")).toBe("2026-12-31");
+    expect(endOfThisMonth("2028-02-10")).toBe("2028-02-29");
   });
   it("start the day after the last statement, else on the first of last month", () => {
     expect(nextPeriod("2026-09-30", "2026-12-06")).toEqual({ from: "2026-10-01", to: "2026-11-30" });

@@ -14,6 +14,12 @@ export function endOfLastMonth(today: string): string {
   return iso(last.getUTCFullYear(), last.getUTCMonth() + 1, last.getUTCDate());
 }
 
+/** The last day of `today`'s month (YYYY-MM-DD): a running period's end. */
+export function endOfThisMonth(today: string): string {
+  const [y, m] = today.split("-").map(Number);
+  return endOfLastMonth(iso(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1));
+}
+
 /** The month before `today` (YYYY-MM). */
 export function lastMonth(today: string): string {
   return endOfLastMonth(today).slice(0, 7);
