@@ -4,22 +4,24 @@ GatewayService.
 Read from what the services already answer, each part only with the permission its own route
 needs: my expired holds (the gateway's notifications, from inventory's unit_hold_expired), the
 approvals waiting for me (认购 submitted, discounts pending, 更名/换房/退房 requested: the manager's
-inbox), and the overdue service levels (crm's overdue list: an advisor's own, the whole site for
-a supervisor or manager). crm keeps no notification of a breach for anyone yet (issue 16 may add
-one); its overdue list is where a breach is read today."""
+inbox), and the missed follow-up deadlines: an advisor's own from crm's overdue list (live: one
+followed up leaves the bell); a supervisor's team's from the notifications hr routes to them
+(`sla_breach_routed`, gateway/routes/breaches.py: the supervisor of the advisor's team, else the
+site's supervisors), news for three days; a manager's or director's, the whole site's overdue list."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from gateway.http import route
 from gateway.models import Notification
-from loupan.roles import PERMISSIONS
+from loupan.roles import PERMISSIONS, SUPERVISOR
 from loupan.schemas import dump
 from loupan.schemas import gateway_display as g
 from loupan.types import utcnow
 
-HOLD_DAYS = 3  # an expired hold is news for three days
+NEWS_DAYS = 3  # an expired hold, a breach routed to a supervisor: news for three days
 MAX_ITEMS = 50
+LINKS = {"hold_expired": "/board", "sla_breached": "/today"}  # the console's page for a stored notification
 CHANGES = {"rename": "更名", "swap": "换房", "cancel": "退房"}
 RULES = {"first_response": "首次响应", "needs_analysis": "需求分析", "weekly_follow_up": "每周跟进",
          "satisfaction_visit": "满意度回访"}
@@ -66,17 +68,20 @@ def sla_items(overdue, mine):
 class BellRoutes:
     @route("GET", "/api/projects/<int:project_id>/notifications", response=g.BellOut,
            summary="The header's bell: my expired holds (3 days), the approvals waiting for me, and the "
-                   "overdue service levels (mine; the site's for supervisors and managers), each with the "
-                   "console page that deals with it; at most 50 items, `count` all of them")
+                   "missed follow-up deadlines (an advisor's own overdue items; a supervisor's team's breaches "
+                   "of the last 3 days; the site's overdue items for managers), each with the console page that "
+                   "deals with it; at most 50 items, `count` all of them")
     def bell(self, request, actor, project_id):
         self.inventory.get_project(actor, project_id)  # another agency's project: 404 before any read
         role, me = actor["role"], actor["account_id"]
-        holds = self.db.session.execute(
+        team = role == SUPERVISOR  # their team's breaches come routed by hr, not the whole site's list
+        kinds = ("hold_expired", "sla_breached") if team else ("hold_expired",)
+        news = self.db.session.execute(
             select(Notification).where(Notification.account_id == me, Notification.project_id == project_id,
-                                       Notification.kind == "hold_expired",
-                                       Notification.created_at >= utcnow() - timedelta(days=HOLD_DAYS))
+                                       Notification.kind.in_(kinds),
+                                       Notification.created_at >= utcnow() - timedelta(days=NEWS_DAYS))
             .order_by(Notification.id.desc()).limit(MAX_ITEMS)).scalars().all()
-        items = [{"kind": "hold_expired", "text": n.text, "link": "/board", "at": n.created_at} for n in holds]
+        items = [{"kind": n.kind, "text": n.text, "link": LINKS[n.kind], "at": n.created_at} for n in news]
         deals = discounts = changes = ()
         if role in PERMISSIONS["deals.review"]:
             deals = self.contracts.list_deals(actor, project_id, {"status": "submitted", "limit": 500})["items"]
@@ -88,7 +93,7 @@ class BellRoutes:
         items += approval_items([d for d in deals if d.get("advisor_id") != me],
                                 [r for r in discounts if r.get("requested_by") != me],
                                 [c for c in changes if c.get("requested_by") != me])
-        if role in PERMISSIONS["follow_ups.overdue"]:
+        if role in PERMISSIONS["follow_ups.overdue"] and not team:
             site = role in PERMISSIONS["follow_ups.overdue_site"]
             overdue = self.crm.overdue_items(actor, project_id, {} if site else {"advisor_id": me})
             items += sla_items(overdue, mine=not site)
