@@ -192,6 +192,9 @@ BODIES = {
                                                                   "billable_when": "signed"},
     "POST /api/projects/<int:project_id>/agency-statements": lambda i: {"period_from": last_month_start().isoformat(),
                                                                        "period_to": last_month_end().isoformat()},
+    # statement_id names an agency statement; a commission statement's route is walked with it too (a 404 either way)
+    "POST /api/agency-statements/<int:statement_id>/pay": lambda i: {"payment_ref": "越界"},
+    "POST /api/commission-statements/<int:statement_id>/pay": lambda i: {"payment_ref": "越界"},
     "PUT /api/projects/<int:project_id>/commission-rules": lambda i: {
         "rules": [{"role": "advisor", "kind": "percent", "rate": "0.9", "account_ids": [i["account_id"]]}]},
     "PUT /api/projects/<int:project_id>/expense-budgets/<month>": lambda i: {
@@ -259,6 +262,8 @@ RAW_BODIES = {"POST /api/projects/<int:project_id>/imports": lambda i: import_fi
 
 # Query strings: required fields, and A's ids where a query names them.
 QUERIES = {
+    "GET /api/projects/<int:project_id>/agency-statements/preview": lambda i: {
+        "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()},
     "GET /api/projects/<int:project_id>/rota": lambda i: {"week_start": MONDAY},
     "GET /api/projects/<int:project_id>/attendance-stats": lambda i: {"month": last_month()},
     "GET /api/projects/<int:project_id>/satisfaction": lambda i: {"from": last_month_start().isoformat(),
