@@ -5,7 +5,7 @@ board and unlocked from the list; 推盘 of a whole floor now and of chosen unit
 figures checked against the server's own rule), made a draft and published; a cut below the
 底价 refused on publishing, said in Chinese with the units, nothing repriced, and another
 approved by a director then published; the advisors'
-考核排名 with its weights and the month's 销售目标 split, 滞销房源 (two taken to 调价) and an auto-planned 排班. Each step checks the page and what the API then
+考核排名 with its weights and the month's 销售目标 split, 滞销房源 (two taken to 调价) and an auto-planned 排班 with a day edited by hand. Each step checks the page and what the API then
 holds. Screenshots: control-*.png. The shared harness is tests/browser.py."""
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -364,6 +364,33 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
     assert [r.find_element(By.CSS_SELECTOR, ".rota-name").text for r in browser.find_elements(By.CSS_SELECTOR, "#rota-grid tbody tr")] \
         == ["ctl_adv", "ctl_adv2"]
     shot(browser, "control-rota.png")
+    # a day edited by hand: a rest day where the other advisor rests too leaves the shift empty,
+    # refused in Chinese; on a day both work and the other is on duty, it is taken
+    entries = {(e["full_name"], e["day"]): e for e in rota["entries"]}
+    days = sorted({e["day"] for e in rota["entries"]})
+    adv = {e["full_name"]: e["account_id"] for e in rota["entries"]}
+
+    def set_rest(day):
+        browser.find_element(By.CSS_SELECTOR, f'#rota-grid .rota-cell[data-day="{day}"][data-account="{adv["ctl_adv"]}"]').click()
+        wait(browser, lambda d: d.find_element(By.ID, "cell-save").is_displayed(), "the day's editor")
+        switch = browser.find_element(By.ID, "cell-rest")  # the switch's own input, drawn by its parent
+        if switch.get_attribute("aria-checked") != "true":
+            switch.find_element(By.XPATH, "..").click()
+        wait(browser, lambda d: d.find_element(By.ID, "cell-rest").get_attribute("aria-checked") == "true", "rest chosen")
+        browser.find_element(By.ID, "cell-save").click()
+
+    clash = next(d for d in days if entries[("ctl_adv2", d)]["rest"] and not entries[("ctl_adv", d)]["rest"])
+    set_rest(clash)
+    message = wait(browser, lambda d: d.find_element(By.ID, "rota-error").text.strip(), "the refusal")
+    assert "排班不合规" in message and "ROTA_INVALID" in message, message
+    again = api(site).ok(api(site).get(f"/api/projects/{site['pid']}/rota", params={"week_start": week}))
+    assert again["entries"] == rota["entries"]
+    free = next(d for d in days if not entries[("ctl_adv", d)]["rest"] and not entries[("ctl_adv", d)]["duty"]
+                and not entries[("ctl_adv2", d)]["rest"])
+    set_rest(free)
+    wait(browser, lambda d: not d.find_element(By.ID, "rota-error").text.strip(), "the day saved")
+    changed = api(site).ok(api(site).get(f"/api/projects/{site['pid']}/rota", params={"week_start": week}))
+    assert [e["rest"] for e in changed["entries"] if e["full_name"] == "ctl_adv" and e["day"] == free] == [True]
     no_console_errors(browser)
 
 

@@ -49,3 +49,16 @@ export function rotaGrid(entries: RotaEntry[], monday: string): RotaRow[] {
   }
   return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
 }
+
+export interface DayEntry { account_id: number; shift_id: number | null; rest: boolean; duty: boolean }
+
+/** The whole day as PUT /api/projects/{id}/rota/{day} takes it: the day's entries as they are,
+ * with one person's replaced (a rest day has no shift). */
+export function dayWithChange(
+  entries: (RotaEntry & { shift_id?: number | null })[], day: string, change: DayEntry,
+): DayEntry[] {
+  const rows = entries.filter((e) => e.day === day && e.account_id != null && e.account_id !== change.account_id)
+    .map((e) => ({ account_id: e.account_id as number, shift_id: e.rest ? null : e.shift_id ?? null, rest: !!e.rest, duty: !!e.duty }));
+  rows.push({ ...change, shift_id: change.rest ? null : change.shift_id });
+  return rows.sort((a, b) => a.account_id - b.account_id);
+}

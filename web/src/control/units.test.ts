@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boardUnits, floorRange, forAction, localToIso, lockOf, scopeText } from "./units";
-import { addDays, mondayOf, rotaGrid, weekDays } from "./rota";
+import { addDays, dayWithChange, mondayOf, rotaGrid, weekDays } from "./rota";
 import type { Board } from "../client";
 
 const board = {
@@ -64,5 +64,21 @@ describe("a lock's reason", () => {
     expect(lockOf([{ id: 3, to_status: "locked", reason: "locked: 样板间", actor_id: 9, actor_name: "a1.li" }], new Map([[9, "李经理"]]))?.by)
       .toBe("李经理");
     expect(lockOf([{ id: 1, to_status: "available" }])).toBeNull();
+  });
+});
+
+describe("a rota day edited by hand", () => {
+  it("sends the whole day with one person's entry replaced", () => {
+    const entries = [
+      { day: "2026-12-07", account_id: 2, shift_id: 5, rest: false, duty: true },
+      { day: "2026-12-07", account_id: 1, shift_id: null, rest: true, duty: false },
+      { day: "2026-12-08", account_id: 1, shift_id: 5, rest: false, duty: false },
+    ];
+    expect(dayWithChange(entries, "2026-12-07", { account_id: 1, shift_id: 5, rest: false, duty: false })).toEqual([
+      { account_id: 1, shift_id: 5, rest: false, duty: false },
+      { account_id: 2, shift_id: 5, rest: false, duty: true },
+    ]);
+    expect(dayWithChange(entries, "2026-12-07", { account_id: 2, shift_id: 5, rest: true, duty: false })[1])
+      .toEqual({ account_id: 2, shift_id: null, rest: true, duty: false });
   });
 });
