@@ -267,6 +267,9 @@ def test_hr_moves_a_candidate_through_the_pipeline_to_hire(browser, site):
     masked = wait(browser, lambda d: card(d, "hired", "钱应聘"), "the manager's board")
     assert "139****5678" in masked.text and "13912345678" not in masked.text
     assert not browser.find_elements(By.ID, "candidate-form")  # reading, not managing
+    masked.send_keys(Keys.ENTER)  # a card opens from the keyboard too
+    phone = wait(browser, lambda d: d.find_element(By.ID, "candidate-phone").text, "the candidate opened by Enter")
+    assert phone == "139****5678"
 
 
 # 培训与上岗考核 --------------------------------------------------------------------------------------
