@@ -148,6 +148,8 @@ def test_a_leavers_customers_are_found_and_reassigned_after_the_leave(system, di
         return sorted(c["id"] for c in manager.ok(manager.get(f"/api/projects/{p1}/customers",
                                                               params={"former_owner_id": leaver_id})))
     wait_until(lambda: found() == customers, what="the leaver's customers found by their former owner")
+    by_owner = manager.ok(manager.get(f"/api/projects/{p1}/customers", params={"owner_id": leaver_id}))
+    assert sorted(c["id"] for c in by_owner) == customers
     moved = manager.ok(manager.post(f"/api/projects/{p1}/customers/reassign",
                                     {"from_owner_id": leaver_id, "to_owner_id": ids["bob"], "note": "离职交接"}))
     assert moved["moved"] == 2 and found() == []

@@ -77,7 +77,8 @@ class CustomerPatch(CustomerNeedsFields):
 
 
 class CustomerQuery(Schema):
-    owner_id = fields.Integer(load_default=None)
+    owner_id = fields.Integer(load_default=None, metadata={
+        "description": "this person's customers; after their 离职, those their leave put in the pool"})
     former_owner_id = fields.Integer(load_default=None, validate=ID, metadata={
         "description": "customers put in the pool by this person's 离职 and not taken since"})
     pool = fields.Boolean(load_default=False, metadata={"description": "only customers in the pool (公客)"})

@@ -342,7 +342,9 @@ def _customers_query(actor, project_id, query):
         q = q.where(or_(Customer.owner_id == actor["account_id"], Customer.owner_id.is_(None)))
     if query.get("pool"):
         q = q.where(Customer.owner_id.is_(None))
-    for key in ("owner_id", "grade", "status", "channel"):
+    if query.get("owner_id") is not None:  # a leaver's customers are still found by their name
+        q = q.where(_owned_or_left_behind(query["owner_id"]))
+    for key in ("grade", "status", "channel"):
         if query.get(key) is not None:
             q = q.where(getattr(Customer, key) == query[key])
     if query.get("former_owner_id") is not None:

@@ -37,6 +37,9 @@ def test_a_leavers_customers_are_found_and_reassigned_by_their_former_owner(call
     found = call("list_customers", MANAGER, P, {"former_owner_id": ALICE["account_id"]})
     assert sorted(c["id"] for c in found) == ids[:2]
     assert call("list_customers", MANAGER, P, {"former_owner_id": BOB["account_id"]}) == []
+    # the owner filter finds them too (and Bob's own, not the one that lapsed from him)
+    assert sorted(c["id"] for c in call("list_customers", MANAGER, P, {"owner_id": ALICE["account_id"]})) == ids[:2]
+    assert call("list_customers", MANAGER, P, {"owner_id": BOB["account_id"]}) == []
 
     moved = call("reassign_customers", MANAGER, P, {
         "from_owner_id": ALICE["account_id"], "note": "alice 离职交接",
