@@ -121,6 +121,21 @@ def test_hr_onboards_an_advisor_who_can_then_sign_in(browser, site):
     assert (record["role"], record["project_ids"], record["employment_status"]) == ("advisor", [site["pid"]], "active")
     assert record["joined_on"]
     shot(browser, "hr-staff.png")
+    # the API's refusals in Chinese: a common password, then the name taken
+    browser.find_element(By.ID, "join-open").click()
+    form = dialog(browser, ".join-dialog")
+    typed(browser, "join-name", "赵新人")
+    typed(browser, "join-username", "hrdesk_new")
+    typed(browser, "join-password", "password123")  # long enough, but one of the most common
+    choose(form, "#join-projects .el-checkbox", site["name_of"](site["pid"]))
+    browser.find_element(By.ID, "join-submit").click()
+    refusal = wait(browser, lambda d: form.find_element(By.CSS_SELECTOR, ".error-note").text, "the weak password refused")
+    assert "密码" in refusal and "WEAK_PASSWORD" in refusal, refusal
+    typed(browser, "join-password", STAFF_PASSWORD)
+    browser.find_element(By.ID, "join-submit").click()
+    wait(browser, lambda d: "USERNAME_TAKEN" in form.find_element(By.CSS_SELECTOR, ".error-note").text, "the name taken")
+    assert "已被使用" in form.find_element(By.CSS_SELECTOR, ".error-note").text
+    form.find_element(By.XPATH, ".//button[normalize-space()='取消']").click()
     no_console_errors(browser)
     # the new advisor signs in with the login name the page showed, and sees their site
     sign_in(browser, site, login, STAFF_PASSWORD, page=None)
