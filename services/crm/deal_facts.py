@@ -90,11 +90,15 @@ def subscription_approved(uow, event, default_days=None):
     if event["project_id"] is None or _deal(session, payload["deal_id"]) is not None:
         return
     customer = _find_or_register(uow, event, default_days)
+    # a 签约 naming its customer may have overtaken this approval (events of one deal travel
+    # on separate queues): the customer's history says so, and the map starts signed then
+    signed = session.execute(select(CustomerStatusChange.id).where(
+        CustomerStatusChange.deal_id == payload["deal_id"], CustomerStatusChange.to_status == "signed")).first()
     # mapped even without a customer, so that the deal's later facts are known and ignored
     session.add(DealCustomer(deal_id=payload["deal_id"], agency_id=event["agency_id"], project_id=event["project_id"],
                              customer_id=customer.id if customer is not None else None,
                              advisor_id=payload["advisor_id"], unit_id=payload["unit_id"],
-                             unit_label=payload.get("unit_label"), status="subscribed", subscribed_at=event["occurred_at"], updated_at=utcnow()))
+                             unit_label=payload.get("unit_label"), status="signed" if signed else "subscribed", subscribed_at=event["occurred_at"], updated_at=utcnow()))
     if customer is not None and customer.status in ("lead", "lost"):
         record_status(session, customer, "subscribed", event["occurred_at"], payload["advisor_id"], payload["deal_id"])
     session.flush()

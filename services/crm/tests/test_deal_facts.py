@@ -121,6 +121,17 @@ def test_a_signing_that_overtakes_its_approval_is_applied_after_it(call, crm_con
     assert history(crm_config, customer["id"]) == [("lead", "subscribed", 9, 11), ("subscribed", "signed", 9, 11)]
 
 
+def test_a_signing_naming_its_customer_that_overtakes_the_approval_leaves_the_deal_signed(call, crm_config):
+    customer = register(call)
+    signed(crm_config, 10, customer_id=customer["id"])
+    wait_status(crm_config, customer["id"], "signed")
+    approved(crm_config, 10, customer_id=customer["id"])
+    wait_until(lambda: db_rows(crm_config, select(DealCustomer.status).where(DealCustomer.deal_id == 10)),
+               what="the deal mapped")
+    assert db_rows(crm_config, select(DealCustomer.status).where(DealCustomer.deal_id == 10))[0][0] == "signed"
+    assert status_of(crm_config, customer["id"]) == "signed"
+
+
 def test_a_redelivered_approval_changes_the_status_once(call, crm_config):
     customer = register(call)
     publish_event(crm_config["AMQP_URI"], "subscription_approved", {
