@@ -93,6 +93,7 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
     kinds = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#schedule-lines .l-kind")]
     assert kinds[0] == "定金" and len(kinds) == 2, kinds
     assert "¥50,000.00" in browser.find_element(By.CSS_SELECTOR, "#schedule-lines tbody tr").text
+    assert "认购审批通过" in browser.find_element(By.ID, "schedule-history").text  # where the schedule came from
     # the 款项 starts at the first open line (定金) and its remaining
     assert browser.find_element(By.ID, "receipt-amount").get_attribute("value") == "50000.00"
     found = axe_violations(browser)

@@ -26,3 +26,6 @@ export const MISMATCH: Record<string, string> = { receipt: "收据分摊与金�
 export const BILLABLE_WHEN: Record<string, string> = {
   signed: "签约即可结佣", signed_and_down_payment: "签约且首付到账", fully_paid: "全款到账",
 };
+export const SCHEDULE_CHANGES: Record<string, string> = {
+  subscription_approved: "认购审批通过", contract_signed: "签约", deal_unit_swapped: "换房", deal_cancelled: "退房",
+};
