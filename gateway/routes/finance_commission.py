@@ -86,9 +86,9 @@ class FinanceCommissionRoutes:
 
     @route("GET", "/api/projects/<int:project_id>/commission-statements/<month>/preview",
            response=c.CommissionRunOut,
-           summary="提成 preview of a month not drawn yet, the running one included (as of today): each person's "
-                   "statement as drawing it now would give, clawbacks included; provisional, nothing written "
-                   "(409 COMMISSION_MONTH_ISSUED, 422 NO_COMMISSION_RULES, LATER_MONTH_STATED)")
+           summary="提成 preview of a month, the running one included (as of today): each person's statement as "
+                   "drawing it now would give, clawbacks included; provisional, nothing written; a month drawn "
+                   "already answers its statements as drawn (422 NO_COMMISSION_RULES, LATER_MONTH_STATED)")
     def preview_commission_statements(self, request, actor, project_id, month):
         run = self.finance.preview_commission_statements(actor, project_id, month)
         self._staff_names(actor, run["statements"], "account_id", "paid_by")

@@ -146,9 +146,18 @@ def _draft(session, actor, project_id, month, end):
 
 def preview_month(session, actor, project_id, month):
     """The statements drawing `month` would give, with the state as of today (the running
-    month) or its end: provisional, written nowhere."""
+    month) or its end: provisional, written nowhere. A month drawn already answers its
+    statements as drawn (not provisional)."""
     in_project(actor, project_id, PERMISSIONS["commission_statements.issue"])
     month = load(MonthIn, {"month": month})["month"]
+    run = session.execute(select(CommissionRun).where(CommissionRun.project_id == project_id,
+                                                      CommissionRun.agency_id == actor["agency_id"],
+                                                      CommissionRun.month == month)).scalar_one_or_none()
+    if run is not None:
+        statements = _statements(session, select(CommissionStatement).where(CommissionStatement.run_id == run.id))
+        return {"project_id": project_id, "month": month, "as_of": month_end(month), "provisional": False,
+                "issued_by": run.issued_by, "issued_at": run.issued_at,
+                "total": sum((s["total"] for s in statements), rules.ZERO), "statements": statements}
     as_of = min(month_end(month), today())
     by_person, deals, due = _draft(session, actor, project_id, month, as_of)
     statements = [{"id": None, "project_id": project_id, "month": month, "account_id": account_id,

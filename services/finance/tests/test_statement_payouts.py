@@ -71,5 +71,7 @@ def test_a_commission_statement_is_paid_once_and_this_months_clawbacks_are_previ
     assert lines[(A2, 2)] == ("clawback", "-250.00") and lines[(SUP, 2)] == ("clawback", "-50.00")
     assert all(s["provisional"] and s["id"] is None for s in preview["statements"])
     assert call("list_commission_statements", FINANCE, {"month": month}) == []  # nothing written
-    raises(Conflict, "COMMISSION_MONTH_ISSUED", call, "preview_commission_statements", FINANCE, P1, "2026-03")
+    drawn = call("preview_commission_statements", FINANCE, P1, "2026-03")  # a drawn month: as drawn
+    assert (drawn["provisional"], drawn["total"]) == (False, march["total"])
+    assert [s["id"] for s in drawn["statements"]] == [s["id"] for s in march["statements"]]
     assert call("list_commission_statements", FINANCE, {"month": "2026-03", "account_id": A1})[0]["paid"] is False
