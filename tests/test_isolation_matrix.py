@@ -287,6 +287,10 @@ QUERIES = {
                                                  "account_id": i["account_id"]},
     "GET /api/finance/mortgage-quote": lambda i: {"principal": "1000000", "years": 30, "annual_rate": "4.9",
                                                   "method": "equal_instalment"},
+    "GET /api/projects/<int:project_id>/schedule-preview": lambda i: {"price": "1000000.00",
+                                                                      "payment_method": "full"},
+    "GET /api/projects/<int:project_id>/plan.pdf": lambda i: {"unit_id": i["unit_id"], "price": "1000000.00",
+                                                              "payment_method": "full"},
 }
 STRING_PARAMS = {"day": DAY, "month": last_month()}
 
@@ -356,6 +360,10 @@ CROSS = {
     # contracts: 换房 of B's deal to A's unit; B's hold or B's customer with the other's
     "POST /api/deals/<int:deal_id>/changes": {
         "to_unit_id": lambda o, f: {"json": {"kind": "swap", "to_unit_id": f["free_unit_id"]}}},
+    # the 置业计划书 of B's project for A's unit
+    "GET /api/projects/<int:project_id>/plan.pdf": {
+        "?unit_id": lambda o, f: {"params": {"unit_id": f["unit_id"], "price": "1000000.00",
+                                             "payment_method": "full"}}},
     "POST /api/subscriptions": {
         "hold_id": lambda o, f: {"json": BODIES["POST /api/subscriptions"](
             dict(o, hold_id=f["hold_id"]))},
