@@ -11,7 +11,7 @@ import re
 import jwt
 import pytest
 
-from loupan.testing.client import SEEN, Api
+from loupan.testing.client import ANSWERS, RECORDING, SEEN, Api
 from loupan.testing.servers import private_postgres
 from tests.api import DIRECTOR, running_system
 
@@ -25,16 +25,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def errors_are_documented():
-    """After each test: every error answer it got is one the OpenAPI lists for its route."""
-    start = len(SEEN)
+def answers_are_documented():
+    """After each test: every error answer it got is one the OpenAPI lists for its route, and
+    every success has the properties the document says are always there."""
+    start, answered = len(SEEN), len(ANSWERS)
+    RECORDING[0] = True
     yield
-    if len(SEEN) > start:
-        from tests.documented_errors import undocumented
+    RECORDING[0] = False
+    if len(SEEN) > start or len(ANSWERS) > answered:
+        from tests.documented_errors import undocumented, unlike_document
 
         missing = undocumented(SEEN[start:])
-        del SEEN[start:]
+        unlike = unlike_document(ANSWERS[answered:])
+        del SEEN[start:], ANSWERS[answered:]
         assert missing == [], f"error answers the OpenAPI does not list for their route: {missing}"
+        assert unlike == [], ("answers without a property the OpenAPI says is always there (send it, null for "
+                              f"nothing, or list it in gateway/openapi.py SOMETIMES_ABSENT): {unlike}")
 
 
 # The systems' databases are on a PostgreSQL cluster of the session's own: a system's pools

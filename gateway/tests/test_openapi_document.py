@@ -140,3 +140,21 @@ def test_the_main_inputs_have_examples_their_contracts_accept(doc):
         assert "example" in bodies[op_id], op_id
     for schema, example in openapi.EXAMPLES.items():
         assert schema_instance(schema).validate(example) == {}, schema.__name__
+
+
+def test_what_the_api_always_sends_is_required_in_its_answers(doc):
+    """Generated types are not all-optional: an output schema's properties are required, but
+    those in SOMETIMES_ABSENT; inputs keep their own (every system test checks the answers
+    against this: tests/conftest.py)."""
+    schemas = doc["components"]["schemas"]
+    outputs = openapi.output_schemas(doc)
+    assert {"DealOut", "HoldOut", "CustomerDetailOut", "Board", "BoardUnit"} <= outputs
+    assert "SubscriptionIn" not in outputs and "AdjustmentIn" not in outputs  # a body, even if answered too
+    for name in outputs:
+        props = set(schemas[name].get("properties", {}))
+        absent = openapi.SOMETIMES_ABSENT.get(name, set())
+        assert props - absent <= set(schemas[name].get("required", [])), name
+        assert not absent & set(schemas[name].get("required", [])), name
+    assert "price" in schemas["DealOut"]["required"] and "unit_label" in schemas["DealOut"]["required"]
+    assert "average_price" not in schemas["Report"]["required"]
+    assert set(schemas["SubscriptionIn"].get("required", [])) < set(schemas["SubscriptionIn"]["properties"])

@@ -4,20 +4,27 @@ from urllib.parse import urlsplit
 
 import requests
 
-# (method, path, status, code) of every JSON error answer a client got: tests/conftest.py checks
-# that each is documented for its route (tests/documented_errors.py)
+# (method, path, status, code) of every JSON error answer a client got, and (method, path,
+# status, body) of its JSON successes while RECORDING: tests/conftest.py checks that each is as
+# the OpenAPI document says for its route (tests/documented_errors.py)
 SEEN = []
+ANSWERS = []
+RECORDING = [False]
 
 
 def record_error(response, *args, **kwargs):
-    if response.status_code < 400 or "json" not in response.headers.get("Content-Type", ""):
+    if "json" not in response.headers.get("Content-Type", ""):
         return
     try:
-        code = response.json().get("error")
-    except (ValueError, AttributeError):
+        body = response.json()
+    except ValueError:
         return
-    if isinstance(code, str):
-        SEEN.append((response.request.method, urlsplit(response.request.url).path, response.status_code, code))
+    where = (response.request.method, urlsplit(response.request.url).path, response.status_code)
+    if response.status_code >= 400:
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            SEEN.append(where + (body["error"],))
+    elif RECORDING[0]:
+        ANSWERS.append(where + (body,))
 
 
 class Api:

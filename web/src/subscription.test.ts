@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   discountPct, draftProblems, withDeal, fromCents, mergeInbox, needsLoan, paymentSummary, priceCheck, subscriptionBody, toCents,
 } from "./subscription";
+import type { Schemas } from "./client";
+
+// the fixtures give only what each case reads; the API's types mark every property it sends as required
+const deal = (d: Partial<Schemas["DealOut"]>) => d as Schemas["DealOut"];
+const discount = (d: Partial<Schemas["DiscountRequestOut"]>) => d as Schemas["DiscountRequestOut"];
+const change = (c: Partial<Schemas["ChangeOut"]>) => c as Schemas["ChangeOut"];
 
 const draft = { price: "3010000.00", deposit: "50000", paymentMethod: "full", loanAmount: "", deliveryDate: "2027-12-31" };
 
@@ -70,16 +76,16 @@ describe("the draft", () => {
 describe("the approval inbox", () => {
   it("merges what waits, oldest first, and leaves out what is decided", () => {
     const items = mergeInbox(
-      [{ id: 1, status: "submitted", unit_id: 10, unit_label: "1号楼-0101", customer_name: "孙女士", customer_phone: "135****5000",
+      [deal({ id: 1, status: "submitted", unit_id: 10, unit_label: "1号楼-0101", customer_name: "孙女士", customer_phone: "135****5000",
          price: "3010000.00", list_price: "3010000.00", deposit: "50000.00", payment_method: "full", advisor_id: 5,
-         created_at: "2026-12-06T03:00:00Z" },
-       { id: 2, status: "subscribed", created_at: "2026-12-06T01:00:00Z" }],
-      [{ id: 3, status: "pending", unit_id: 11, hold_id: 4, list_price: "100.00", requested_price: "90.00", discount_pct: "10.00",
-         reason: "老客户", needs_director: true, requested_by: 5, requested_at: "2026-12-06T02:00:00Z" },
-       { id: 4, status: "rejected", requested_at: "2026-12-06T00:00:00Z" }],
-      [{ id: 5, status: "requested", kind: "cancel", deal_id: 9, from_unit_id: 12, payload: { reason: "资金问题" },
-         requested_by: 6, requested_by_name: "陈顾问", requested_at: "2026-12-06T04:00:00Z" },
-       { id: 6, status: "applied", kind: "rename", requested_at: "2026-12-05T00:00:00Z" }],
+         created_at: "2026-12-06T03:00:00Z" }),
+       deal({ id: 2, status: "subscribed", created_at: "2026-12-06T01:00:00Z" })],
+      [discount({ id: 3, status: "pending", unit_id: 11, hold_id: 4, list_price: "100.00", requested_price: "90.00", discount_pct: "10.00",
+         reason: "老客户", needs_director: true, requested_by: 5, requested_at: "2026-12-06T02:00:00Z" }),
+       discount({ id: 4, status: "rejected", requested_at: "2026-12-06T00:00:00Z" })],
+      [change({ id: 5, status: "requested", kind: "cancel", deal_id: 9, from_unit_id: 12, payload: { reason: "资金问题" },
+         requested_by: 6, requested_by_name: "陈顾问", requested_at: "2026-12-06T04:00:00Z" }),
+       change({ id: 6, status: "applied", kind: "rename", requested_at: "2026-12-05T00:00:00Z" })],
     );
     expect(items.map((i) => i.key)).toEqual(["discount-3", "subscription-1", "change-5"]);
     expect(items.map((i) => i.title)).toEqual(["优惠申请", "认购", "退房"]);
@@ -90,17 +96,17 @@ describe("the approval inbox", () => {
 
   it("names the new buyers of a 更名 and the target of a 换房, and fills a change from its deal", () => {
     const [rename, swap] = mergeInbox([], [], [
-      { id: 7, status: "requested", kind: "rename", deal_id: 9, payload: { buyers: [{ name: "钱先生" }, { name: "钱太太" }] },
-        requested_by: 5, requested_by_name: "李顾问", requested_at: "2026-12-06T01:00:00Z" },
-      { id: 8, status: "requested", kind: "swap", deal_id: 10, from_unit_id: 12, payload: { to_unit_id: 13 },
-        price_difference: "10000.00", new_price: "3020000.00", requested_by: 5, requested_at: "2026-12-06T02:00:00Z" },
+      change({ id: 7, status: "requested", kind: "rename", deal_id: 9, payload: { buyers: [{ name: "钱先生" }, { name: "钱太太" }] },
+        requested_by: 5, requested_by_name: "李顾问", requested_at: "2026-12-06T01:00:00Z" }),
+      change({ id: 8, status: "requested", kind: "swap", deal_id: 10, from_unit_id: 12, payload: { to_unit_id: 13 },
+        price_difference: "10000.00", new_price: "3020000.00", requested_by: 5, requested_at: "2026-12-06T02:00:00Z" }),
     ]);
     expect(rename).toMatchObject({ title: "更名", dealId: 9, detail: "新买受人：钱先生、钱太太", unitId: null });
     expect(swap).toMatchObject({ title: "换房", detail: "换至房源 #13；差价 10000.00", price: "3020000.00" });
-    const filled = withDeal(rename, { id: 9, unit_id: 20, unit_label: "1号楼-0301", customer_name: "孙女士",
-      customer_phone: "135****5000", price: "2990000.00", list_price: "3010000.00", advisor_id: 3 });
+    const filled = withDeal(rename, deal({ id: 9, unit_id: 20, unit_label: "1号楼-0301", customer_name: "孙女士",
+      customer_phone: "135****5000", price: "2990000.00", list_price: "3010000.00", advisor_id: 3 }));
     expect(filled).toMatchObject({ unitId: 20, unitLabel: "1号楼-0301", buyer: "孙女士", phone: "135****5000",
       price: "2990000.00", listPrice: "3010000.00", advisorId: 5, advisorName: "李顾问" });
-    expect(withDeal(swap, { unit_id: 99, price: "1.00" })).toMatchObject({ unitId: 12, price: "3020000.00" });
+    expect(withDeal(swap, deal({ unit_id: 99, price: "1.00" }))).toMatchObject({ unitId: 12, price: "3020000.00" });
   });
 });
