@@ -278,7 +278,8 @@ def test_a_director_approves_a_cut_below_the_floor_and_the_manager_publishes_it(
 
 def test_a_manager_sets_the_hold_rules(browser, site):
     manager_on(browser, site, "control")
-    wait(browser, lambda d: d.find_elements(By.ID, "rules-hold-minutes"), "the hold rules")
+    wait(browser, lambda d: d.find_elements(By.ID, "rules-hold-minutes") and d.find_elements(By.CSS_SELECTOR, "#control-board td.unit"),
+         "the hold rules, the project read")
     type_number(browser, "rules-hold-minutes", 30)
     type_number(browser, "rules-max-holds", 2)
     browser.find_element(By.ID, "rules-save").click()
@@ -388,7 +389,9 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
     free = next(d for d in days if not entries[("ctl_adv", d)]["rest"] and not entries[("ctl_adv", d)]["duty"]
                 and not entries[("ctl_adv2", d)]["rest"])
     set_rest(free)
-    wait(browser, lambda d: not d.find_element(By.ID, "rota-error").text.strip(), "the day saved")
+    wait(browser, lambda d: d.find_element(
+        By.CSS_SELECTOR, f'#rota-grid .rota-cell[data-day="{free}"][data-account="{adv["ctl_adv"]}"]').text == "休", "the day saved")
+    assert not browser.find_element(By.ID, "rota-error").text.strip()
     changed = api(site).ok(api(site).get(f"/api/projects/{site['pid']}/rota", params={"week_start": week}))
     assert [e["rest"] for e in changed["entries"] if e["full_name"] == "ctl_adv" and e["day"] == free] == [True]
     no_console_errors(browser)
