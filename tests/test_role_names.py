@@ -141,8 +141,22 @@ QUOTED = re.compile(r"""(["'`])(%s)\1""" % "|".join(ROLES))
 READS_A_ROLE = re.compile(r"\.role\b|\[\s*[\"']role[\"']\s*\]")
 
 
+# Where a role is data, not a decision about the signed-in user: the 人事 desk assigns roles to
+# staff (入职, 调岗, 招聘's requisitions) and filters staff by them; the funnel groups by "advisor".
+ROLES_AS_DATA = {WEB_SRC / "hr", WEB_SRC / "components" / "hr", WEB_SRC / "views" / "hr",
+                 WEB_SRC / "views" / "reports" / "FunnelPage.vue"}
+
+
 def console_sources():
-    return sorted(p for p in WEB_SRC.rglob("*") if p.suffix in (".ts", ".vue") and p.name not in ("api.d.ts", "check.ts"))
+    return sorted(p for p in WEB_SRC.rglob("*") if p.suffix in (".ts", ".vue") and p.name not in ("api.d.ts", "check.ts")
+                  and not any(p == d or d in p.parents for d in ROLES_AS_DATA))
+
+
+def test_the_desks_that_handle_roles_as_data_never_read_the_signed_in_account_s():
+    """The 人事 desk names roles, but never decides by the user's own: that is `can()` (GET /api/me)."""
+    desk = [p for p in WEB_SRC.rglob("*") if p.suffix in (".ts", ".vue") and any(p == d or d in p.parents
+                                                                                 for d in ROLES_AS_DATA)]
+    assert desk and not [p.name for p in desk if re.search(r"state\.me\??\.role|me\.value\??\.role", p.read_text("utf-8"))]
 
 
 def test_the_console_names_no_role():
