@@ -302,6 +302,7 @@ def test_the_manager_sees_the_ranking_slow_movers_and_plans_the_rota(browser, si
     assert "签约套数" in parts and "出勤" in parts
     # the month's 销售目标, split over the two advisors; the project's is their sum
     browser.find_element(By.ID, "targets-edit").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#targets-table .t-units input")) == 2, "the advisors' rows")
     figures = {"ctl_adv": ("2", "6000000", "1000000"), "ctl_adv2": ("1", "3000000.50", "0")}
     for row in browser.find_elements(By.CSS_SELECTOR, "#targets-table tbody tr"):
         name = row.find_element(By.CSS_SELECTOR, ".t-name").text
