@@ -98,13 +98,14 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
     assert browser.find_element(By.ID, "receipt-amount").get_attribute("value") == "50000.00"
     found = axe_violations(browser)
     assert found == [], report({"deal": found})
-    pick(browser, "receipt-method", "现金")
+    pick(browser, "receipt-method", "银行转账")
+    browser.find_element(By.ID, "receipt-slip").send_keys("HD20261206-01")  # the bank slip she brings
     shot(browser, "finance-deal.png")
     browser.find_element(By.ID, "receipt-submit").click()
     wait(browser, lambda d: d.find_element(By.ID, "deal-collected").text == "¥50,000.00", "the deposit collected")
     receipts = cashier.ok(cashier.get(f"/api/deals/{deal['id']}/receipts"))
-    assert [(r["amount"], r["method"], r["status"], r["recorded_by"]) for r in receipts] == \
-        [("50000.00", "cash", "valid", cashier.id)]
+    assert [(r["amount"], r["method"], r["slip_no"], r["status"], r["recorded_by"]) for r in receipts] == \
+        [("50000.00", "transfer", "HD20261206-01", "valid", cashier.id)]
     receipt = receipts[0]
     site["deposit_receipt"] = receipt
     row = wait(browser, lambda d: receipt_row(d, receipt["receipt_no"]), "the receipt in the list")
@@ -114,10 +115,11 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
     row.find_element(By.CSS_SELECTOR, ".r-print").click()
     wait(browser, lambda d: d.find_elements(By.ID, "receipt-words"), "the printable receipt")
     text = {key: browser.find_element(By.ID, f"receipt-{key}").text for key in
-            ("project", "no", "date", "payer", "buyer", "unit", "kind", "words", "amount", "method", "cashier")}
+            ("project", "no", "date", "payer", "buyer", "unit", "kind", "words", "amount", "method", "slip", "cashier")}
     assert text == {"project": "收银花园", "no": receipt["receipt_no"], "date": receipt["received_on"],
                     "payer": "冯女士", "buyer": "冯女士", "unit": deal["unit_label"], "kind": "定金",
-                    "words": "人民币伍万元整", "amount": "¥50,000.00", "method": "现金", "cashier": "钱出纳"}
+                    "words": "人民币伍万元整", "amount": "¥50,000.00", "method": "银行转账",
+                    "slip": "HD20261206-01", "cashier": "钱出纳"}
     shot(browser, "finance-receipt.png")
     found = axe_violations(browser)
     assert found == [], report({"receipt": found})

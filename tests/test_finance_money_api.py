@@ -58,6 +58,7 @@ def test_receipts_are_recorded_by_the_cashier_and_overpayment_is_refused(site):
     receipt = cashier.ok(cashier.post(f"/api/deals/{DEAL}/receipts",
                                       {"amount": "50000.00", "method": "cash", "payer": "赵女士"}), 201)
     assert receipt["receipt_no"] == f"SK-{pid}-000001" and receipt["status"] == "valid"
+    assert receipt["slip_no"] is None  # cash: no slip
     site["receipt_day"] = receipt["received_on"]  # the day's reconciliation below is that day's
     response = cashier.post(f"/api/deals/{DEAL}/receipts", {"amount": "2960000.01", "method": "transfer"})
     assert (response.status_code, response.json()["error"]) == (422, "OVERPAYMENT")
@@ -67,7 +68,9 @@ def test_receipts_are_recorded_by_the_cashier_and_overpayment_is_refused(site):
 
 def test_a_void_needs_a_second_person(site):
     cashier, cashier2 = site["cashier"], site["cashier2"]
-    receipt = cashier.ok(cashier.post(f"/api/deals/{DEAL}/receipts", {"amount": "100.00", "method": "pos"}), 201)
+    receipt = cashier.ok(cashier.post(f"/api/deals/{DEAL}/receipts", {"amount": "100.00", "method": "pos",
+                                                                      "slip_no": "POS-88001234"}), 201)
+    assert receipt["slip_no"] == "POS-88001234"  # the voucher's number, kept for the 收据 and the bank
     response = cashier.post(f"/api/receipts/{receipt['id']}/void", {"reason": "刷错"})
     assert (response.status_code, response.json()["error"]) == (403, "SAME_PERSON")
     voided = cashier2.ok(cashier2.post(f"/api/receipts/{receipt['id']}/void", {"reason": "刷错"}))

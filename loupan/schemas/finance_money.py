@@ -85,6 +85,8 @@ class ReceiptIn(Schema):
     received_on = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai; today by default"})
     line_id = fields.Integer(strict=True, load_default=None, validate=ID,
                              metadata={"description": "fill this schedule line first"})
+    slip_no = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=60), not_blank],
+                            metadata={"description": "bank slip (银行回单) or POS voucher number, printed on the 收据"})
 
 
 class ReceiptEndIn(Schema):
@@ -104,6 +106,7 @@ class ReceiptOut(Schema):
     amount = Amount()
     method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
     payer = fields.String()
+    slip_no = fields.String(allow_none=True, metadata={"description": "bank slip or POS voucher number"})
     received_on = fields.Date()
     status = fields.String(validate=validate.OneOf(("valid", "voided", "refunded")),
                            metadata={"description": "valid, voided, refunded"})

@@ -75,6 +75,7 @@ class Receipt(Base):
     amount = Column(Decimal2, nullable=False)
     method = Column(String(20), nullable=False)  # cash, card, transfer, pos, mortgage, provident_fund
     payer = Column(String(50), nullable=False)
+    slip_no = Column(String(60))  # the bank slip or POS voucher number, as typed at the desk
     received_on = Column(Date, nullable=False)
     status = Column(String(10), nullable=False, default="valid", server_default="valid")  # valid, voided, refunded
     recorded_by = Column(ID)

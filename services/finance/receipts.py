@@ -52,7 +52,8 @@ def receipt_no(project_id, number):
 
 def receipt_dict(row, allocations=()):
     return {"id": row.id, "receipt_no": row.receipt_no, "deal_id": row.deal_id, "project_id": row.project_id,
-            "amount": row.amount, "method": row.method, "payer": row.payer, "received_on": row.received_on,
+            "amount": row.amount, "method": row.method, "payer": row.payer, "slip_no": row.slip_no,
+            "received_on": row.received_on,
             "status": row.status, "recorded_by": row.recorded_by, "recorded_at": row.recorded_at,
             "ended_by": row.ended_by, "ended_at": row.ended_at, "end_reason": row.end_reason,
             "allocations": [{"line_id": a.line_id, "amount": a.amount} for a in allocations]}
@@ -63,7 +64,7 @@ def _allocations(session, receipt_id):
                            .order_by(Allocation.id)).scalars().all()
 
 
-def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by, actor):
+def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by, actor, slip_no=None):
     """The receipt, its allocation and payment_received, in one transaction."""
     session = uow.session
     number = next_receipt_no(session, deal.agency_id, deal.project_id)
@@ -79,7 +80,8 @@ def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by,
         raise RuleViolated(str(exc), "LINE_NOT_OPEN") from None
     receipt = Receipt(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.deal_id,
                       receipt_no=receipt_no(deal.project_id, number), amount=amount, method=method,
-                      payer=payer[:50], received_on=received_on, status="valid", recorded_by=recorded_by,
+                      payer=payer[:50], slip_no=slip_no, received_on=received_on, status="valid",
+                      recorded_by=recorded_by,
                       recorded_at=utcnow())
     session.add(receipt)
     session.flush()  # uq_receipts_no backs the counter up: a duplicate number fails the whole receipt
@@ -106,7 +108,7 @@ def record_receipt(uow, actor, deal_id, data):
     deal_dates.check("receipt", {"subscribed_on": deal.subscribed_on, "received_on": received_on})
     payer = data["payer"] or deal.customer_name or "-"
     return _record(uow, deal, data["amount"], data["method"], payer, received_on, data["line_id"],
-                   actor["account_id"], event_actor(actor))
+                   actor["account_id"], event_actor(actor), slip_no=data.get("slip_no"))
 
 
 def record_disbursement(uow, event):
