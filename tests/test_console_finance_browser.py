@@ -121,6 +121,9 @@ def test_the_cashier_finds_the_deal_takes_the_deposit_and_prints_the_receipt(bro
                     "words": "人民币伍万元整", "amount": "¥50,000.00", "method": "银行转账",
                     "slip": "HD20261206-01", "cashier": "钱出纳"}
     shot(browser, "finance-receipt.png")
+    assert browser.find_element(By.ID, "receipt-pdf").is_displayed()  # the API's PDF of the same receipt
+    pdf = cashier.get(f"/api/deals/{deal['id']}/receipts/{receipt['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     found = axe_violations(browser)
     assert found == [], report({"receipt": found})
     # on paper: the receipt alone, no header, menu or buttons
