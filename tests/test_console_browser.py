@@ -617,3 +617,47 @@ def test_the_manager_sees_a_cancellation_with_its_deals_facts_and_rejects_it_wit
     decided = boss.ok(boss.get(f"/api/deals/{deal['id']}/changes"))
     assert [(c["status"], c["note"]) for c in decided if c["id"] == change["id"]] == [("rejected", "已与客户沟通，继续履约")]
     no_console_errors(browser)
+
+
+def test_the_manager_rules_a_zhuangdan_and_approves_a_contract_from_the_inbox(browser, site):
+    director, pid = site["director"], site["pid"]
+    manager = site_manager(site)
+    boss = type(director)(site["url"]).login(manager["username"], STAFF_PASSWORD)
+    advisor = advisor_api(site, site["advisor"])
+    # 撞单: a colleague's protected customer registered again by the site's advisor
+    colleague = advisor_api(site, account(director, "console_adv3", "advisor", [pid])["username"])
+    colleague.ok(colleague.post(f"/api/projects/{pid}/customers", {"name": "韩女士", "mobile": "13900139005",
+                                                                   "channel": "walk_in"}), 201)
+    advisor.post(f"/api/projects/{pid}/customers", {"name": "韩小姐", "mobile": "13900139005", "channel": "channel_partner",
+                                                    "partner_name": "链家"})
+    (conflict,) = [c for c in boss.ok(boss.get(f"/api/projects/{pid}/conflicts", params={"status": "open"}))
+                   if c["claimed_name"] == "韩小姐"]
+    # 签约: a new unit, subscribed, approved, its contract drafted
+    building = director.ok(director.get(f"/api/projects/{pid}/board"))["buildings"][0]["id"]
+    (unit,) = director.ok(director.post(f"/api/projects/{pid}/units",
+                                        {"units": unit_rows(building, 1, floors=1, prefix="C")}), 201)
+    director.ok(director.post(f"/api/projects/{pid}/releases", {"unit_ids": [unit["id"]]}))
+    held = advisor.ok(advisor.post(f"/api/units/{unit['id']}/holds", {"customer_name": "秦先生",
+                                                                      "customer_phone": "13800138124"}), 201)
+    deal = advisor.ok(advisor.post("/api/subscriptions", {"hold_id": held["hold_id"], "price": unit["list_price"],
+                                                         "deposit": "50000.00", "payment_method": "full",
+                                                         "delivery_date": "2027-12-31"}), 201)
+    boss.ok(boss.post(f"/api/subscriptions/{deal['id']}/approve", {}))
+    contract = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {}), 201)
+
+    sign_in(browser, site, manager["username"], STAFF_PASSWORD, page="approvals")
+    conflict_row = f'#approvals tr.inbox-conflict:has([data-key="conflict-{conflict["id"]}"])'
+    contract_row = f'#approvals tr.inbox-contract:has([data-key="contract-{deal["id"]}"])'
+    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, conflict_row), "the 撞单 in the inbox")[0]
+    assert "韩小姐" in row.text and "链家" in row.text and "撞单" in row.text
+    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, contract_row), "the 签约 in the inbox")[0]
+    assert contract["contract_no"] in row.text and "秦先生" in row.text
+    shot(browser, "approvals-conflict-contract.png")
+    browser.find_element(By.CSS_SELECTOR, f"{conflict_row} .i-approve").click()  # 维持: the colleague keeps her
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, conflict_row), "the 撞单 ruled")
+    browser.find_element(By.CSS_SELECTOR, f"{contract_row} .i-approve").click()
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, contract_row), "the 签约 approved")
+    ruled = [c for c in boss.ok(boss.get(f"/api/projects/{pid}/conflicts")) if c["id"] == conflict["id"]]
+    assert [c["status"] for c in ruled] == ["kept"]
+    assert boss.ok(boss.get(f"/api/deals/{deal['id']}"))["contract"]["status"] == "signed"
+    no_console_errors(browser)

@@ -88,6 +88,8 @@ class FilingIn(Schema):
 
 class DealQuery(Schema):
     status = fields.String(validate=validate.OneOf(DEAL_STATUSES))
+    awaiting = fields.String(validate=validate.OneOf(("contract", "agreement")), metadata={
+        "description": "deals whose 签约 (a draft contract) or a 补充协议 (pending) waits for 审核"})
     advisor_id = fields.Integer(validate=validate.Range(1, 2**63 - 1))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0))

@@ -332,6 +332,10 @@ def list_deals(session, actor, project_id, query):
         where.append(Deal.status == query["status"])
     if query.get("advisor_id"):
         where.append(Deal.advisor_id == query["advisor_id"])
+    if query.get("awaiting") == "contract":  # the manager's inbox: a 签约 to review
+        where.append(Deal.id.in_(select(Contract.deal_id).where(Contract.status == "draft")))
+    elif query.get("awaiting") == "agreement":
+        where.append(Deal.id.in_(select(SupplementaryAgreement.deal_id).where(SupplementaryAgreement.status == "pending")))
     total = session.execute(select(func.count()).select_from(Deal).where(*where)).scalar_one()
     rows = session.execute(select(Deal).where(*where).order_by(Deal.id.desc())
                            .limit(query["limit"]).offset(query["offset"])).scalars().all()

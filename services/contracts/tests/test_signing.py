@@ -184,3 +184,22 @@ def test_two_deals_recording_one_number_at_once_one_wins(contracts, contracts_co
                 outcomes.append(getattr(exc, "code", repr(exc)))
     assert sorted(outcomes) == ["ONLINE_SIGNING_NO_TAKEN"] * 3 + ["WQ-RACE"]
     assert {status_of(contracts_config, d) for d in deal_ids} == {"signed"}  # 网签 leaves the deal signed
+
+
+def test_the_deal_list_names_the_deals_whose_contract_or_agreement_awaits_review(call, contracts_config):
+    """The manager's inbox asks for the deals awaiting a 签约 or a 补充协议 审核 (awaiting=)."""
+    drafted, agreed, quiet = (deal_in(contracts_config, unit_id=u) for u in (300, 301, 302))
+    call("draft_contract", ADVISOR, drafted, {"signed_on": ago(2)})
+    call("draft_contract", ADVISOR, agreed, {"signed_on": ago(2)})
+    call("approve_contract", MANAGER, agreed, {"note": "ok"})
+    agreement = call("add_agreement", ADVISOR, agreed, {"title": "车位", "content": "赠送车位使用权"})
+
+    def awaiting(what):
+        return [d["id"] for d in call("list_deals", MANAGER, PROJECT, {"awaiting": what})["items"]]
+
+    assert (awaiting("contract"), awaiting("agreement")) == ([drafted], [agreed])
+    call("approve_contract", MANAGER, drafted, {"note": "ok"})
+    call("approve_agreement", MANAGER, agreement["id"], {"note": "同意"})
+    assert (awaiting("contract"), awaiting("agreement")) == ([], [])
+    assert quiet in [d["id"] for d in call("list_deals", MANAGER, PROJECT, {})["items"]]
+    raises("VALIDATION_ERROR", call, "list_deals", MANAGER, PROJECT, {"awaiting": "everything"})
