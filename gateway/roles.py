@@ -198,8 +198,9 @@ ROLES = {
     "GET /api/units/<int:unit_id>/prices": EVERYONE,
     "GET /api/projects/<int:project_id>/price-history": EVERYONE,
     "POST /api/holds/<int:hold_id>/discount": P["discounts.request"],
-    "GET /api/projects/<int:project_id>/discount-requests": P["discounts.decide"],
+    "GET /api/projects/<int:project_id>/discount-requests": P["discounts.read"],
     "POST /api/discount-requests/<int:request_id>/approve": P["discounts.decide"],
+    "POST /api/discount-requests/<int:request_id>/execute": P["discounts.execute"],
     "POST /api/discount-requests/<int:request_id>/reject": P["discounts.decide"],
     # gateway/routes/recruiting.py
     "POST /api/projects/<int:project_id>/requisitions": P["requisitions.request"],

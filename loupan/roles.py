@@ -144,6 +144,8 @@ PERMISSIONS = _table(
     Grant("prices.below_floor", *DIRECTORS),  # a price below 底价
     Grant("discounts.request", *SELLERS),
     Grant("discounts.decide", *MANAGERS),
+    Grant("discounts.execute", ASSISTANT, *MANAGERS),  # 执行特价: not by whoever approved it
+    Grant("discounts.read", ASSISTANT, *MANAGERS),  # the requests: to decide, or to execute
     # crm: customers, visits, rotation, care
     Grant("customers.register", *SITE),  # 报备
     Grant("customers.read", *SITE),

@@ -661,3 +661,30 @@ def test_the_manager_rules_a_zhuangdan_and_approves_a_contract_from_the_inbox(br
     assert [c["status"] for c in ruled] == ["kept"]
     assert boss.ok(boss.get(f"/api/deals/{deal['id']}"))["contract"]["status"] == "signed"
     no_console_errors(browser)
+
+
+def test_the_assistant_puts_an_approved_special_price_in_effect(browser, site):
+    director, pid = site["director"], site["pid"]
+    boss = type(director)(site["url"]).login(site_manager(site)["username"], STAFF_PASSWORD)
+    advisor = advisor_api(site, site["advisor"])
+    building = director.ok(director.get(f"/api/projects/{pid}/board"))["buildings"][0]["id"]
+    (unit,) = director.ok(director.post(f"/api/projects/{pid}/units",
+                                        {"units": unit_rows(building, 1, floors=1, prefix="D")}), 201)
+    director.ok(director.post(f"/api/projects/{pid}/releases", {"unit_ids": [unit["id"]]}))
+    held = advisor.ok(advisor.post(f"/api/units/{unit['id']}/holds", {"customer_name": "尤女士",
+                                                                      "customer_phone": "13800138125"}), 201)
+    asked = advisor.ok(advisor.post(f"/api/holds/{held['hold_id']}/discount",
+                                    {"discount_pct": "5", "reason": "一次性付款"}), 201)
+    boss.ok(boss.post(f"/api/discount-requests/{asked['id']}/approve", {"note": "同意"}))
+    assert advisor.ok(advisor.get(f"/api/units/{unit['id']}"))["hold"]["special_price"] is None  # not yet in effect
+    assistant = account(director, "console_asst", "assistant", [pid])
+    sign_in(browser, site, assistant["username"], STAFF_PASSWORD, page="specials")
+    row_of = f'#specials-waiting tr[data-request-id="{asked["id"]}"]'
+    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, row_of), "the approved price waiting")[0]
+    wait(browser, lambda d: "尤女士" in row.text and unit["number"] in row.text, "its unit and buyer")
+    assert "一次性付款" in row.text
+    shot(browser, "specials.png")
+    row.find_element(By.CSS_SELECTOR, ".s-execute").click()
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, row_of), "the price executed")
+    assert advisor.ok(advisor.get(f"/api/units/{unit['id']}"))["hold"]["special_price"] == asked["requested_price"]
+    no_console_errors(browser)

@@ -395,8 +395,10 @@ CROSS = {
     "POST /api/projects/<int:project_id>/customers": {
         "referrer_customer_id": lambda o, f: _customer(o, referrer_customer_id=f["customer_id"]),
         "owner_id": lambda o, f: _customer(o, owner_id=f["account_id"])},
-    "GET /api/projects/<int:project_id>/customers": _filter("owner_id", "account_id"),
-    "GET /api/projects/<int:project_id>/customers/export": _filter("owner_id", "account_id"),
+    "GET /api/projects/<int:project_id>/customers": {**_filter("owner_id", "account_id"),
+                                                     **_filter("former_owner_id", "account_id")},
+    "GET /api/projects/<int:project_id>/customers/export": {**_filter("owner_id", "account_id"),
+                                                            **_filter("former_owner_id", "account_id")},
     "PATCH /api/customers/<int:customer_id>": {
         "referrer_customer_id": lambda o, f: {"json": {"referrer_customer_id": f["customer_id"]}}},
     "POST /api/projects/<int:project_id>/customers/reassign": {

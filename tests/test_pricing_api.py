@@ -16,7 +16,8 @@ def site(system, director):
     return {"project": project, "units": units, "other": other,
             "manager": staff(system, director, "pl_manager", "manager", [pid]),
             "supervisor": staff(system, director, "pl_supervisor", "supervisor", [pid]),
-            "advisor": staff(system, director, "pl_advisor", "advisor", [pid])}
+            "advisor": staff(system, director, "pl_advisor", "advisor", [pid]),
+            "assistant": staff(system, director, "pl_assistant", "assistant", [pid])}
 
 
 def unit_prices(api, pid):
@@ -122,7 +123,20 @@ def test_discount_request_goes_to_the_manager(site):
     assert [r["id"] for r in pending] == [request["id"]]
     assert supervisor.post(f"/api/discount-requests/{request['id']}/approve", {}).status_code == 403
     approved = manager.ok(manager.post(f"/api/discount-requests/{request['id']}/approve", {"note": "同意"}))
-    assert approved["status"] == "approved"
+    assert approved["status"] == "approved" and approved["executed_at"] is None
+    # in effect once the 内勤 executes it: the hold then carries the price
+    assistant = site["assistant"]
+    assert advisor.ok(advisor.get(f"/api/units/{unit_id}"))["hold"]["special_price"] is None
+    waiting = assistant.ok(assistant.get(f"/api/projects/{pid}/discount-requests", params={"status": "approved"}))
+    assert [r["id"] for r in waiting] == [request["id"]]
+    assert advisor.post(f"/api/discount-requests/{request['id']}/execute").status_code == 403
+    refused = manager.post(f"/api/discount-requests/{request['id']}/execute")
+    assert (refused.status_code, refused.json()["error"]) == (403, "SELF_APPROVAL")
+    executed = assistant.ok(assistant.post(f"/api/discount-requests/{request['id']}/execute"))
+    assert executed["executed_at"] and advisor.ok(advisor.get(f"/api/units/{unit_id}"))["hold"]["special_price"] == \
+        approved["requested_price"]
+    twice = assistant.post(f"/api/discount-requests/{request['id']}/execute")
+    assert (twice.status_code, twice.json()["error"]) == (409, "NOT_AWAITING_EXECUTION")
     again = manager.post(f"/api/discount-requests/{request['id']}/reject", {})
     assert again.status_code == 409 and again.json()["error"] == "REQUEST_NOT_PENDING"
     assert manager.post("/api/discount-requests/987654/approve", {}).status_code == 404

@@ -61,6 +61,12 @@ class PricingRoutes:
     def approve_discount(self, request, actor, request_id, body):
         return self.inventory.approve_discount(actor, request_id, body)
 
+    @route("POST", "/api/discount-requests/<int:request_id>/execute", response=c.DiscountRequestOut,
+           summary="执行特价: the assistant records an approved special price on its hold; until then the 认购 "
+                   "goes by the normal price rules (409 NOT_AWAITING_EXECUTION, HOLD_NOT_ACTIVE; 403 SELF_APPROVAL)")
+    def execute_discount(self, request, actor, request_id):
+        return self.inventory.execute_discount(actor, request_id)
+
     @route("POST", "/api/discount-requests/<int:request_id>/reject", body=c.DecisionIn,
            response=c.DiscountRequestOut, summary="Reject a discount (below 底价: director only)")
     def reject_discount(self, request, actor, request_id, body):

@@ -170,6 +170,9 @@ class DiscountRequestOut(Schema):
     decided_by = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(allow_none=True)
     note = fields.String(allow_none=True)
+    executed_by = fields.Integer(allow_none=True, metadata={
+        "description": "who recorded the approved price on the hold (内勤); null: not in effect yet"})
+    executed_at = fields.AwareDateTime(allow_none=True)
 
 
 class HoldDetail(HoldOut):

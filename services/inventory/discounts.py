@@ -1,6 +1,8 @@
 """折扣/优惠 discounts on a hold: within the project's advisor range the price is recorded on
-the hold at once; beyond it a manager decides, and below the unit's 底价 a director. The
-approved price (holds.special_price) is what the subscription must use."""
+the hold at once; beyond it a manager decides, and below the unit's 底价 a director, and the
+approved special price takes effect only when the assistant (内勤) executes it (records it on
+the hold, with who and when; docs/domain.md): until then the 认购 goes by the normal price
+rules. The price on the hold (holds.special_price) is what the subscription must use."""
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, RuleViolated
@@ -58,6 +60,7 @@ def request_discount(uow, actor, hold_id, data):
             requested_by=actor["account_id"], requested_at=now,
             decided_by=actor["account_id"] if at_once else None, decided_at=now if at_once else None,
             note="within the advisor's discount range" if at_once else None,
+            executed_by=actor["account_id"] if at_once else None, executed_at=now if at_once else None,
         ),
         Conflict(f"a discount request for hold {hold_id} is already pending", "DISCOUNT_PENDING"),
     )
@@ -67,14 +70,15 @@ def request_discount(uow, actor, hold_id, data):
 
 
 def decide(uow, actor, request_id, approve, note):
-    """A manager approves or rejects a pending request; one below 底价 needs a director.
-    Approval writes the price on the hold, which must still be active (else 409, nothing
-    changes)."""
+    """A manager approves or rejects a pending request; one below 底价 needs a director. An
+    approval waits for the assistant to execute it (execute): nothing is on the hold yet."""
     session = uow.session
     require_role(actor, PERMISSIONS["discounts.decide"], "decide discounts")
     request = get_in_scope(session, actor, DiscountRequest, request_id, "discount request")
     if approve:
         require_not_own(actor, request.requested_by, what="discount")
+        if session.get(Hold, request.hold_id).status != "active":  # nothing to put the price on
+            raise Conflict(f"hold {request.hold_id} is no longer active", "HOLD_NOT_ACTIVE")
     unit = session.get(Unit, request.unit_id)
     # 底价 is read again: it may have been raised since the request was made
     needs_director = request.needs_director or request.requested_price < unit.base_price
@@ -89,8 +93,27 @@ def decide(uow, actor, request_id, approve, note):
     ).rowcount
     if decided != 1:
         raise Conflict(f"discount request {request_id} is not pending", "REQUEST_NOT_PENDING")
-    if approve:
-        _set_special_price(session, request.hold_id, request.requested_price)
+    session.refresh(request)
+    return request
+
+
+def execute(uow, actor, request_id):
+    """执行特价: the assistant records an approved special price on its hold, with who and when;
+    not by whoever approved it. Once; the hold must still be active (else 409, nothing changes)."""
+    session = uow.session
+    require_role(actor, PERMISSIONS["discounts.execute"], "execute special prices")
+    request = get_in_scope(session, actor, DiscountRequest, request_id, "discount request")
+    require_not_own(actor, request.decided_by, what="special price")
+    executed = session.execute(
+        update(DiscountRequest).where(DiscountRequest.id == request.id, DiscountRequest.status == "approved",
+                                      DiscountRequest.executed_at.is_(None))
+        .values(executed_by=actor["account_id"], executed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if executed != 1:
+        raise Conflict(f"discount request {request_id} is not an approved price waiting to be executed",
+                       "NOT_AWAITING_EXECUTION")
+    _set_special_price(session, request.hold_id, request.requested_price)
     session.refresh(request)
     return request
 

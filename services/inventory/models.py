@@ -235,8 +235,10 @@ class PriceListItem(Base):
 
 
 class DiscountRequest(Base):
-    """折扣 request on a hold: within the advisor's range it is approved at once; beyond it a
-    manager decides, below the unit's 底价 a director. status: pending -> approved | rejected."""
+    """折扣 request on a hold: within the advisor's range it is approved and in effect at once;
+    beyond it a manager decides, below the unit's 底价 a director, and an approved special price
+    takes effect when the assistant (内勤) executes it (executed_at). status: pending -> approved |
+    rejected."""
 
     __tablename__ = "discount_requests"
     id = Column(ID, primary_key=True, autoincrement=True)
@@ -255,6 +257,8 @@ class DiscountRequest(Base):
     decided_by = Column(ID)
     decided_at = Column(UTCDateTime)
     note = Column(String(500))
+    executed_by = Column(ID)
+    executed_at = Column(UTCDateTime)
     __table_args__ = (
         Index("ix_discount_requests_project_status", "project_id", "status"),
         Index("uq_discount_requests_one_pending", "hold_id", unique=True,

@@ -33,6 +33,7 @@ export const MESSAGES: Record<string, string> = {
   NO_PRESALE_PERMIT: "该楼栋尚未取得预售证，不能预留",
   BUYER_HOLD_LIMIT: "该客户的预留套数已达上限",
   HOLD_NOT_ACTIVE: "该预留已失效（已到期、已取消或已转认购）",
+  NOT_AWAITING_EXECUTION: "该特价不在待执行状态（未批准或已执行）",
   HOLD_TOO_LONG: "预留延期超过允许的时长",
   // 销控 desk: locks, 推盘, price lists (调价), 排班
   UNIT_NOT_LOCKED: "所选房源中有未锁定的房源，未做任何解锁",

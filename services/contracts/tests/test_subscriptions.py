@@ -144,6 +144,7 @@ def test_prices_and_terms_are_checked_before_the_hold_is_touched(call, inv, site
     # a manager approves 2,700,000 (below 底价 needs a director): the floor is that special price
     request = inv("request_discount", advisor(site), held["hold_id"], {"price": "2700000.00", "reason": "老客户"})
     inv("approve_discount", DIRECTOR, request["id"], {"note": "ok"})
+    inv("execute_discount", actor(4, "assistant", [site["project_id"]]), request["id"])  # the 内勤 puts it in effect
     raises("PRICE_BELOW_FLOOR", call, "create_subscription", advisor(site), body(held["hold_id"], price="2699999.99"))
     deal = call("create_subscription", advisor(site), body(
         held["hold_id"], price="2700000.00", payment_method="provident_fund", loan_amount="2160000.00"))

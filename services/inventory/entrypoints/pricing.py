@@ -63,8 +63,13 @@ class PricingEntrypoints:
         return discounts.list_requests(self.db.session, actor, project_id, query.get("status"))
 
     @command(c.DiscountRequestOut)
+    def execute_discount(self, actor, request_id):
+        """执行特价: the assistant records an approved special price on its hold."""
+        return discounts.execute(self.db, actor, request_id)
+
+    @command(c.DiscountRequestOut)
     def approve_discount(self, actor, request_id, data=None):
-        """Approve a pending discount: the price is recorded on the hold."""
+        """Approve a pending discount: it waits for the assistant to execute it."""
         note = load(c.DecisionIn, data)["note"]
         return discounts.decide(self.db, actor, request_id, True, note)
 

@@ -211,7 +211,8 @@ def site(call):
     holds = [call("hold_unit", advisor, u["id"], dict(BUYER, customer_phone=f"1381234567{i}"))
              for i, u in enumerate(units)]
     return dict(site, holds=[h["hold_id"] for h in holds], advisor=advisor,
-                manager=staff(site, "manager", 5), supervisor=staff(site, "supervisor", 6))
+                manager=staff(site, "manager", 5), supervisor=staff(site, "supervisor", 6),
+                assistant=staff(site, "assistant", 4))
 
 
 def test_a_discount_within_the_advisor_range_is_recorded_at_once(call, site):
@@ -219,7 +220,7 @@ def test_a_discount_within_the_advisor_range_is_recorded_at_once(call, site):
     request = call("request_discount", site["advisor"], hold_id, {"discount_pct": "3", "reason": "老带新"})
     assert (request["status"], request["requested_price"], request["discount_pct"]) == \
         ("approved", "2910000.00", "3.00")
-    assert request["decided_by"] == 7 and not request["needs_director"]
+    assert request["decided_by"] == request["executed_by"] == 7 and not request["needs_director"]
     hold = call("get_hold", DIRECTOR, hold_id)
     assert (hold["special_price"], hold["list_price"], hold["status"]) == \
         ("2910000.00", "3000000.00", "active")
@@ -240,10 +241,41 @@ def test_a_discount_beyond_the_range_waits_for_a_manager(call, site):
     assert [r["id"] for r in pending] == [request["id"]]
     approved = call("approve_discount", site["manager"], request["id"], {"note": "同意"})
     assert (approved["status"], approved["decided_by"], approved["note"]) == ("approved", 5, "同意")
-    assert call("get_hold", DIRECTOR, hold_id)["special_price"] == "2850000.00"
     with pytest.raises(Conflict) as err:
         call("reject_discount", site["manager"], request["id"], {})
     assert err.value.code == "REQUEST_NOT_PENDING"
+    # approved is not yet in effect: the assistant (内勤) executes it, with who and when
+    assert (approved["executed_at"], call("get_hold", DIRECTOR, hold_id)["special_price"]) == (None, None)
+    with pytest.raises(Forbidden) as err:
+        call("execute_discount", site["advisor"], request["id"])
+    assert err.value.code == "ROLE_FORBIDDEN"
+    with pytest.raises(Forbidden) as err:
+        call("execute_discount", site["manager"], request["id"])  # whoever approved it
+    assert err.value.code == "SELF_APPROVAL"
+    executed = call("execute_discount", site["assistant"], request["id"])
+    assert executed["executed_by"] == 4 and executed["executed_at"]
+    assert call("get_hold", DIRECTOR, hold_id)["special_price"] == "2850000.00"
+    with pytest.raises(Conflict) as err:
+        call("execute_discount", site["assistant"], request["id"])
+    assert err.value.code == "NOT_AWAITING_EXECUTION"
+
+
+def test_an_approved_price_is_not_executed_on_a_hold_that_ended(inventory, call, site, db):
+    from nameko.testing.services import entrypoint_hook
+
+    hold_id = site["holds"][1]
+    request = call("request_discount", site["advisor"], hold_id, {"price": "2850000", "reason": "一次性付款"})
+    call("approve_discount", site["manager"], request["id"], {})
+    with db() as conn:
+        conn.execute(update(Hold).where(Hold.id == hold_id).values(expires_at=utcnow() - timedelta(seconds=1)))
+    with entrypoint_hook(inventory, "expire_holds") as expire:
+        expire()
+    with pytest.raises(Conflict) as err:
+        call("execute_discount", site["assistant"], request["id"])
+    assert err.value.code == "HOLD_NOT_ACTIVE"
+    (still,) = [r for r in call("list_discount_requests", site["manager"], site["project"]["id"], {})
+                if r["id"] == request["id"]]
+    assert (still["status"], still["executed_at"]) == ("approved", None)
 
 
 def test_a_discount_below_base_price_needs_a_director(call, site):
