@@ -472,13 +472,14 @@ def route_reach(module, handler, safe=False):
 
 
 # Answered by the gateway as JSON without raising (gateway/http.py error_response: a service or
-# database away; gateway/server.py: load shed, a request line over 8192 bytes; gateway/edges.py:
-# a path or query that is not text), on any route.
-ANSWERED = {(503, "SERVICE_UNAVAILABLE"), (503, "SERVICE_BUSY"), (414, "URI_TOO_LONG"), (400, "BAD_TEXT")}
+# database away; gateway/server.py: load shed, a request line over 8192 bytes, a body over 10 MB
+# whatever the route; gateway/edges.py: a path or query that is not text), on any route.
+ANSWERED = {(503, "SERVICE_UNAVAILABLE"), (503, "SERVICE_BUSY"), (414, "URI_TOO_LONG"), (413, "BODY_TOO_LARGE"),
+            (400, "BAD_TEXT")}
 # Refusals of the connection or the request before its route is known (gateway/server.py); the
 # document says them once, in its description, not per route.
 SERVER = {(408, "REQUEST_TIMEOUT"), (400, "HEADERS_TOO_LARGE"), (400, "BAD_REQUEST"),
-          (503, "TOO_MANY_CONNECTIONS"), (413, "BODY_TOO_LARGE")}
+          (503, "TOO_MANY_CONNECTIONS")}
 
 
 def route_codes(method, url, opts, rated=None):
