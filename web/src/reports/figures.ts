@@ -38,13 +38,5 @@ export function wanNumber(amount: string | number | null | undefined): number {
   return Math.round(Number(amount || 0) / 1000) / 10;
 }
 
-/** The file name a Content-Disposition header gives (filename* first), or the fallback. */
-export function fileName(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (star) {
-    try { return decodeURIComponent(star[1].trim()); } catch { /* the plain name below */ }
-  }
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1].trim() : fallback;
-}
+// the name of a downloaded file: one rule for every download (src/download.ts)
+export { fileName } from "../download";
