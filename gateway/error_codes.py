@@ -45,9 +45,9 @@ def _probation_problems(scan):
 
 
 def _spreadsheet_child(scan):
-    """The reader process reports the error it raised (xlsx_reader's own codes); the parent
-    raises it again."""
-    return {e for fn in scan.functions.values() if fn.module == "services.inventory.xlsx_reader"
+    """The reader process reports the error it raised (loupan/xlsx_reader.py's own codes); the
+    parent raises it again."""
+    return {e for fn in scan.functions.values() if fn.module == "loupan.xlsx_reader"
             for e in fn.errors}
 
 
@@ -58,7 +58,7 @@ DYNAMIC = {
     "loupan.bus:require": lambda scan: set(),
     "services.contracts.subscriptions:move_deal": _deal_moves,
     "services.hr.recruiting:review_probation": _probation_problems,
-    "services.inventory.xlsx_reader:_in_child": _spreadsheet_child,
+    "loupan.xlsx_reader:in_child": _spreadsheet_child,
 }
 # Modules that build errors outside any function (module-level tables of lambdas), and where
 # those are accounted for.

@@ -183,7 +183,7 @@ def parsing(system):
         try:
             with open(f"/proc/{entry}/stat", "rb") as stat, open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                 ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
-                if ppid in inventory and b"services.inventory.xlsx_reader" in cmdline.read():
+                if ppid in inventory and b"loupan.xlsx_reader" in cmdline.read():
                     return True
         except (OSError, ValueError, IndexError):  # not a process, or gone meanwhile
             continue

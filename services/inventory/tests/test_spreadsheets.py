@@ -258,7 +258,7 @@ def test_the_child_keeps_the_parse_budget():
     import subprocess
     import sys
 
-    child = subprocess.Popen([sys.executable, "-m", "services.inventory.xlsx_reader", "rows", "1"],
+    child = subprocess.Popen([sys.executable, "-m", "loupan.xlsx_reader", "1", "20000"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=xlsx_reader.ROOT)
     child.wait(timeout=30)  # stdin left open: the read waits until the alarm rings
     out = child.stdout.read()
