@@ -58,6 +58,20 @@ class ScheduleChangeOut(Schema):
     at = fields.AwareDateTime()
 
 
+class EscrowAccountOut(Schema):
+    """A project's 预售资金监管 account from a date."""
+
+    id = fields.Integer()
+    project_id = fields.Integer()
+    bank = fields.String()
+    account_name = fields.String()
+    account_no = fields.String()
+    from_on = fields.Date()
+    deposits_escrowed = fields.Boolean()
+    set_by = fields.Integer()
+    set_at = fields.AwareDateTime()
+
+
 class ScheduleOut(Schema):
     deal_id = fields.Integer()
     project_id = fields.Integer()
@@ -75,6 +89,8 @@ class ScheduleOut(Schema):
     credit = Amount(metadata={"description": "received on valid receipts but on no line (a price cut): to refund"})
     lines = fields.List(fields.Nested(LineOut))
     history = fields.List(fields.Nested(ScheduleChangeOut))
+    escrow_account = fields.Nested(EscrowAccountOut, allow_none=True,
+                                   metadata={"description": "预售资金监管 account in force today; null: none"})
 
 
 class ReceiptIn(Schema):
@@ -87,6 +103,11 @@ class ReceiptIn(Schema):
                              metadata={"description": "fill this schedule line first"})
     slip_no = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=60), not_blank],
                             metadata={"description": "bank slip (银行回单) or POS voucher number, printed on the 收据"})
+    account_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60),
+                               metadata={"description": "the bank account the money went to (8-32 digits; spaces "
+                                                        "and hyphens dropped). House price while the project's "
+                                                        "escrow account is in force: that account, or none to "
+                                                        "default to it (422 ESCROW_ACCOUNT_MISMATCH otherwise)"})
 
 
 class ReceiptEndIn(Schema):
@@ -108,6 +129,10 @@ class ReceiptOut(Schema):
     payer = fields.String()
     slip_no = fields.String(allow_none=True, metadata={"description": "bank slip or POS voucher number"})
     received_on = fields.Date()
+    account_no = fields.String(allow_none=True, metadata={"description": "the account the money went to (digits)"})
+    escrow_slip_no = fields.String(allow_none=True, metadata={"description": "bank slip of its deposit to escrow"})
+    escrow_deposited_on = fields.Date(allow_none=True, metadata={"description": "deposited to escrow on; null: not"})
+    escrow_deposited_by = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(("valid", "voided", "refunded")),
                            metadata={"description": "valid, voided, refunded"})
     recorded_by = fields.Integer(allow_none=True, metadata={"description": "None: a bank disbursement"})
@@ -230,3 +255,78 @@ class ReconciliationOut(Schema):
     balanced = fields.Boolean()
     mismatches = fields.List(fields.Nested(Mismatch))
     receipts = fields.List(fields.Nested(DayReceipt), metadata={"description": "empty for the developer's viewer"})
+
+
+# 预售资金监管 (presale funds escrow) ------------------------------------------------------------
+class EscrowAccountIn(Schema):
+    bank = fields.String(required=True, validate=validate.Length(max=60),
+                         metadata={"description": "supervising bank (监管银行); 422 ESCROW_BANK_REQUIRED if blank"})
+    account_name = fields.String(required=True, validate=validate.Length(max=100),
+                                 metadata={"description": "422 ESCROW_ACCOUNT_NAME_REQUIRED if blank"})
+    account_no = fields.String(required=True, validate=validate.Length(max=60),
+                               metadata={"description": "8-32 digits, spaces and hyphens dropped "
+                                                        "(422 ACCOUNT_NO_INVALID)"})
+    from_on = fields.Date(required=True, metadata={"description": "in force from this day (409 ESCROW_FROM_TAKEN "
+                                                                  "if the project has one from that day)"})
+    deposits_escrowed = fields.Boolean(load_default=False,
+                                       metadata={"description": "定金 is escrowed too (house price by default "
+                                                                "excludes the deposit)"})
+
+
+class EscrowAccountsOut(Schema):
+    project_id = fields.Integer()
+    in_force = fields.Nested(EscrowAccountOut, allow_none=True, metadata={"description": "today's; null: none"})
+    accounts = fields.List(fields.Nested(EscrowAccountOut), metadata={"description": "oldest from-date first"})
+
+
+class EscrowDepositIn(Schema):
+    slip_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60),
+                            metadata={"description": "the deposit's bank slip (进账单); the receipt's own slip "
+                                                     "number by default (422 ESCROW_SLIP_REQUIRED if neither)"})
+    deposited_on = fields.Date(load_default=None, metadata={"description": "Asia/Shanghai; today by default"})
+
+
+class EscrowReportQuery(Schema):
+    from_month = fields.String(data_key="from", load_default=None, validate=MONTH,
+                               metadata={"description": "YYYY-MM; 11 months before `to` by default"})
+    to_month = fields.String(data_key="to", load_default=None, validate=MONTH,
+                             metadata={"description": "YYYY-MM; this month by default"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "xlsx")))
+
+
+class EscrowFigures(Schema):
+    collected = Amount(metadata={"description": "house price received (valid receipts; 定金 left out unless "
+                                                "the account in force escrows deposits)"})
+    escrowed = Amount(metadata={"description": "of which deposited to the escrow account"})
+    pending = Amount(metadata={"description": "of which subject to escrow, not yet deposited"})
+    not_subject = Amount(metadata={"description": "of which received while no escrow account was in force"})
+    deposits_excluded = Amount(metadata={"description": "定金 received, not house price"})
+    receipts = fields.Integer(metadata={"description": "valid receipts received"})
+
+
+class EscrowMonth(EscrowFigures):
+    month = fields.String()
+
+
+class EscrowPending(Schema):
+    receipt_id = fields.Integer()
+    receipt_no = fields.String()
+    deal_id = fields.Integer()
+    received_on = fields.Date()
+    amount = Amount()
+    house_price = Amount(metadata={"description": "the part of it subject to escrow"})
+    method = fields.String(validate=validate.OneOf(RECEIPT_METHODS))
+    payer = fields.String()
+    slip_no = fields.String(allow_none=True)
+    account_no = fields.String(allow_none=True)
+
+
+class EscrowReportOut(Schema):
+    project_id = fields.Integer()
+    from_month = fields.String()
+    to_month = fields.String()
+    in_force = fields.Nested(EscrowAccountOut, allow_none=True)
+    months = fields.List(fields.Nested(EscrowMonth))
+    total = fields.Nested(EscrowFigures)
+    pending = fields.List(fields.Nested(EscrowPending), metadata={"description": "receipts of the months subject "
+                                                                                 "to escrow, not yet deposited"})

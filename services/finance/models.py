@@ -2,7 +2,7 @@
 is shared by every finance topic; each topic adds its own tables in its section below.
 
 Money columns are Decimal2 (exact cents); nothing here is ever a float."""
-from sqlalchemy import (JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, text,
                         UniqueConstraint)
 from sqlalchemy.orm import declarative_base
 
@@ -76,6 +76,13 @@ class Receipt(Base):
     method = Column(String(20), nullable=False)  # cash, card, transfer, pos, mortgage, provident_fund
     payer = Column(String(50), nullable=False)
     slip_no = Column(String(60))  # the bank slip or POS voucher number, as typed at the desk
+    # 预售资金监管: the account the money went to (the escrow account's for house price once
+    # one is in force), and its deposit there, marked once with the bank's slip
+    account_no = Column(String(32))
+    escrow_slip_no = Column(String(60))
+    escrow_deposited_on = Column(Date)
+    escrow_deposited_by = Column(ID)
+    escrow_deposited_at = Column(UTCDateTime)
     received_on = Column(Date, nullable=False)
     status = Column(String(10), nullable=False, default="valid", server_default="valid")  # valid, voided, refunded
     recorded_by = Column(ID)
@@ -155,6 +162,24 @@ class CollectionTarget(Base):
     amount = Column(Decimal2, nullable=False)
     set_by = Column(ID)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class EscrowAccount(Base):
+    """预售资金监管账户 of a project from a date: a history, never changed; the one in force on a
+    day is the latest from-date on or before it (escrow_rules)."""
+
+    __tablename__ = "escrow_accounts"
+    __table_args__ = (UniqueConstraint("project_id", "from_on", name="uq_escrow_accounts_from"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    bank = Column(String(60), nullable=False)  # the supervising bank (监管银行)
+    account_name = Column(String(100), nullable=False)
+    account_no = Column(String(32), nullable=False)  # digits only
+    from_on = Column(Date, nullable=False)
+    deposits_escrowed = Column(Boolean, nullable=False, default=False, server_default=text("false"))  # 定金 too
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 # the day's receipts of a site (reconciliation, monthly actuals)

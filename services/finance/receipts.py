@@ -19,7 +19,7 @@ from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import today, utcnow
-from services.finance import receipt_rules
+from services.finance import escrow, receipt_rules
 from services.finance.models import Allocation, DealAccount, Receipt, ReceiptCounter, ScheduleLine
 from services.finance.schedules import (ZERO, DealNotKnownYet, apply_parts, collected, deal_in_scope,
                                         live_lines, open_lines)
@@ -53,7 +53,8 @@ def receipt_no(project_id, number):
 def receipt_dict(row, allocations=()):
     return {"id": row.id, "receipt_no": row.receipt_no, "deal_id": row.deal_id, "project_id": row.project_id,
             "amount": row.amount, "method": row.method, "payer": row.payer, "slip_no": row.slip_no,
-            "received_on": row.received_on,
+            "received_on": row.received_on, "account_no": row.account_no, "escrow_slip_no": row.escrow_slip_no,
+            "escrow_deposited_on": row.escrow_deposited_on, "escrow_deposited_by": row.escrow_deposited_by,
             "status": row.status, "recorded_by": row.recorded_by, "recorded_at": row.recorded_at,
             "ended_by": row.ended_by, "ended_at": row.ended_at, "end_reason": row.end_reason,
             "allocations": [{"line_id": a.line_id, "amount": a.amount} for a in allocations]}
@@ -64,7 +65,8 @@ def _allocations(session, receipt_id):
                            .order_by(Allocation.id)).scalars().all()
 
 
-def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by, actor, slip_no=None):
+def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by, actor, slip_no=None,
+            account_no=None):
     """The receipt, its allocation and payment_received, in one transaction."""
     session = uow.session
     number = next_receipt_no(session, deal.agency_id, deal.project_id)
@@ -78,9 +80,11 @@ def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by,
                            f"{deal.deal_id}", "OVERPAYMENT") from None
     except receipt_rules.LineNotOpen as exc:
         raise RuleViolated(str(exc), "LINE_NOT_OPEN") from None
+    account_no = escrow.receipt_account(session, deal.project_id, received_on, parts, rows, account_no)
     receipt = Receipt(agency_id=deal.agency_id, project_id=deal.project_id, deal_id=deal.deal_id,
                       receipt_no=receipt_no(deal.project_id, number), amount=amount, method=method,
-                      payer=payer[:50], slip_no=slip_no, received_on=received_on, status="valid",
+                      payer=payer[:50], slip_no=slip_no, account_no=account_no, received_on=received_on,
+                      status="valid",
                       recorded_by=recorded_by,
                       recorded_at=utcnow())
     session.add(receipt)
@@ -108,7 +112,8 @@ def record_receipt(uow, actor, deal_id, data):
     deal_dates.check("receipt", {"subscribed_on": deal.subscribed_on, "received_on": received_on})
     payer = data["payer"] or deal.customer_name or "-"
     return _record(uow, deal, data["amount"], data["method"], payer, received_on, data["line_id"],
-                   actor["account_id"], event_actor(actor), slip_no=data.get("slip_no"))
+                   actor["account_id"], event_actor(actor), slip_no=data.get("slip_no"),
+                   account_no=data.get("account_no"))
 
 
 def record_disbursement(uow, event):
@@ -162,3 +167,9 @@ def receipts_total(session):
     """Sum of the valid receipts of every project (the business gauge)."""
     return session.execute(select(func.coalesce(func.sum(Receipt.amount), ZERO))
                            .where(Receipt.status == "valid")).scalar_one()
+
+
+def deposit_to_escrow(uow, actor, receipt_id, data):
+    """存入监管账户: the receipt marked deposited to the escrow account (escrow.mark_deposited)."""
+    receipt = escrow.mark_deposited(uow, actor, receipt_id, data)
+    return receipt_dict(receipt, _allocations(uow.session, receipt.id))

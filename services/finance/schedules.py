@@ -19,7 +19,7 @@ from loupan.events import InvalidEvent
 from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import check_scope
 from loupan.types import SHANGHAI, today
-from services.finance import receipt_rules, schedule_rules
+from services.finance import escrow, receipt_rules, schedule_rules
 from services.finance.models import (Allocation, DealAccount, FinanceSettings, Receipt, ScheduleChange,
                                      ScheduleLine)
 
@@ -311,6 +311,8 @@ def schedule_view(session, actor, deal_id):
         "loan_amount": deal.loan_amount, "status": deal.status, "collected": total,
         "outstanding": sum((r.amount - r.paid for r in rows if r.status == "open"), ZERO),
         "credit": received - total, "lines": [line_dict(r) for r in rows],
+        # the 收银台 offers the account house price goes to today (预售资金监管)
+        "escrow_account": escrow.in_force_view(session, deal.project_id),
         "history": [{"reason": h.reason, "price": h.price, "payment_method": h.payment_method,
                      "loan_amount": h.loan_amount, "collected": h.collected, "unplaced": h.unplaced, "at": h.at}
                     for h in history],

@@ -10,9 +10,10 @@ from services.finance.entrypoints.money import MoneyEntrypoints
 from services.finance.entrypoints.reports import ReportEntrypoints
 from services.finance.entrypoints.commission import CommissionEntrypoints
 from services.finance.entrypoints.expenses import ExpenseEntrypoints
+from services.finance.entrypoints.escrow import EscrowEntrypoints
 
 
-class FinanceService(ReportEntrypoints, MoneyEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+class FinanceService(ReportEntrypoints, MoneyEntrypoints, EscrowEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "finance"
     db = Database(metadata)
     projects = ProjectRegistry()
