@@ -55,7 +55,11 @@ def test_every_date_of_a_deal_follows_its_subscription(site):
 
     refused(advisor.post(f"/api/deals/{deal_id}/contract", {"signed_on": day(21)}), "DATE_OUT_OF_ORDER",
             f"signed_on {day(21)}", f"subscribed_on {day(20)}")
+    refused(advisor.post(f"/api/deals/{deal_id}/contract", {"signed_on": day(-1)}), "DATE_IN_FUTURE",
+            f"签约 date {day(-1)}")
     advisor.ok(advisor.post(f"/api/deals/{deal_id}/contract", {"signed_on": day(15)}), 201)
+    refused(advisor.post(f"/api/deals/{deal_id}/agreements", {"title": "车位", "content": "赠送车位",
+                                                               "signed_on": day(-3)}), "DATE_IN_FUTURE")
     refused(advisor.post(f"/api/deals/{deal_id}/agreements", {"title": "车位", "content": "赠送车位",
                                                                "signed_on": day(16)}),
             "DATE_OUT_OF_ORDER", f"agreement_on {day(16)}", f"signed_on {day(15)}")
@@ -70,7 +74,11 @@ def test_every_date_of_a_deal_follows_its_subscription(site):
     refused(assistant.post(f"/api/deals/{deal_id}/handover", {"date": "2000-01-01"}), "DATE_OUT_OF_ORDER",
             "handed_over_on 2000-01-01", f"filed_on {day(5)}")
     refused(assistant.post(f"/api/deals/{deal_id}/handover", {"date": "1990-01-01"}), "DATE_TOO_EARLY")
+    # a step already taken is never dated after today (2062 typed for 2026)
+    refused(assistant.post(f"/api/deals/{deal_id}/handover", {"date": "2062-01-01"}), "DATE_IN_FUTURE",
+            "交房 date 2062-01-01")
     assistant.ok(assistant.post(f"/api/deals/{deal_id}/handover", {"date": day(1)}), 201)
+    refused(assistant.post(f"/api/deals/{deal_id}/title", {"to": "applied", "date": day(-1)}), "DATE_IN_FUTURE")
 
     # finance knows the 认购 date from subscription_approved: no receipt before it
     poll(lambda: cashier.get(f"/api/deals/{deal_id}/schedule").status_code == 200, what="finance has the deal")
@@ -95,10 +103,14 @@ def test_the_mortgage_stuck_list_goes_by_the_date_each_step_happened(site):
     manager.ok(manager.post(f"/api/subscriptions/{deal['id']}/approve", {}))
     advisor.ok(advisor.post(f"/api/deals/{deal['id']}/contract", {"signed_on": day(44)}), 201)
     manager.ok(manager.post(f"/api/deals/{deal['id']}/contract/approve", {}))
+    refused(advisor.post(f"/api/deals/{deal['id']}/mortgage", {
+        "bank": "工商银行", "amount": "1000000.00", "kind": "commercial", "date": day(-30)}), "DATE_IN_FUTURE")
     case = advisor.ok(advisor.post(f"/api/deals/{deal['id']}/mortgage", {
         "bank": "工商银行", "amount": "1000000.00", "kind": "commercial", "date": day(40)}), 201)
     refused(advisor.post(f"/api/mortgages/{case['id']}/advance", {"to": "papers_collected", "date": day(41)}),
             "DATE_OUT_OF_ORDER", f"papers_collected_on {day(41)}", f"opened_on {day(40)}")
+    refused(advisor.post(f"/api/mortgages/{case['id']}/advance", {"to": "papers_collected", "date": day(-2)}),
+            "DATE_IN_FUTURE", f"资料齐 date {day(-2)}")
     case = advisor.ok(advisor.post(f"/api/mortgages/{case['id']}/advance", {"to": "papers_collected", "date": day(31)}))
     assert (case["step_on"], case["days_in_step"]) == (day(31), 31)
     stuck = manager.ok(manager.get(f"/api/projects/{site['pid']}/mortgages/stuck", params={"days": 30}))

@@ -36,7 +36,7 @@ class ContractsChangesRoutes:
     @route("POST", "/api/deals/<int:deal_id>/mortgage", body=c.MortgageIn,
            response=c.MortgageOut, status=201,
            summary="按揭报件: open the bank case of a signed deal paid by a loan (422 NOT_MORTGAGE, "
-                   "DATE_OUT_OF_ORDER dated before the 认购; 409 MORTGAGE_EXISTS)")
+                   "DATE_OUT_OF_ORDER dated before the 认购, DATE_IN_FUTURE; 409 MORTGAGE_EXISTS)")
     def open_mortgage(self, request, actor, deal_id, body):
         return self.contracts.open_mortgage(actor, deal_id, body)
 
@@ -48,7 +48,7 @@ class ContractsChangesRoutes:
     @route("POST", "/api/mortgages/<int:mortgage_id>/advance", body=c.MortgageAdvanceIn,
            response=c.MortgageOut, summary="The case's next step, dated: papers_collected → submitted → approved → "
                                            "disbursed (422 MORTGAGE_STEP out of order, DATE_OUT_OF_ORDER "
-                                           "dated before the previous step); 放款 publishes mortgage_disbursed")
+                                           "dated before the previous step, DATE_IN_FUTURE); 放款 publishes mortgage_disbursed")
     def advance_mortgage(self, request, actor, mortgage_id, body):
         return self.contracts.advance_mortgage(actor, mortgage_id, body)
 
@@ -60,7 +60,7 @@ class ContractsChangesRoutes:
 
     @route("POST", "/api/deals/<int:deal_id>/handover", body=c.HandoverIn, response=c.HandoverOut,
            status=201, summary="交房 of a filed deal with the inspection notes and issues (422 DEAL_NOT_FILED, "
-                               "DATE_OUT_OF_ORDER before 备案, DATE_TOO_EARLY before 2000; 409 DEAL_STATE); "
+                               "DATE_OUT_OF_ORDER before 备案, DATE_TOO_EARLY before 2000, DATE_IN_FUTURE; 409 DEAL_STATE); "
                                "publishes unit_handed_over")
     def hand_over(self, request, actor, deal_id, body):
         return self.contracts.hand_over(actor, deal_id, body)
@@ -73,6 +73,6 @@ class ContractsChangesRoutes:
     @route("POST", "/api/deals/<int:deal_id>/title", body=c.TitleIn, response=c.HandoverOut,
            summary="房产证: the title's next step, dated: applied → issued → delivered (422 TITLE_STEP out of "
                    "order, CERTIFICATE_NO_REQUIRED when issued without a number, DATE_OUT_OF_ORDER dated before "
-                   "the step it follows)")
+                   "the step it follows, DATE_IN_FUTURE)")
     def advance_title(self, request, actor, deal_id, body):
         return self.contracts.advance_title(actor, deal_id, body)

@@ -31,7 +31,12 @@ def recorded(session, deal):
 
 
 def check(session, deal, chain, **entered):
-    """Raise (422) unless the dates `entered` (name=date) keep the deal's `chain` in order."""
+    """Raise (422) unless the dates `entered` (name=date) keep the deal's `chain` in order and
+    none is in the future: every date entered on a deal records a step already taken (签约,
+    交房, 批贷 …), so a date after today is a typo (2062 for 2026), not a plan."""
+    for name, day in entered.items():
+        if day is not None:
+            check_happened(day, deal_dates.LABELS[name])
     deal_dates.check(chain, {**recorded(session, deal), **entered})
 
 

@@ -57,7 +57,6 @@ def record_online_signing(uow, actor, deal_id, data):
     deal, contract = _signed_contract(session, actor, deal_id)
     if contract.online_signing_no is not None:
         raise Conflict(f"contract {contract.contract_no} has its 网签 recorded already", "ONLINE_SIGNING_RECORDED")
-    dates.check_happened(data["date"], "网签")
     dates.check(session, deal, "deal", online_signed_on=data["date"])
     number = data["number"].strip()
     _check_free(session, contract, "online_signing_no", number)
@@ -81,7 +80,6 @@ def record_filing(uow, actor, deal_id, data):
         raise Conflict(f"contract {contract.contract_no} has no 网签 yet", "ONLINE_SIGNING_REQUIRED")
     if contract.filing_no is not None:
         raise Conflict(f"contract {contract.contract_no} is filed already ({contract.filing_no})", "FILING_RECORDED")
-    dates.check_happened(data["date"], "备案")
     dates.check(session, deal, "deal", filed_on=data["date"])
     number = data["filing_no"].strip()
     _check_free(session, contract, "filing_no", number)

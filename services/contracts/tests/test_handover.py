@@ -10,7 +10,7 @@ from services.contracts.tests.conftest import actor
 from services.contracts.tests.test_changes import ADVISOR, PROJECT, make_deal, start_fake_inventory
 
 ASSISTANT = actor(8, "assistant", [PROJECT])
-HANDOVER = {"date": "2027-06-30", "inspection_notes": "验房：整体良好", "issues": ["主卧墙面裂缝", "厨房水龙头松动"]}
+HANDOVER = {"date": "2026-06-30", "inspection_notes": "验房：整体良好", "issues": ["主卧墙面裂缝", "厨房水龙头松动"]}
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_a_filed_deal_is_handed_over_and_the_event_published(call, config, event
     sink = event_sink("contracts")
     deal_id = make_deal(config, "filed")
     handover = call("hand_over", ASSISTANT, deal_id, HANDOVER)
-    assert (handover["handed_over_on"], handover["issues"]) == ("2027-06-30", HANDOVER["issues"])
+    assert (handover["handed_over_on"], handover["issues"]) == ("2026-06-30", HANDOVER["issues"])
     assert db_rows(config, select(Deal.status).where(Deal.id == deal_id)) == [("handed_over",)]
     assert db_rows(config, select(DealHistory.from_status, DealHistory.to_status)
                    .where(DealHistory.deal_id == deal_id)) == [("filed", "handed_over")]
@@ -56,13 +56,13 @@ def test_the_title_goes_applied_issued_delivered_with_dates(call, config):
         call("advance_title", ASSISTANT, deal_id, {"to": "issued", "certificate_no": "浙(2027)001"})
     assert early.value.code == "TITLE_STEP"
     with pytest.raises(RuleViolated) as before:
-        call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2027-06-01"})
+        call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2026-06-01"})
     assert before.value.code == "DATE_OUT_OF_ORDER"
-    call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2027-07-10"})
+    call("advance_title", ASSISTANT, deal_id, {"to": "applied", "date": "2026-07-10"})
     with pytest.raises(RuleViolated) as no_number:
-        call("advance_title", ASSISTANT, deal_id, {"to": "issued", "date": "2027-09-01"})
+        call("advance_title", ASSISTANT, deal_id, {"to": "issued", "date": "2026-09-01"})
     assert no_number.value.code == "CERTIFICATE_NO_REQUIRED"
-    call("advance_title", ASSISTANT, deal_id, {"to": "issued", "date": "2027-09-01", "certificate_no": "浙(2027)001"})
-    title = call("advance_title", ASSISTANT, deal_id, {"to": "delivered", "date": "2027-09-15"})
+    call("advance_title", ASSISTANT, deal_id, {"to": "issued", "date": "2026-09-01", "certificate_no": "浙(2027)001"})
+    title = call("advance_title", ASSISTANT, deal_id, {"to": "delivered", "date": "2026-09-15"})
     assert (title["title_step"], title["title_applied_on"], title["title_issued_on"], title["title_delivered_on"],
-            title["certificate_no"]) == ("delivered", "2027-07-10", "2027-09-01", "2027-09-15", "浙(2027)001")
+            title["certificate_no"]) == ("delivered", "2026-07-10", "2026-09-01", "2026-09-15", "浙(2027)001")
