@@ -188,6 +188,11 @@ ROLES = {
     "GET /api/projects/<int:project_id>/collection-targets/<month>": P["collection_targets.read"],
     "PUT /api/projects/<int:project_id>/collection-targets/<month>": P["collection_targets.set"],
     "GET /api/projects/<int:project_id>/receipt-reconciliation": P["reconciliation.read"],
+    # gateway/routes/finance_escrow.py
+    "GET /api/projects/<int:project_id>/escrow-accounts": P["escrow.read"],
+    "POST /api/projects/<int:project_id>/escrow-accounts": P["escrow.set"],
+    "POST /api/receipts/<int:receipt_id>/escrow-deposit": P["escrow.deposit"],
+    "GET /api/projects/<int:project_id>/escrow-report": P["escrow.read"],
     # gateway/routes/pricing.py
     "POST /api/projects/<int:project_id>/price-lists": P["price_lists.manage"],
     "GET /api/projects/<int:project_id>/price-lists": P["price_lists.manage"],

@@ -217,8 +217,8 @@ PERMISSIONS = _table(
     Grant("commission_rules.read", *MONEY_MANAGERS, *FRONT_LINE),
     Grant("commission_statements.issue", *MONEY_MANAGERS),
     Grant("commission_statements.read", *MONEY_MANAGERS, *FRONT_LINE),
-    Grant("escrow.set", FINANCE),  # 预售资金监管: the project's escrow accounts
-    Grant("escrow.deposit", FINANCE),  # a receipt's money deposited to the escrow account
+    Grant("escrow.set", DIRECTOR, FINANCE),  # 预售资金监管: the project's escrow accounts
+    Grant("escrow.deposit", DIRECTOR, FINANCE),  # a receipt's money deposited to the escrow account
     Grant("escrow.read", *MONEY_MANAGERS),  # the accounts and the escrowed-vs-collected report
     Grant("commission_statements.only_own", *FRONT_LINE),
     Grant("expense_budgets.set", *MANAGERS),

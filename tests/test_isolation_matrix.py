@@ -207,6 +207,10 @@ BODIES = {
     "POST /api/receipts/<int:receipt_id>/void": lambda i: {"reason": "越界"},
     "POST /api/receipts/<int:receipt_id>/refund": lambda i: {"reason": "越界"},
     "PUT /api/projects/<int:project_id>/collection-targets/<month>": lambda i: {"amount": "1.00"},
+    # finance: 预售资金监管
+    "POST /api/projects/<int:project_id>/escrow-accounts": lambda i: {
+        "bank": "越界银行", "account_name": "越界", "account_no": "6222020200000000", "from_on": "2030-01-01"},
+    "POST /api/receipts/<int:receipt_id>/escrow-deposit": lambda i: {"slip_no": "越界"},
     # inventory: pricing
     "POST /api/projects/<int:project_id>/price-lists": lambda i: {
         "adjustments": [{"selector": {"unit_ids": [i["unit_id"]]}, "method": "percent", "value": "-50"}]},
@@ -819,10 +823,15 @@ def build_agency(system, d, w):
                            {"bank": "建设银行", "amount": "2000000.00", "kind": "commercial"}), 201)
     d.ok(d.post(f"/api/mortgages/{mortgage['id']}/advance", {"to": "papers_collected", "date": today().isoformat()}))
 
-    # finance: a receipt, terms, rules, the agency and commission statements of last month
+    # finance: the escrow account, a receipt deposited to it, terms, rules, the agency and
+    # commission statements of last month
+    d.ok(d.post(f"/api/projects/{pa}/escrow-accounts", {
+        "bank": f"{n}监管银行", "account_name": f"{n}置业预售资金监管户", "account_no": "6222020200001111",
+        "from_on": "2020-01-01", "deposits_escrowed": True}), 201)
     receipt = d.ok(d.post(f"/api/deals/{deal_id}/receipts", {
         "amount": "50000.00", "method": "transfer", "payer": f"{n}买家",
         "received_on": (signed_on + timedelta(days=1)).isoformat()}), 201)
+    d.ok(d.post(f"/api/receipts/{receipt['id']}/escrow-deposit", {"slip_no": f"{n}回单1"}))
     line_id = next(line["id"] for line in d.ok(d.get(f"/api/deals/{deal_id}/schedule"))["lines"]
                    if line["status"] == "open")
     d.ok(d.put(f"/api/projects/{pa}/payment-terms", {"down_ratio": "30"}))

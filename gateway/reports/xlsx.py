@@ -117,3 +117,21 @@ def channels(data):
              _value(r, "cost_per_lead"), _value(r, "cost_per_deal")] for r in data["channels"]))
     _missing(book, data.get("missing"))
     return _bytes(book)
+
+
+ESCROW_FIGURES = (("collected", "房款收款(元)"), ("escrowed", "已存入监管(元)"), ("pending", "待存入监管(元)"),
+                  ("not_subject", "监管前收款(元)"), ("deposits_excluded", "定金(不计入)(元)"), ("receipts", "收据笔数"))
+
+
+def escrow(data):
+    """预售资金监管: each month's house price collected against what reached the escrow
+    account, and the receipts still to deposit."""
+    book = Workbook()
+    headers = ("月份",) + tuple(title for _, title in ESCROW_FIGURES)
+    rows = [[m["month"]] + [_value(m, key) for key, _ in ESCROW_FIGURES] for m in data["months"]]
+    rows.append(["合计"] + [_value(data["total"], key) for key, _ in ESCROW_FIGURES])
+    _sheet(book, "监管资金", headers, rows)
+    _sheet(book, "待存入", ("收据号", "收款日期", "交款人", "收款方式", "收据金额(元)", "监管房款(元)", "回单号"),
+           ([p["receipt_no"], p["received_on"], p["payer"], p["method"], _value(p, "amount"),
+             _value(p, "house_price"), p["slip_no"]] for p in data["pending"]))
+    return _bytes(book)
