@@ -28,10 +28,36 @@ PG_ADMIN_DSN = os.environ.get("LOUPAN_TEST_PG", "host=127.0.0.1 port=5432 user=p
 PG_URL = os.environ.get("LOUPAN_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
 
 
+# Listening ports come from below the kernel's ephemeral range (32768-60999 here), never
+# from bind(0): a broker or a service stopped for a test is started again on the SAME port,
+# and while it is down any outgoing connection on the machine may take that port as its own
+# local end, so the restart cannot bind (a CI run's private RabbitMQ "not up after 90s").
+# Ports below the range are never handed to outgoing connections.
+def _listen_ports():
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    return range(10000, max(low, 12000))
+
+
+LISTEN_PORTS = _listen_ports()
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for _ in range(200):
+        port = secrets.choice(LISTEN_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:  # someone listens there already
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free listening port in {LISTEN_PORTS}")
 
 
 def pg_execute(dsn, sql):

@@ -87,8 +87,17 @@ class PrivateRabbit:
         self.proc = subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")], env=self.env,
                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
-        _wait(lambda: requests.get(f"{self.api}/overview", timeout=2).ok, f"RabbitMQ {self.node}", timeout)
+        try:
+            _wait(lambda: requests.get(f"{self.api}/overview", timeout=2).ok, f"RabbitMQ {self.node}", timeout)
+        except RuntimeError as e:  # say why: the node's own words, not just "not up"
+            raise RuntimeError(f"{e} (process {'exited ' + str(self.proc.poll()) if self.proc.poll() is not None else 'running'}); "
+                               f"the end of its output and logs:\n{self._tails()}") from None
         return self
+
+    def _tails(self, lines=25):
+        files = [self.base / "server.out", *sorted((self.base / "log").glob("*.log"))]
+        return "\n".join(f"== {f.name}\n" + "\n".join(f.read_text(errors="replace").splitlines()[-lines:])
+                         for f in files if f.exists())
 
     def stop(self):
         if self.proc is None:
