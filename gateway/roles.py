@@ -126,6 +126,9 @@ ROLES = {
     "PUT /api/projects/<int:project_id>/customer-settings": P["customers.settings"],
     "GET /api/projects/<int:project_id>/customers/export": P["customers.export"],
     "GET /api/projects/<int:project_id>/export-log": P["customers.export"],
+    "POST /api/projects/<int:project_id>/customer-imports": P["customers.import"],
+    "GET /api/customer-imports/<int:customer_import_id>": P["customers.import"],
+    "POST /api/customer-imports/<int:customer_import_id>/confirm": P["customers.import"],
     # gateway/routes/crm_visits.py
     "POST /api/projects/<int:project_id>/calls": P["visits.register"],
     "GET /api/projects/<int:project_id>/calls": P["visits.read"],

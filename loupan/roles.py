@@ -156,6 +156,7 @@ PERMISSIONS = _table(
     Grant("customers.settings", *MANAGERS),  # 保护期
     Grant("customers.reassign", *MANAGERS),
     Grant("customers.export", *MANAGERS),  # and the export log
+    Grant("customers.import", *MANAGERS),  # an agency's old spreadsheet: who may reassign customers
     Grant("conflicts.read", *SUPERVISORS),  # 撞单
     Grant("conflicts.rule", *MANAGERS),
     # full numbers of customers not their own (DOMAIN: "the owner and managers"; supervisors coach

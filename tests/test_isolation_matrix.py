@@ -57,7 +57,8 @@ FAR = "2199-01-01T08:00:00+08:00"
 KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conflict_id", "deal_id",
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
-         "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id")
+         "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
+         "customer_import_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -262,7 +263,13 @@ def import_file(number):
 
 
 # A route whose request body is a file (raw_body): the file.
-RAW_BODIES = {"POST /api/projects/<int:project_id>/imports": lambda i: import_file("X3101")}
+RAW_BODIES = {"POST /api/projects/<int:project_id>/imports": lambda i: import_file("X3101"),
+              "POST /api/projects/<int:project_id>/customer-imports": lambda i: customer_file(i["mobile"])}
+
+
+def customer_file(mobile):
+    """An agency's old customer sheet (crm's 导入客户) of one row."""
+    return xlsx(["客户姓名", "手机号", "认知途径", "意向等级", "归属顾问"], [["越界导入", mobile, "来电", "A", "越界顾问"]])
 
 # Query strings: required fields, and A's ids where a query names them.
 QUERIES = {
@@ -786,7 +793,8 @@ def build_agency(system, d, w):
     job = d.ok(d.post(f"/api/projects/{pa}/imports", data=import_file("3101"), params={"dry_run": "true"}), 202)
     poll(lambda: d.ok(d.get(f"/api/imports/{job['id']}"))["status"] in ("done", "failed"), what="import finished")
 
-    # crm: customer, 撞单, follow-up, complaint, settings, call and visit
+    # crm: customer, 撞单, follow-up, complaint, settings, call and visit, a customer import's dry run
+    customer_import = d.ok(d.post(f"/api/projects/{pa}/customer-imports", data=customer_file(phone(9))), 201)
     customer = adv1.ok(adv1.post(f"/api/projects/{pa}/customers",
                                  {"mobile": phone(1), "name": f"{n}客户", "channel": "walk_in"}), 201)["customer"]
     claim = adv2.ok(adv2.post(f"/api/projects/{pa}/customers",
@@ -903,7 +911,7 @@ def build_agency(system, d, w):
         "session_id": session["id"], "leave_id": leave["id"], "request_id": discount["id"], "display_id": display["id"],
         "free_unit_id": units[2], "unreleased_unit_id": unreleased[0]["id"], "locked_unit_id": units[5],
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
-        "line_id": line_id, "mobile": customer["mobile"],
+        "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1094,7 +1102,7 @@ REFERENCES = {
     "customer_id": "customer", "referrer_customer_id": "customer", "deal_id": "deal", "contract_id": "contract",
     "account_id": "account", "advisor_id": "account", "owner_id": "account", "from_owner_id": "account",
     "to_owner_id": "account", "supervisor_id": "account", "subject_id": "account", "interviewer_id": "account",
-    "claimant_id": "account", "by_id": "account", "actor_id": "account",
+    "claimant_id": "account", "by_id": "account", "actor_id": "account", "conflict_id": "conflict",
     "shift_id": "shift", "course_id": "course", "session_id": "session", "exam_id": "exam",
     "candidate_id": "candidate", "requisition_id": "requisition", "price_list_id": "price_list",
     "schedule_id": "schedule", "survey_id": "survey", "visit_id": "visit", "line_id": "line",
@@ -1115,6 +1123,7 @@ REFERENCE_TABLES = {
     "project": ("inventory", "projects"), "building": ("inventory", "buildings"), "unit": ("inventory", "units"),
     "hold": ("inventory", "holds"), "price_list": ("inventory", "price_lists"),
     "schedule": ("inventory", "release_schedules"), "customer": ("crm", "customers"), "survey": ("crm", "surveys"),
+    "conflict": ("crm", "conflicts"),
     "visit": ("crm", "visits"), "deal": ("contracts", "deals"), "contract": ("contracts", "contracts"),
     "account": ("hr", "accounts"), "shift": ("hr", "shifts"), "course": ("hr", "courses"),
     "session": ("hr", "sessions"), "exam": ("hr", "exam_results"), "candidate": ("hr", "candidates"),

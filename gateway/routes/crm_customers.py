@@ -1,7 +1,9 @@
 """Customer routes: 报备 registration, the customer list and record, 撞单 conflicts and rulings,
-bulk reassignment, 保护期 settings and logged exports. A mixin of GatewayService."""
+bulk reassignment, 保护期 settings, logged exports and imports from an agency's old
+spreadsheet. A mixin of GatewayService."""
 from gateway.http import json_response, route
-from gateway.routes.spreadsheets import xlsx_response
+from gateway.routes.spreadsheets import uploaded_xlsx, xlsx_response
+from loupan.schemas import crm_customer_imports as ci
 from loupan.schemas import crm_customers as c
 from loupan.schemas.inventory_spreadsheets import XLSX_TYPE
 from loupan.errors import Invalid, NotFound
@@ -109,3 +111,38 @@ class CrmCustomersRoutes:
            summary="Customer exports of the project: who, when, which filter, how many rows")
     def customer_export_log(self, request, actor, project_id):
         return self.crm.customer_export_log(actor, project_id)
+
+    @route("POST", "/api/projects/<int:project_id>/customer-imports", query=ci.CustomerImportQuery,
+           response=ci.CustomerImportOut, status=201, raw_body=XLSX_TYPE, location="/api/customer-imports/{id}",
+           summary="导入客户, the dry run: the request body is the agency's .xlsx (姓名/客户姓名, 手机/手机号/联系电话, "
+                   "渠道/认知途径, 等级/意向等级, 置业顾问/归属顾问 by full or login name among the project's active "
+                   "advisors and supervisors, 最后跟进/最后跟进日期, 备注, 渠道商 for a 渠道 customer). Answers each "
+                   "row's problems (bad mobile, unknown owner, a number twice in the file, unknown channel or "
+                   "grade, a future or invalid date) and the judgement of each good row against the project's "
+                   "customers (new, same, claim, conflict: a 撞单 on confirm). Nothing is imported: confirm it "
+                   "with POST /api/customer-imports/{id}/confirm before expires_at. Refused: not an .xlsx (400), "
+                   "over 10 MB or inflating too much or too slow to read (413), too many rows or cells (422)")
+    def preview_customer_import(self, request, actor, project_id, query):
+        data = {"content": uploaded_xlsx(request), "file_name": query.get("file_name") or "customers.xlsx",
+                "staff": self._owner_staff(actor)}
+        return self.crm.preview_customer_import(actor, project_id, data)
+
+    @route("GET", "/api/customer-imports/<int:customer_import_id>", response=ci.CustomerImportOut,
+           summary="A customer import's dry run, or once confirmed what it imported")
+    def get_customer_import(self, request, actor, customer_import_id):
+        return self.crm.get_customer_import(actor, customer_import_id)
+
+    @route("POST", "/api/customer-imports/<int:customer_import_id>/confirm", response=ci.CustomerImportOut,
+           summary="Confirm a dry run: its good rows are imported as judged again now (new customers, the "
+                   "owner's updated, lapsed or pool ones claimed, 撞单 raised for the manager), owners with "
+                   "their history, the last follow-up recorded; logged in the export log (kind import). Once: "
+                   "confirming again answers the same. 409 IMPORT_EXPIRED past expires_at")
+    def confirm_customer_import(self, request, actor, customer_import_id):
+        return self.crm.confirm_customer_import(actor, customer_import_id, {"staff": self._owner_staff(actor)})
+
+    def _owner_staff(self, actor):
+        """The agency's active accounts who may own customers, with their names and projects:
+        crm keeps no staff and resolves the 置业顾问 column among those of the import's project."""
+        return [{"account_id": a["id"], "full_name": a.get("full_name"), "username": a["username"],
+                 "project_ids": a.get("project_ids") or []}
+                for a in self.hr.list_accounts(actor) if a["active"] and a["role"] in OWNER_ROLES]

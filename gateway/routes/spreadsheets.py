@@ -20,6 +20,22 @@ def xlsx_response(file, fallback_name):
                     headers={"Content-Disposition": disposition})
 
 
+def uploaded_xlsx(request):
+    """The request's body, an .xlsx file, as base64 text for the RPC; over 10 MB 413, empty 400."""
+    too_large = TooLarge("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
+    if (request.content_length or 0) > s.MAX_SPREADSHEET_BYTES:
+        raise too_large  # the gateway's web server refuses it before this (gateway/server.py)
+    try:  # a chunked body: read up to one byte past the limit (gateway/server.py)
+        content = request.get_data()
+    except RequestEntityTooLarge:
+        raise too_large from None
+    if len(content) > s.MAX_SPREADSHEET_BYTES:
+        raise too_large
+    if not content:
+        raise Invalid("the body must be the .xlsx file", "INVALID_SPREADSHEET")
+    return base64.b64encode(content).decode("ascii")
+
+
 class SpreadsheetRoutes:
     @route("POST", "/api/projects/<int:project_id>/imports", query=s.ImportQuery,
            response=s.ImportOut, status=202, raw_body=s.XLSX_TYPE, location="/api/imports/{id}",
@@ -32,18 +48,7 @@ class SpreadsheetRoutes:
                    "header, too many rows or cells, too slow to read) ends the job failed with its error_code. "
                    "Refused at once: not a zip, over 10 MB or inflating too much (413). dry_run=true checks only")
     def import_units(self, request, actor, project_id, query):
-        too_large = TooLarge("the file is larger than 10 MB", "SPREADSHEET_TOO_LARGE")
-        if (request.content_length or 0) > s.MAX_SPREADSHEET_BYTES:
-            raise too_large  # the gateway's web server refuses it before this (gateway/server.py)
-        try:  # a chunked body: read up to one byte past the limit (gateway/server.py)
-            content = request.get_data()
-        except RequestEntityTooLarge:
-            raise too_large from None
-        if len(content) > s.MAX_SPREADSHEET_BYTES:
-            raise too_large
-        if not content:
-            raise Invalid("the body must be the .xlsx file", "INVALID_SPREADSHEET")
-        data = {"content": base64.b64encode(content).decode("ascii"), "dry_run": query.get("dry_run", False)}
+        data = {"content": uploaded_xlsx(request), "dry_run": query.get("dry_run", False)}
         return self.inventory.import_units(actor, project_id, data)
 
     @route("GET", "/api/imports/<int:import_id>", response=s.ImportOut,

@@ -294,3 +294,6 @@ class CustomerExportLogOut(Schema):
     row_count = fields.Integer()
     format = fields.String(validate=validate.OneOf(EXPORT_FORMATS))
     at = fields.AwareDateTime()
+    kind = fields.String(validate=validate.OneOf(("export", "import")),
+                         metadata={"description": "export, or import: customers brought in from a spreadsheet"})
+    file_name = fields.String(allow_none=True, metadata={"description": "an import's file"})

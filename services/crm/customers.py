@@ -526,7 +526,7 @@ def export_log(session, actor, project_id):
                                                         CustomerExport.project_id == project_id)
                            .order_by(CustomerExport.at.desc(), CustomerExport.id.desc())).scalars()
     return [{c: getattr(r, c) for c in ("id", "project_id", "by_id", "by_name", "role", "filters", "row_count",
-                                        "format", "at")} for r in rows]
+                                        "format", "at", "kind", "file_name")} for r in rows]
 
 
 

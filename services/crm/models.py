@@ -140,6 +140,30 @@ class CustomerExport(Base):
     row_count = Column(Integer, nullable=False)
     format = Column(String(10), nullable=False)
     at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # "export", or "import": customers brought in from a spreadsheet (customer_imports), logged alike
+    kind = Column(String(10), nullable=False, default="export", server_default="export")
+    file_name = Column(String(200))
+
+
+class CustomerImport(Base):
+    """A customer spreadsheet's dry run (previewed), kept for the office to confirm until
+    expires_at: its rows as read and checked (the file itself is not kept), then what the
+    confirmation imported (confirmed, once)."""
+
+    __tablename__ = "customer_imports"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    file_name = Column(String(200), nullable=False)
+    status = Column(String(12), nullable=False, default="previewed")  # previewed, confirmed
+    rows = Column(JSON, nullable=False)  # [{row, values, errors, judgement, customer_id, current_owner_name}]
+    result = Column(JSON)  # what the confirmation did: counts
+    by_id = Column(ID, nullable=False)
+    by_name = Column(String(80))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    confirmed_by = Column(ID)
+    confirmed_at = Column(UTCDateTime)
 
 
 # (crm-customers adds its tables here)

@@ -97,6 +97,8 @@ export const MESSAGES: Record<string, string> = {
   MISSING_COLUMNS: "表格缺少必需的列",
   IMPORT_QUEUE_FULL: "导入排队已满，请稍后重新上传",
   IMPORT_INTERRUPTED: "导入中断，请重新上传",
+  EMPTY_SPREADSHEET: "表格中没有客户行",
+  IMPORT_EXPIRED: "预览已过期，请重新上传文件",
   INVALID_MOBILE: "手机号格式不正确",
   // deals, changes, contracts and money
   BELOW_BASE_PRICE: "调价后有房源低于底价，须总监批准后才能发布",
@@ -218,6 +220,7 @@ export const MESSAGES: Record<string, string> = {
   PRICE_INVALID: "价格须大于 0",
   SCHEDULE_NOT_FOUND: "计划不存在",
   IMPORT_NOT_FOUND: "导入任务不存在",
+  CUSTOMER_IMPORT_NOT_FOUND: "客户导入记录不存在",
   EXPORT_TOO_LARGE: "导出的行数过多，请缩小筛选范围",
   BAD_PERIOD: "结束日期早于开始日期",
   PERIOD_TOO_LONG: "查询的期间过长",
