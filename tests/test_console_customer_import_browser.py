@@ -42,9 +42,7 @@ def test_the_manager_previews_then_confirms_an_import(site, browser, tmp_path):
         ["马先生", "13600000002", "老带新", "B", "黄顾问", None, None],
         ["罗先生", "1360000", "来电", "A", "黄顾问", None, None],
     ]))
-    sign_in(browser, site, manager.username, STAFF_PASSWORD, page=None)
-    browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="customer-import"]').click()
-    wait(browser, lambda d: d.current_url.endswith("#/customers/import"), "the 导入客户 page")
+    sign_in(browser, site, manager.username, STAFF_PASSWORD, page="customer-import")
     browser.find_element(By.ID, "import-file").send_keys(str(path))
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#import-rows tr[data-row]"), "the dry run")
     cells = {r.get_attribute("data-row"): r.find_element(By.CSS_SELECTOR, ".judgement").text
