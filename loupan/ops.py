@@ -9,6 +9,7 @@ import time
 
 from kombu import Connection
 from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
 from nameko.web.handlers import http
 from prometheus_client import (CONTENT_TYPE_LATEST, Counter, Gauge, Histogram,
                                disable_created_metrics, generate_latest)
@@ -79,26 +80,48 @@ class Operations(DependencyProvider):
                    "Age of the oldest unpublished outbox row.").set(age)
             metric(Gauge, "loupan_outbox_unrouted", "Events no queue was bound for.").set(unrouted)
         queues = self.dead_letter_queues()
-        if not queues:
+        rpc_queue = self.rpc_queue()
+        if not queues and rpc_queue is None:
             return
-        dead = metric(Gauge, "loupan_dead_letters", "Events parked in a handler's dead-letter queue.",
-                      ("queue",))
         try:
-            counts = self.dead_letter_counts(queues)
+            counts = self.queue_depths([queue.name for queue in queues] + ([rpc_queue] if rpc_queue else []))
         except Exception:  # broker down: the scrape still answers; readiness reports the broker  # noqa: BLE001
-            counts = {queue.name: float("nan") for queue in queues}
-        for name, count in counts.items():
-            dead.labels(name).set(count)
+            counts = {}
+        if queues:
+            dead = metric(Gauge, "loupan_dead_letters", "Events parked in a handler's dead-letter queue.",
+                          ("queue",))
+            for queue in queues:
+                dead.labels(queue.name).set(counts.get(queue.name, float("nan")))
+        if rpc_queue:
+            # calls waiting for a worker of this service (all its replicas share the queue): on a
+            # 开盘, the depth of rpc-inventory is what KEDA scales on and LoupanRpcQueueDeep watches
+            metric(Gauge, "loupan_rpc_queue_messages", "Calls waiting in this service's RPC queue.",
+                   ("queue",)).labels(rpc_queue).set(counts.get(rpc_queue, float("nan")))
+
+    def rpc_queue(self):
+        """`rpc-<service>`, the queue nameko's RPC consumer reads, if the service answers RPCs."""
+        if any(isinstance(e, Rpc) for e in self.container.entrypoints):
+            return f"rpc-{self.container.service_name}"
+        return None
 
     def dead_letter_queues(self):
         return [e.dead_queue for e in self.container.entrypoints if isinstance(e, RetryingEventHandler)]
 
-    def dead_letter_counts(self, queues):
+    def queue_depths(self, names):
+        """{queue name: messages ready} by passive declares (a queue not there yet is left out)."""
         counts = {}
         with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as conn:
-            channel = conn.channel()
-            for queue in queues:
-                counts[queue.name] = queue(channel).queue_declare(passive=True).message_count
+            for name in names:
+                channel = conn.channel()  # a passive declare of a missing queue closes its channel
+                try:
+                    counts[name] = channel.queue_declare(queue=name, passive=True).message_count
+                except conn.channel_errors:
+                    pass
+                finally:
+                    try:
+                        channel.close()
+                    except Exception:  # noqa: BLE001 already closed by the broker
+                        pass
         return counts
 
     def readiness(self, uow):

@@ -22,6 +22,7 @@ KEY_SERIES = {
     "loupan_inventory_holds_active": {"inventory"},
     "loupan_inventory_holds_total": {"inventory"},
     "loupan_gateway_http_responses_total": {"gateway"},
+    "loupan_rpc_queue_messages": {"inventory"},  # LoupanRpcQueueDeep, the 开盘 queue
 }
 # Business gauges of the other services: required as soon as their code sets them.
 OPTIONAL_SERIES = {
