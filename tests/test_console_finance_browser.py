@@ -361,3 +361,57 @@ def test_agency_and_staff_commission_statements_are_issued_previewed_and_paid(br
     refused = wait(browser, lambda d: d.find_element(By.ID, "commission-issue-error").text.strip(), "the refusal")
     assert "该月佣金已出具" in refused and "COMMISSION_MONTH_ISSUED" in refused
     no_console_errors(browser)
+
+
+# 资金监管 (预售资金监管) ---------------------------------------------------------------------------
+# Last in the module: from today the project's house price goes to the escrow account.
+def test_finance_sets_the_escrow_account_the_desk_offers_it_and_the_receipt_is_deposited(browser, site):
+    cashier, pid = site["cashier"], site["pid"]
+    sign_in(browser, site, cashier.username, STAFF_PASSWORD, page="escrow")
+    wait(browser, lambda d: d.find_elements(By.ID, "escrow-none"), "no account in force yet")
+    browser.find_element(By.ID, "escrow-bank").send_keys("中国农业银行杭州分行")
+    browser.find_element(By.ID, "escrow-name").send_keys("收银花园置业预售资金监管专户")
+    browser.find_element(By.ID, "escrow-no").send_keys("6222 0202 0000 8888")
+    browser.find_element(By.ID, "escrow-save").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "escrow-account-no")
+         and d.find_element(By.ID, "escrow-account-no").text == "6222020200008888", "the account in force")
+    in_force = cashier.ok(cashier.get(f"/api/projects/{pid}/escrow-accounts"))["in_force"]
+    assert (in_force["bank"], in_force["from_on"]) == ("中国农业银行杭州分行", today().isoformat())
+    found = axe_violations(browser)
+    assert found == [], report({"escrow": found})
+    shot(browser, "finance-escrow.png")
+
+    # the desk offers the account on a receipt, and the house price goes to it
+    deal = subscribed_deal(site, "陈女士", "13500135555")
+    browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="cashier"]').click()
+    open_deal(browser, deal, "5555")
+    assert "6222020200008888" in browser.find_element(By.ID, "receipt-escrow").text
+    assert browser.find_element(By.ID, "receipt-account").get_attribute("value") == "6222020200008888"
+    amount = browser.find_element(By.ID, "receipt-amount")
+    amount.send_keys(Keys.CONTROL, "a")
+    amount.send_keys("80000.00")  # the 定金 and 30000 of house price
+    pick(browser, "receipt-method", "银行转账")
+    browser.find_element(By.ID, "receipt-slip").send_keys("JZ-8888")
+    browser.find_element(By.ID, "receipt-submit").click()
+    wait(browser, lambda d: d.find_element(By.ID, "deal-collected").text == "¥80,000.00", "the money collected")
+    [receipt] = cashier.ok(cashier.get(f"/api/deals/{deal['id']}/receipts"))
+    assert receipt["account_no"] == "6222020200008888"
+
+    # the month's report has it pending; 存入监管 with the slip the receipt carries
+    browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="escrow"]').click()
+    row = wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#escrow-pending tbody tr")
+                                   if receipt["receipt_no"] in r.text], "the receipt pending deposit")[0]
+    assert "¥30,000.00" in row.text
+    row.find_element(By.CSS_SELECTOR, ".p-deposit").click()
+    box = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".escrow-box") if e.is_displayed()],
+               "the slip box")[0]
+    assert box.find_element(By.CSS_SELECTOR, "input").get_attribute("value") == "JZ-8888"
+    box.find_element(By.CSS_SELECTOR, ".el-message-box__btns .el-button--primary").click()
+    wait(browser, lambda d: not [r for r in d.find_elements(By.CSS_SELECTOR, "#escrow-pending tbody tr")
+                                 if receipt["receipt_no"] in r.text], "no longer pending")
+    month = today().strftime("%Y-%m")
+    current = [r for r in browser.find_elements(By.CSS_SELECTOR, "#escrow-months tbody tr") if r.text.startswith(month)]
+    assert current and "¥30,000.00" in current[0].find_element(By.CSS_SELECTOR, ".e-escrowed").text
+    deposited = cashier.ok(cashier.get(f"/api/deals/{deal['id']}/receipts"))[0]
+    assert (deposited["escrow_slip_no"], deposited["escrow_deposited_on"]) == ("JZ-8888", today().isoformat())
+    no_console_errors(browser)
