@@ -21,12 +21,17 @@ it delete one (the owner declares it again at its next publish). What no service
 another service's queue (its RPC requests, its replies, its events) or publish on another
 service's events exchange.
 
+`feed` (the live board feed, gateway/feed) makes no RPC and publishes nothing: it declares
+and reads its own stream queue `evt-board--feed.<name>`, binds it to the events exchanges it
+follows (read and configure on those, as a handler queue's service has), and nothing else.
+
 `keda` (optional) reads the depth of `rpc-inventory` for KEDA's scaler, by passive declares,
 which need no permission; `admin` (optional) is the operator's, for the management UI.
 
 Rendering: `python -m loupan.broker_users BASE OUT` reads the definitions without users
 (deploy/rabbitmq/definitions.json) and writes them with the users, their salted password
-hashes and permissions, from the environment: `<SVC>_AMQP_URI` for each service (the same URI
+hashes and permissions, from the environment: `<SVC>_AMQP_URI` for each service and
+`FEED_AMQP_URI` for the feed (the same URI
 the service connects with: the user and password are taken from it), `KEDA_AMQP_URI` and
 `RABBITMQ_ADMIN_PASSWORD` if set. RabbitMQ loads the result at boot (`load_definitions`),
 so a changed password takes effect at the broker's next start. Exit status 2 on a missing,
@@ -42,12 +47,16 @@ import sys
 from urllib.parse import unquote, urlsplit
 
 SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
+PROCESSES = ("feed",)  # broker users of processes that are not nameko services
+USERS = SERVICES + PROCESSES
 MIN_PASSWORD_LENGTH = 16
 EVENTS_EXCHANGES = r"[a-z][a-z0-9_]*\.events"
 
 
 def permissions(service):
     """{"configure", "write", "read"} regexes of `service`'s broker user."""
+    if service == "feed":
+        return feed_permissions()
     s = re.escape(service)
     own_queues = rf"rpc-{s}|rpc\.reply-{s}-[^.]+|evt-[^.]+--{s}\..+"
     return {
@@ -55,6 +64,12 @@ def permissions(service):
         "write": rf"^(nameko-rpc|amq\.default|{s}\.events|{own_queues})$",
         "read": rf"^(nameko-rpc|{own_queues}|{EVENTS_EXCHANGES})$",
     }
+
+
+def feed_permissions():
+    own = r"evt-[^.]+--feed\..+"
+    return {"configure": rf"^({own}|{EVENTS_EXCHANGES})$", "write": rf"^({own})$",
+            "read": rf"^({own}|{EVENTS_EXCHANGES})$"}
 
 
 KEDA_PERMISSIONS = {"configure": "^$", "write": "^$", "read": "^$"}
@@ -74,7 +89,7 @@ class CredentialError(ValueError):
 def credentials(environ):
     """[(user, password, tags, permissions)] from the environment (see the module's doc)."""
     found = []
-    for service in SERVICES:
+    for service in USERS:
         uri = environ.get(f"{service.upper()}_AMQP_URI", "")
         if not uri:
             raise CredentialError(f"{service.upper()}_AMQP_URI is not set")

@@ -17,7 +17,8 @@ def running_system(workdir, agency="测试代理", env=None, pg=None):
     DSN, URL template) of another server than the machine's."""
     from loupan.testing.system import System
 
-    system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})), pg=pg)
+    system = System(workdir, database="postgresql", env=dict(SYSTEM_ENV, **(env or {})), pg=pg,
+                    processes=("feed",))  # the live board feed (gateway/feed), after the gateway
     try:
         system.prepare()
         system.run_module("hr", "services.hr.create_director", "--agency", agency,

@@ -14,7 +14,7 @@ import amqp
 import pytest
 from amqp.exceptions import AccessRefused
 
-from loupan.broker_users import KEDA_PERMISSIONS, SERVICES, permissions
+from loupan.broker_users import KEDA_PERMISSIONS, SERVICES, USERS, permissions
 from loupan.testing.system import AMQP_BASE, Rabbit
 
 RPC_EXCHANGE = "nameko-rpc"
@@ -29,7 +29,7 @@ def broker():
     rabbit.create_vhost(vhost)
     users = {}
     try:
-        for name, perms in [(s, permissions(s)) for s in SERVICES] + [("keda", KEDA_PERMISSIONS)]:
+        for name, perms in [(s, permissions(s)) for s in USERS] + [("keda", KEDA_PERMISSIONS)]:
             user, password = f"perm-{tag}-{name}", uuid.uuid4().hex
             rabbit.create_user(user, password)
             rabbit.grant(vhost, user, **perms)
@@ -231,3 +231,35 @@ def test_a_service_asks_another_through_a_standalone_proxy_on_its_own_reply_queu
     with own_rpc_proxy("crm")("inventory", config, timeout=10) as proxy:
         assert proxy.project_owner(1) == 7
     responder.join()
+
+
+def test_the_feed_reads_its_stream_of_board_events_and_nothing_else(clients):
+    """The live board feed (gateway/feed/broker.py): its stream queue bound to inventory's and
+    contracts' events, read from an offset; no RPC queue, no other queue, no publishing."""
+    from gateway.feed.broker import QUEUE
+
+    feed, inventory = clients("feed"), clients("inventory")
+    ch = feed.channel()
+    for source in ("inventory", "contracts"):
+        ch.exchange_declare(f"{source}.events", "topic", durable=True, auto_delete=False)
+    ch.queue_declare(QUEUE, durable=True, auto_delete=False, arguments={"x-queue-type": "stream"})
+    ch.queue_bind(QUEUE, "inventory.events", "unit_held")
+    ch.queue_bind(QUEUE, "contracts.events", "contract_signed")
+    inventory.publish_event("unit_held", b'{"type": "unit_held"}')
+    got = []
+    ch.basic_qos(0, 10, False)
+    ch.basic_consume(QUEUE, callback=got.append, arguments={"x-stream-offset": "first"})
+    import time
+
+    deadline = time.monotonic() + 5
+    while not got and time.monotonic() < deadline:
+        try:
+            feed.conn.drain_events(timeout=0.2)
+        except Exception:  # socket.timeout  # noqa: BLE001
+            pass
+    assert got and got[0].body == b'{"type": "unit_held"}' and got[0].headers["x-stream-offset"] == 0
+    inventory.rpc_queue()
+    refused(feed, lambda c: c.basic_get("rpc-inventory"))
+    refused(feed, lambda c: c.queue_declare("rpc-feed", durable=True, auto_delete=False))
+    refused(feed, lambda c: c.basic_publish(amqp.Message(b"{}"), exchange="inventory.events", routing_key="unit_held"))
+    refused(feed, lambda c: c.basic_publish(amqp.Message(b"{}"), exchange="nameko-rpc", routing_key="inventory.x"))

@@ -591,7 +591,7 @@ def test_definitions_let_each_service_log_in_as_its_own_user(compose, definition
     render_env = environment(compose["services"]["broker-users"])
     rendered = rendered_definitions(definitions, render_env)
     users = {u["name"]: u for u in rendered["users"]}
-    assert set(users) == set(runners(compose)) | {"admin"}
+    assert set(users) == set(runners(compose)) | {"admin", "feed"}
     assert users["admin"]["tags"] == ["administrator"] and not any(u["tags"] for n, u in users.items() if n != "admin")
     for name, path in runners(compose).items():
         uri = resolved_config(compose, name, path)["AMQP_URI"]
@@ -606,14 +606,14 @@ def test_definitions_let_each_service_log_in_as_its_own_user(compose, definition
 
 
 def test_broker_users_refuses_missing_or_placeholder_passwords(definitions):
-    from loupan.broker_users import CredentialError, SERVICES
+    from loupan.broker_users import USERS, CredentialError
 
-    good = {f"{s.upper()}_AMQP_URI": f"amqp://{s}:{s}-0123456789abcdef@rabbitmq:5672/" for s in SERVICES}
-    assert len(rendered_definitions(definitions, good)["users"]) == len(SERVICES)
+    good = {f"{s.upper()}_AMQP_URI": f"amqp://{s}:{s}-0123456789abcdef@rabbitmq:5672/" for s in USERS}
+    assert len(rendered_definitions(definitions, good)["users"]) == len(USERS)
     for bad in ({**good, "HR_AMQP_URI": ""}, {**good, "HR_AMQP_URI": "amqp://guest:guest@rabbitmq:5672/"},
                 {**good, "CRM_AMQP_URI": "amqp://crm:short@rabbitmq:5672/"},
                 {**good, "CRM_AMQP_URI": "amqp://crm:CHANGE-ME-rabbitmq-crm@rabbitmq:5672/"},
-                {**good, "RABBITMQ_ADMIN_PASSWORD": "admin"}):
+                {**good, "RABBITMQ_ADMIN_PASSWORD": "admin"}, {**good, "FEED_AMQP_URI": ""}):
         with pytest.raises(CredentialError):
             rendered_definitions(definitions, bad)
 
@@ -848,7 +848,7 @@ def test_a_deployment_and_a_service_per_loupan_service(manifests, compose, secre
         assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
         assert service["spec"]["ports"][0]["port"] == int(port)
     assert len(images) == 1, "one image for every service"
-    assert set(deployments) == set(runners(compose))
+    assert set(deployments) == set(runners(compose)) | {"feed"}  # the live board feed: test_the_feed_...
     uid = re.search(r"--uid (\d+)", (ROOT / "Dockerfile").read_text(encoding="utf-8")).group(1)
     assert {str(d["spec"]["template"]["spec"]["securityContext"]["runAsUser"]) for d in deployments.values()} == {uid}
 
@@ -990,3 +990,60 @@ def test_the_reverse_proxy_cuts_slow_clients_before_the_gateway_does():
     assert nginx["limit_conn"][0][0] in zones and int(nginx["limit_conn"][0][1]) > 0
     assert int(nginx["limit_conn"][0][1]) <= int(gateway["GATEWAY_MAX_CONNECTIONS_PER_ADDRESS"])
     assert nginx["reset_timedout_connection"] == [["on"]]
+
+
+# The live board feed (gateway/feed) -------------------------------------------------------
+FEED_COMMAND = ["python", "-m", "gateway.feed", "gateway/feed/config.yaml"]
+FEED_PORT = 8106
+
+
+def test_the_feed_runs_everywhere_the_services_run(compose, raw_compose, prometheus, manifests, secret):
+    """Procfile, compose and Kubernetes run the feed with its config; it reads every variable
+    it is given, listens on 0.0.0.0:8106 in containers, is probed on /health/live and
+    /health/ready, scraped by Prometheus, connects to the broker as its own user `feed` with
+    loupan/broker_users.py's permissions, and signs nothing: it gets the gateway's JWT key."""
+    from loupan.broker_users import permissions
+
+    path = FEED_COMMAND[-1]
+    procfile = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert procfile["feed"].split() == FEED_COMMAND
+    feed = compose["services"]["feed"]
+    assert feed["command"] == FEED_COMMAND and feed.get("build") == "."
+    env = environment(feed)
+    assert set(env) <= config_vars(path), f"the feed sets {sorted(set(env) - config_vars(path))}, unread"
+    config = load_config(ROOT / path, environ=env)
+    assert config["WEB_SERVER_ADDRESS"] == f"0.0.0.0:{FEED_PORT}"
+    assert urlsplit(config["GATEWAY_URL"]).hostname == "gateway" and "gateway" in compose["services"]
+    amqp = urlsplit(config["AMQP_URI"])
+    assert amqp.hostname == "rabbitmq" and amqp.username == "feed"
+    assert environment(raw_compose["services"]["feed"])["LOUPAN_JWT_SECRET"].startswith("${LOUPAN_JWT_SECRET:?")
+    assert f"127.0.0.1:{FEED_PORT}:{FEED_PORT}" in feed["ports"]
+    assert f":{FEED_PORT}/health/live" in " ".join(feed["healthcheck"]["test"])
+    rendered = rendered_definitions(read_json(DEFINITIONS_FILE), environment(compose["services"]["broker-users"]))
+    (user,) = [u for u in rendered["users"] if u["name"] == "feed"]
+    assert rabbit_password_ok(user["password_hash"], amqp.password)
+    (perms,) = [p for p in rendered["permissions"] if p["user"] == "feed"]
+    assert {k: perms[k] for k in ("configure", "write", "read")} == permissions("feed")
+    targets = {t for job in prometheus["scrape_configs"] for c in job.get("static_configs", []) for t in c["targets"]}
+    assert f"feed:{FEED_PORT}" in targets
+    deployment = objects(manifests, "Deployment")["feed"]
+    main = container(deployment)
+    assert main["command"] == FEED_COMMAND
+    k8s_env = {e["name"]: e for e in main["env"]}
+    assert set(k8s_env) <= config_vars(path)
+    assert k8s_env["AMQP_URI"]["valueFrom"]["secretKeyRef"]["key"] == "FEED_AMQP_URI"
+    assert urlsplit(secret["FEED_AMQP_URI"]).username == "feed"
+    assert k8s_env["LOUPAN_JWT_SECRET"]["valueFrom"]["secretKeyRef"]["key"] == "LOUPAN_JWT_SECRET"
+    assert main["ports"] == [{"name": "http", "containerPort": FEED_PORT, "protocol": "TCP"}]
+    assert main["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    assert main["livenessProbe"]["httpGet"]["path"] == main["startupProbe"]["httpGet"]["path"] == "/health/live"
+    service = objects(manifests, "Service")["feed"]
+    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    assert service["spec"]["ports"][0]["port"] == FEED_PORT
+    init = objects(manifests, "StatefulSet")["rabbitmq"]["spec"]["template"]["spec"]["initContainers"][0]
+    assert "FEED_AMQP_URI" in {e["name"] for e in init["env"]}
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

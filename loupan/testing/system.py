@@ -25,14 +25,21 @@ RABBIT_API = os.environ.get("LOUPAN_RABBIT_API", "http://guest:guest@127.0.0.1:1
 AMQP_BASE = os.environ.get("LOUPAN_AMQP_BASE", "amqp://{user}:{password}@127.0.0.1:5672/{vhost}")
 
 
-def procfile(path=ROOT / "Procfile"):
-    """{name: config path} from `name: python -m loupan.run <config>` lines."""
-    entries = {}
+def _procfile_lines(path):
     for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, command = line.split(":", 1)
-            entries[name.strip()] = shlex.split(command)[-1]
-    return entries
+            yield name.strip(), shlex.split(command)
+
+
+def procfile(path=ROOT / "Procfile"):
+    """{name: config path} from `name: python -m loupan.run <config>` lines: the services."""
+    return {name: argv[-1] for name, argv in _procfile_lines(path) if argv[:3] == ["python", "-m", "loupan.run"]}
+
+
+def other_processes(path=ROOT / "Procfile"):
+    """{name: argv} of the Procfile's other processes (the live board feed, gateway/feed)."""
+    return {name: argv for name, argv in _procfile_lines(path) if argv[:3] != ["python", "-m", "loupan.run"]}
 
 
 class Rabbit:
@@ -68,10 +75,12 @@ class System:
     """The running system. `database` is "sqlite" (files under `workdir`) or "postgresql"
     (a fresh database per service). `instances` runs several processes of one service.
     `rabbit_api` and `amqp_base` point at another broker, `pg` = (admin DSN, URL template with
-    `{name}`) at another PostgreSQL server (the reliability tests stop and restart their own)."""
+    `{name}`) at another PostgreSQL server (the reliability tests stop and restart their own).
+    `processes` names the Procfile's other processes to run after the services (e.g. "feed",
+    the live board feed: no database, the gateway's JWT key and address)."""
 
     def __init__(self, workdir, database="postgresql", vhost=None, instances=None, env=None,
-                 log_dir=None, rabbit_api=None, amqp_base=None, pg=None):
+                 log_dir=None, rabbit_api=None, amqp_base=None, pg=None, processes=()):
         self.workdir = Path(workdir)
         self.database = database
         self.vhost = vhost or f"loupan_{uuid.uuid4().hex[:8]}"
@@ -79,6 +88,7 @@ class System:
         self.extra_env = env or {}
         self.log_dir = Path(log_dir or self.workdir)
         self.services = procfile()
+        self.others = {name: argv for name, argv in other_processes().items() if name in processes}
         self.urls, self.ports, self.procs, self.pg_names, self.env_of = {}, {}, {}, [], {}
         self.lent_names = []  # databases lent by loupan.testing.DATABASES, given back at the end
         self.rabbit = Rabbit(rabbit_api or RABBIT_API)
@@ -142,17 +152,34 @@ class System:
             f"{name.upper()}_HTTP": f"127.0.0.1:{port}",
             "PYTHONPATH": str(ROOT),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
+            "SMS_LOG_FILE": str(self.sms_log),  # the buyers' sign-in codes (gateway/sms.py's log adapter)
         })
         return env
 
+    @property
+    def sms_log(self):
+        return self.workdir / "sms.log"
+
+    def process_env(self, name, instance=0, amqp_uri=None):
+        """The environment of one of the Procfile's other processes (no database)."""
+        port = free_port()
+        env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, "LOUPAN_BUS_KEY": self.bus_key,
+                                  **self.extra_env})
+        env.update({"AMQP_URI": amqp_uri or self.amqp_uri, f"{name.upper()}_HTTP": f"127.0.0.1:{port}",
+                    f"{name.upper()}_GATEWAY": self.url("gateway"), "PYTHONPATH": str(ROOT),
+                    "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+        return env
+
     def start_service(self, name, instance=0, amqp_uri=None, wait=True):
-        env = self.env_of.get((name, instance, amqp_uri)) or self.env(name, instance, amqp_uri)
+        other = name in self.others
+        env = self.env_of.get((name, instance, amqp_uri)) or (
+            self.process_env if other else self.env)(name, instance, amqp_uri)
         self.env_of[(name, instance, amqp_uri)] = env
         self.ports[(name, instance)] = int(env[f"{name.upper()}_HTTP"].rsplit(":", 1)[1])
         log = open(self.log_dir / f"{name}.{instance}.log", "ab")
+        argv = self.others[name][1:] if other else ["-m", "loupan.run", self.services[name]]
         self.procs[(name, instance)] = subprocess.Popen(
-            [sys.executable, "-m", "loupan.run", self.services[name]],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, *argv], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
         if wait:
@@ -164,6 +191,8 @@ class System:
                 self.start_service(name, instance, wait=False)
         for key in list(self.procs):
             self.wait_ready(*key)
+        for name in self.others:  # after the gateway, whose address they are given
+            self.start_service(name)
         return self
 
     def wait_ready(self, name, instance=0, timeout=60):
