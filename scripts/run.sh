@@ -42,6 +42,8 @@ port_of() {  # port_of NAME DEFAULT: the port of NAME's *_HTTP address
 }
 GATEWAY_PORT=$(port_of gateway 8000)
 SITE="http://127.0.0.1:$GATEWAY_PORT"
+FEED_PORT=$(port_of feed 8106)  # the live board feed (gateway/feed): it asks the gateway who may listen
+export FEED_GATEWAY="${FEED_GATEWAY:-$SITE}"
 
 for name in $SERVICES; do
   if [ "$name" = gateway ]; then config=gateway/config.yaml; else config="services/$name/config.yaml"; fi
@@ -53,12 +55,12 @@ if [ ! -f "$VAR_DIR/.demo-seeded" ]; then
     --agency 示例代理 --code demo --username "$DEMO_USER" --password "$DEMO_PASSWORD" --name 张总监
 fi
 
-say "starting hr, inventory, crm, contracts, finance and gateway (loupan.supervise, Procfile; restarted if they exit)"
+say "starting hr, inventory, crm, contracts, finance, gateway and the live board feed (loupan.supervise, Procfile; restarted if they exit)"
 python -m loupan.supervise -f Procfile &
 SUPERVISOR=$!
 trap 'kill $SUPERVISOR 2>/dev/null; wait $SUPERVISOR 2>/dev/null' INT TERM EXIT
 for port in $(port_of hr 8102) $(port_of inventory 8101) $(port_of crm 8103) $(port_of contracts 8104) \
-            $(port_of finance 8105) "$GATEWAY_PORT"; do
+            $(port_of finance 8105) "$GATEWAY_PORT" "$FEED_PORT"; do
   for _ in $(seq 1 90); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
     kill -0 $SUPERVISOR 2>/dev/null || { echo "a service failed to start" >&2; exit 1; }
@@ -79,6 +81,8 @@ cat <<TXT
     API docs       $SITE/api/docs   ·   OpenAPI: /api/openapi.json
     metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
                    crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
+    live board     http://127.0.0.1:$FEED_PORT/api/projects/1/board/stream  (Server-Sent Events, Bearer token;
+                   the console's 销控 board follows it; /metrics and /health/* on that port too)
     health         /health/live and /health/ready on each of those ports
     restarts       a service that exits is started again: look for "supervise |" lines in this log
     demo accounts  password loupan-demo for every one:

@@ -36,6 +36,7 @@ def run(tmp_path_factory):
                **{f"{name.upper()}_HTTP": f"127.0.0.1:{port}" for name, port in ports.items()})
     for name in SERVICES:
         env.pop(f"{name.upper()}_DATABASE_URL", None)
+    env["FEED_HTTP"] = f"127.0.0.1:{free_port()}"  # the live board feed, beside a developer's own run
     env.pop("LOUPAN_JWT_SECRET", None)  # run.sh makes one
     log = workdir / "run.log"
     with open(log, "wb") as out:
