@@ -31,6 +31,7 @@ from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.finance_commission import FinanceCommissionRoutes
 from gateway.routes.finance_escrow import FinanceEscrowRoutes
 from gateway.routes.finance_money import FinanceMoneyRoutes
+from gateway.routes.launches import LaunchRoutes
 from gateway.routes.pricing import PricingRoutes
 from gateway.routes.recruiting import RecruitingRoutes
 from gateway.routes.reports import ReportRoutes
@@ -50,7 +51,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, DocumentRoutes, BellRoutes, BreachNotices, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, DocumentRoutes, BellRoutes, BreachNotices, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

@@ -52,6 +52,19 @@ class UnitsReleased(_Payload):
     unit_ids = fields.List(fields.Integer(), required=True)
 
 
+class LaunchRegistered(_Payload):
+    """认筹: a buyer registered for a launch (开盘活动) and owes its 诚意金 (`deposit_amount`,
+    0 when none is asked); no personal data. Finance will receipt and later refund the 诚意金
+    from it (issue 18: not consumed yet; today the receipt's number is recorded by hand)."""
+
+    launch_id = fields.Integer(required=True)
+    registration_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    deposit_amount = Amount(required=True)
+    advisor_id = fields.Integer(allow_none=True, load_default=None)
+    channel_name = fields.String(allow_none=True, load_default=None)
+
+
 class UnitHeld(_Payload):
     """A unit held (留房) for a buyer by an advisor until `expires_at`."""
 
@@ -331,6 +344,7 @@ class SlaBreachRouted(SlaBreached):
 CATALOGUE = {
     ("project_created", 1): ("inventory", ProjectCreated),
     ("units_released", 1): ("inventory", UnitsReleased),
+    ("launch_registered", 1): ("inventory", LaunchRegistered),
     ("unit_held", 1): ("inventory", UnitHeld),
     ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),
     ("unit_hold_expired", 1): ("inventory", UnitHoldEnded),

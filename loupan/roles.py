@@ -146,6 +146,14 @@ PERMISSIONS = _table(
     Grant("discounts.decide", *MANAGERS),
     Grant("discounts.execute", ASSISTANT, *MANAGERS),  # 执行特价: not by whoever approved it
     Grant("discounts.read", ASSISTANT, *MANAGERS),  # the requests: to decide, or to execute
+    # inventory: 开盘 launches, 认筹 and the 摇号 (issue 18)
+    Grant("launches.manage", *MANAGERS),  # create, move (pause with a reason), publish the list, draw
+    Grant("launches.read", *SITE, FINANCE, DEVELOPER_VIEWER),  # a launch, its published list and result
+    Grant("registrations.create", *SITE),  # 认筹, taken by the staff member calling
+    Grant("registrations.read", *SITE, FINANCE),
+    Grant("registrations.review", *MANAGERS, ASSISTANT),  # 购房资格, and cancellation
+    Grant("registrations.deposit", *MANAGERS, ASSISTANT, FINANCE),  # 诚意金 paid, with its receipt number
+    Grant("id_numbers.see_all", *MANAGERS),  # buyers' ID numbers in full (each view logged)
     # crm: customers, visits, rotation, care
     Grant("customers.register", *SITE),  # 报备
     Grant("customers.read", *SITE),

@@ -52,13 +52,16 @@ DELIVERY = (today() + timedelta(days=700)).isoformat()
 MONDAY = "2030-01-07"
 DAY = "2030-01-08"  # the <day> of PUT .../rota/<day>
 FAR = "2199-01-01T08:00:00+08:00"
+BUYER_ID = "11010519900301244X"  # a 居民身份证 number whose check character is right
+LOTTERY_SEED = "isolation-seed-0123456789"
+
 
 # Every id kind a route path names; each agency has one record of each (see `build_agency`).
 KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conflict_id", "deal_id",
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
-         "customer_import_id")
+         "customer_import_id", "launch_id", "registration_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -212,6 +215,16 @@ BODIES = {
     "POST /api/projects/<int:project_id>/escrow-accounts": lambda i: {
         "bank": "越界银行", "account_name": "越界", "account_no": "6222020200000000", "from_on": "2030-01-01"},
     "POST /api/receipts/<int:receipt_id>/escrow-deposit": lambda i: {"slip_no": "越界"},
+    # inventory: 开盘 launches, 认筹, 摇号
+    "POST /api/projects/<int:project_id>/launches": lambda i: _launch(i["unit_id"]),
+    "POST /api/launches/<int:launch_id>/transitions": lambda i: {"action": "open_registration"},
+    "POST /api/launches/<int:launch_id>/registrations": lambda i: {
+        "buyer_name": "越界认筹", "id_number": BUYER_ID, "mobile": "13600006666"},
+    "POST /api/registrations/<int:registration_id>/review": lambda i: {"result": "ineligible", "note": "越界"},
+    "POST /api/registrations/<int:registration_id>/deposit": lambda i: {"receipt_no": "越界", "amount": "1.00"},
+    "POST /api/registrations/<int:registration_id>/cancel": lambda i: {"reason": "越界"},
+    "POST /api/launches/<int:launch_id>/lottery/publish": lambda i: {"seed_commitment": "0" * 64},
+    "POST /api/launches/<int:launch_id>/lottery/draw": lambda i: {"seed": "cross-agency-seed-0123"},
     # inventory: pricing
     "POST /api/projects/<int:project_id>/price-lists": lambda i: {
         "adjustments": [{"selector": {"unit_ids": [i["unit_id"]]}, "method": "percent", "value": "-50"}]},
@@ -339,6 +352,10 @@ def _filter(name, kind):
     return {f"?{name}": lambda o, f: {"params": {name: f[kind]}}}
 
 
+def _launch(unit_id):
+    return {"name": "越界开盘", "mode": "lottery", "opens_at": FAR, "unit_ids": [unit_id]}
+
+
 def _price_list(selector):
     return {"json": {"adjustments": [{"selector": selector, "method": "percent", "value": "-50"}]}}
 
@@ -453,6 +470,8 @@ CROSS = {
         "line_id": lambda o, f: {"json": {"amount": "1.00", "method": "cash", "payer": "越界", "line_id": f["line_id"]}}},
     "GET /api/projects/<int:project_id>/collections": _filter("advisor_id", "account_id"),
     "GET /api/projects/<int:project_id>/collection-reminders": _filter("advisor_id", "account_id"),
+    # inventory: 开盘 launches
+    "POST /api/projects/<int:project_id>/launches": {"unit_ids": lambda o, f: {"json": _launch(f["unit_id"])}},
     # inventory: pricing
     "POST /api/projects/<int:project_id>/price-lists": {
         "adjustments.selector.unit_ids": lambda o, f: _price_list({"unit_ids": [f["unit_id"]]}),
@@ -792,6 +811,16 @@ def build_agency(system, d, w):
                            {"run_at": FAR, "unit_ids": [unreleased[0]["id"]]}), 201)
     job = d.ok(d.post(f"/api/projects/{pa}/imports", data=import_file("3101"), params={"dry_run": "true"}), 202)
     poll(lambda: d.ok(d.get(f"/api/imports/{job['id']}"))["status"] in ("done", "failed"), what="import finished")
+    # inventory: a launch drawn (its published list and result read), with one registration
+    launch = d.ok(d.post(f"/api/projects/{pa}/launches", dict(_launch(units[1]), name=f"{n}开盘")), 201)
+    d.ok(d.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    registration = adv1.ok(adv1.post(f"/api/launches/{launch['id']}/registrations", {
+        "buyer_name": f"{n}买家", "id_number": BUYER_ID, "mobile": phone(1)}), 201)
+    d.ok(d.post(f"/api/registrations/{registration['id']}/review", {"result": "eligible", "note": f"{n}资格"}))
+    d.ok(d.post(f"/api/launches/{launch['id']}/transitions", {"action": "close_registration"}))
+    d.ok(d.post(f"/api/launches/{launch['id']}/lottery/publish",
+                {"seed_commitment": hashlib.sha256(LOTTERY_SEED.encode()).hexdigest()}), 201)
+    d.ok(d.post(f"/api/launches/{launch['id']}/lottery/draw", {"seed": LOTTERY_SEED}), 201)
 
     # crm: customer, 撞单, follow-up, complaint, settings, call and visit, a customer import's dry run
     customer_import = d.ok(d.post(f"/api/projects/{pa}/customer-imports", data=customer_file(phone(9))), 201)
@@ -912,6 +941,7 @@ def build_agency(system, d, w):
         "free_unit_id": units[2], "unreleased_unit_id": unreleased[0]["id"], "locked_unit_id": units[5],
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
         "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
+        "launch_id": launch["id"], "registration_id": registration["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1106,7 +1136,7 @@ REFERENCES = {
     "shift_id": "shift", "course_id": "course", "session_id": "session", "exam_id": "exam",
     "candidate_id": "candidate", "requisition_id": "requisition", "price_list_id": "price_list",
     "schedule_id": "schedule", "survey_id": "survey", "visit_id": "visit", "line_id": "line",
-    "receipt_id": "receipt", "run_id": "commission_run",
+    "receipt_id": "receipt", "run_id": "commission_run", "launch_id": "launch", "registration_id": "registration",
     "project_ids": "project", "from_project_ids": "project", "to_project_ids": "project",  # lists (JSON, text)
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
@@ -1131,6 +1161,7 @@ REFERENCE_TABLES = {
     "receipt": ("finance", "receipts"), "commission_run": ("finance", "commission_runs"),
     "agency_statement": ("finance", "agency_statements"),
     "commission_statement": ("finance", "commission_statements"),
+    "launch": ("inventory", "launches"), "registration": ("inventory", "launch_registrations"),
 }
 NAMES_RECORD = re.compile(r"(_id|_ids|_by)$")
 

@@ -15,7 +15,8 @@ Base = declarative_base(metadata=metadata)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 commands = commands_table(metadata)  # commands done once (loupan.commands)
-data_reveals = data_reveals_table(metadata)  # full numbers shown to managers (loupan.reveals)
+data_reveals = data_reveals_table(  # full numbers shown to managers (loupan.reveals)
+    metadata, Column("registration_id", ID))  # a 认筹 shown with its mobile and ID number in full
 
 
 class Project(Base):
@@ -269,3 +270,126 @@ class DiscountRequest(Base):
 # 认购/换房 backstop behind the conditional updates: a deal sits on one unit at a time
 Index("uq_units_one_per_deal", Unit.deal_id, unique=True,
       postgresql_where=text("deal_id IS NOT NULL"), sqlite_where=text("deal_id IS NOT NULL"))
+
+
+class Launch(Base):
+    """开盘活动: a batch of a project's units (launch_units) sold on one day, by 摇号 then
+    ordered 选房 in windows (mode lottery) or first valid request wins (race). status moves
+    by launch_rules.ACTIONS only, each move with its launch_history row; paused_from is the
+    state a paused launch resumes to. registrations_count numbers the 认筹 (RC-0001, ...)."""
+
+    __tablename__ = "launches"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, ForeignKey("projects.id"), nullable=False)
+    name = Column(String(100), nullable=False)
+    mode = Column(String(10), nullable=False)
+    opens_at = Column(UTCDateTime, nullable=False)
+    window_size = Column(Integer, nullable=False)  # buyers per selection window
+    window_minutes = Column(Integer, nullable=False)
+    units_per_buyer = Column(Integer, nullable=False, default=1)
+    attempt_limit = Column(Integer, nullable=False, default=2)  # race: attempts per unit per cooldown
+    attempt_cooldown_minutes = Column(Integer, nullable=False, default=30)
+    deposit_amount = Column(Decimal2, nullable=False)  # 诚意金, 0 when none is asked
+    priority_quotas = Column(Text, nullable=False, default="[]")  # JSON [{group, quota}], in priority order
+    status = Column(String(20), nullable=False, default="draft")
+    paused_from = Column(String(20))
+    pause_reason = Column(String(200))
+    registrations_count = Column(Integer, nullable=False, default=0)
+    created_by = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    __table_args__ = (Index("ix_launches_project", "project_id", "opens_at"),)
+
+
+class LaunchUnit(Base):
+    """A unit of a launch's batch."""
+
+    __tablename__ = "launch_units"
+    launch_id = Column(ID, ForeignKey("launches.id"), primary_key=True)
+    unit_id = Column(ID, ForeignKey("units.id"), primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False, index=True)
+
+
+class LaunchHistory(Base):
+    """Every status change of a launch: the action, who, when and why."""
+
+    __tablename__ = "launch_history"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, ForeignKey("launches.id"), nullable=False, index=True)
+    action = Column(String(30), nullable=False)
+    from_status = Column(String(20))
+    to_status = Column(String(20), nullable=False)
+    actor_id = Column(ID)
+    actor_name = Column(String(80))
+    reason = Column(String(200))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class LaunchRegistration(Base):
+    """认筹: a buyer registered for a launch by a staff member (advisor_id), perhaps through a
+    channel, with the 诚意金 paid (the finance receipt's number) and the 购房资格 review.
+    status: registered -> cancelled; eligibility: pending -> eligible | ineligible. The ID
+    number is kept in full and answered masked but to managers and directors."""
+
+    __tablename__ = "launch_registrations"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, ForeignKey("launches.id"), nullable=False)
+    seq = Column(Integer, nullable=False)
+    number = Column(String(20), nullable=False)
+    buyer_name = Column(String(50), nullable=False)
+    id_number = Column(String(18), nullable=False)
+    mobile = Column(String(20), nullable=False)
+    advisor_id = Column(ID, nullable=False)  # the staff member who took it
+    advisor_name = Column(String(80))
+    channel_name = Column(String(100))  # the channel (分销商, broker) it came through
+    priority_group = Column(String(20))
+    status = Column(String(12), nullable=False, default="registered")
+    eligibility = Column(String(12), nullable=False, default="pending")
+    review_note = Column(String(500))
+    review_documents = Column(Text, nullable=False, default="[]")  # JSON list of file names or ids
+    reviewed_by = Column(ID)
+    reviewed_by_name = Column(String(80))
+    reviewed_at = Column(UTCDateTime)
+    deposit_amount = Column(Decimal2)  # 诚意金 paid
+    deposit_receipt_no = Column(String(60))
+    deposit_recorded_by = Column(ID)
+    deposit_paid_at = Column(UTCDateTime)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    cancelled_by = Column(ID)
+    cancelled_at = Column(UTCDateTime)
+    cancel_reason = Column(String(200))
+    __table_args__ = (
+        UniqueConstraint("launch_id", "seq", name="uq_launch_registration_seq"),
+        # one registration per ID number per launch (a cancelled one frees it)
+        Index("uq_launch_registrations_id_number", "launch_id", "id_number", unique=True,
+              postgresql_where=text("status = 'registered'"), sqlite_where=text("status = 'registered'")),
+        Index("ix_launch_registrations_project", "project_id", "launch_id"),
+    )
+
+
+class LaunchDraw(Base):
+    """摇号 of a lottery launch: the list published with the seed's commitment, then the draw
+    (seed revealed, public value, order). Written twice, each by a conditional update: the
+    publication once, the draw once (drawn_at IS NULL); nothing changes it afterwards."""
+
+    __tablename__ = "launch_draws"
+    launch_id = Column(ID, ForeignKey("launches.id"), primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False, index=True)
+    published = Column(Text, nullable=False)  # JSON: the entries and quotas as published
+    list_digest = Column(String(64), nullable=False)
+    seed_commitment = Column(String(64), nullable=False)
+    published_by = Column(ID, nullable=False)
+    published_at = Column(UTCDateTime, nullable=False)
+    seed = Column(String(200))
+    public_value = Column(String(200))
+    result = Column(Text)  # JSON: the order
+    result_digest = Column(String(64))
+    drawn_by = Column(ID)
+    drawn_by_name = Column(String(80))
+    drawn_at = Column(UTCDateTime)
