@@ -217,6 +217,9 @@ PERMISSIONS = _table(
     Grant("reconciliation.read", *MANAGERS, ASSISTANT, FINANCE, DEVELOPER_VIEWER),
     Grant("reconciliation.detail", *MANAGERS, ASSISTANT, FINANCE),
     Grant("collections.read", *DEAL_TEAM),  # overdue lines, reminders
+    Grant("escrow.set", DIRECTOR, FINANCE),  # 预售资金监管: the project's escrow accounts
+    Grant("escrow.deposit", DIRECTOR, FINANCE),  # a receipt's money deposited to the escrow account
+    Grant("escrow.read", *MONEY_MANAGERS),  # the accounts and the escrowed-vs-collected report
     Grant("collection_targets.set", *MANAGERS),
     Grant("collection_targets.read", *SITE_WIDE, FINANCE, DEVELOPER_VIEWER),
     Grant("agency_terms.set", *MANAGERS),
@@ -226,9 +229,6 @@ PERMISSIONS = _table(
     Grant("commission_rules.read", *MONEY_MANAGERS, *FRONT_LINE),
     Grant("commission_statements.issue", *MONEY_MANAGERS),
     Grant("commission_statements.read", *MONEY_MANAGERS, *FRONT_LINE),
-    Grant("escrow.set", DIRECTOR, FINANCE),  # 预售资金监管: the project's escrow accounts
-    Grant("escrow.deposit", DIRECTOR, FINANCE),  # a receipt's money deposited to the escrow account
-    Grant("escrow.read", *MONEY_MANAGERS),  # the accounts and the escrowed-vs-collected report
     Grant("commission_statements.only_own", *FRONT_LINE),
     Grant("expense_budgets.set", *MANAGERS),
     Grant("expenses.record", DIRECTOR, ASSISTANT, FINANCE),
