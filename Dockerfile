@@ -22,8 +22,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# a Chinese font the printed documents embed (gateway/documents/pdf.py)
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+# a Chinese font the printed documents embed (gateway/documents/pdf.py); pg_dump and pg_restore
+# (Debian's client: the server's major version or newer) for python -m loupan.backup (docs/operations.md)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so code changes do not reinstall them.

@@ -24,7 +24,7 @@ NOT_PATHS = {
     "staff_clocked_in/out",  # two event types
 }
 # made by the scripts at run time, not in a clone (.gitignore)
-RUNTIME = ("var", ".venv", "venv", "bench/results")
+RUNTIME = ("var", ".venv", "venv", "bench/results", "backup")  # backup/: scripts/backup.sh
 SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".hypothesis", ".schemathesis", ".pytest_cache", "var",
                 "loupan.egg-info"}
 
