@@ -503,5 +503,5 @@ def route_codes(method, url, opts, rated=None):
     if opts["query"] is not None or opts["many"]:
         codes |= raised_by("gateway.http", "validated") | raised_by("gateway.paging", "parse")
     if rated is not None:
-        codes |= raised_by("gateway.ratelimit", {"login": "login_attempt", "holds": "holds"}[rated])
+        codes |= raised_by("gateway.ratelimit", {"login": "login_attempt", "holds": "holds", "buyers": "buyers"}[rated])
     return codes | route_reach(opts["module"], opts["handler"], method in ("GET", "HEAD")).errors

@@ -179,6 +179,8 @@ class JsonRoute(HttpRequestHandler):
             if self.rated == "login":
                 request.login_counted = self.limits.login_attempt(
                     str(kwargs["body"].get("username", "")), client_ip(request, self.proxy_hops))
+        if self.rated == "buyers":
+            self.limits.buyers(client_ip(request, self.proxy_hops))
         query = request.args.to_dict()
         sane(query, "query")  # every parameter, the paging's and the ignored ones too
         if self.paging is not None:

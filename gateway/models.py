@@ -105,3 +105,40 @@ class RateCounter(Base):
     window_start = Column(BigInteger, nullable=False)  # epoch seconds, a multiple of 60
     count = Column(Integer, nullable=False)
     __table_args__ = (Index("ix_rate_counters_window", "window_start"),)
+
+
+class BuyerCode(Base):
+    """A one-time sign-in code sent to a buyer's mobile for one launch (gateway/routes/buyers.py).
+    Only its HMAC under the gateway's key is kept: six digits are guessed offline in a blink
+    from a plain hash, not without the key. `attempts` counts wrong tries; `used_at` set, or
+    `expires_at` passed, or the attempts spent, it signs nobody in."""
+
+    __tablename__ = "buyer_codes"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    launch_id = Column(ID, nullable=False)
+    mobile = Column(String(20), nullable=False)
+    registration_id = Column(ID)  # None: the mobile is not registered (nothing was sent)
+    code_hash = Column(String(64))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    used_at = Column(UTCDateTime)
+    __table_args__ = (Index("ix_buyer_codes_mobile", "launch_id", "mobile", "id"),)
+
+
+class BuyerSession(Base):
+    """A buyer signed in on their phone: an opaque token (only its SHA-256 kept, like a display
+    token) that reads that buyer's own registration of one launch and nothing else."""
+
+    __tablename__ = "buyer_sessions"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    token_hash = Column(String(64), nullable=False)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, nullable=False)
+    registration_id = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    revoked_at = Column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_buyer_sessions_hash"),
+                      Index("ix_buyer_sessions_registration", "registration_id"))

@@ -20,6 +20,8 @@ Limits are per minute, 0 = off:
   address only (the scrypt check in hr is what each guess costs).
 - `RATE_HOLDS_PER_MINUTE` (per user) and `RATE_HOLDS_PER_IP_PER_MINUTE`: every hold request,
   both counted in the one statement.
+- `RATE_BUYER_CODES_PER_IP_PER_MINUTE`: a buyer asking for a sign-in code or trying one, per
+  client IP (gateway/routes/buyers.py; per mobile the codes' own rules limit them).
 
 The per-IP limits are high because a whole sales office (thirty advisors logging in at 9:00,
 all holding at the launch) may share one NAT address."""
@@ -53,9 +55,12 @@ class RateLimited(DomainError):
 RATED = {
     ("POST", "/api/auth/login"): "login",
     ("POST", "/api/units/<int:unit_id>/holds"): "holds",
+    ("POST", "/api/buyer/codes"): "buyers",  # a buyer's sign-in: texts cost money, codes invite guessing
+    ("POST", "/api/buyer/sessions"): "buyers",
 }
 DEFAULTS = {"RATE_LOGIN_PER_MINUTE": 10, "RATE_LOGIN_PER_IP_PER_MINUTE": 120,
-            "RATE_HOLDS_PER_MINUTE": 60, "RATE_HOLDS_PER_IP_PER_MINUTE": 1200}
+            "RATE_HOLDS_PER_MINUTE": 60, "RATE_HOLDS_PER_IP_PER_MINUTE": 1200,
+            "RATE_BUYER_CODES_PER_IP_PER_MINUTE": 300}
 
 
 def counter_key(kind, scope, value):
@@ -100,6 +105,7 @@ class RateLimits:
             ("login", "user"): per_minute("RATE_LOGIN_PER_MINUTE"),
             ("holds", "ip"): per_minute("RATE_HOLDS_PER_IP_PER_MINUTE"),
             ("holds", "user"): per_minute("RATE_HOLDS_PER_MINUTE"),
+            ("buyers", "ip"): per_minute("RATE_BUYER_CODES_PER_IP_PER_MINUTE"),
         }
         self._engine = engine
         self.clock = clock
@@ -142,6 +148,11 @@ class RateLimits:
 
     def holds(self, account_id, ip):
         return self.hit(("holds", "user", account_id), ("holds", "ip", ip))
+
+    def buyers(self, ip):
+        """A buyer asking for a sign-in code or trying one, per client IP (per mobile, the
+        codes' own rules limit them: gateway/buyer_codes.py)."""
+        return self.hit(("buyers", "ip", ip))
 
     def refund(self, counted):
         """Give back what `hit` counted (a login that was not a wrong password), if its window

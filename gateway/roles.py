@@ -45,6 +45,11 @@ ROLES = {
     "GET /api/projects/<int:project_id>/display-tokens": P["display_tokens.manage"],
     "DELETE /api/projects/<int:project_id>/display-tokens/<int:display_id>": P["display_tokens.manage"],
     "GET /api/display/board": PUBLIC,  # no account: the display token is checked by the route itself
+    # gateway/routes/buyers.py: buyers have no account; the code or the buyer session is checked by the route
+    "POST /api/buyer/codes": PUBLIC,
+    "POST /api/buyer/sessions": PUBLIC,
+    "GET /api/buyer/me": PUBLIC,
+    "DELETE /api/buyer/session": PUBLIC,
     # gateway/routes/bell.py
     "GET /api/projects/<int:project_id>/notifications": EVERYONE,
     # gateway/routes/attendance.py

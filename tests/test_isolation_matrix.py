@@ -55,7 +55,6 @@ FAR = "2199-01-01T08:00:00+08:00"
 BUYER_ID = "11010519900301244X"  # a 居民身份证 number whose check character is right
 LOTTERY_SEED = "isolation-seed-0123456789"
 
-
 # Every id kind a route path names; each agency has one record of each (see `build_agency`).
 KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conflict_id", "deal_id",
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
@@ -90,6 +89,11 @@ NO_IDS = {
     "GET /api/reports/monthly": "no ids: over the caller's projects",
     "GET /api/finance/mortgage-quote": "no ids: arithmetic on the query",
     "GET /api/display/board": "no ids, no account: a display token reads its own project's board",
+    "POST /api/buyer/codes": "no account: answered alike for any launch and mobile; a code goes only to the "
+                             "mobile of the registration, and nothing of it is read back",
+    "POST /api/buyer/sessions": "no account: the code texted to the registration's own mobile is the key",
+    "GET /api/buyer/me": "no ids, no account: a buyer session reads its own registration",
+    "DELETE /api/buyer/session": "no ids: the buyer's own session",
 }
 LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
                "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly")
@@ -509,6 +513,9 @@ CROSS_SKIP = {
     "GET /api/staff": {"?project_id": "the query's only id, and no path id: the walk's A pass sends A's"},
     "GET /api/data-reveals": {"?project_id": "the query's only id (account_id filters within it), no path id: "
                                              "the walk's A pass sends A's"},
+    # a buyer has no agency: any launch is named, and the answer is alike for every launch and mobile
+    "POST /api/buyer/codes": {"launch_id": "public: the code goes only to the registration's own mobile"},
+    "POST /api/buyer/sessions": {"launch_id": "public: the code texted to the registration's mobile is the key"},
 }
 ID_FIELD = re.compile(r"_ids?$")
 ID_LISTS = ("order",)  # the rotation's queue: account ids
@@ -981,7 +988,8 @@ SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
 # rate counters (the gateway's limits) count requests per key and window, B's among them;
 # commands (loupan.commands) record B's own committed commands by their command id.
 BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters", "commands",
-               "token_generations"}  # sign-out counters: a caller only ever writes its own account's
+               "token_generations",  # sign-out counters: a caller only ever writes its own account's
+               "buyer_codes"}  # a code asked for (launch, mobile): no agency's data, answered alike to anyone
 # Tables without agency_id/project_id: scoped through their parent row.
 PARENTS = {
     ("crm", "customer_grades"): ("customer_id", "customers", "id"),

@@ -149,6 +149,8 @@ def test_long_keys_fit_the_column():
 
 def test_settings_of_zero_or_empty_are_off(engine, clock):
     limits = RateLimits({"RATE_HOLDS_PER_MINUTE": 2, "RATE_HOLDS_PER_IP_PER_MINUTE": 0,
-                         "RATE_LOGIN_PER_MINUTE": "0", "RATE_LOGIN_PER_IP_PER_MINUTE": ""}, engine, clock)
-    assert limits.limits == {("login", "ip"): 0, ("login", "user"): 0, ("holds", "ip"): 0, ("holds", "user"): 2}
+                         "RATE_LOGIN_PER_MINUTE": "0", "RATE_LOGIN_PER_IP_PER_MINUTE": "",
+                         "RATE_BUYER_CODES_PER_IP_PER_MINUTE": "0"}, engine, clock)
+    assert limits.limits == {("login", "ip"): 0, ("login", "user"): 0, ("holds", "ip"): 0, ("holds", "user"): 2,
+                             ("buyers", "ip"): 0}
     assert RateLimits({}, engine, clock).limits[("login", "user")] == 10  # the defaults

@@ -6,6 +6,7 @@ from loupan.entrypoints import PingEntrypoints
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectRegistry
 from services.inventory.models import metadata
+from services.inventory.entrypoints.buyers import BuyerEntrypoints
 from services.inventory.entrypoints.catalog import CatalogEntrypoints
 from services.inventory.entrypoints.control import ControlEntrypoints
 from services.inventory.entrypoints.deals import DealEntrypoints
@@ -18,7 +19,7 @@ from services.inventory.metrics import InventoryMetrics
 
 
 class InventoryService(CatalogEntrypoints, HoldEntrypoints, ReportEntrypoints, SpreadsheetEntrypoints,
-                       ControlEntrypoints, PricingEntrypoints, DealEntrypoints, LaunchEntrypoints, InventoryMetrics, PingEntrypoints,
+                       ControlEntrypoints, PricingEntrypoints, DealEntrypoints, LaunchEntrypoints, BuyerEntrypoints, InventoryMetrics, PingEntrypoints,
                        OpsEndpoints, CommandSweeper):
     name = "inventory"
     db = Database(metadata)

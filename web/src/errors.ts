@@ -22,6 +22,13 @@ export const MESSAGES: Record<string, string> = {
   DISPLAY_TOKEN_EXPIRED: "此大屏授权已过期，请联系总监重新发放",
   DISPLAY_TOKEN_NOT_FOUND: "大屏授权不存在",
   EXPIRY_IN_PAST: "到期时间须晚于现在",
+  // buyers' sign-in on their phones (online 开盘)
+  CODE_INVALID: "验证码不正确或已失效，请重新获取",
+  CODE_EXPIRED: "验证码已过期，请重新获取",
+  CODE_ATTEMPTS_EXCEEDED: "验证码错误次数过多，请重新获取",
+  CODE_RESEND_TOO_SOON: "获取验证码过于频繁，请稍后再试",
+  BUYER_SESSION_INVALID: "登录已失效，请重新登录",
+  SMS_UNAVAILABLE: "短信发送失败，请稍后重试",
   // permissions and scope
   FORBIDDEN: "没有权限执行此操作",
   PROJECT_FORBIDDEN: "您没有此项目的权限",
