@@ -81,8 +81,8 @@ cat <<TXT
     API docs       $SITE/api/docs   ·   OpenAPI: /api/openapi.json
     metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
                    crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
-    live board     http://127.0.0.1:$FEED_PORT/api/projects/1/board/stream  (Server-Sent Events, Bearer token;
-                   the console's 销控 board follows it; /metrics and /health/* on that port too)
+    live board     http://127.0.0.1:$FEED_PORT/api/projects/1/board/stream  (Server-Sent Events of the board's
+                   changes, Bearer token; /metrics and /health/* on that port too)
     health         /health/live and /health/ready on each of those ports
     restarts       a service that exits is started again: look for "supervise |" lines in this log
     demo accounts  password loupan-demo for every one:
