@@ -107,4 +107,20 @@ class QueueFull(DomainError):
         return self.args[2]
 
 
+@deserialize_to_instance
+class TooSoon(DomainError):
+    """Tried again before a cooldown ran out (inventory's race-mode hold attempts): 429, with
+    `Retry-After` = retry_after seconds."""
+
+    status = 429
+    default_code = "TOO_SOON"
+
+    def __init__(self, message, code=None, retry_after=1):
+        Exception.__init__(self, message, code or self.default_code, max(1, int(retry_after)))
+
+    @property
+    def retry_after(self):
+        return self.args[2]
+
+
 deserialize_to_instance(DomainError)

@@ -2,6 +2,7 @@
 the gateway's buyer routes (gateway/routes/buyers.py)."""
 from marshmallow import Schema, fields
 
+from loupan.schemas.inventory_selection import BuyerSelection
 from loupan.validators import Money
 
 
@@ -56,3 +57,4 @@ class BuyerView(Schema):
     position = fields.Integer(allow_none=True, metadata={"description": "place in the drawn order; null before the draw"})
     window = fields.Nested(BuyerWindow, allow_none=True)
     units = fields.List(fields.Nested(BuyerUnit), required=True)
+    selection = fields.Nested(BuyerSelection, required=True, metadata={"description": "选房: the buyer's turn and holds"})

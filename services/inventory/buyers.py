@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from loupan.errors import NotFound
 from services.inventory import launch_rules as rules
+from services.inventory import selection
 from services.inventory.models import Building, Launch, LaunchDraw, LaunchRegistration, LaunchUnit, Unit
 
 
@@ -70,6 +71,7 @@ def buyer_view(session, registration_id):
                    "units_per_buyer": launch.units_per_buyer},
         "position": place["position"] if place else None,
         "window": window_of(place["position"], launch) if place else None,
+        "selection": selection.buyer_selection(session, launch, registration),
         "units": [{"id": u.id, "building": u.building, "number": u.number, "floor": u.floor, "layout": u.layout,
                    "status": u.status, "list_price": u.list_price, "gross_area": u.gross_area} for u in units],
     }

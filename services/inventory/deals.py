@@ -16,7 +16,7 @@ from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
-from services.inventory import history
+from services.inventory import history, selection
 from services.inventory.catalog import unit_dict
 from services.inventory.unit_rules import SWAPPABLE, can_move, is_expired, move, unit_label
 from services.inventory.models import Building, Hold, Unit, data_reveals
@@ -70,7 +70,10 @@ def subscribe_hold(uow, actor, hold_id, deal_id):
     available in between and an expiry racing with it leaves one outcome or the other."""
     session = uow.session
     hold = own_hold(session, actor, hold_id, service=bus.acts_as_service(uow, actor))
-    if not _convert(uow, hold, deal_id, actor, hold.advisor_id, at_latest=utcnow()):
+    converted = _convert(uow, hold, deal_id, actor, hold.advisor_id, at_latest=utcnow())
+    if converted and hold.launch_id is not None:  # a buyer's 选房 confirmed: their window may close early
+        selection.after_confirm(session, hold.launch_id)
+    if not converted:
         status, converted_for = session.execute(
             select(Hold.status, Hold.deal_id).where(Hold.id == hold_id)).one()
         if status == "converted" and converted_for != deal_id:

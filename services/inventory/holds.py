@@ -47,10 +47,12 @@ BUYER_SLOTS = (select(HOLDS.c.buyer_slot)
 INSERT_HOLD = insert(HOLDS).returning(HOLDS.c.id)
 
 
-def hold_unit(uow, actor, unit_id, customer):
+def hold_unit(uow, actor, unit_id, customer, selection=None):
     """预留 a unit for a customer. The conditional update decides the race (the partial
     unique index on active holds backs it up); it comes first and returns what the rest of
-    the hold needs, so the hot path is four statements, one outbox row and one commit."""
+    the hold needs, so the hot path is four statements, one outbox row and one commit.
+    `selection` (a buyer's own hold in a launch, selection.py): {launch_id, registration_id,
+    max_holds: the launch's units per buyer, expires_at: None for the project's hold time}."""
     conn = uow.session.connection()  # Core on the session's connection: no ORM overhead
     now = utcnow()
     scoped = actor.get("project_ids") is not None
@@ -64,6 +66,8 @@ def hold_unit(uow, actor, unit_id, customer):
         raise error
     hold_minutes, max_holds, building_name = conn.execute(
         HOLD_CONTEXT, {"project_id": taken.project_id, "building_id": taken.building_id}).one()
+    if selection is not None:
+        max_holds = selection["max_holds"]
     slot = _free_slot(conn, taken.project_id, customer["customer_phone"], max_holds)
     if slot is None:
         uow.rollback()
@@ -75,6 +79,9 @@ def hold_unit(uow, actor, unit_id, customer):
         "advisor_id": actor["account_id"], "status": "active", "created_at": now,
         "expires_at": hold_expiry(now, hold_minutes), "buyer_slot": slot,
     }
+    if selection is not None:
+        hold.update(launch_id=selection["launch_id"], registration_id=selection["registration_id"])
+        hold["expires_at"] = selection["expires_at"] or hold["expires_at"]
     try:
         hold["id"] = conn.execute(INSERT_HOLD, hold).scalar_one()
     except IntegrityError as exc:  # a concurrent hold of the same buyer took the slot

@@ -5,6 +5,8 @@ A launch goes draft → registration_open → registration_closed → drawn (lot
 selecting → finished. A manager may pause it in any state but draft and finished (with a
 reason); resume returns it to the state it was paused in. ACTIONS is the one table: every
 conditional update of a launch's status takes its expected and new status from `move()`."""
+import math
+from datetime import timedelta
 from typing import NamedTuple
 
 MODES = ("lottery", "race")
@@ -113,3 +115,113 @@ def mask_name(name):
     """张** for 张三丰: the family name's first character, one * for each other character."""
     name = name or ""
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+
+
+# 选房 (selection) ------------------------------------------------------------------------
+# Lottery: the drawn order is called in windows of `window_size` buyers, each `window_minutes`
+# long. The launch stores the current window (its number, when it opened); these rules say
+# what the state is at `now` and who may act. Race: every buyer on the list from opens_at,
+# within the attempt limit per unit.
+LATE_GRACE_SECONDS = 60  # a window opened by a late timer keeps the schedule up to this late
+
+
+class Window(NamedTuple):
+    number: int  # 1 first; total + 1 once every window is over
+    opened_at: object  # datetime
+    reason: str  # why it opened: "start", "time", "early", "resume" (or "" for the stored state)
+
+
+def window_number(position, window_size):
+    """The window of the buyer at `position` (1-based) of the drawn order."""
+    if position < 1 or window_size < 1:
+        raise ValueError("positions and window sizes start at 1")
+    return (position - 1) // window_size + 1
+
+
+def windows_total(entries, window_size):
+    """How many windows the drawn order needs."""
+    return (entries + window_size - 1) // window_size
+
+
+def window_closes_at(opened_at, window_minutes):
+    return opened_at + timedelta(minutes=window_minutes)
+
+
+def next_window(number, opened_at, window_minutes, total, now):
+    """The window after the stored one if the stored one has run its length by `now`, else
+    None. It opens when the last one closed (on time) or, if nobody advanced it for more than
+    LATE_GRACE_SECONDS after that (every inventory down), at `now`: a buyer's window is never
+    over before it opened for them. Past the last window: number total + 1 (selection over)."""
+    if number > total:
+        return None
+    closes = window_closes_at(opened_at, window_minutes)
+    if now < closes:
+        return None
+    return Window(number + 1, closes if (now - closes).total_seconds() <= LATE_GRACE_SECONDS else now, "time")
+
+
+def due_window(number, opened_at, window_minutes, total, now):
+    """The window that should be current at `now`, given the stored one (next_window until
+    none is due)."""
+    current = Window(number, opened_at, "")
+    while (step := next_window(current.number, current.opened_at, window_minutes, total, now)) is not None:
+        current = step
+    return current
+
+
+def turn_status(own_window, current_window, finished):
+    """A buyer's turn: `done` (they confirmed all they may or gave up), `waiting` (their window
+    is later), `open` (it is the current one), `passed` (it went by without them finishing)."""
+    if finished:
+        return "done"
+    if own_window > current_window:
+        return "waiting"
+    return "open" if own_window == current_window else "passed"
+
+
+def turn_finished(gave_up, confirmed, units_per_buyer):
+    return gave_up or confirmed >= units_per_buyer
+
+
+# refusals of a buyer's hold or confirmation: (status, code)
+REFUSALS = {
+    "LAUNCH_PAUSED": 409, "SELECTION_NOT_OPEN": 409, "SELECTION_OVER": 409, "NOT_YOUR_WINDOW": 409,
+    "WINDOW_PASSED": 409, "TURN_OVER": 409, "NOT_ON_THE_LIST": 403, "BUYER_UNIT_LIMIT": 409,
+}
+
+
+def selection_refusal(status, mode, opens_at, now, on_list):
+    """Why nobody of the launch may select now (or None): paused, not yet selecting or over,
+    a race before its opening second, a buyer not on the list."""
+    if status == "paused":
+        return "LAUNCH_PAUSED"
+    if status == "finished":
+        return "SELECTION_OVER"
+    if status != "selecting" or (mode == "race" and now < opens_at):
+        return "SELECTION_NOT_OPEN"
+    if not on_list:
+        return "NOT_ON_THE_LIST"
+    return None
+
+
+def turn_refusal(own_window, current_window, finished):
+    """Lottery: why this buyer may not hold or confirm now (or None): only the current window's
+    buyers who have not finished their turn."""
+    status = turn_status(own_window, current_window, finished)
+    return {"waiting": "NOT_YOUR_WINDOW", "passed": "WINDOW_PASSED", "done": "TURN_OVER"}.get(status)
+
+
+def window_finished(finished_flags):
+    """The current window may close early once every buyer in it has finished their turn."""
+    return bool(finished_flags) and all(finished_flags)
+
+
+def attempt_wait(attempt_times, now, limit, cooldown_minutes):
+    """Race: seconds to wait before another attempt on a unit (0: it may be tried now), given
+    the buyer's earlier attempts on it. At most `limit` attempts in any `cooldown_minutes`."""
+    cooldown = timedelta(minutes=cooldown_minutes)
+    recent = sorted(t for t in attempt_times if now - t < cooldown)
+    if len(recent) < limit:
+        return 0
+    free_at = recent[len(recent) - limit] + cooldown
+    return max(1, math.ceil((free_at - now).total_seconds()))

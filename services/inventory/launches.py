@@ -14,7 +14,7 @@ from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
 from services.inventory import launch_rules as rules
-from services.inventory import lottery_rules
+from services.inventory import lottery_rules, selection
 from services.inventory.catalog import get_project
 from services.inventory.models import (Launch, LaunchDraw, LaunchHistory, LaunchRegistration, LaunchUnit, Unit,
                                        data_reveals)
@@ -100,8 +100,10 @@ def _move(uow, actor, launch, action, reason):
     if moved != 1:
         uow.rollback()
         raise Conflict(f"launch {launch.id} changed meanwhile; read it again", "ILLEGAL_LAUNCH_TRANSITION")
-    _history(uow.session, launch, action, step.source, step.target, actor, reason, utcnow())
+    now = utcnow()
+    _history(uow.session, launch, action, step.source, step.target, actor, reason, now)
     uow.session.refresh(launch)
+    selection.on_move(uow.session, launch, action, now)  # 选房's windows: open, restart, close
     return launch
 
 

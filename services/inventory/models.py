@@ -99,6 +99,9 @@ class Hold(Base):
     deal_id = Column(ID)  # set when the hold becomes a subscription (status converted)
     ended_at = Column(UTCDateTime)
     ended_reason = Column(String(200))
+    # 选房: a hold a buyer took on their phone, in a launch, for their 认筹 registration
+    launch_id = Column(ID)
+    registration_id = Column(ID)
     __table_args__ = (
         # the backstop behind the conditional update: one active hold per unit, ever
         Index("uq_holds_one_active_per_unit", "unit_id", unique=True,
@@ -108,6 +111,8 @@ class Hold(Base):
         Index("ix_holds_project", "project_id", "status"),
         Index("uq_holds_buyer_slot", "project_id", "customer_phone", "buyer_slot", unique=True,
               postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
+        Index("ix_holds_registration", "registration_id",
+              postgresql_where=text("registration_id IS NOT NULL"), sqlite_where=text("registration_id IS NOT NULL")),
     )
 
 
@@ -298,7 +303,39 @@ class Launch(Base):
     registrations_count = Column(Integer, nullable=False, default=0)
     created_by = Column(ID, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # 选房, lottery: the current window (1 first) and when it opened, moved by conditional
+    # updates on both (selection.py); each window's times in launch_windows
+    window_number = Column(Integer)
+    window_opened_at = Column(UTCDateTime)
     __table_args__ = (Index("ix_launches_project", "project_id", "opens_at"),)
+
+
+class LaunchWindow(Base):
+    """A lottery launch's selection window as it ran: when and why it opened and closed
+    (start, time, early: everyone in it finished, resume, finish)."""
+
+    __tablename__ = "launch_windows"
+    launch_id = Column(ID, ForeignKey("launches.id"), primary_key=True)
+    number = Column(Integer, primary_key=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    opened_at = Column(UTCDateTime, nullable=False)
+    opened_reason = Column(String(10), nullable=False)
+    closed_at = Column(UTCDateTime)
+    closed_reason = Column(String(10))
+
+
+class LaunchAttempt(Base):
+    """Race mode: every hold a buyer tried on a unit (counted against attempt_limit per
+    attempt_cooldown_minutes), kept so that a restart forgets none."""
+
+    __tablename__ = "launch_attempts"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    launch_id = Column(ID, ForeignKey("launches.id"), nullable=False)
+    registration_id = Column(ID, nullable=False)
+    unit_id = Column(ID, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
+    __table_args__ = (Index("ix_launch_attempts_buyer_unit", "registration_id", "unit_id", "at"),)
 
 
 class LaunchUnit(Base):
@@ -363,6 +400,7 @@ class LaunchRegistration(Base):
     cancelled_by = Column(ID)
     cancelled_at = Column(UTCDateTime)
     cancel_reason = Column(String(200))
+    gave_up_at = Column(UTCDateTime)  # 放弃: the buyer ended their 选房 turn
     __table_args__ = (
         UniqueConstraint("launch_id", "seq", name="uq_launch_registration_seq"),
         # one registration per ID number per launch (a cancelled one frees it)

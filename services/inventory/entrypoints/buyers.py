@@ -1,10 +1,14 @@
 """A buyer's access to a launch, for the gateway's buyer sign-in (gateway/routes/buyers.py).
 A mixin of InventoryService. No actor: only a sealed call is answered (loupan/bus.py), so
-only the gateway, which has checked the buyer's one-time code or session, reaches these."""
-from loupan.entrypoints import rpc
+only the gateway, which has checked the buyer's one-time code or session, reaches these.
+选房 (selection.py): a buyer's hold, confirmation check and 放弃 likewise; the site's view
+takes a staff actor; the timer moves lottery windows on."""
+from loupan.entrypoints import query, rpc
 from loupan.schemas import dump
 from loupan.schemas import inventory_buyers as s
-from services.inventory import buyers
+from loupan.schemas import inventory_selection as sel
+from loupan.timers import every
+from services.inventory import buyers, selection
 
 
 class BuyerEntrypoints:
@@ -19,3 +23,34 @@ class BuyerEntrypoints:
         """The registration's own view: its masked registration, the launch, its place in the
         order and window once drawn, the launch's units with their status."""
         return dump(s.BuyerView, buyers.buyer_view(self.db.session, int(registration_id)))
+
+    @rpc
+    def buyer_hold(self, registration_id, unit_id):
+        """选房: the buyer holds a unit of their launch, if they may now (their window; race:
+        within the attempt limit)."""
+        hold = selection.hold(self.db, int(registration_id), int(unit_id))
+        self.db.commit()
+        return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
+
+    @rpc
+    def buyer_confirmable(self, registration_id, hold_id):
+        """What the 认购 of the buyer's own active hold needs, if they may still confirm it."""
+        return dump(sel.BuyerConfirmable, selection.confirmable(self.db.session, int(registration_id), int(hold_id)))
+
+    @rpc
+    def buyer_give_up(self, registration_id):
+        """放弃: the buyer ends their turn; their active holds of the launch are released."""
+        turn = selection.give_up(self.db, int(registration_id))
+        self.db.commit()
+        return dump(sel.BuyerSelection, turn)
+
+    @query(sel.SelectionView)
+    def get_selection(self, actor, launch_id):
+        """The site's 选房 view: the current window, who is choosing, units sold per window."""
+        return selection.site_view(self.db.session, actor, launch_id)
+
+    @every("SELECTION_SWEEP_SECONDS", 2)
+    def advance_selection_windows(self):
+        """Open each lottery launch's next window when the current one has run its length."""
+        selection.advance_all(self.db)
+        self.db.rollback()
