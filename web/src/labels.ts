@@ -20,3 +20,16 @@ export const COMPLAINT_SEVERITY: Record<string, string> = { low: "低", normal: 
 export const COMPLAINT_STATUS: Record<string, string> = { open: "处理中", resolved: "已解决" };
 // a grade's reason the system wrote itself (an advisor's own reason is shown as written)
 export const GRADE_REASONS: Record<string, string> = { registered: "报备时分级" };
+// 开盘活动: a launch's status, mode and moves; 认筹's status and 购房资格; the lottery's rounds
+export const LAUNCH_STATUS: Record<string, string> = {
+  draft: "草稿", registration_open: "认筹中", registration_closed: "认筹截止", drawn: "已摇号",
+  selecting: "选房中", finished: "已结束", paused: "已暂停",
+};
+export const LAUNCH_MODE: Record<string, string> = { lottery: "摇号选房", race: "抢房（先到先得）" };
+export const LAUNCH_ACTION: Record<string, string> = {
+  create: "创建", open_registration: "开放认筹", close_registration: "截止认筹", draw: "摇号", start_selection: "开始选房",
+  finish: "结束活动", pause: "暂停", resume: "恢复",
+};
+export const REGISTRATION_STATUS: Record<string, string> = { registered: "有效", cancelled: "已取消" };
+export const ELIGIBILITY: Record<string, string> = { pending: "待审核", eligible: "资格通过", ineligible: "资格不符" };
+export const LOTTERY_ROUND: Record<string, string> = { general: "普通组" };
