@@ -8,7 +8,7 @@ WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 # the sources only (the host's node_modules and dist stay out)
-COPY web/index.html web/vite.config.ts web/tsconfig.app.json ./
+COPY web/index.html web/buyer.html web/vite.config.ts web/tsconfig.app.json ./
 COPY web/public ./public
 COPY web/src ./src
 RUN npm run build
@@ -38,7 +38,7 @@ COPY pyproject.toml ./
 COPY loupan ./loupan
 COPY services ./services
 COPY gateway ./gateway
-# served at /console/ by gateway/routes/console.py
+# served at /console/ (and the buyers' page at /buyer/) by gateway/routes/console.py
 COPY --from=console /web/dist ./web/dist
 ENV LOUPAN_CONSOLE_DIST=/app/web/dist
 # the test harness and the tests stay out of the production image

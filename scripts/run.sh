@@ -44,6 +44,10 @@ GATEWAY_PORT=$(port_of gateway 8000)
 SITE="http://127.0.0.1:$GATEWAY_PORT"
 FEED_PORT=$(port_of feed 8106)  # the live board feed (gateway/feed): it asks the gateway who may listen
 export FEED_GATEWAY="${FEED_GATEWAY:-$SITE}"
+# the console and the wall follow the board from the feed's own port: the page is told where
+# (LOUPAN_FEED_URL), and the feed lets the console's origin in (behind nginx neither is needed)
+export LOUPAN_FEED_URL="${LOUPAN_FEED_URL-http://127.0.0.1:$FEED_PORT}"
+export FEED_CORS_ORIGINS="${FEED_CORS_ORIGINS-$SITE,http://localhost:$GATEWAY_PORT}"
 
 for name in $SERVICES; do
   if [ "$name" = gateway ]; then config=gateway/config.yaml; else config="services/$name/config.yaml"; fi
@@ -81,6 +85,8 @@ cat <<TXT
     API docs       $SITE/api/docs   ·   OpenAPI: /api/openapi.json
     metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
                    crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
+    buyers         $SITE/buyer/launch/<launch id>  (手机选房: a buyer signs in on the phone with the mobile
+                   of their 认筹 and the code texted to it; the demo's texts are in ${SMS_LOG_FILE:-var/sms.log})
     live board     http://127.0.0.1:$FEED_PORT/api/projects/1/board/stream  (Server-Sent Events of the board's
                    changes, Bearer token; /metrics and /health/* on that port too)
     health         /health/live and /health/ready on each of those ports

@@ -5,9 +5,13 @@ API routes.
 - `/console/`: the Vue console, built by Vite from web/ into web/dist (`npm ci && npm run build`
   in web/; scripts/run.sh and scripts/test.sh build it when its sources changed, the Dockerfile
   in a stage of its own). LOUPAN_CONSOLE_DIST moves it.
+- `/buyer/`, `/buyer/launch/<id>`: the buyers' mobile page 手机选房 (web/buyer.html, Vant; a
+  buyer signs in with the mobile of their 认筹 and a texted code, docs/launch.md), from the
+  same build; its scripts and styles are the console's /console/assets/ files.
 - `/`: redirects to /console/."""
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from nameko.web.handlers import http
@@ -38,6 +42,24 @@ NOT_BUILT = ("<!doctype html><meta charset='utf-8'><title>控制台尚未构建<
              "（scripts/run.sh 会自动构建）。</p>")
 
 
+def _feed_url(value):
+    """The live board feed's origin as browsers reach it (LOUPAN_FEED_URL) when it is not the
+    console's own (scripts/run.sh: its own port; behind the shipped nginx it is, and this is
+    unset); only a bare http(s) origin, since it goes into a header and the page."""
+    value = (value or "").strip().rstrip("/")
+    return value if re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", value) else ""
+
+
+FEED_URL = _feed_url(os.environ.get("LOUPAN_FEED_URL"))
+
+
+def with_feed(page):
+    """The page with the feed's origin in a meta tag the script reads (web/src/feed.ts), so the
+    console and the wall follow the board live instead of polling it."""
+    meta = f'<meta name="loupan-feed" content="{FEED_URL or "same-origin"}">'.encode()
+    return page.replace(b"</head>", meta + b"</head>", 1)
+
+
 def asset_path(root, name):
     """The file under `root` that `name` names, or None (unknown type, hidden, outside root, or
     a name no file has: a NUL makes Path.resolve raise)."""
@@ -52,12 +74,14 @@ def asset_path(root, name):
 def asset_response(request, root, name):
     path = asset_path(root, name)
     if path is None:
-        if root == DIST and name == "index.html":
+        if root == DIST and name in ("index.html", "buyer.html"):
             response = Response(NOT_BUILT, status=503, content_type=TYPES[".html"])
             response.headers["Content-Security-Policy"] = CSP
             return response
         return error_response(NotFound(f"no console file {name}", "NO_ROUTE"))
     body = path.read_bytes()
+    if path.suffix == ".html":
+        body = with_feed(body)
     response = Response(body, status=200, content_type=TYPES[path.suffix])
     if root == DIST and name.startswith("assets/"):
         # Vite names these by their content's hash: a new build is a new name
@@ -68,7 +92,7 @@ def asset_response(request, root, name):
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
     if path.suffix == ".html":
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = CSP + (f"; connect-src 'self' {FEED_URL}" if FEED_URL else "")
         response.headers["Referrer-Policy"] = "no-referrer"
     return response.make_conditional(request)
 
@@ -93,3 +117,18 @@ class ConsoleRoutes:
     def console_asset(self, request, asset):
         """The console's scripts, styles and images."""
         return asset_response(request, DIST, asset)
+
+    @http("GET", "/buyer")
+    def buyer_root(self, request):
+        """The buyers' page lives under /buyer/."""
+        return redirect("/buyer/", code=301)
+
+    @http("GET", "/buyer/")
+    def buyer_index(self, request):
+        """The buyers' mobile page 手机选房 (the launch from the link: /buyer/#/?launch=<id>)."""
+        return asset_response(request, DIST, "buyer.html")
+
+    @http("GET", "/buyer/launch/<int:launch_id>")
+    def buyer_launch(self, request, launch_id):
+        """The buyers' page for a launch: the link a sales office sends, /buyer/launch/<id>."""
+        return asset_response(request, DIST, "buyer.html")

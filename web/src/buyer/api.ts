@@ -1,0 +1,74 @@
+// The buyer routes of the gateway (/api/buyer/*), typed from the OpenAPI document (src/api.d.ts)
+// with openapi-fetch as the console's client.ts is, but with the buyer's own session: a 401 of
+// a call made with it (BUYER_SESSION_INVALID: signed out, expired) sends the page to sign-in.
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "../api";
+import { ApiError } from "../errors";
+import { getBuyerToken } from "./session";
+import type { BuyerView } from "./view";
+
+let onUnauthorized: (() => void) | null = null;
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = getBuyerToken();
+    if (token && !request.headers.has("Authorization")) request.headers.set("Authorization", `Bearer ${token}`);
+    request.headers.set("Accept", "application/json");
+    return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has("Authorization") && onUnauthorized) onUnauthorized();
+    return response;
+  },
+};
+
+export const client = createClient<paths>({ baseUrl: "", cache: "no-store" });
+client.use(auth);
+
+/** An API error with the Retry-After the gateway gave (CODE_RESEND_TOO_SOON), in seconds. */
+export class BuyerApiError extends ApiError {
+  readonly retryAfter: number | null;
+  constructor(status: number, code: string | null, detail: string | undefined, retryAfter: number | null) {
+    super(status, code, detail);
+    this.retryAfter = retryAfter;
+  }
+}
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
+  let answer: Answer<T>;
+  try {
+    answer = await call;
+  } catch {
+    throw new BuyerApiError(0, "NETWORK", undefined, null);
+  }
+  if (answer.response.ok) return answer.data as T;
+  const body = answer.error as { error?: string; message?: string } | undefined;
+  const retry = Number(answer.response.headers.get("Retry-After"));
+  throw new BuyerApiError(answer.response.status, body?.error ?? null, body?.message,
+                          Number.isFinite(retry) && retry > 0 ? retry : null);
+}
+
+export function askCode(launchId: number, mobile: string) {
+  return ok(client.POST("/api/buyer/codes", { body: { launch_id: launchId, mobile } }));
+}
+
+export function signIn(launchId: number, mobile: string, code: string) {
+  return ok(client.POST("/api/buyer/sessions", { body: { launch_id: launchId, mobile, code } }));
+}
+
+export function me(): Promise<BuyerView> {
+  return ok(client.GET("/api/buyer/me"));
+}
+
+export function signOut() {
+  return ok(client.DELETE("/api/buyer/session"));
+}
