@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  buttonActions, idNumberProblem, jsonBlob, localAt, normalIdNumber, plainProblem, quotasProblem, randomSeed,
+  buttonActions, idNumberProblem, jsonBlob, localAt, mobileProblem, normalIdNumber, plainProblem, quotasProblem, randomSeed,
   registrationsFrozen, seedProblem, sha256Hex, shellWord, unitsByNumbers, verifyCommand,
 } from "./rules";
 import type { CellUnit } from "../control/units";
@@ -19,6 +19,16 @@ describe("居民身份证 at the desk", () => {
     expect(idNumberProblem("44030419900101123")).toContain("18 位");
     expect(idNumberProblem("")).toContain("18 位");
     expect(idNumberProblem(null)).toContain("18 位");
+  });
+});
+
+describe("a buyer's mobile", () => {
+  it("reads it as the API does", () => {
+    expect(mobileProblem("139 0000 1001")).toBeNull();
+    expect(mobileProblem("+86 139-0000-1001")).toBeNull();
+    expect(mobileProblem("8613900001001")).toBeNull();
+    expect(mobileProblem("1390000100")).toContain("11 位");
+    expect(mobileProblem("23900001001")).toContain("以 1 开头");
   });
 });
 

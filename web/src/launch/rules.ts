@@ -27,6 +27,14 @@ export function idNumberProblem(value: string | null | undefined): string | null
   return null;
 }
 
+/** What is wrong with a mainland mobile number as the API reads it (spaces, hyphens, +86 dropped), or null. */
+export function mobileProblem(value: string | null | undefined): string | null {
+  let digits = (value ?? "").replace(/[\s\-()]/g, "");
+  if (digits.startsWith("+86")) digits = digits.slice(3);
+  else if (digits.startsWith("86") && digits.length === 13) digits = digits.slice(2);
+  return /^1\d{10}$/.test(digits) ? null : "手机号须为 11 位、以 1 开头";
+}
+
 /** The lottery's published lines are separated by "|": a name or group may not hold one, nor a control character. */
 export function plainProblem(value: string | null | undefined): string | null {
   // eslint-disable-next-line no-control-regex
