@@ -5,7 +5,7 @@ registration, pauses it with a reason and resumes; an advisor registers two buye
 assistant reviews both eligible and records their 诚意金; the manager, who sees the full ID
 numbers, closes registration, publishes the list with the SHA-256 of a seed typed on the page
 (computed in the browser), draws with the seed and a public value and sees the order, which the
-documented command recomputes from the two files as the API serves them. The pages pass axe.
+documented command, shown on the page, recomputes from the two files the page saves. The pages pass axe.
 Harness: tests/browser.py."""
 import hashlib
 import json
@@ -186,12 +186,14 @@ def test_a_lottery_launch_from_plan_to_the_drawn_order(browser, site, tmp_path):
     no_axe_violations(browser, "lottery")
     no_console_errors(browser)
 
-    # the command shown recomputes the order from the two files as the page saves them (JSON of the API's answers)
-    folder = tmp_path
-    (folder / "published.json").write_text(json.dumps(api.ok(api.get(f"/api/launches/{launch_id}/lottery/published")),
-                                                      ensure_ascii=False, indent=1), encoding="utf-8")
-    (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    # the two files as the page saves them, and the command it shows: MATCH
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.find_element(By.ID, "download-published").click()
+    browser.find_element(By.ID, "download-result").click()
+    wait(browser, lambda d: all((tmp_path / n).is_file() for n in ("published.json", "result.json")), "the two files saved")
+    saved = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert saved == result and json.loads((tmp_path / "published.json").read_text(encoding="utf-8"))["seed_commitment"] == commitment
     args = command.split()[1:]  # python -m ...
-    checked = subprocess.run([sys.executable, *args], cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    checked = subprocess.run([sys.executable, *args], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0 and "MATCH" in checked.stdout, checked.stdout + checked.stderr
