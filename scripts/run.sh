@@ -44,6 +44,10 @@ GATEWAY_PORT=$(port_of gateway 8000)
 SITE="http://127.0.0.1:$GATEWAY_PORT"
 FEED_PORT=$(port_of feed 8106)  # the live board feed (gateway/feed): it asks the gateway who may listen
 export FEED_GATEWAY="${FEED_GATEWAY:-$SITE}"
+# the console and the wall follow the board from the feed's own port: the page is told where
+# (LOUPAN_FEED_URL), and the feed lets the console's origin in (behind nginx neither is needed)
+export LOUPAN_FEED_URL="${LOUPAN_FEED_URL-http://127.0.0.1:$FEED_PORT}"
+export FEED_CORS_ORIGINS="${FEED_CORS_ORIGINS-$SITE,http://localhost:$GATEWAY_PORT}"
 
 for name in $SERVICES; do
   if [ "$name" = gateway ]; then config=gateway/config.yaml; else config="services/$name/config.yaml"; fi

@@ -146,3 +146,46 @@ def test_the_board_has_an_etag_and_answers_304(system, director, site):
     hold(site["advisor"], site["units"][5])
     changed = requests.get(url, headers=again, timeout=30)
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_wall_display_and_a_buyers_phone_follow_their_own_project_only(system, director, site):
+    """The 大屏's display token and a buyer's session (signed in with the texted code) are
+    accepted for their project, 404 for another of the same agency."""
+    other, _ = make_project(director, "直播楼盘二", units=1)
+    wall = director.ok(director.post(f"/api/projects/{site['project']}/display-tokens", {"label": "售楼处大屏"}), 201)
+    assert Stream(system, site["project"], wall["token"]).status == 200
+    assert Stream(system, other["id"], wall["token"]).status == 404
+
+    manager = staff(system, director, "feed.mgr", "manager", [site["project"]])
+    launch = manager.ok(manager.post(f"/api/projects/{site['project']}/launches", {
+        "name": "直播首开", "mode": "race", "opens_at": "2030-05-01T09:00:00+08:00", "unit_ids": site["units"][:2],
+        "window_size": 10, "window_minutes": 5, "deposit_amount": "0.00"}), 201)
+    manager.ok(manager.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    site["advisor"].ok(site["advisor"].post(f"/api/launches/{launch['id']}/registrations", {
+        "buyer_name": "钱八", "id_number": "110105199003071239", "mobile": "13770000008"}), 201)
+    body = {"launch_id": launch["id"], "mobile": "13770000008"}
+    assert requests.post(system.url() + "/api/buyer/codes", json=body, timeout=30).status_code == 202
+    text = [json.loads(x) for x in system.sms_log.read_text(encoding="utf-8").splitlines()
+            if json.loads(x)["mobile"] == "13770000008"][-1]["text"]
+    code = text.split("验证码为 ")[1][:6]
+    session = requests.post(system.url() + "/api/buyer/sessions", json=dict(body, code=code), timeout=30)
+    phone = session.json()["token"]
+    stream = Stream(system, site["project"], phone)
+    assert stream.status == 200 and stream.next()["event"] == "hello"
+    stream.close()
+    assert Stream(system, other["id"], phone).status == 404
+
+
+def test_the_consoles_origin_may_follow_the_feed_across_ports_and_no_other(system, director, site):
+    """The console's pages are the gateway's origin; the feed has a port of its own, so the
+    browser asks first (CORS preflight): the gateway's origin is let in, a stranger's is not."""
+    url = f"{system.url('feed')}/api/projects/{site['project']}/board/stream"
+    asks = {"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization,last-event-id"}
+    allowed = requests.options(url, headers={"Origin": system.url(), **asks}, timeout=10)
+    assert allowed.status_code == 204 and allowed.headers["Access-Control-Allow-Origin"] == system.url()
+    assert "Last-Event-ID" in allowed.headers["Access-Control-Allow-Headers"]
+    stranger = requests.options(url, headers={"Origin": "http://evil.example", **asks}, timeout=10)
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+    stream = requests.get(url, headers={"Origin": system.url(), **director.headers()}, stream=True, timeout=(10, 30))
+    assert stream.status_code == 200 and stream.headers["Access-Control-Allow-Origin"] == system.url()
+    stream.close()

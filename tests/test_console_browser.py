@@ -164,6 +164,7 @@ def test_the_board_shows_prices_and_colours_and_follows_a_hold_within_seconds(br
     sign_in(browser, site, site["director"].username, DIRECTOR[1])
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "td.unit")) == 8, "8 unit cells")
     wait(browser, lambda d: cell(d, units[0]).get_attribute("data-status") == "held", "the held cell")
+    wait(browser, lambda d: d.find_elements(By.ID, "board-live"), "the board following the live feed")
     assert cell(browser, units[1]).get_attribute("data-status") == "available"
     for u in browser.find_elements(By.CSS_SELECTOR, "td.unit"):  # on the cell, not in a tooltip
         text = u.text

@@ -53,6 +53,8 @@ def test_a_director_issues_a_display_token_the_wall_runs_on_it_and_stops_when_re
                                 {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
         browser.get(url)
         wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".wall-cell")) == len(site["units"]), "the board")
+        # the wall follows the live feed (gateway/feed, on its own port: the page is told where)
+        wait(browser, lambda d: d.find_elements(By.ID, "wall-live"), "the wall following the live feed")
         assert browser.execute_script("return sessionStorage.getItem('loupan.token')") is None  # nobody signed in
         assert "#/wall?display=" in browser.current_url and not browser.find_elements(By.ID, "login-button")
         assert browser.find_element(By.CSS_SELECTOR, ".wall-title h1").text == "授权花园"

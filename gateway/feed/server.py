@@ -19,7 +19,8 @@ Who may listen: the gateway's rules, asked of the gateway. The bearer token is a
 costs no call) whose account may read the project there (`GET /api/projects/<id>`: role,
 revocation, 调岗 and the agency's scope are the gateway's; another agency's project is 404),
 or a 大屏 display token (`lpd_…`, gateway/routes/display.py) of this project
-(`GET /api/display/board`). Each answer is remembered for AUTH_CACHE_SECONDS per account and
+(`GET /api/display/board`), or a buyer's session (`lpb_…`, gateway/routes/buyers.py) of a
+launch of this project (`GET /api/buyer/me`). Each answer is remembered for AUTH_CACHE_SECONDS per account and
 project (per display token), so a reconnecting viewer costs no call.
 """
 import asyncio
@@ -54,6 +55,10 @@ MAX_HEADER_BYTES = 16 * 1024
 HEADER_SECONDS = 10
 MAX_BUFFER = 1 << 20  # bytes waiting in a viewer's socket before it is cut off
 PREFIX = "lpd_"  # a display token (gateway/routes/display.py)
+BUYER_PREFIX = "lpb_"  # a buyer's session (gateway/routes/buyers.py)
+# the project a display token's or a buyer session's answer names: the one project it may follow
+OWN_PROJECT = {"display": lambda answer: answer["board"]["project"]["id"],
+               "buyer": lambda answer: answer["launch"]["project_id"]}
 
 
 def sse(event, data, event_id=None):
@@ -173,6 +178,8 @@ class Authority:
             return 401, "TOKEN_MISSING", "a bearer token is required"
         if token.startswith(PREFIX):
             key, path = ("display", hashlib.sha256(token.encode()).hexdigest()), "/api/display/board"
+        elif token.startswith(BUYER_PREFIX):  # a buyer's phone follows the board of its launch's project
+            key, path = ("buyer", hashlib.sha256(token.encode()).hexdigest()), "/api/buyer/me"
         else:
             try:
                 claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
@@ -192,9 +199,9 @@ class Authority:
                     self.cache.clear()
                 self.cache[key] = cached
         _, status, body = cached
-        if status == 200 and key[0] == "display":
+        if status == 200 and key[0] in OWN_PROJECT:
             try:
-                allowed = int(json.loads(body)["board"]["project"]["id"]) == project
+                allowed = int(OWN_PROJECT[key[0]](json.loads(body))) == project
             except (ValueError, KeyError, TypeError):
                 allowed = False
             return None if allowed else (404, "PROJECT_NOT_FOUND", f"project {project} not found")
@@ -211,7 +218,7 @@ class Authority:
 
 
 def response(status, body, content_type="application/json", extra=""):
-    reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+    reasons = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
                431: "Request Header Fields Too Large", 503: "Service Unavailable"}
     if isinstance(body, str):
         body = body.encode()
@@ -223,6 +230,9 @@ def error(status, code, message, extra=""):
     return response(status, json.dumps({"error": code, "message": message}, ensure_ascii=False), extra=extra)
 
 
+# what a preflight from an allowed origin is told: a GET with the token and the resume id
+PREFLIGHT = ("Access-Control-Allow-Methods: GET\r\nAccess-Control-Allow-Headers: Authorization, Last-Event-ID\r\n"
+             "Access-Control-Max-Age: 600\r\n")
 STREAM_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n"
                b"X-Accel-Buffering: no\r\nConnection: close\r\n\r\n")
 
@@ -300,13 +310,26 @@ class App:
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="feed-auth")
         self.authority = Authority(config, self.executor)
         self.max_connections = int(config.get("MAX_CONNECTIONS", 20000))
+        self.cors_origins = {o.strip().rstrip("/") for o in str(config.get("CORS_ORIGINS") or "").split(",") if o.strip()}
         self.consumer = None
 
     def ready(self):
         return self.hub.caught_up and self.consumer is not None and self.consumer.connected
 
+    def cors(self, headers):
+        """The CORS headers for the request's Origin if it is one of CORS_ORIGINS (the console's
+        origin when the feed is on another one, as with scripts/run.sh), else none: behind the
+        shipped nginx the feed shares the console's origin and needs none."""
+        origin = headers.get("origin")
+        if origin and origin in self.cors_origins:
+            return f"Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\n"
+        return ""
+
     async def handle(self, conn, method, path, headers):
         try:
+            cors = self.cors(headers)
+            if method == "OPTIONS" and cors and STREAM_PATH.match(path):  # the browser's preflight
+                return conn.finish(response(204, b"", extra=cors + PREFLIGHT))
             if method not in ("GET", "HEAD"):
                 return conn.finish(error(405, "METHOD_NOT_ALLOWED", f"{method} is not served here"))
             if path == "/health/live":
@@ -320,26 +343,26 @@ class App:
             match = STREAM_PATH.match(path)
             if match is None:
                 return conn.finish(error(404, "NO_ROUTE", f"no route {path}"))
-            await self.stream(conn, int(match.group(1)), headers)
+            await self.stream(conn, int(match.group(1)), headers, cors)
         except Exception:  # the connection's answer, never the loop's end  # noqa: BLE001
             log.exception("feed: request failed")
             if not conn.closed:
                 conn.finish(error(503, "SERVICE_UNAVAILABLE", "retry shortly", "Retry-After: 1\r\n"))
 
-    async def stream(self, conn, project, headers):
+    async def stream(self, conn, project, headers, cors=""):
         if not self.ready():
             REFUSED.labels("503").inc()
             return conn.finish(error(503, "FEED_STARTING", "the feed is reading its stream; retry shortly",
-                                     "Retry-After: 1\r\n"))
+                                     cors + "Retry-After: 1\r\n"))
         if CONNECTIONS._value.get() >= self.max_connections:
             REFUSED.labels("503").inc()
             return conn.finish(error(503, "FEED_FULL", "too many viewers on this feed; retry shortly",
-                                     "Retry-After: 5\r\n"))
+                                     cors + "Retry-After: 5\r\n"))
         refused = await self.authority.check(headers.get("authorization"), project)
         if refused is not None:
             status, code, message = refused
             REFUSED.labels(str(status)).inc()
-            return conn.finish(error(status, code, message, "Retry-After: 1\r\n" if status == 503 else ""))
+            return conn.finish(error(status, code, message, cors + ("Retry-After: 1\r\n" if status == 503 else "")))
         last = headers.get("last-event-id")
         try:
             last = int(last) if last not in (None, "") else None
@@ -347,7 +370,7 @@ class App:
             last = -2  # not an id of ours: reload
         if conn.closed:
             return
-        conn.transport.write(STREAM_HEAD)
+        conn.transport.write(STREAM_HEAD if not cors else STREAM_HEAD[:-2] + cors.encode() + b"\r\n")
         conn.project = project
         self.hub.attach(conn, project, last)
 

@@ -11,6 +11,7 @@ API routes.
 - `/`: redirects to /console/."""
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from nameko.web.handlers import http
@@ -41,6 +42,24 @@ NOT_BUILT = ("<!doctype html><meta charset='utf-8'><title>控制台尚未构建<
              "（scripts/run.sh 会自动构建）。</p>")
 
 
+def _feed_url(value):
+    """The live board feed's origin as browsers reach it (LOUPAN_FEED_URL) when it is not the
+    console's own (scripts/run.sh: its own port; behind the shipped nginx it is, and this is
+    unset); only a bare http(s) origin, since it goes into a header and the page."""
+    value = (value or "").strip().rstrip("/")
+    return value if re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", value) else ""
+
+
+FEED_URL = _feed_url(os.environ.get("LOUPAN_FEED_URL"))
+
+
+def with_feed(page):
+    """The page with the feed's origin in a meta tag the script reads (web/src/feed.ts), so the
+    console and the wall follow the board live instead of polling it."""
+    meta = f'<meta name="loupan-feed" content="{FEED_URL or "same-origin"}">'.encode()
+    return page.replace(b"</head>", meta + b"</head>", 1)
+
+
 def asset_path(root, name):
     """The file under `root` that `name` names, or None (unknown type, hidden, outside root, or
     a name no file has: a NUL makes Path.resolve raise)."""
@@ -61,6 +80,8 @@ def asset_response(request, root, name):
             return response
         return error_response(NotFound(f"no console file {name}", "NO_ROUTE"))
     body = path.read_bytes()
+    if path.suffix == ".html":
+        body = with_feed(body)
     response = Response(body, status=200, content_type=TYPES[path.suffix])
     if root == DIST and name.startswith("assets/"):
         # Vite names these by their content's hash: a new build is a new name
@@ -71,7 +92,7 @@ def asset_response(request, root, name):
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
     if path.suffix == ".html":
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = CSP + (f"; connect-src 'self' {FEED_URL}" if FEED_URL else "")
         response.headers["Referrer-Policy"] = "no-referrer"
     return response.make_conditional(request)
 

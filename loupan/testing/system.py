@@ -90,6 +90,7 @@ class System:
         self.services = procfile()
         self.others = {name: argv for name, argv in other_processes().items() if name in processes}
         self.urls, self.ports, self.procs, self.pg_names, self.env_of = {}, {}, {}, [], {}
+        self.reserved = {}  # name -> port chosen before the process starts
         self.lent_names = []  # databases lent by loupan.testing.DATABASES, given back at the end
         self.rabbit = Rabbit(rabbit_api or RABBIT_API)
         self.amqp_base = amqp_base or AMQP_BASE
@@ -154,7 +155,15 @@ class System:
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
             "SMS_LOG_FILE": str(self.sms_log),  # the buyers' sign-in codes (gateway/sms.py's log adapter)
         })
+        if name == "gateway" and "feed" in self.others:  # the console's pages follow the feed on its port
+            env["LOUPAN_FEED_URL"] = f"http://127.0.0.1:{self._reserved('feed')}"
         return env
+
+    def _reserved(self, name):
+        """The port `name` will listen on, chosen before it starts (the gateway tells pages where the feed is)."""
+        if name not in self.reserved:
+            self.reserved[name] = free_port()
+        return self.reserved[name]
 
     @property
     def sms_log(self):
@@ -162,9 +171,9 @@ class System:
 
     def process_env(self, name, instance=0, amqp_uri=None):
         """The environment of one of the Procfile's other processes (no database)."""
-        port = free_port()
+        port = self._reserved(name)
         env = dict(os.environ, **{"LOUPAN_JWT_SECRET": self.jwt_secret, "LOUPAN_BUS_KEY": self.bus_key,
-                                  **self.extra_env})
+                                  "FEED_CORS_ORIGINS": self.url("gateway"), **self.extra_env})
         env.update({"AMQP_URI": amqp_uri or self.amqp_uri, f"{name.upper()}_HTTP": f"127.0.0.1:{port}",
                     f"{name.upper()}_GATEWAY": self.url("gateway"), "PYTHONPATH": str(ROOT),
                     "PYTHONWARNINGS": "ignore::DeprecationWarning"})
