@@ -204,7 +204,7 @@ class System:
             self.start_service(name)
         return self
 
-    def wait_ready(self, name, instance=0, timeout=60):
+    def wait_ready(self, name, instance=0, timeout=120):  # a busy 2-core machine: 15 s just to import the gateway
         url = f"http://127.0.0.1:{self.ports[(name, instance)]}/health/ready"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
