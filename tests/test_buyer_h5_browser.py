@@ -133,7 +133,9 @@ def test_a_buyer_signs_in_on_a_phone_sees_the_countdown_and_the_units_and_signs_
     shot(driver, "buyer-h5-mine-390x844.png")
     assert found == [], report({"buyer 我的认筹": found})
 
-    # a unit held at the desk shows on the phone without a reload (the page reads every 10 s)
+    # a unit held at the desk shows on the phone without a reload: pushed by the live feed
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "main.mine").get_attribute("data-live") == "on",
+         "the phone following the live feed")
     held = launch["units"][0]
     launch["advisor"].ok(launch["advisor"].post(f"/api/units/{held}/holds",
                                                 {"customer_name": "柜台客户", "customer_phone": "13900007777"}), 201)
