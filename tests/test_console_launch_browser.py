@@ -197,3 +197,55 @@ def test_a_lottery_launch_from_plan_to_the_drawn_order(browser, site, tmp_path):
     checked = subprocess.run([sys.executable, *args], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0 and "MATCH" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_an_ineligible_and_a_cancelled_registration_stay_off_the_published_list(browser, site):
+    api = site["manager_api"]
+    advisor = type(api)(site["url"]).login(site["people"]["advisor"], STAFF_PASSWORD)
+    launch = api.ok(api.post(f"/api/projects/{site['pid']}/launches", {
+        "name": "二期加推", "mode": "lottery", "opens_at": "2030-05-01T02:00:00+00:00", "unit_ids": site["units"][:2]}), 201)
+    api.ok(api.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    for name, id_number, mobile in [("甲一", "110101198001010010", "13900002001"), *BUYERS]:
+        advisor.ok(advisor.post(f"/api/launches/{launch['id']}/registrations",
+                                {"buyer_name": name, "id_number": id_number, "mobile": mobile}), 201)
+
+    sign_in(browser, site, site["people"]["assistant"], STAFF_PASSWORD, page=None)
+    browser.get(f"{site['url']}/console/#/registrations?launch={launch['id']}")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#registrations .r-review")) == 3, "three to review")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#registrations .r-pay")  # this launch asks no 诚意金
+    rows = lambda d: d.find_elements(By.CSS_SELECTOR, "#registrations tbody tr")  # noqa: E731
+    rows(browser)[0].find_element(By.CSS_SELECTOR, ".r-review").click()
+    wait(browser, lambda d: [e for e in d.find_elements(By.ID, "review-ineligible") if e.is_displayed()], "the review").pop().click()
+    browser.find_element(By.ID, "review-note").send_keys("名下已有两套住房")
+    browser.find_element(By.ID, "review-ok").click()
+    wait(browser, lambda d: rows(d)[0].find_element(By.CSS_SELECTOR, ".r-eligibility").text == "资格不符", "ineligible")
+    assert "名下已有两套住房" in rows(browser)[0].text
+    wait(browser, lambda d: not [e for e in d.find_elements(By.ID, "review-ok") if e.is_displayed()], "the dialog closed")
+    rows(browser)[1].find_element(By.CSS_SELECTOR, ".r-cancel").click()
+    box = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".registration-cancel-box") if e.is_displayed()],
+               "the cancel box")[0]
+    box.find_element(By.TAG_NAME, "input").send_keys("买家放弃")
+    box.find_element(By.CSS_SELECTOR, ".el-message-box__btns .el-button--primary").click()
+    wait(browser, lambda d: rows(d)[1].find_element(By.CSS_SELECTOR, ".r-status").text.startswith("已取消"), "cancelled")
+    rows(browser)[2].find_element(By.CSS_SELECTOR, ".r-review").click()
+    wait(browser, lambda d: [e for e in d.find_elements(By.ID, "review-ok") if e.is_displayed()], "the review").pop().click()
+    wait(browser, lambda d: d.find_element(By.ID, "reg-eligible").text == "1", "one eligible")
+    assert browser.find_element(By.ID, "reg-count").text == "2"  # the cancelled one is not counted
+    no_console_errors(browser)
+
+    api.ok(api.post(f"/api/launches/{launch['id']}/transitions", {"action": "close_registration"}))
+    sign_in(browser, site, site["people"]["manager"], STAFF_PASSWORD, page=None)
+    browser.get(f"{site['url']}/console/#/lottery?launch={launch['id']}")
+    wait(browser, lambda d: d.find_element(By.ID, "lottery-seed-random"), "the seed form").click()
+    seed = browser.find_element(By.ID, "lottery-seed").get_attribute("value")
+    assert len(seed) == 32 and browser.find_element(By.ID, "lottery-seed").get_attribute("type") == "text"
+    wait(browser, lambda d: d.find_element(By.ID, "lottery-commitment").get_attribute("value")
+         == hashlib.sha256(seed.encode()).hexdigest(), "the random seed's commitment")
+    browser.find_element(By.ID, "lottery-publish").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "lottery-entries"), "the list published")
+    entries = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#lottery-entries tbody tr")]
+    assert len(entries) == 1 and entries[0].startswith("RC-0003"), entries
+    published = api.ok(api.get(f"/api/launches/{launch['id']}/lottery/published"))
+    assert [e["number"] for e in published["entries"]] == ["RC-0003"]
+    assert published["seed_commitment"] == hashlib.sha256(seed.encode()).hexdigest()
+    no_console_errors(browser)
