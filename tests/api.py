@@ -1,4 +1,6 @@
 """Helpers for driving the gateway in tests and benchmarks."""
+import json
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -72,3 +74,17 @@ def short(username):
     """An account's name without its agency's prefix (hr names an agency's accounts
     `<agency code>.<name>`): a1.adv1 -> adv1; a director's name stays as it is."""
     return username.split(".", 1)[-1]
+
+
+def texts_to(system, mobile):
+    """The texts the system sent to `mobile`, oldest first: the gateway's SMS log adapter
+    writes each as a JSON line to the system's sms_log (gateway/sms.py)."""
+    if not system.sms_log.exists():
+        return []
+    lines = [json.loads(line) for line in system.sms_log.read_text(encoding="utf-8").splitlines()]
+    return [x["text"] for x in lines if x["mobile"] == mobile]
+
+
+def code_from(text):
+    """The six-digit sign-in code of a text (gateway/buyer_codes.py message)."""
+    return re.search(r"验证码为 (\d{6})", text).group(1)

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from loupan.testing.client import Api
-from tests.api import DIRECTOR, make_project
+from tests.api import DIRECTOR, code_from, make_project, texts_to
 from tests.conftest import staff
 
 
@@ -165,9 +165,7 @@ def test_a_wall_display_and_a_buyers_phone_follow_their_own_project_only(system,
         "buyer_name": "钱八", "id_number": "110105199003071239", "mobile": "13770000008"}), 201)
     body = {"launch_id": launch["id"], "mobile": "13770000008"}
     assert requests.post(system.url() + "/api/buyer/codes", json=body, timeout=30).status_code == 202
-    text = [json.loads(x) for x in system.sms_log.read_text(encoding="utf-8").splitlines()
-            if json.loads(x)["mobile"] == "13770000008"][-1]["text"]
-    code = text.split("验证码为 ")[1][:6]
+    code = code_from(texts_to(system, "13770000008")[-1])
     session = requests.post(system.url() + "/api/buyer/sessions", json=dict(body, code=code), timeout=30)
     phone = session.json()["token"]
     stream = Stream(system, site["project"], phone)

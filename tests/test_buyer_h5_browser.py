@@ -7,7 +7,6 @@ After the draw: the buyer's place and window (the #/?launch= link); a session th
 sends the page back to sign-in. axe-core finds no serious or critical violation on either page.
 The shared harness is tests/browser.py."""
 import hashlib
-import json
 import re
 
 import pytest
@@ -15,7 +14,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.api import make_project
+from tests.api import code_from, make_project, texts_to
 from tests.browser import browser, built_console, no_console_errors, shot, wait  # noqa: F401 (fixtures)
 from tests.conftest import staff
 from tests.test_console_a11y_browser import axe_violations, report
@@ -50,17 +49,6 @@ def phone(browser):
                             {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True})
     browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
     return browser
-
-
-def texts_to(system, mobile):
-    if not system.sms_log.exists():
-        return []
-    lines = [json.loads(line) for line in system.sms_log.read_text(encoding="utf-8").splitlines()]
-    return [x["text"] for x in lines if x["mobile"] == mobile]
-
-
-def code_from(text):
-    return re.search(r"验证码为 (\d{6})", text).group(1)
 
 
 def text_of(driver, element_id):

@@ -5,12 +5,11 @@ stranger's mobile gets the same answer and no text; wrong codes are counted and 
 code; a buyer's session reaches nothing of the staff API, and a staff token none of a buyer's."""
 import hashlib
 import json
-import re
 
 import pytest
 import requests
 
-from tests.api import make_project
+from tests.api import code_from, make_project, texts_to
 from tests.conftest import staff
 
 SEED = "notary-buyer-signin-7c1d"
@@ -34,17 +33,6 @@ def launch(system, director):
         assistant.ok(assistant.post(f"/api/registrations/{r['id']}/review", {"result": "eligible", "note": "本地户籍"}))
     return {"launch": launch, "project": project, "units": units, "regs": regs, "manager": manager,
             "advisor": advisor}
-
-
-def texts_to(system, mobile):
-    if not system.sms_log.exists():
-        return []
-    lines = [json.loads(line) for line in system.sms_log.read_text(encoding="utf-8").splitlines()]
-    return [x["text"] for x in lines if x["mobile"] == mobile]
-
-
-def code_from(text):
-    return re.search(r"验证码为 (\d{6})", text).group(1)
 
 
 def ask(system, launch_id, mobile):

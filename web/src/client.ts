@@ -1,10 +1,11 @@
 // The gateway's API, typed from its OpenAPI document: `paths` comes from src/api.d.ts, which
 // openapi-typescript generates (docs/design.md, front-end); openapi-fetch checks every path,
 // parameter and body against it, so an API change that breaks the console fails `npm run typecheck`.
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import type { paths, components } from "./api";
 import { ApiError } from "./errors";
 import { getToken } from "./session";
+import { bearer } from "./bearer";
 
 export type Schemas = components["schemas"];
 export type Board = Schemas["Board"];
@@ -21,21 +22,9 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-const auth: Middleware = {
-  onRequest({ request }) {
-    const token = getToken();
-    if (token && !request.headers.has("Authorization")) request.headers.set("Authorization", `Bearer ${token}`);
-    request.headers.set("Accept", "application/json");
-    return request;
-  },
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has("Authorization") && onUnauthorized) onUnauthorized();
-    return response;
-  },
-};
 
 export const client = createClient<paths>({ baseUrl: "", cache: "no-store" });
-client.use(auth);
+client.use(bearer(getToken, () => onUnauthorized?.()));
 
 interface Answer<T> {
   data?: T;

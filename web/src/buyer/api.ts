@@ -1,10 +1,11 @@
 // The buyer routes of the gateway (/api/buyer/*), typed from the OpenAPI document (src/api.d.ts)
 // with openapi-fetch as the console's client.ts is, but with the buyer's own session: a 401 of
 // a call made with it (BUYER_SESSION_INVALID: signed out, expired) sends the page to sign-in.
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import type { paths } from "../api";
 import { ApiError } from "../errors";
 import { getBuyerToken } from "./session";
+import { bearer } from "../bearer";
 import type { BuyerView } from "./view";
 
 let onUnauthorized: (() => void) | null = null;
@@ -12,21 +13,9 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-const auth: Middleware = {
-  onRequest({ request }) {
-    const token = getBuyerToken();
-    if (token && !request.headers.has("Authorization")) request.headers.set("Authorization", `Bearer ${token}`);
-    request.headers.set("Accept", "application/json");
-    return request;
-  },
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has("Authorization") && onUnauthorized) onUnauthorized();
-    return response;
-  },
-};
 
 export const client = createClient<paths>({ baseUrl: "", cache: "no-store" });
-client.use(auth);
+client.use(bearer(getBuyerToken, () => onUnauthorized?.()));
 
 /** An API error with the Retry-After the gateway gave (CODE_RESEND_TOO_SOON), in seconds. */
 export class BuyerApiError extends ApiError {
