@@ -216,6 +216,12 @@ ROLES = {
     "POST /api/projects/<int:project_id>/escrow-accounts": P["escrow.set"],
     "POST /api/receipts/<int:receipt_id>/escrow-deposit": P["escrow.deposit"],
     "GET /api/projects/<int:project_id>/escrow-report": P["escrow.read"],
+    # gateway/routes/finance_sincerity.py
+    "POST /api/registrations/<int:registration_id>/sincerity-receipts": P["receipts.record"],
+    "GET /api/sincerity-receipts/<int:sincerity_receipt_id>": P["sincerity.read"],
+    "POST /api/sincerity-receipts/<int:sincerity_receipt_id>/refund": P["receipts.reverse"],
+    "GET /api/sincerity-receipts/<int:sincerity_receipt_id>.pdf": P["sincerity.read"],
+    "GET /api/launches/<int:launch_id>/sincerity": P["sincerity.read"],
     # gateway/routes/pricing.py
     "POST /api/projects/<int:project_id>/price-lists": P["price_lists.manage"],
     "GET /api/projects/<int:project_id>/price-lists": P["price_lists.manage"],

@@ -54,8 +54,8 @@ class UnitsReleased(_Payload):
 
 class LaunchRegistered(_Payload):
     """认筹: a buyer registered for a launch (开盘活动) and owes its 诚意金 (`deposit_amount`,
-    0 when none is asked); no personal data. Finance will receipt and later refund the 诚意金
-    from it (issue 18: not consumed yet; today the receipt's number is recorded by hand)."""
+    0 when none is asked). finance learns the registration from it to take the 诚意金 as a
+    receipt (the buyer's name for the 收据, the mobile masked; no ID number)."""
 
     launch_id = fields.Integer(required=True)
     registration_id = fields.Integer(required=True)
@@ -63,6 +63,8 @@ class LaunchRegistered(_Payload):
     deposit_amount = Amount(required=True)
     advisor_id = fields.Integer(allow_none=True, load_default=None)
     channel_name = fields.String(allow_none=True, load_default=None)
+    buyer_name = fields.String(allow_none=True, load_default=None)
+    mobile_masked = fields.String(allow_none=True, load_default=None)  # 137****0001
 
 
 class UnitHeld(_Payload):
@@ -127,6 +129,8 @@ class SubscriptionApproved(_Deal):
     approved_on = fields.Date(allow_none=True, load_default=None)
     # the 认购 date (loupan/deal_dates.py): no receipt of the deal is dated before it
     subscribed_on = fields.Date(allow_none=True, load_default=None)
+    # the 认筹 the 认购 came from (开盘 选房): finance turns its 诚意金 into the deal's 定金
+    launch_registration_id = fields.Integer(allow_none=True, load_default=None)
 
 
 class ContractSigned(_Deal):
@@ -218,6 +222,30 @@ class PaymentRefunded(_Deal):
 
     receipt_id = fields.Integer(required=True)
     amount = Amount(required=True)
+    refunded_on = fields.Date(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class _Sincerity(_Payload):
+    launch_id = fields.Integer(required=True)
+    registration_id = fields.Integer(required=True)
+    sincerity_receipt_id = fields.Integer(required=True)
+    receipt_no = fields.String(required=True)
+    amount = Amount(required=True)
+
+
+class SincerityReceived(_Sincerity):
+    """诚意金 taken by finance's cashier for a 认筹 (a numbered receipt): inventory marks the
+    registration paid."""
+
+    method = fields.String(required=True)
+    received_on = fields.Date(required=True)
+
+
+class SincerityRefunded(_Sincerity):
+    """诚意金 refunded by a second person (a registration not converted, or cancelled):
+    inventory marks the registration unpaid again."""
+
     refunded_on = fields.Date(required=True)
     reason = fields.String(allow_none=True, load_default=None)
 
@@ -359,6 +387,8 @@ CATALOGUE = {
     ("mortgage_disbursed", 1): ("contracts", MortgageDisbursed),
     ("payment_received", 1): ("finance", PaymentReceived),
     ("payment_refunded", 1): ("finance", PaymentRefunded),
+    ("sincerity_received", 1): ("finance", SincerityReceived),
+    ("sincerity_refunded", 1): ("finance", SincerityRefunded),
     ("account_created", 1): ("hr", AccountCreated),
     ("staff_joined", 1): ("hr", StaffJoined),
     ("staff_transferred", 1): ("hr", StaffTransferred),

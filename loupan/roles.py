@@ -214,6 +214,7 @@ PERMISSIONS = _table(
     Grant("payment_terms.set", *MANAGERS),
     Grant("receipts.record", *MANAGERS, ASSISTANT, FINANCE),  # advisors hand 定金 to the cashier
     Grant("receipts.reverse", *MONEY_MANAGERS),  # void, refund
+    Grant("sincerity.read", *MANAGERS, ASSISTANT, FINANCE),  # a launch's 诚意金: paid, refunded, outstanding
     Grant("reconciliation.read", *MANAGERS, ASSISTANT, FINANCE, DEVELOPER_VIEWER),
     Grant("reconciliation.detail", *MANAGERS, ASSISTANT, FINANCE),
     Grant("collections.read", *DEAL_TEAM),  # overdue lines, reminders

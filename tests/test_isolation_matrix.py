@@ -60,7 +60,7 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
-         "customer_import_id", "launch_id", "registration_id")
+         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -219,6 +219,10 @@ BODIES = {
     "POST /api/projects/<int:project_id>/escrow-accounts": lambda i: {
         "bank": "越界银行", "account_name": "越界", "account_no": "6222020200000000", "from_on": "2030-01-01"},
     "POST /api/receipts/<int:receipt_id>/escrow-deposit": lambda i: {"slip_no": "越界"},
+    # finance: 诚意金
+    "POST /api/registrations/<int:registration_id>/sincerity-receipts": lambda i: {
+        "amount": "20000.00", "method": "cash", "payer": "越界"},
+    "POST /api/sincerity-receipts/<int:sincerity_receipt_id>/refund": lambda i: {"reason": "越界"},
     # inventory: 开盘 launches, 认筹, 摇号
     "POST /api/projects/<int:project_id>/launches": lambda i: _launch(i["unit_id"]),
     "POST /api/launches/<int:launch_id>/transitions": lambda i: {"action": "open_registration"},
@@ -819,10 +823,19 @@ def build_agency(system, d, w):
     job = d.ok(d.post(f"/api/projects/{pa}/imports", data=import_file("3101"), params={"dry_run": "true"}), 202)
     poll(lambda: d.ok(d.get(f"/api/imports/{job['id']}"))["status"] in ("done", "failed"), what="import finished")
     # inventory: a launch drawn (its published list and result read), with one registration
-    launch = d.ok(d.post(f"/api/projects/{pa}/launches", dict(_launch(units[1]), name=f"{n}开盘")), 201)
+    launch = d.ok(d.post(f"/api/projects/{pa}/launches", dict(_launch(units[1]), name=f"{n}开盘",
+                                                              deposit_amount="20000.00")), 201)
     d.ok(d.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
     registration = adv1.ok(adv1.post(f"/api/launches/{launch['id']}/registrations", {
         "buyer_name": f"{n}买家", "id_number": BUYER_ID, "mobile": phone(1)}), 201)
+
+    def take_sincerity():  # finance's 诚意金, once finance knows the registration
+        r = d.post(f"/api/registrations/{registration['id']}/sincerity-receipts",
+                   {"amount": "20000.00", "method": "transfer", "payer": f"{n}买家"})
+        return r.json() if r.status_code == 201 else None
+    sincerity = poll(take_sincerity, what="finance took the 诚意金")
+    poll(lambda: d.ok(d.get(f"/api/registrations/{registration['id']}"))["deposit_paid_at"],
+         what="inventory has the 诚意金 paid")
     d.ok(d.post(f"/api/registrations/{registration['id']}/review", {"result": "eligible", "note": f"{n}资格"}))
     d.ok(d.post(f"/api/launches/{launch['id']}/transitions", {"action": "close_registration"}))
     d.ok(d.post(f"/api/launches/{launch['id']}/lottery/publish",
@@ -948,7 +961,7 @@ def build_agency(system, d, w):
         "free_unit_id": units[2], "unreleased_unit_id": unreleased[0]["id"], "locked_unit_id": units[5],
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
         "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
-        "launch_id": launch["id"], "registration_id": registration["id"],
+        "launch_id": launch["id"], "registration_id": registration["id"], "sincerity_receipt_id": sincerity["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1148,6 +1161,7 @@ REFERENCES = {
     "project_ids": "project", "from_project_ids": "project", "to_project_ids": "project",  # lists (JSON, text)
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
+                    ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
                     ("finance", "commission_lines", "statement_id"): "commission_statement"}
 # JSON columns not searched, and why
 NOT_SEARCHED = {("crm", "customer_exports", "filters"): "an export's query as its caller sent it (a log, not a link)"}

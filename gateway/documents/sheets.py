@@ -49,6 +49,26 @@ def receipt(receipt, schedule, project):
     return doc.bytes()
 
 
+def sincerity_receipt(receipt, project, launch):
+    """诚意金收据 of a 认筹: number, the registration, payer, amount in figures and capitals,
+    method, date, the cashier; refundable, or converted into a deal's 定金."""
+    statuses = dict(RECEIPT_STATUSES, converted="已转定金")
+    status = statuses.get(receipt["status"], receipt["status"])
+    doc = Document(f"{project['name']} · 诚意金收据", f"收据号 {receipt['receipt_no']}"
+                   + ("" if receipt["status"] == "valid" else f"（{status}）"))
+    doc.facts([("开盘活动", launch.get("name")), ("认筹号", receipt.get("number")),
+               ("交款人", receipt["payer"]), ("联系电话", receipt.get("mobile_masked")),
+               ("金额", yuan(receipt["amount"])), ("金额大写", capitals(receipt["amount"])),
+               ("收款方式", RECEIPT_METHODS.get(receipt["method"], receipt["method"])),
+               ("收款日期", receipt["received_on"]), ("收款人", receipt.get("recorded_by_name")),
+               ("状态", status)], columns=1)
+    if receipt["status"] != "valid":
+        doc.paragraph(f"{status}：{receipt.get('end_reason') or ''}")
+    doc.paragraph("诚意金可退：未认购或取消认筹的，凭本收据退还；选房认购的，转为认购定金。", note=True)
+    doc.signatures("交款人", "收款人")
+    return doc.bytes()
+
+
 def plan(preview, unit, project, customer, quote):
     """置业计划书: the unit, price, 付款方式, the schedule the project's terms give and, with a
     loan, the bank's monthly figures."""

@@ -349,3 +349,58 @@ Index("ix_expenses_month", Expense.project_id, Expense.month)
 
 
 # (finance-commission adds its tables here)
+
+
+# sincerity (诚意金 of a launch's 认筹, issue 18) ----------------------------------------------
+class SincerityRegistration(Base):
+    """finance's copy of a 认筹 (inventory's `launch_registered`; the id is the registration's):
+    what the cashier needs to take its 诚意金 and print the 收据, no ID number."""
+
+    __tablename__ = "sincerity_registrations"
+    registration_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, nullable=False)
+    number = Column(String(20), nullable=False)  # RC-0001
+    buyer_name = Column(String(50))
+    mobile_masked = Column(String(20))
+    amount_due = Column(Decimal2, nullable=False)
+    advisor_id = Column(ID)
+    channel_name = Column(String(100))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+Index("ix_sincerity_registrations_launch", SincerityRegistration.project_id, SincerityRegistration.launch_id)
+
+
+class SincerityReceipt(Base):
+    """诚意金 taken at the desk: a numbered receipt (the project's SK- series) that is not
+    allocated to any deal. status: valid -> refunded (a second person) | converted (into the
+    定金 of the deal made from the registration: `deal_id`, `deal_receipt_id`)."""
+
+    __tablename__ = "sincerity_receipts"
+    __table_args__ = (UniqueConstraint("project_id", "receipt_no", name="uq_sincerity_receipts_no"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, nullable=False)
+    registration_id = Column(ID, ForeignKey("sincerity_registrations.registration_id"), nullable=False, index=True)
+    receipt_no = Column(String(40), nullable=False)
+    amount = Column(Decimal2, nullable=False)
+    method = Column(String(20), nullable=False)
+    payer = Column(String(50), nullable=False)
+    slip_no = Column(String(60))
+    received_on = Column(Date, nullable=False)
+    status = Column(String(12), nullable=False, default="valid", server_default="valid")
+    recorded_by = Column(ID, nullable=False)
+    recorded_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_by = Column(ID)
+    ended_at = Column(UTCDateTime)
+    end_reason = Column(String(300))
+    deal_id = Column(ID)
+    deal_receipt_id = Column(ID)
+
+
+# one live (valid or converted) 诚意金 per registration, whatever the concurrency
+Index("uq_sincerity_receipts_live", SincerityReceipt.registration_id, unique=True,
+      postgresql_where=text("status in ('valid', 'converted')"), sqlite_where=text("status in ('valid', 'converted')"))

@@ -11,9 +11,10 @@ from services.finance.entrypoints.reports import ReportEntrypoints
 from services.finance.entrypoints.commission import CommissionEntrypoints
 from services.finance.entrypoints.expenses import ExpenseEntrypoints
 from services.finance.entrypoints.escrow import EscrowEntrypoints
+from services.finance.entrypoints.sincerity import SincerityEntrypoints
 
 
-class FinanceService(ReportEntrypoints, MoneyEntrypoints, EscrowEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+class FinanceService(ReportEntrypoints, MoneyEntrypoints, EscrowEntrypoints, SincerityEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "finance"
     db = Database(metadata)
     projects = ProjectRegistry()

@@ -3,6 +3,7 @@ review and 诚意金, and the verifiable 摇号 (publish the list and the seed's
 draw). The rules are launch_rules.py and lottery_rules.py; every status change here is a
 conditional update with its history row, and a refused move changes nothing (409)."""
 import json
+import logging
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,8 @@ from services.inventory import lottery_rules, selection
 from services.inventory.catalog import get_project
 from services.inventory.models import (Launch, LaunchDraw, LaunchHistory, LaunchRegistration, LaunchUnit, Unit,
                                        data_reveals)
+
+log = logging.getLogger(__name__)
 
 
 # launches ------------------------------------------------------------------------------
@@ -184,12 +187,13 @@ def register(uow, actor, launch_id, data):
     except IntegrityError:  # a concurrent registration of the same ID number won
         uow.rollback()
         raise Conflict(f"this ID number is registered for launch {launch.id} already", "ALREADY_REGISTERED") from None
-    # the seam for finance (a later slice): the 诚意金 it will receipt, no personal data
+    # finance takes the 诚意金 from it: the name for its 收据, the mobile masked, no ID number
     uow.publish("launch_registered", {
         "launch_id": launch.id, "registration_id": registration.id, "number": registration.number,
         "deposit_amount": launch.deposit_amount, "advisor_id": registration.advisor_id,
-        "channel_name": registration.channel_name}, agency_id=launch.agency_id, project_id=launch.project_id,
-        actor=event_actor(actor))
+        "channel_name": registration.channel_name, "buyer_name": registration.buyer_name,
+        "mobile_masked": mask_mobile(registration.mobile)}, agency_id=launch.agency_id,
+        project_id=launch.project_id, actor=event_actor(actor))
     return registration_dict(actor, registration)
 
 
@@ -246,7 +250,9 @@ def review(uow, actor, registration_id, data):
 
 
 def record_deposit(uow, actor, registration_id, data):
-    """诚意金 paid: its amount and the finance receipt's number, once."""
+    """诚意金 paid, recorded by hand: its amount and a receipt's number, once. The fallback
+    for money taken outside finance; the cashier's receipt in finance marks it paid by
+    itself (`sincerity_received`, apply_sincerity_received)."""
     require_role(actor, PERMISSIONS["registrations.deposit"], "record 诚意金")
     session = uow.session
     registration = _registration(session, actor, registration_id)
@@ -260,6 +266,37 @@ def record_deposit(uow, actor, registration_id, data):
         "deposit_amount": data["amount"], "deposit_receipt_no": data["receipt_no"],
         "deposit_recorded_by": actor["account_id"], "deposit_paid_at": utcnow()},
         "REGISTRATION_CANCELLED", f"registration {registration.id} is cancelled")
+
+
+def apply_sincerity_received(uow, event):
+    """finance took the 诚意金 (`sincerity_received`): the registration is paid, with the
+    receipt's number, whatever the launch's state (the money is in; whether it is on the list
+    was decided when the list was published). A registration already marked paid (by hand)
+    keeps its record; the mismatch is logged for finance."""
+    p = event["payload"]
+    actor = event["actor"] or {}
+    changed = uow.session.execute(
+        update(LaunchRegistration).where(LaunchRegistration.id == p["registration_id"],
+                                         LaunchRegistration.agency_id == event["agency_id"],
+                                         LaunchRegistration.deposit_paid_at.is_(None))
+        .values(deposit_amount=p["amount"], deposit_receipt_no=p["receipt_no"],
+                deposit_recorded_by=actor.get("account_id"), deposit_paid_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        log.warning("sincerity_received %s for registration %s: already paid or unknown here",
+                    p["receipt_no"], p["registration_id"])
+
+
+def apply_sincerity_refunded(uow, event):
+    """finance refunded the 诚意金 (`sincerity_refunded`): the registration is unpaid again
+    (off a list still to be published; paid again by a new receipt)."""
+    p = event["payload"]
+    uow.session.execute(
+        update(LaunchRegistration).where(LaunchRegistration.id == p["registration_id"],
+                                         LaunchRegistration.agency_id == event["agency_id"],
+                                         LaunchRegistration.deposit_receipt_no == p["receipt_no"])
+        .values(deposit_amount=None, deposit_receipt_no=None, deposit_recorded_by=None, deposit_paid_at=None)
+        .execution_options(synchronize_session=False))
 
 
 def cancel(uow, actor, registration_id, reason):

@@ -7,7 +7,7 @@ from loupan.schemas import load
 from loupan.schemas import finance_money as c
 from loupan.schemas import finance_preview as preview
 from loupan.inbox import handles
-from services.finance import collections, receipts, reconciliation, schedules
+from services.finance import collections, receipts, reconciliation, schedules, sincerity
 
 
 class MoneyEntrypoints:
@@ -87,8 +87,12 @@ class MoneyEntrypoints:
 
     @handles("contracts", "subscription_approved")
     def open_schedule_on_subscription(self, event):
-        """认购 approved: the deal's account and its payment schedule."""
+        """认购 approved: the deal's account and its payment schedule; a 认购 from a 认筹
+        (选房) gets the registration's 诚意金 as its 定金."""
         schedules.apply_subscription_approved(self.db, event)
+        registration_id = event["payload"].get("launch_registration_id")
+        if registration_id is not None:
+            sincerity.apply_sincerity_to_deal(self.db, registration_id, event["payload"]["deal_id"])
 
     @handles("contracts", "contract_signed")
     def schedule_on_contract_signed(self, event):

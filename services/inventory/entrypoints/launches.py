@@ -3,6 +3,7 @@ cancellation) and the 摇号 (publish, draw, result). A mixin of InventoryServic
 its database); the reads and writes are launches.py, the rules launch_rules.py and
 lottery_rules.py."""
 from loupan.entrypoints import command, query
+from loupan.inbox import handles
 from loupan.schemas import load
 from loupan.schemas import inventory_launches as s
 from services.inventory import launches
@@ -54,6 +55,16 @@ class LaunchEntrypoints:
     def record_registration_deposit(self, actor, registration_id, data):
         """诚意金 paid, with the finance receipt's number."""
         return launches.record_deposit(self.db, actor, registration_id, load(s.RegistrationDepositIn, data))
+
+    @handles("finance", "sincerity_received")
+    def registration_on_sincerity_received(self, event):
+        """finance took the 诚意金: the registration is paid."""
+        launches.apply_sincerity_received(self.db, event)
+
+    @handles("finance", "sincerity_refunded")
+    def registration_on_sincerity_refunded(self, event):
+        """finance refunded the 诚意金: the registration is unpaid again."""
+        launches.apply_sincerity_refunded(self.db, event)
 
     @command(s.RegistrationOut)
     def cancel_registration(self, actor, registration_id, data):
