@@ -51,12 +51,21 @@ def _spreadsheet_child(scan):
             for e in fn.errors}
 
 
+def _selection_refusals(scan):
+    """selection.refuse raises launch_rules.REFUSALS' codes, each with its status (403 or 409)."""
+    tree = scan.trees["services.inventory.launch_rules"]
+    table = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and getattr(node.targets[0], "id", None) == "REFUSALS")
+    return {(status.value, code.value) for code, status in zip(table.keys, table.values)}
+
+
 DYNAMIC = {
     "loupan.commands:replay": lambda scan: set(),  # the first outcome of the same command, counted there
     # the seal refusals (LOOSE): the gateway seals every call it makes, never as a service's own
     # actor, so no HTTP caller meets them (loupan/tests/test_bus.py proves them)
     "loupan.bus:require": lambda scan: set(),
     "services.contracts.subscriptions:move_deal": _deal_moves,
+    "services.inventory.selection:refuse": _selection_refusals,
     "services.hr.recruiting:review_probation": _probation_problems,
     "loupan.xlsx_reader:in_child": _spreadsheet_child,
 }

@@ -50,6 +50,9 @@ ROLES = {
     "POST /api/buyer/sessions": PUBLIC,
     "GET /api/buyer/me": PUBLIC,
     "DELETE /api/buyer/session": PUBLIC,
+    "POST /api/buyer/holds": PUBLIC,
+    "POST /api/buyer/holds/<int:hold_id>/confirm": PUBLIC,
+    "POST /api/buyer/give-up": PUBLIC,
     # gateway/routes/bell.py
     "GET /api/projects/<int:project_id>/notifications": EVERYONE,
     # gateway/routes/attendance.py
@@ -116,6 +119,7 @@ ROLES = {
     "GET /api/launches/<int:launch_id>/lottery/published": P["launches.read"],
     "POST /api/launches/<int:launch_id>/lottery/draw": P["launches.manage"],
     "GET /api/launches/<int:launch_id>/lottery/result": P["launches.read"],
+    "GET /api/launches/<int:launch_id>/selection": P["launches.read"],
     # gateway/routes/crm_care.py
     "POST /api/customers/<int:customer_id>/follow-ups": P["follow_ups.write"],
     "GET /api/customers/<int:customer_id>/follow-ups": P["follow_ups.read"],

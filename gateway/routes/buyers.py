@@ -9,16 +9,20 @@ no stranger who registered for a launch."""
 import hashlib
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select, update
 
 from gateway import buyer_codes as rules
+from gateway.auth import _read_state
 from gateway.http import route
 from gateway.models import BuyerCode, BuyerSession
 from gateway.sms import sender_from
-from loupan.errors import DomainError, Unauthenticated
+from loupan.errors import Conflict, DomainError, RuleViolated, Unauthenticated
+from loupan.roles import ADVISOR
 from loupan.schemas import dump
 from loupan.schemas import gateway_buyers as b
+from loupan.schemas import inventory_selection as sel
 from loupan.types import utcnow
 from loupan.uow import read_connection
 from loupan.validators import mask_mobile
@@ -54,6 +58,24 @@ def _refuse(refusal):
 
 def _hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def sale_actor(ready):
+    """The actor the gateway seals for a buyer's 认购 (contracts.create_subscription): the
+    registration's advisor, the staff member who took the 认筹, as a seller (role advisor),
+    scoped to the launch's project; named for the buyer in every history row.
+
+    Why this one: a buyer has no account, and contracts and inventory check every call's actor
+    (deals.sell; the hold's own advisor; the project's scope). A service's own actor (role
+    system) cannot come from the gateway (loupan.bus: SYSTEM_FROM_GATEWAY), and must not: it
+    would pass every ownership check. The advisor is whom the 认购 and its commission belong to
+    anyway (the hold is made in their name, selection.buyer_actor), and role advisor is the
+    least that sells: it reaches only a hold of its own, whatever the account's real role (an
+    assistant who took the 认筹 could not sell; a manager's wider rights are not lent). The
+    gateway seals it only after checking the buyer's session and inventory's buyer_confirmable
+    (this registration's own active hold, in its window)."""
+    return {"account_id": ready["advisor_id"], "username": f"线上选房 {ready['number']}"[:80], "role": ADVISOR,
+            "agency_id": ready["agency_id"], "project_ids": [ready["project_id"]]}
 
 
 def _latest_code(session, launch_id, mobile):
@@ -155,10 +177,65 @@ class BuyerRoutes:
 
     @route("GET", "/api/buyer/me", response=b.BuyerView, errors=UNAUTHORIZED,
            summary="The signed-in buyer's own view: their 认筹 (masked), the launch, their place in the drawn "
-                   "order and selection window, and the launch's units with their status")
+                   "order and selection window, their 选房 turn (the current window, theirs: waiting, open, passed "
+                   "or done) and holds, and the launch's units with their status")
     def buyer_me(self, request):
         row = self.buyer_session(request)
         return self.inventory.buyer_view(row.registration_id)
+
+    @route("POST", "/api/buyer/holds", body=sel.BuyerHoldIn, response=sel.BuyerHoldOut, status=201,
+           errors=dict(UNAUTHORIZED, **{
+               "409": "not now: NOT_YOUR_WINDOW, WINDOW_PASSED, TURN_OVER, LAUNCH_PAUSED, SELECTION_NOT_OPEN, "
+                      "SELECTION_OVER, BUYER_UNIT_LIMIT, or the unit is taken (UNIT_NOT_AVAILABLE)",
+               "429": "race mode: too many attempts on this unit (HOLD_ATTEMPTS_EXCEEDED, Retry-After)"}),
+           summary="选房: the signed-in buyer holds a unit of their launch (lottery: in their window; race: from the "
+                   "opening second, within the attempt limit); confirm it before the hold ends")
+    def buyer_hold(self, request, body):
+        row = self.buyer_session(request)
+        return self.inventory.buyer_hold(row.registration_id, body["unit_id"])
+
+    @route("POST", "/api/buyer/holds/<int:hold_id>/confirm", body=sel.BuyerConfirmIn, response=sel.BuyerConfirmOut,
+           status=201, errors=dict(UNAUTHORIZED, **{
+               "409": "the hold ended (HOLD_NOT_ACTIVE), the window passed (WINDOW_PASSED) or the launch is paused "
+                      "(LAUNCH_PAUSED); the advisor of the 认筹 has left (ADVISOR_INACTIVE)",
+               "422": "the 定金 is below the 诚意金 paid (DEPOSIT_BELOW_EARNEST) or none was given (DEPOSIT_REQUIRED); "
+                      "the unit has no 交付 date (DELIVERY_DATE_UNKNOWN)"}),
+           summary="选房: the buyer confirms their hold: the 认购 is made online through contracts' saga at the list "
+                   "price, the 诚意金 paid becoming part of the 定金; it waits for the site's 审核")
+    def confirm_buyer_hold(self, request, hold_id, body):
+        row = self.buyer_session(request)
+        ready = self.inventory.buyer_confirmable(row.registration_id, hold_id)
+        earnest = Decimal(ready["earnest"])
+        deposit = earnest if body.get("deposit") is None else Decimal(str(body["deposit"]))
+        if deposit < earnest:
+            raise RuleViolated(f"the 定金 includes the 诚意金 paid ({earnest}): it cannot be less",
+                               "DEPOSIT_BELOW_EARNEST")
+        if deposit <= 0:
+            raise RuleViolated("no 诚意金 was paid: give the 定金", "DEPOSIT_REQUIRED")
+        if ready["delivery_date"] is None:
+            raise RuleViolated("the unit has no 交付 date to promise: the sales office makes this 认购",
+                               "DELIVERY_DATE_UNKNOWN")
+        state, _ = _read_state(self.db.engine, ready["advisor_id"], "POST", None)
+        if state is not None and not state.active:
+            raise Conflict("the advisor of this 认筹 has left: the sales office makes this 认购", "ADVISOR_INACTIVE")
+        deal = self.contracts.create_subscription(sale_actor(ready), {
+            "hold_id": ready["hold_id"], "customer_name": ready["buyer_name"], "customer_phone": ready["mobile"],
+            "customer_id_number": ready["id_number"], "price": ready["list_price"], "deposit": str(deposit),
+            "payment_method": body.get("payment_method") or "full",
+            "loan_amount": None if body.get("loan_amount") is None else str(body["loan_amount"]),
+            "delivery_date": ready["delivery_date"]})
+        return dump(sel.BuyerConfirmOut, {
+            "deal_id": deal["id"], "deal_status": deal["status"], "hold_id": ready["hold_id"],
+            "unit_id": ready["unit_id"], "price": ready["list_price"], "deposit": deposit, "earnest": earnest})
+
+    @route("POST", "/api/buyer/give-up", response=sel.BuyerSelection,
+           errors=dict(UNAUTHORIZED, **{"409": "the turn is over already (TURN_OVER), the window passed "
+                                               "(WINDOW_PASSED), the launch is paused or not selecting"}),
+           summary="放弃: the buyer ends their 选房 turn (their holds are released); the window moves on early "
+                   "once everyone in it finished")
+    def buyer_give_up(self, request):
+        row = self.buyer_session(request)
+        return self.inventory.buyer_give_up(row.registration_id)
 
     @route("DELETE", "/api/buyer/session", response=b.BuyerSignedOut, errors=UNAUTHORIZED,
            summary="Sign the buyer's session out (the token is refused from then on)")

@@ -3,6 +3,7 @@ cancellation) and the verifiable 摇号 (publish the list and the seed's commitm
 result). A mixin of GatewayService; the rules are inventory's (docs/launch.md)."""
 from gateway.http import route
 from loupan.schemas import inventory_launches as s
+from loupan.schemas import inventory_selection as sel
 
 
 class LaunchRoutes:
@@ -78,3 +79,9 @@ class LaunchRoutes:
            summary="The drawn order with the seed and public value, to verify with the documented command")
     def get_lottery_result(self, request, actor, launch_id):
         return self.inventory.get_lottery_result(actor, launch_id)
+
+    @route("GET", "/api/launches/<int:launch_id>/selection", response=sel.SelectionView,
+           summary="选房 on site: the current window and who is choosing (masked), each window's times and the "
+                   "units it sold (race: the attempts)")
+    def get_launch_selection(self, request, actor, launch_id):
+        return self.inventory.get_selection(actor, launch_id)

@@ -105,4 +105,4 @@ class SelectionView(Schema):
     current_window = fields.Nested(SelectionWindow, allow_none=True)
     choosing = fields.List(fields.Nested(ChoosingBuyer))
     windows = fields.List(fields.Nested(WindowRun))
-    attempts = fields.Integer(metadata={"description": "race: hold attempts recorded"})
+    attempts = fields.Integer(metadata={"description": "race: hold attempts recorded (lottery: 0)"})

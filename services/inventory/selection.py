@@ -393,7 +393,6 @@ def site_view(session, actor, launch_id, now=None):
                             "sold": by_window.get(w.number, 0)}
                            for w in session.execute(select(LaunchWindow).where(LaunchWindow.launch_id == launch.id)
                                                     .order_by(LaunchWindow.number)).scalars()]
-    else:
-        data["attempts"] = session.execute(select(func.count()).select_from(LaunchAttempt)
-                                           .where(LaunchAttempt.launch_id == launch.id)).scalar_one()
+    data["attempts"] = session.execute(select(func.count()).select_from(LaunchAttempt)
+                                       .where(LaunchAttempt.launch_id == launch.id)).scalar_one()
     return data

@@ -1,0 +1,153 @@
+"""选房 through the gateway (issue 18): buyers signed in on their phones (the SMS log's codes)
+hold and confirm in their lottery window, the 认购 is made online through contracts' saga
+(the 诚意金 part of the 定金), the window moves on early when its buyer confirmed or gave up,
+a buyer outside their window or with another's hold is refused, and race mode's attempt
+limit answers 429 with Retry-After. The site watches it on /api/launches/<id>/selection."""
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from tests.api import code_from, texts_to, unit_rows
+from tests.conftest import staff
+
+SEED = "notary-selection-5e2a9"
+IDS = ["110105199003071239", "11010519900301244X", "110105199003071271", "110105199003071298",
+       "110105199003071319"]
+
+
+@pytest.fixture(scope="module")
+def site(system, director):
+    project = director.ok(director.post("/api/projects", {"name": "选房苑", "city": "杭州", "developer_name": "某地产"}), 201)
+    building = director.ok(director.post(f"/api/projects/{project['id']}/buildings",
+                                         {"name": "1号楼", "permit_no": "杭售许字选房"}), 201)
+    rows = [dict(r, delivery_date="2031-12-31") for r in unit_rows(building["id"], 8)]
+    units = [u["id"] for u in director.ok(director.post(f"/api/projects/{project['id']}/units", {"units": rows}), 201)]
+    director.ok(director.post(f"/api/projects/{project['id']}/releases", {"unit_ids": units}))
+    return {"project": project, "units": units,
+            "manager": staff(system, director, "selection_manager", "manager", [project["id"]]),
+            "advisor": staff(system, director, "selection_advisor", "advisor", [project["id"]]),
+            "assistant": staff(system, director, "selection_assistant", "assistant", [project["id"]])}
+
+
+def launch_of(site, mode, units, mobiles, **changes):
+    """A launch in selection with a registration per mobile (eligible, 诚意金 paid if asked),
+    and the registrations in drawn order (race: 认筹 order)."""
+    manager, advisor, assistant = site["manager"], site["advisor"], site["assistant"]
+    opens_at = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
+    body = dict({"name": f"{mode}选房", "mode": mode, "opens_at": opens_at, "unit_ids": units, "window_size": 1,
+                 "window_minutes": 30, "deposit_amount": "0.00"}, **changes)
+    launch = manager.ok(manager.post(f"/api/projects/{site['project']['id']}/launches", body), 201)
+    manager.ok(manager.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    regs = []
+    for i, mobile in enumerate(mobiles):
+        reg = advisor.ok(advisor.post(f"/api/launches/{launch['id']}/registrations", {
+            "buyer_name": f"钱八{i}", "id_number": IDS[i], "mobile": mobile}), 201)
+        assistant.ok(assistant.post(f"/api/registrations/{reg['id']}/review", {"result": "eligible", "note": "本地"}))
+        if body["deposit_amount"] != "0.00":
+            assistant.ok(assistant.post(f"/api/registrations/{reg['id']}/deposit", {
+                "amount": body["deposit_amount"], "receipt_no": f"SJ-{launch['id']}-{i}"}))
+        regs.append(dict(reg, mobile=mobile))
+    manager.ok(manager.post(f"/api/launches/{launch['id']}/transitions", {"action": "close_registration"}))
+    if mode == "lottery":
+        manager.ok(manager.post(f"/api/launches/{launch['id']}/lottery/publish",
+                                {"seed_commitment": hashlib.sha256(SEED.encode()).hexdigest()}), 201)
+        order = manager.ok(manager.post(f"/api/launches/{launch['id']}/lottery/draw", {"seed": SEED}), 201)["order"]
+        by_number = {r["number"]: r for r in regs}
+        regs = [by_number[e["number"]] for e in order]
+    manager.ok(manager.post(f"/api/launches/{launch['id']}/transitions", {"action": "start_selection"}))
+    return launch, regs
+
+
+def signed_in(system, launch_id, mobile):
+    asked = requests.post(system.url() + "/api/buyer/codes", json={"launch_id": launch_id, "mobile": mobile},
+                          timeout=30)
+    assert asked.status_code == 202, asked.text
+    code = code_from(texts_to(system, mobile)[-1])
+    session = requests.post(system.url() + "/api/buyer/sessions",
+                            json={"launch_id": launch_id, "mobile": mobile, "code": code}, timeout=30)
+    assert session.status_code == 201, session.text
+    return Buyer(system, session.json()["token"])
+
+
+class Buyer:
+    def __init__(self, system, token):
+        self.url, self.token = system.url(), token
+
+    def call(self, method, path, body=None):
+        return requests.request(method, self.url + path, json=body, timeout=60,
+                                headers={"Authorization": f"Bearer {self.token}"})
+
+    def hold(self, unit_id):
+        return self.call("POST", "/api/buyer/holds", {"unit_id": unit_id})
+
+    def confirm(self, hold_id, body=None):
+        return self.call("POST", f"/api/buyer/holds/{hold_id}/confirm", body or {})
+
+    def me(self):
+        answer = self.call("GET", "/api/buyer/me")
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+def refused(response, status, code):
+    assert (response.status_code, response.json().get("error")) == (status, code), response.text
+    return response
+
+
+def test_a_lottery_launch_selects_in_windows_of_one(system, site):
+    units, manager = site["units"][:4], site["manager"]
+    launch, regs = launch_of(site, "lottery", units, ["13770000001", "13770000002", "13770000003"],
+                             deposit_amount="20000.00")
+    first, second, third = (signed_in(system, launch["id"], r["mobile"]) for r in regs)
+    assert first.me()["selection"]["status"] == "open" and third.me()["selection"]["status"] == "waiting"
+
+    refused(third.hold(units[0]), 409, "NOT_YOUR_WINDOW")  # outside their window
+    refused(first.hold(site["units"][6]), 404, "UNIT_NOT_IN_LAUNCH")
+    held = first.hold(units[0])
+    assert held.status_code == 201, held.text
+    hold_id = held.json()["hold_id"]
+    refused(second.confirm(hold_id), 404, "HOLD_NOT_FOUND")  # another buyer's hold
+    refused(first.confirm(hold_id, {"deposit": "10000.00"}), 422, "DEPOSIT_BELOW_EARNEST")
+    confirmed = first.confirm(hold_id, {"deposit": "50000.00"})
+    assert confirmed.status_code == 201, confirmed.text
+    sale = confirmed.json()
+    assert (sale["deal_status"], sale["deposit"], sale["earnest"], sale["unit_id"]) == \
+        ("submitted", "50000.00", "20000.00", units[0])
+
+    deal = manager.ok(manager.get(f"/api/deals/{sale['deal_id']}"))  # the 认购 exists in contracts
+    assert (deal["hold_id"], deal["unit_id"], deal["advisor_id"]) == (hold_id, units[0], regs[0]["advisor_id"])
+    assert deal["deposit"] == "50000.00" and deal["customer_phone"] == regs[0]["mobile"]
+    mine = first.me()["selection"]
+    assert (mine["status"], mine["confirmed"], mine["holds"][0]["deal_id"]) == ("done", 1, sale["deal_id"])
+
+    view = manager.ok(manager.get(f"/api/launches/{launch['id']}/selection"))  # moved on early
+    assert view["current_window"]["number"] == 2 and view["sold"] == 1
+    assert (view["windows"][0]["closed_reason"], view["windows"][0]["sold"]) == ("early", 1)
+    assert [c["number"] for c in view["choosing"]] == [regs[1]["number"]]
+    refused(first.hold(units[1]), 409, "TURN_OVER")
+
+    gave_up = second.call("POST", "/api/buyer/give-up")  # 放弃: window 3 opens
+    assert gave_up.status_code == 200 and gave_up.json()["status"] == "done", gave_up.text
+    assert third.me()["selection"]["status"] == "open"
+    assert third.hold(units[1]).status_code == 201
+    refused(second.hold(units[2]), 409, "TURN_OVER")
+    assert manager.ok(manager.get(f"/api/launches/{launch['id']}/selection"))["current_window"]["number"] == 3
+    # a staff token is no buyer session
+    assert site["advisor"].post("/api/buyer/holds", {"unit_id": units[2]}).json()["error"] == "BUYER_SESSION_INVALID"
+
+
+def test_race_mode_limits_attempts_per_unit(system, site):
+    units = site["units"][4:6]
+    launch, (one, two) = launch_of(site, "race", units, ["13770000011", "13770000012"], attempt_limit=2,
+                                   attempt_cooldown_minutes=30)
+    winner, loser = signed_in(system, launch["id"], one["mobile"]), signed_in(system, launch["id"], two["mobile"])
+    assert winner.hold(units[0]).status_code == 201
+    refused(loser.hold(units[0]), 409, "UNIT_NOT_AVAILABLE")
+    refused(loser.hold(units[0]), 409, "UNIT_NOT_AVAILABLE")
+    limited = refused(loser.hold(units[0]), 429, "HOLD_ATTEMPTS_EXCEEDED")
+    assert 0 < int(limited.headers["Retry-After"]) <= 30 * 60
+    assert loser.hold(units[1]).status_code == 201  # the limit is per unit
+    view = site["manager"].ok(site["manager"].get(f"/api/launches/{launch['id']}/selection"))
+    assert view["attempts"] == 4 and view["current_window"] is None
