@@ -1,6 +1,6 @@
 """选房 through the gateway (issue 18): buyers signed in on their phones (the SMS log's codes)
 hold and confirm in their lottery window, the 认购 is made online through contracts' saga
-(the 诚意金 part of the 定金), the window moves on early when its buyer confirmed or gave up,
+(the 诚意金 taken at finance becomes part of the 定金), the window moves on early when its buyer confirmed or gave up,
 a buyer outside their window or with another's hold is refused, and race mode's attempt
 limit answers 429 with Retry-After. The site watches it on /api/launches/<id>/selection."""
 import hashlib
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
+from loupan.testing import wait_until
 from tests.api import code_from, texts_to, unit_rows
 from tests.conftest import staff
 
@@ -45,10 +46,14 @@ def launch_of(site, mode, units, mobiles, **changes):
         reg = advisor.ok(advisor.post(f"/api/launches/{launch['id']}/registrations", {
             "buyer_name": f"钱八{i}", "id_number": IDS[i], "mobile": mobile}), 201)
         assistant.ok(assistant.post(f"/api/registrations/{reg['id']}/review", {"result": "eligible", "note": "本地"}))
-        if body["deposit_amount"] != "0.00":
-            assistant.ok(assistant.post(f"/api/registrations/{reg['id']}/deposit", {
-                "amount": body["deposit_amount"], "receipt_no": f"SJ-{launch['id']}-{i}"}))
+        if body["deposit_amount"] != "0.00":  # the 诚意金 taken at finance's desk, once finance knows the 认筹
+            wait_until(lambda: assistant.post(f"/api/registrations/{reg['id']}/sincerity-receipts", {
+                "amount": body["deposit_amount"], "method": "transfer"}).status_code == 201, timeout=30,
+                what="finance took the 诚意金")
         regs.append(dict(reg, mobile=mobile))
+    if body["deposit_amount"] != "0.00":  # inventory marks them paid from finance's event
+        wait_until(lambda: all(assistant.ok(assistant.get(f"/api/registrations/{r['id']}"))["deposit_paid_at"]
+                               for r in regs), timeout=30, what="the registrations paid")
     manager.ok(manager.post(f"/api/launches/{launch['id']}/transitions", {"action": "close_registration"}))
     if mode == "lottery":
         manager.ok(manager.post(f"/api/launches/{launch['id']}/lottery/publish",
@@ -119,6 +124,13 @@ def test_a_lottery_launch_selects_in_windows_of_one(system, site):
     deal = manager.ok(manager.get(f"/api/deals/{sale['deal_id']}"))  # the 认购 exists in contracts
     assert (deal["hold_id"], deal["unit_id"], deal["advisor_id"]) == (hold_id, units[0], regs[0]["advisor_id"])
     assert deal["deposit"] == "50000.00" and deal["customer_phone"] == regs[0]["mobile"]
+    # approved, the 认购 names its 认筹: finance turns the 诚意金 into part of the deal's 定金
+    manager.ok(manager.post(f"/api/subscriptions/{sale['deal_id']}/approve", {"note": "线上选房"}))
+
+    def standing():
+        listed = manager.ok(manager.get(f"/api/launches/{launch['id']}/sincerity"))["registrations"]
+        return {r["number"]: r["standing"] for r in listed}[regs[0]["number"]]
+    wait_until(lambda: standing() == "converted", timeout=30, what="the 诚意金 converted into the 定金")
     mine = first.me()["selection"]
     assert (mine["status"], mine["confirmed"], mine["holds"][0]["deal_id"]) == ("done", 1, sale["deal_id"])
 

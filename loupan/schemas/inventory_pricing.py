@@ -182,3 +182,5 @@ class HoldDetail(HoldOut):
     list_price = Amount(metadata={"description": "the unit's current 表价"})
     base_price = Amount(metadata={"description": "the unit's 底价"})
     advisor_discount_pct = Amount(metadata={"description": "the project's advisor discount range, %"})
+    registration_id = fields.Integer(allow_none=True, metadata={
+        "description": "a buyer's own 选房 hold: its 认筹 (launch registration); the 认购 names it"})

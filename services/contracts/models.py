@@ -59,6 +59,8 @@ class Deal(Base):
     loan_amount = Column(Decimal2)  # bank part of a mortgage method
     delivery_date = Column(Date)
     subscribed_on = Column(Date)  # 认购 date (default the day it was entered; 补录 an earlier one)
+    # the 认筹 of a 开盘 the 认购 came from (a buyer's own 选房 hold): its 诚意金 is part of the 定金
+    launch_registration_id = Column(ID)
     created_by = Column(ID)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     reviewed_by = Column(ID)

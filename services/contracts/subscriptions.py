@@ -112,7 +112,8 @@ def create_subscription(uow, actor, data, inventory, crm):
                 customer_name=name, customer_phone=phone, advisor_id=hold["advisor_id"], price=price,
                 discount_request=data["discount_request"], deposit=data["deposit"],
                 payment_method=data["payment_method"], loan_amount=data["loan_amount"],
-                delivery_date=data["delivery_date"], subscribed_on=subscribed_on, created_by=actor["account_id"])
+                delivery_date=data["delivery_date"], subscribed_on=subscribed_on, created_by=actor["account_id"],
+                launch_registration_id=hold.get("registration_id"))
     try:
         uow.add_unique(deal, Conflict("raced", "DEAL_EXISTS"))
     except Conflict:  # the same request retried concurrently: the first deal stands
@@ -251,6 +252,7 @@ def approve(uow, actor, deal_id, note):
         "payment_method": deal.payment_method, "deposit": deal.deposit, "gross_area": deal.gross_area,
         "unit_label": deal.unit_label, "delivery_date": deal.delivery_date, "approved_on": today(),
         "subscribed_on": dates.subscribed_on(deal),
+        "launch_registration_id": deal.launch_registration_id,  # 选房: finance turns the 诚意金 into 定金
     }, deal.agency_id, deal.project_id, actor=event_actor(actor))
     return deal
 

@@ -279,6 +279,24 @@ def test_approval_publishes_the_subscription_and_a_second_review_is_refused(call
     assert unit_of(inv, site["units"][0])["status"] == "subscribed"
 
 
+def test_a_buyers_own_selection_hold_names_its_registration_on_the_deal(call, inv, site, inventory, contracts_config,
+                                                                         event_sink):
+    """A hold a buyer took in a 开盘's 选房 carries its 认筹 (inventory's registration_id): the
+    deal keeps it and subscription_approved names it, for finance's 诚意金 → 定金."""
+    from services.inventory.models import Hold
+
+    taken = hold(inv, site, 0)
+    db_write(inventory.config, update(Hold).where(Hold.id == taken["hold_id"]).values(registration_id=42))
+    deal = call("create_subscription", advisor(site), body(taken["hold_id"]))
+    plain = call("create_subscription", advisor(site), body(hold(inv, site, 1, phone="13812345679")["hold_id"]))
+    rows = dict(db_rows(contracts_config, select(Deal.id, Deal.launch_registration_id)))
+    assert (rows[deal["id"]], rows[plain["id"]]) == (42, None)
+    sink = event_sink("contracts")
+    call("approve_subscription", actor(2, "manager", [site["project_id"]]), deal["id"], {"note": "选房"})
+    [event] = sink.wait_for("subscription_approved")
+    assert event["payload"]["launch_registration_id"] == 42
+
+
 def test_two_managers_approving_at_once_one_wins(call, inv, site, contracts, event_sink):
     sink = event_sink("contracts")
     deal = call("create_subscription", advisor(site), body(hold(inv, site, 0)["hold_id"]))
