@@ -65,12 +65,16 @@ def test_only_the_hash_of_the_token_is_stored(system, director, site):
     assert issued["token"] not in everything
 
 
+BUYER = ("POST /api/buyer/", "GET /api/buyer/", "DELETE /api/buyer/")
+
+
 def test_a_display_token_reads_no_other_project_and_no_other_route(system, director, site):
     token = issue(director, site["project"])["token"]
     wall = as_display(system, token)
     tried = 0
+    buyers = [key for key in ROLES if key.startswith(BUYER)]  # public sign-in, then a buyer session
     for key in ROLES:
-        if key in ("GET /api/display/board", "POST /api/auth/login"):
+        if key in ("GET /api/display/board", "POST /api/auth/login") or key.startswith(BUYER):
             continue
         method, template = key.split(" ", 1)
         # the other project where a route names one: no id of any kind lets the token in
@@ -79,7 +83,16 @@ def test_a_display_token_reads_no_other_project_and_no_other_route(system, direc
                                         json={} if method in ("POST", "PUT", "PATCH") else None)
         assert (response.status_code, response.json().get("error")) == (401, "TOKEN_INVALID"), (key, response.text)
         tried += 1
-    assert tried == len(ROLES) - 2
+    assert tried == len(ROLES) - 2 - len(buyers)
+    # a buyer's routes take no account's token either: a display token is no buyer session
+    for key in [k for k in buyers if k not in ("POST /api/buyer/codes", "POST /api/buyer/sessions")]:
+        method, path = key.split(" ", 1)
+        path = PARAM.sub("1", path)
+        response = wall.session.request(method, wall.base_url + path, headers=wall.headers(), timeout=30,
+                                        json={} if method == "POST" else None)
+        # (a body the route needs is read first: 400, and nothing was reached either way)
+        assert (response.status_code, response.json().get("error")) in ((401, "BUYER_SESSION_INVALID"),
+                                                                        (400, "VALIDATION_ERROR")), key
     # the board route takes no project: the token's own is the only one it can read
     answer = wall.ok(wall.get("/api/display/board", params={"project_id": site["other"]}))
     assert answer["board"]["project"]["id"] == site["project"]
