@@ -142,3 +142,53 @@ class BuyerSession(Base):
     revoked_at = Column(UTCDateTime)
     __table_args__ = (UniqueConstraint("token_hash", name="uq_buyer_sessions_hash"),
                       Index("ix_buyer_sessions_registration", "registration_id"))
+
+
+class WebhookEndpoint(Base):
+    """An integrator's endpoint (gateway/routes/webhooks.py): the events of its agency it is
+    sent. The signing secret is kept as is (it signs every delivery, so no hash will do); the
+    gateway's database is as secret as the JWT key (docs/webhooks.md)."""
+
+    __tablename__ = "webhook_endpoints"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    url = Column(String(500), nullable=False)
+    event_types = Column(JSON, nullable=False)
+    description = Column(String(200), nullable=False)
+    personal_data = Column(Boolean, nullable=False)
+    secret = Column(String(100), nullable=False)
+    created_by = Column(ID, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    disabled_at = Column(UTCDateTime)
+    disabled_by = Column(ID)
+    __table_args__ = (Index("ix_webhook_endpoints_agency", "agency_id"),)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint, made in the transaction that records the event in the inbox
+    (one per endpoint and event: a duplicate of the event makes none). `pending` until a 2xx
+    (`delivered`) or a day of failures (`dead`); a sender claims it by a lease first."""
+
+    __tablename__ = "webhook_deliveries"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    delivery_id = Column(String(36), nullable=False)
+    endpoint_id = Column(ID, nullable=False)
+    agency_id = Column(ID, nullable=False)
+    event_id = Column(String(36), nullable=False)
+    event_type = Column(String(40), nullable=False)
+    envelope = Column(JSON, nullable=False)
+    state = Column(String(12), nullable=False)  # pending | delivered | dead
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime)
+    lease_owner = Column(String(36))
+    lease_until = Column(UTCDateTime)
+    last_status = Column(Integer)  # the HTTP status of the last attempt (None: no answer)
+    last_error = Column(Text)  # the answer's first 500 characters, or why there was none
+    last_attempt_at = Column(UTCDateTime)
+    delivered_at = Column(UTCDateTime)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    retry_from = Column(UTCDateTime, nullable=False)  # the day of retries counts from here (a redelivery: anew)
+    __table_args__ = (UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_event"),
+                      UniqueConstraint("delivery_id", name="uq_webhook_deliveries_delivery"),
+                      Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+                      Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"))

@@ -45,6 +45,13 @@ ROLES = {
     "GET /api/projects/<int:project_id>/display-tokens": P["display_tokens.manage"],
     "DELETE /api/projects/<int:project_id>/display-tokens/<int:display_id>": P["display_tokens.manage"],
     "GET /api/display/board": PUBLIC,  # no account: the display token is checked by the route itself
+    # gateway/routes/webhooks.py
+    "POST /api/webhooks": P["webhooks.manage"],
+    "GET /api/webhooks": P["webhooks.manage"],
+    "GET /api/webhooks/<int:webhook_id>": P["webhooks.manage"],
+    "DELETE /api/webhooks/<int:webhook_id>": P["webhooks.manage"],
+    "GET /api/webhooks/<int:webhook_id>/deliveries": P["webhooks.manage"],
+    "POST /api/webhooks/<int:webhook_id>/deliveries/<delivery_id>/redeliver": P["webhooks.manage"],
     # gateway/routes/buyers.py: buyers have no account; the code or the buyer session is checked by the route
     "POST /api/buyer/codes": PUBLIC,
     "POST /api/buyer/sessions": PUBLIC,

@@ -243,6 +243,8 @@ PERMISSIONS = _table(
     Grant("data_reveals.read", *DIRECTORS),
     # the gateway: 销控大屏 display tokens (read one project's board, nothing else)
     Grant("display_tokens.manage", *DIRECTORS),
+    # the gateway: outbound webhooks for integrators (the agency's events, signed)
+    Grant("webhooks.manage", *DIRECTORS),
 )
 
 

@@ -48,6 +48,8 @@ export FEED_GATEWAY="${FEED_GATEWAY:-$SITE}"
 # (LOUPAN_FEED_URL), and the feed lets the console's origin in (behind nginx neither is needed)
 export LOUPAN_FEED_URL="${LOUPAN_FEED_URL-http://127.0.0.1:$FEED_PORT}"
 export FEED_CORS_ORIGINS="${FEED_CORS_ORIGINS-$SITE,http://localhost:$GATEWAY_PORT}"
+# the demo may send webhooks to a receiver on this machine (http://127.0.0.1; docs/webhooks.md)
+export WEBHOOKS_ALLOW_LOCAL="${WEBHOOKS_ALLOW_LOCAL-1}"
 
 for name in $SERVICES; do
   if [ "$name" = gateway ]; then config=gateway/config.yaml; else config="services/$name/config.yaml"; fi

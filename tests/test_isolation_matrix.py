@@ -60,7 +60,7 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
-         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id")
+         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -89,6 +89,8 @@ NO_IDS = {
     "GET /api/reports/monthly": "no ids: over the caller's projects",
     "GET /api/finance/mortgage-quote": "no ids: arithmetic on the query",
     "GET /api/display/board": "no ids, no account: a display token reads its own project's board",
+    "POST /api/webhooks": "no ids: an endpoint of the caller's agency",
+    "GET /api/webhooks": "no ids: the caller's agency's webhook endpoints",
     "POST /api/buyer/codes": "no account: answered alike for any launch and mobile; a code goes only to the "
                              "mobile of the registration, and nothing of it is read back",
     "POST /api/buyer/sessions": "no account: the code texted to the registration's own mobile is the key",
@@ -98,7 +100,7 @@ NO_IDS = {
     "POST /api/buyer/give-up": "no ids: the buyer session's own turn",
 }
 LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
-               "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly")
+               "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly", "GET /api/webhooks")
 
 # Routes with no id in the path but A's ids in the body or query: walked with those.
 # True: the only foreign id is a project, so the answer must be PROJECT_NOT_FOUND.
@@ -124,6 +126,8 @@ def _user(i, name):
 BODIES = {
     # gateway: 销控大屏 display tokens
     "POST /api/projects/<int:project_id>/display-tokens": lambda i: {"label": "乙方大屏"},
+    # gateway: outbound webhooks
+    "POST /api/webhooks": lambda i: {"url": f"https://hooks.example.com/{i['tag']}", "event_types": ["contract_signed"]},
     # hr: attendance
     "POST /api/projects/<int:project_id>/shifts": lambda i: {"name": "乙方班次", "starts": "09:00", "ends": "18:00",
                                                             "min_staff": 1},
@@ -328,7 +332,7 @@ QUERIES = {
     "GET /api/projects/<int:project_id>/plan.pdf": lambda i: {"unit_id": i["unit_id"], "price": "1000000.00",
                                                               "payment_method": "full"},
 }
-STRING_PARAMS = {"day": DAY, "month": last_month()}
+STRING_PARAMS = {"day": DAY, "month": last_month(), "delivery_id": "00000000-0000-4000-8000-000000000000"}
 
 
 # the third id set: B's own path ids, A's ids in the body or query --------------------------
@@ -958,6 +962,8 @@ def build_agency(system, d, w):
                           {"starts_at": "2030-01-02T10:00:00+08:00", "trainer": f"{n}讲师", "project_id": pa}), 201)
     d.ok(d.post(f"/api/courses/{course['id']}/exams", {"account_id": adv1_id, "score": "90"}), 201)
     display = d.ok(d.post(f"/api/projects/{pa}/display-tokens", {"label": f"{n}大屏"}), 201)
+    webhook = d.ok(d.post("/api/webhooks", {"url": f"https://hooks.example.com/{w['tag']}",
+                                            "event_types": ["contract_signed"], "description": f"{n}推送"}), 201)
 
     ids = {
         "project_id": pa, "building_id": building_id, "unit_id": units[0], "hold_id": hold["hold_id"],
@@ -972,6 +978,7 @@ def build_agency(system, d, w):
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
         "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
         "launch_id": launch["id"], "registration_id": registration["id"], "sincerity_receipt_id": sincerity["id"],
+        "webhook_id": webhook["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1173,7 +1180,8 @@ REFERENCES = {
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
                     ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
-                    ("finance", "commission_lines", "statement_id"): "commission_statement"}
+                    ("finance", "commission_lines", "statement_id"): "commission_statement",
+                    ("gateway", "webhook_deliveries", "endpoint_id"): "webhook_endpoint"}
 # JSON columns not searched, and why
 NOT_SEARCHED = {("crm", "customer_exports", "filters"): "an export's query as its caller sent it (a log, not a link)"}
 NOT_REFERENCES = {
@@ -1181,6 +1189,7 @@ NOT_REFERENCES = {
     "agency_id": "the row's own agency (the scope)",
     "event_id": "an event's uuid",
     "record_id": "recruiting_history: a requisition, candidate, offer or probation by `record`",
+    "delivery_id": "a webhook delivery's own uuid (gateway.webhook_deliveries)",
 }
 REFERENCE_TABLES = {
     "project": ("inventory", "projects"), "building": ("inventory", "buildings"), "unit": ("inventory", "units"),
@@ -1195,6 +1204,7 @@ REFERENCE_TABLES = {
     "agency_statement": ("finance", "agency_statements"),
     "commission_statement": ("finance", "commission_statements"),
     "launch": ("inventory", "launches"), "registration": ("inventory", "launch_registrations"),
+    "webhook_endpoint": ("gateway", "webhook_endpoints"),
 }
 NAMES_RECORD = re.compile(r"(_id|_ids|_by)$")
 

@@ -71,3 +71,11 @@ def test_endpoints_are_https_and_local_http_only_when_allowed():
 def test_a_2xx_is_delivered_anything_else_is_not():
     assert r.delivered(200) and r.delivered(204) and not r.delivered(301)
     assert not r.delivered(500) and not r.delivered(None)
+
+
+def test_the_events_offered_are_the_catalogues_and_the_contracts():
+    from loupan.events import CATALOGUE
+    from loupan.schemas.gateway_webhooks import WEBHOOK_EVENT_TYPES
+
+    assert set(r.EVENT_TYPES) == set(WEBHOOK_EVENT_TYPES)
+    assert all(CATALOGUE[(t, 1)][0] == source for t, source in r.EVENT_TYPES.items())

@@ -21,6 +21,12 @@ export const MESSAGES: Record<string, string> = {
   DISPLAY_TOKEN_REVOKED: "此大屏授权已被总监撤销，请联系总监重新发放",
   DISPLAY_TOKEN_EXPIRED: "此大屏授权已过期，请联系总监重新发放",
   DISPLAY_TOKEN_NOT_FOUND: "大屏授权不存在",
+  // outbound webhooks (集成方推送)
+  WEBHOOK_URL_NOT_HTTPS: "推送地址必须是加密传输的安全地址",
+  WEBHOOK_URL_INVALID: "推送地址无效",
+  WEBHOOK_NOT_FOUND: "推送端点不存在",
+  WEBHOOK_DELIVERY_NOT_FOUND: "推送记录不存在",
+  WEBHOOK_DISABLED: "该推送端点已停用，不能重新推送",
   EXPIRY_IN_PAST: "到期时间须晚于现在",
   // buyers' sign-in on their phones (online 开盘)
   CODE_INVALID: "验证码不正确或已失效，请重新获取",

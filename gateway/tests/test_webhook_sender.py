@@ -1,0 +1,88 @@
+"""The webhook sender (gateway/routes/webhooks.py send_due) on the gateway's migrated database:
+a delivery leased by one replica is not posted by another until the lease ends; a 2xx
+delivers once; a failure is scheduled again by the backoff, and dead after the give-up time."""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from gateway.models import WebhookDelivery, WebhookEndpoint
+from gateway.routes import webhooks
+from loupan.types import utcnow
+from loupan.uow import make_engine
+
+pytestmark = pytest.mark.sqlite  # on SQLite too: the embedded default
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+CONFIG = {"WEBHOOK_RETRY_FIRST_SECONDS": 30, "WEBHOOK_RETRY_MAX_SECONDS": 3600, "WEBHOOK_GIVE_UP_SECONDS": 86400,
+          "WEBHOOK_TIMEOUT_SECONDS": 10}
+D = WebhookDelivery.__table__
+
+
+@pytest.fixture
+def engine(database_url, migrated):
+    engine = make_engine(migrated(MIGRATIONS, database_url))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def posts(monkeypatch):
+    """Every post the sender makes; each answers the next status of `posts.answers`."""
+    class Posts(list):
+        answers = [200]
+
+    made = Posts()
+
+    def fake_post(url, secret, delivery_id, event_type, body, timeout, now):
+        made.append({"url": url, "delivery_id": delivery_id, "event_type": event_type, "body": body})
+        status = made.answers.pop(0) if len(made.answers) > 1 else made.answers[0]
+        return status, "answer"
+
+    monkeypatch.setattr(webhooks, "post", fake_post)
+    return made
+
+
+def delivery(engine, **values):
+    now = utcnow()
+    with engine.begin() as conn:
+        endpoint = conn.execute(insert(WebhookEndpoint.__table__).values(
+            agency_id=1, url="https://hooks.example.com/x", event_types=["unit_held"], description="",
+            personal_data=False, secret="whsec_test", created_by=1, created_at=now)).inserted_primary_key[0]
+        conn.execute(insert(D).values(dict(dict(
+            delivery_id="d-1", endpoint_id=endpoint, agency_id=1, event_id="e-1", event_type="unit_held",
+            envelope={"type": "unit_held", "payload": {"customer_name": "张三", "customer_phone": "13812345678"}},
+            state="pending", attempts=0, next_attempt_at=now, created_at=now, retry_from=now), **values)))
+
+
+def row(engine):
+    with engine.connect() as conn:
+        return conn.execute(select(D)).one()
+
+
+def test_a_delivery_leased_by_another_replica_waits_for_its_lease(engine, posts):
+    now = utcnow()
+    delivery(engine, lease_owner="replica-a", lease_until=now + timedelta(seconds=60))
+    assert webhooks.send_due(engine, CONFIG, now=now) == 0 and posts == []
+    assert webhooks.send_due(engine, CONFIG, now=now + timedelta(seconds=61)) == 1  # replica A died mid-post
+    assert [p["delivery_id"] for p in posts] == ["d-1"]
+    assert b"13812345678" not in posts[0]["body"] and "138****5678" in posts[0]["body"].decode()
+    assert row(engine).state == "delivered" and row(engine).lease_owner is None and row(engine).attempts == 1
+    assert webhooks.send_due(engine, CONFIG, now=now + timedelta(seconds=120)) == 0 and len(posts) == 1
+
+
+def test_failures_back_off_then_the_delivery_is_dead(engine, posts):
+    posts.answers = [500]
+    start = utcnow()
+    delivery(engine)
+    assert webhooks.send_due(engine, CONFIG) == 1
+    first = row(engine)
+    assert (first.state, first.attempts, first.last_status) == ("pending", 1, 500)
+    assert timedelta(seconds=29) < first.next_attempt_at - start < timedelta(seconds=60)
+    assert webhooks.send_due(engine, CONFIG) == 0  # not due yet
+    with engine.begin() as conn:  # a day later
+        conn.execute(update(D).values(retry_from=start - timedelta(days=1), next_attempt_at=start))
+    assert webhooks.send_due(engine, CONFIG) == 1
+    dead = row(engine)
+    assert (dead.state, dead.attempts, dead.next_attempt_at, dead.last_error) == ("dead", 2, None, "answer")

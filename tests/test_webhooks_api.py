@@ -1,0 +1,175 @@
+"""Outbound webhooks (issue 20, docs/webhooks.md) against a real receiver on 127.0.0.1: a
+director registers endpoints; the agency's events reach them signed, with the same delivery id
+on every attempt; a receiver that fails (500), then times out, then recovers gets the event
+accepted once and the log shows the three attempts; a receiver that never recovers has its
+delivery dead, then redelivered by hand; payloads masked unless the endpoint is granted
+personal data; another agency's events never reach this agency's endpoints, nor its routes."""
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from gateway import webhook_rules
+from loupan.testing import wait_until
+from loupan.testing.client import Api
+from tests.api import make_project, own_system
+
+# small retry delays (seconds): the schedule's shape is gateway/tests/test_webhook_rules.py's
+system = own_system(WEBHOOKS_ALLOW_LOCAL="1", WEBHOOK_SEND_SECONDS="0.2", WEBHOOK_TIMEOUT_SECONDS="1",
+                    WEBHOOK_RETRY_FIRST_SECONDS="0.2", WEBHOOK_RETRY_MAX_SECONDS="0.5",
+                    WEBHOOK_GIVE_UP_SECONDS="15")
+SLOW = 4  # the receiver's sleep for a timed-out attempt: beyond the sender's 1 s
+
+
+class Receiver:
+    """An HTTP receiver on 127.0.0.1; each path answers from its script (a status, or "slow"),
+    the last entry repeated; every request is kept with what was answered."""
+
+    def __init__(self):
+        self.scripts, self.seen, self.lock = {}, [], threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.lock:
+                    script = receiver.scripts.setdefault(self.path, [200])
+                    action = script.pop(0) if len(script) > 1 else script[0]
+                status = 503 if action == "slow" else action
+                with receiver.lock:  # kept as it arrives (a slow answer comes after the sender gave up)
+                    receiver.seen.append({"path": self.path, "headers": dict(self.headers), "body": body,
+                                          "answered": status})
+                if action == "slow":
+                    time.sleep(SLOW)
+                try:
+                    self.send_response(status)
+                    self.end_headers()
+                    self.wfile.write(b"ok" if status < 300 else b"receiver says no")
+                except OSError:
+                    pass  # the sender gave up on a slow answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def requests(self, path):
+        with self.lock:
+            return [r for r in self.seen if r["path"] == path]
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+def register(api, receiver, path, events, personal_data=False, script=(200,)):
+    receiver.scripts[path] = list(script)
+    return api.ok(api.post("/api/webhooks", {"url": receiver.url(path), "event_types": events,
+                                             "description": f"测试 {path}", "personal_data": personal_data}), 201)
+
+
+def deliveries(api, hook):
+    return api.ok(api.get(f"/api/webhooks/{hook['id']}/deliveries"))
+
+
+def verified(hook, request):
+    h = request["headers"]
+    return webhook_rules.verify(hook["secret"], h["Loupan-Timestamp"], request["body"], h["Loupan-Signature"],
+                                now=int(time.time()))
+
+
+@pytest.fixture(scope="module")
+def agency_b(system):
+    from services.hr.create_director import create_director
+    from tests.api import DIRECTOR
+
+    create_director({"DATABASE_URL": system.urls["hr"], "AMQP_URI": system.amqp_uri},
+                    "代理 webhooks 乙", "director_webhooks_b", DIRECTOR[1], "总监", "webhooks-b")
+    return Api(system.url()).login("director_webhooks_b", DIRECTOR[1])
+
+
+def test_endpoints_are_https_and_a_directors_alone(director, receiver):
+    refused = director.post("/api/webhooks", {"url": "http://crm.example.com/hooks", "event_types": ["contract_signed"]})
+    assert refused.status_code == 400 and refused.json()["error"] == "WEBHOOK_URL_NOT_HTTPS"
+    assert director.post("/api/webhooks", {"url": "https://crm.example.com/h", "event_types": ["nope"]}).status_code == 400
+    hook = director.ok(director.post("/api/webhooks", {"url": "https://crm.example.com/h",
+                                                       "event_types": ["contract_signed"]}), 201)
+    assert hook["secret"].startswith("whsec_") and hook["status"] == "active" and hook["personal_data"] is False
+    read = director.ok(director.get(f"/api/webhooks/{hook['id']}"))
+    assert "secret" not in read and read["url"] == "https://crm.example.com/h"
+    gone = director.ok(director.delete(f"/api/webhooks/{hook['id']}"))
+    assert gone["status"] == "disabled" and gone["disabled_at"]
+    assert hook["id"] in [h["id"] for h in director.ok(director.get("/api/webhooks"))]
+
+
+def test_a_failing_then_slow_receiver_gets_the_event_once_signed_with_one_delivery_id(
+        system, director, agency_b, receiver):
+    flaky = register(director, receiver, "/flaky", ["units_released"], script=[500, "slow", 200])
+    dead = register(director, receiver, "/dead", ["units_released"], script=[500])
+    other = register(agency_b, receiver, "/b", ["units_released", "unit_held"])
+    assert agency_b.get(f"/api/webhooks/{flaky['id']}").status_code == 404
+    assert agency_b.get(f"/api/webhooks/{flaky['id']}/deliveries").json()["error"] == "WEBHOOK_NOT_FOUND"
+    assert flaky["id"] not in [h["id"] for h in agency_b.ok(agency_b.get("/api/webhooks"))]
+    make_project(agency_b, "乙方楼盘", units=2)  # B's release: B's endpoint only
+    project, _ = make_project(director, "甲方楼盘", units=2)
+
+    log = wait_until(lambda: [d for d in deliveries(director, flaky) if d["state"] == "delivered"], timeout=90,
+                     what=lambda: f"delivered: {deliveries(director, flaky)} {receiver.requests('/flaky')}")
+    assert len(log) == 1 and log[0]["attempts"] == 3 and log[0]["last_status"] == 200
+    got = receiver.requests("/flaky")
+    assert [r["answered"] for r in got] == [500, 503, 200]  # the 503 came after the sender's 1 s timeout
+    assert {r["headers"]["Loupan-Delivery"] for r in got} == {log[0]["delivery_id"]}
+    assert all(r["headers"]["Loupan-Event"] == "units_released" for r in got)
+    assert all(verified(flaky, r) for r in got)
+    event = json.loads(got[-1]["body"])
+    assert event["type"] == "units_released" and event["project_id"] == project["id"]
+    assert event["event_id"] == log[0]["event_id"] and len(event["payload"]["unit_ids"]) == 2
+
+    # never recovering: dead after the (test's) 15 s of retries, with the last answer
+    wait_until(lambda: deliveries(director, dead)[0]["state"] == "dead", timeout=120)
+    [gave_up] = deliveries(director, dead)
+    assert gave_up["last_status"] == 500 and gave_up["last_error"] == "receiver says no"
+    assert gave_up["attempts"] >= 3 and gave_up["next_attempt_at"] is None
+    receiver.scripts["/dead"] = [200]
+    again = director.ok(director.post(f"/api/webhooks/{dead['id']}/deliveries/{gave_up['delivery_id']}/redeliver"))
+    assert again["state"] == "pending" and again["delivery_id"] == gave_up["delivery_id"]
+    wait_until(lambda: deliveries(director, dead)[0]["state"] == "delivered", timeout=60)
+    answered = [r["answered"] for r in receiver.requests("/dead")]
+    assert answered[-1] == 200 and answered.count(200) == 1
+    assert {r["headers"]["Loupan-Delivery"] for r in receiver.requests("/dead")} == {gave_up["delivery_id"]}
+    missing = director.post(f"/api/webhooks/{dead['id']}/deliveries/00000000-0000-0000-0000-000000000000/redeliver")
+    assert missing.status_code == 404 and missing.json()["error"] == "WEBHOOK_DELIVERY_NOT_FOUND"
+    assert agency_b.post(f"/api/webhooks/{dead['id']}/deliveries/{gave_up['delivery_id']}/redeliver").status_code == 404
+
+    # B's endpoint: B's release only, never A's
+    wait_until(lambda: receiver.requests("/b"), timeout=60)
+    b_events = [json.loads(r["body"]) for r in receiver.requests("/b")]
+    assert all(e["agency_id"] != director.agency_id for e in b_events)
+    assert all(verified(other, r) for r in receiver.requests("/b"))
+
+
+def test_personal_data_is_masked_unless_granted(director, receiver):
+    masked = register(director, receiver, "/masked", ["unit_held"])
+    full = register(director, receiver, "/full", ["unit_held"], personal_data=True)
+    _, units = make_project(director, "掩码楼盘", units=1)
+    director.ok(director.post(f"/api/units/{units[0]}/holds", {"customer_name": "张三丰", "customer_phone": "13812345678"}), 201)
+    wait_until(lambda: receiver.requests("/masked") and receiver.requests("/full"), timeout=60)
+    hidden = json.loads(receiver.requests("/masked")[0]["body"])["payload"]
+    shown = json.loads(receiver.requests("/full")[0]["body"])["payload"]
+    assert (hidden["customer_name"], hidden["customer_phone"]) == ("张**", "138****5678")
+    assert (shown["customer_name"], shown["customer_phone"]) == ("张三丰", "13812345678")
+    assert hidden["unit_id"] == shown["unit_id"] == units[0]
+    assert verified(masked, receiver.requests("/masked")[0]) and verified(full, receiver.requests("/full")[0])
+    assert not receiver.requests("/b") or all("张三丰" not in r["body"].decode() and "138****5678" not in r["body"].decode()
+                                              for r in receiver.requests("/b"))
