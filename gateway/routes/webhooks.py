@@ -15,6 +15,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+import eventlet
 import requests
 from sqlalchemy import or_, select, update
 
@@ -33,7 +34,8 @@ from loupan.types import utcnow
 log = logging.getLogger(__name__)
 SECRET_PREFIX = "whsec_"
 LEASE_SECONDS = 120  # longer than a post's timeout: a replica that died mid-post frees it then
-BATCH = 20
+BATCH = 50
+PARALLEL = 10  # posts at once per replica
 _DELIVERIES = WebhookDelivery.__table__
 _ENDPOINTS = WebhookEndpoint.__table__
 _ENVELOPE = Envelope()
@@ -74,7 +76,7 @@ def post(url, secret, delivery_id, event_type, body, timeout, now):
 
 
 def send_due(engine, config, now=None, owner=None):
-    """Claim and post the due deliveries (up to BATCH); returns how many were posted."""
+    """Claim and post the due deliveries (up to BATCH, PARALLEL at once); how many were posted."""
     now = now or utcnow()
     options = settings(config)
     due = (select(_DELIVERIES.c.id).select_from(_DELIVERIES.join(_ENDPOINTS, _ENDPOINTS.c.id == _DELIVERIES.c.endpoint_id))
@@ -84,39 +86,43 @@ def send_due(engine, config, now=None, owner=None):
            .order_by(_DELIVERIES.c.next_attempt_at).limit(BATCH))
     with write_connection(engine) as conn:
         ids = conn.execute(due).scalars().all()
-    sent = 0
-    for delivery_pk in ids:
-        token = owner or str(uuid.uuid4())
-        claim = (update(_DELIVERIES).where(_DELIVERIES.c.id == delivery_pk, _DELIVERIES.c.state == "pending",
-                                           _DELIVERIES.c.next_attempt_at <= now,
-                                           or_(_DELIVERIES.c.lease_until.is_(None), _DELIVERIES.c.lease_until < now))
-                 .values(lease_owner=token, lease_until=now + timedelta(seconds=LEASE_SECONDS)))
-        with write_connection(engine) as conn:
-            if conn.execute(claim).rowcount != 1:
-                continue  # another replica has it
-            row = conn.execute(select(_DELIVERIES, _ENDPOINTS.c.url, _ENDPOINTS.c.secret, _ENDPOINTS.c.personal_data)
-                               .select_from(_DELIVERIES.join(_ENDPOINTS, _ENDPOINTS.c.id == _DELIVERIES.c.endpoint_id))
-                               .where(_DELIVERIES.c.id == delivery_pk)).one()
-        attempt_at = utcnow()
-        status, text = post(row.url, row.secret, row.delivery_id, row.event_type,
-                            rules.body_of(row.envelope, row.personal_data), options["timeout"], attempt_at)
-        done = utcnow()
-        attempts = row.attempts + 1
-        values = {"attempts": attempts, "last_status": status, "last_error": text, "last_attempt_at": attempt_at,
-                  "lease_owner": None, "lease_until": None}
-        if rules.delivered(status):
-            values.update(state="delivered", delivered_at=done, next_attempt_at=None)
-        else:
-            state, at = rules.after_failure(row.retry_from, done, attempts, options["first"], options["cap"],
-                                            options["give_up"])
-            values.update(state=state, next_attempt_at=at)
-            log.log(logging.WARNING if state == "dead" else logging.INFO, "webhook delivery %s attempt %d: %s (%s)",
-                    row.delivery_id, attempts, status, state)
-        with write_connection(engine) as conn:
-            conn.execute(update(_DELIVERIES).where(_DELIVERIES.c.id == delivery_pk, _DELIVERIES.c.lease_owner == token)
-                         .values(**values))
-        sent += 1
-    return sent
+    # each in its own green thread: one endpoint that never answers delays none of the others
+    pool = eventlet.GreenPool(PARALLEL)
+    return sum(pool.imap(lambda pk: send_one(engine, pk, now, options, owner or str(uuid.uuid4())), ids))
+
+
+def send_one(engine, delivery_pk, now, options, token):
+    """Claim one delivery (a lease: no other replica posts it meanwhile), post it, record the
+    outcome under the lease; False if another replica has it."""
+    claim = (update(_DELIVERIES).where(_DELIVERIES.c.id == delivery_pk, _DELIVERIES.c.state == "pending",
+                                       _DELIVERIES.c.next_attempt_at <= now,
+                                       or_(_DELIVERIES.c.lease_until.is_(None), _DELIVERIES.c.lease_until < now))
+             .values(lease_owner=token, lease_until=now + timedelta(seconds=LEASE_SECONDS)))
+    with write_connection(engine) as conn:
+        if conn.execute(claim).rowcount != 1:
+            return False  # another replica has it
+        row = conn.execute(select(_DELIVERIES, _ENDPOINTS.c.url, _ENDPOINTS.c.secret, _ENDPOINTS.c.personal_data)
+                           .select_from(_DELIVERIES.join(_ENDPOINTS, _ENDPOINTS.c.id == _DELIVERIES.c.endpoint_id))
+                           .where(_DELIVERIES.c.id == delivery_pk)).one()
+    attempt_at = utcnow()
+    status, text = post(row.url, row.secret, row.delivery_id, row.event_type,
+                        rules.body_of(row.envelope, row.personal_data), options["timeout"], attempt_at)
+    done = utcnow()
+    attempts = row.attempts + 1
+    values = {"attempts": attempts, "last_status": status, "last_error": text, "last_attempt_at": attempt_at,
+              "lease_owner": None, "lease_until": None}
+    if rules.delivered(status):
+        values.update(state="delivered", delivered_at=done, next_attempt_at=None)
+    else:
+        state, at = rules.after_failure(row.retry_from, done, attempts, options["first"], options["cap"],
+                                        options["give_up"])
+        values.update(state=state, next_attempt_at=at)
+        log.log(logging.WARNING if state == "dead" else logging.INFO, "webhook delivery %s attempt %d: %s (%s)",
+                row.delivery_id, attempts, status, state)
+    with write_connection(engine) as conn:
+        conn.execute(update(_DELIVERIES).where(_DELIVERIES.c.id == delivery_pk, _DELIVERIES.c.lease_owner == token)
+                     .values(**values))
+    return True
 
 
 def delivery_dict(row):

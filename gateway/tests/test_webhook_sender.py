@@ -86,3 +86,38 @@ def test_failures_back_off_then_the_delivery_is_dead(engine, posts):
     assert webhooks.send_due(engine, CONFIG) == 1
     dead = row(engine)
     assert (dead.state, dead.attempts, dead.next_attempt_at, dead.last_error) == ("dead", 2, None, "answer")
+
+
+def endpoint(engine, agency_id, event_types, disabled=False):
+    now = utcnow()
+    with engine.begin() as conn:
+        return conn.execute(insert(WebhookEndpoint.__table__).values(
+            agency_id=agency_id, url="https://hooks.example.com/x", event_types=event_types, description="",
+            personal_data=False, secret="whsec_test", created_by=1, created_at=now,
+            disabled_at=now if disabled else None)).inserted_primary_key[0]
+
+
+def test_an_event_makes_one_delivery_per_subscribed_endpoint_of_its_agency_and_a_duplicate_none(engine):
+    from gateway.models import metadata
+    from gateway.service import GatewayService
+    from loupan.events import make_envelope
+    from loupan.uow import UnitOfWork
+
+    wanted = endpoint(engine, 1, ["unit_held", "contract_signed"])
+    endpoint(engine, 1, ["contract_signed"])  # not this event
+    endpoint(engine, 1, ["unit_held"], disabled=True)
+    endpoint(engine, 2, ["unit_held"])  # another agency's
+    body = make_envelope("unit_held", {"hold_id": 1, "unit_id": 5, "unit_label": "1号楼-0101", "customer_name": "张三",
+                                       "customer_phone": "13812345678", "advisor_id": 3,
+                                       "expires_at": utcnow() + timedelta(hours=1)}, agency_id=1, project_id=7)
+
+    class Gateway:
+        db = UnitOfWork(engine, metadata=metadata)
+
+    GatewayService.webhook_unit_held(Gateway(), body)
+    GatewayService.webhook_unit_held(Gateway(), body)  # the outbox publishes at least once
+    with engine.connect() as conn:
+        rows = conn.execute(select(D)).all()
+    assert [(r.endpoint_id, r.event_id, r.state, r.attempts) for r in rows] == [(wanted, body["event_id"], "pending", 0)]
+    assert rows[0].envelope["payload"]["customer_name"] == "张三"  # kept whole: masked as it is sent
+    assert rows[0].envelope["payload"]["expires_at"] == body["payload"]["expires_at"]
