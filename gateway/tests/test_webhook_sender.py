@@ -121,3 +121,21 @@ def test_an_event_makes_one_delivery_per_subscribed_endpoint_of_its_agency_and_a
     assert [(r.endpoint_id, r.event_id, r.state, r.attempts) for r in rows] == [(wanted, body["event_id"], "pending", 0)]
     assert rows[0].envelope["payload"]["customer_name"] == "张三"  # kept whole: masked as it is sent
     assert rows[0].envelope["payload"]["expires_at"] == body["payload"]["expires_at"]
+
+
+def test_two_replicas_sending_at_once_post_a_delivery_once(engine, monkeypatch):
+    import eventlet
+
+    made = []
+
+    def slow_post(url, secret, delivery_id, event_type, body, timeout, now):
+        made.append(delivery_id)
+        eventlet.sleep(0.2)  # the other replica's tick runs meanwhile
+        return 200, "ok"
+
+    monkeypatch.setattr(webhooks, "post", slow_post)
+    delivery(engine)
+    now = utcnow()
+    replicas = [eventlet.spawn(webhooks.send_due, engine, CONFIG, now) for _ in range(2)]
+    assert sorted(r.wait() for r in replicas) == [0, 1]
+    assert made == ["d-1"] and row(engine).state == "delivered" and row(engine).attempts == 1
