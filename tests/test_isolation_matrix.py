@@ -1180,6 +1180,7 @@ REFERENCES = {
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
                     ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
+                    ("contracts", "deals", "launch_registration_id"): "registration",  # the 认筹 it came from
                     ("finance", "commission_lines", "statement_id"): "commission_statement",
                     ("gateway", "webhook_deliveries", "endpoint_id"): "webhook_endpoint"}
 # JSON columns not searched, and why
