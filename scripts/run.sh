@@ -45,8 +45,8 @@ SITE="http://127.0.0.1:$GATEWAY_PORT"
 FEED_PORT=$(port_of feed 8106)  # the live board feed (gateway/feed): it asks the gateway who may listen
 export FEED_GATEWAY="${FEED_GATEWAY:-$SITE}"
 # the console and the wall follow the board from the feed's own port: the page is told where
-# (LOUPAN_FEED_URL), and the feed lets the console's origin in (behind nginx neither is needed)
-export LOUPAN_FEED_URL="${LOUPAN_FEED_URL-http://127.0.0.1:$FEED_PORT}"
+# (LOUPAN_FEED_PORT), and the feed lets the console's origin in (behind nginx neither is needed)
+export LOUPAN_FEED_PORT="${LOUPAN_FEED_PORT-$FEED_PORT}"
 export FEED_CORS_ORIGINS="${FEED_CORS_ORIGINS-$SITE,http://localhost:$GATEWAY_PORT}"
 # the demo may send webhooks to a receiver on this machine (http://127.0.0.1; docs/webhooks.md)
 export WEBHOOKS_ALLOW_LOCAL="${WEBHOOKS_ALLOW_LOCAL-1}"

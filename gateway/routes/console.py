@@ -42,22 +42,34 @@ NOT_BUILT = ("<!doctype html><meta charset='utf-8'><title>控制台尚未构建<
              "（scripts/run.sh 会自动构建）。</p>")
 
 
-def _feed_url(value):
-    """The live board feed's origin as browsers reach it (LOUPAN_FEED_URL) when it is not the
-    console's own (scripts/run.sh: its own port; behind the shipped nginx it is, and this is
-    unset); only a bare http(s) origin, since it goes into a header and the page."""
-    value = (value or "").strip().rstrip("/")
-    return value if re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", value) else ""
+def _feed_port(value):
+    """The port the live board feed listens on, on the same host as the console
+    (LOUPAN_FEED_PORT: scripts/run.sh gives it its own port); unset behind the shipped nginx,
+    where the feed shares the console's origin. Only digits: it goes into a header and the page."""
+    value = (value or "").strip()
+    return value if value.isdigit() and 0 < int(value) < 65536 else ""
 
 
-FEED_URL = _feed_url(os.environ.get("LOUPAN_FEED_URL"))
+FEED_PORT = _feed_port(os.environ.get("LOUPAN_FEED_PORT"))
 
 
 def with_feed(page):
-    """The page with the feed's origin in a meta tag the script reads (web/src/feed.ts), so the
-    console and the wall follow the board live instead of polling it."""
-    meta = f'<meta name="loupan-feed" content="{FEED_URL or "same-origin"}">'.encode()
+    """The page with where the feed is in a meta tag the script reads (web/src/feed.ts): ":<port>"
+    of the host the browser used, or "same-origin", so the console and the wall follow the
+    board live instead of polling it. A port, not a URL: the page names no other site."""
+    meta = f'<meta name="loupan-feed" content="{":" + FEED_PORT if FEED_PORT else "same-origin"}">'.encode()
     return page.replace(b"</head>", meta + b"</head>", 1)
+
+
+def feed_source(request):
+    """The CSP source of the feed for this request: its scheme and host (as the browser asked
+    for them) with the feed's port; none when the feed shares the origin."""
+    if not FEED_PORT:
+        return ""
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]", host):
+        return ""
+    return f"{request.scheme}://{host}:{FEED_PORT}"
 
 
 def asset_path(root, name):
@@ -92,7 +104,8 @@ def asset_response(request, root, name):
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
     if path.suffix == ".html":
-        response.headers["Content-Security-Policy"] = CSP + (f"; connect-src 'self' {FEED_URL}" if FEED_URL else "")
+        feed = feed_source(request)
+        response.headers["Content-Security-Policy"] = CSP + (f"; connect-src 'self' {feed}" if feed else "")
         response.headers["Referrer-Policy"] = "no-referrer"
     return response.make_conditional(request)
 

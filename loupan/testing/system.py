@@ -156,7 +156,7 @@ class System:
             "SMS_LOG_FILE": str(self.sms_log),  # the buyers' sign-in codes (gateway/sms.py's log adapter)
         })
         if name == "gateway" and "feed" in self.others:  # the console's pages follow the feed on its port
-            env["LOUPAN_FEED_URL"] = f"http://127.0.0.1:{self._reserved('feed')}"
+            env["LOUPAN_FEED_PORT"] = str(self._reserved("feed"))
         return env
 
     def _reserved(self, name):

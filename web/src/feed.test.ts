@@ -33,12 +33,15 @@ describe("applyDelta", () => {
 });
 
 describe("feedBase", () => {
-  it("reads the page's meta: an origin, this origin, or none", () => {
+  it("reads the page's meta: a port on this host, this origin, or none", () => {
     const page = (content?: string) => ({  // the tests run in node: a document of one meta, or none
       querySelector: () => (content === undefined ? null : { getAttribute: () => content }),
     }) as unknown as Document;
-    expect(feedBase(page("http://127.0.0.1:8106/"))).toBe("http://127.0.0.1:8106");
-    expect(feedBase(page("same-origin"))).toBe("");
-    expect(feedBase(page())).toBeNull();
+    const here = { protocol: "http:", hostname: "localhost" };
+    expect(feedBase(page(":8106"), here)).toBe("http://localhost:8106");  // the host the browser used
+    expect(feedBase(page(":8106"), { protocol: "https:", hostname: "::1" })).toBe("https://[::1]:8106");
+    expect(feedBase(page("same-origin"), here)).toBe("");
+    expect(feedBase(page("http://evil.example"), here)).toBeNull();
+    expect(feedBase(page(), here)).toBeNull();
   });
 });

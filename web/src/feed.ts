@@ -4,8 +4,8 @@
 // token in the Authorization header (never in a URL, which ends up in logs), and EventSource
 // cannot send one. A dropped stream is resumed from the last event id (Last-Event-ID): the feed
 // sends what was missed, or `reload` when that is gone. The gateway's page says where the feed
-// is (meta loupan-feed: an origin, or same-origin behind nginx); without it, or when the feed
-// refuses, the page keeps polling as before.
+// is (meta loupan-feed: its port on this host, or same-origin behind nginx); without it, or
+// when the feed refuses, the page keeps polling as before.
 import type { Board } from "./client";
 
 export interface UnitDelta { unit_id: number; status: string | null }
@@ -50,11 +50,16 @@ export function applyDelta(board: Board, delta: BoardDelta): boolean {
   return complete;
 }
 
-/** Where the feed is: "" for this origin, an origin, or null (no feed: poll). */
-export function feedBase(doc: Document = document): string | null {
+/** Where the feed is: "" for this origin, the origin of its port on this host, or null (no
+ * feed: poll). The page says "same-origin" or ":<port>" (gateway/routes/console.py). */
+export function feedBase(doc: Document = document, here: { protocol: string; hostname: string } = location): string | null {
   const value = doc.querySelector('meta[name="loupan-feed"]')?.getAttribute("content") ?? null;
   if (value === null) return null;
-  return value === "same-origin" ? "" : value.replace(/\/$/, "");
+  if (value === "same-origin") return "";
+  const port = /^:(\d{1,5})$/.exec(value)?.[1];
+  if (!port) return null;
+  const host = here.hostname.includes(":") ? `[${here.hostname}]` : here.hostname;
+  return `${here.protocol}//${host}:${port}`;
 }
 
 export interface Follow {
@@ -68,7 +73,8 @@ const RETRY_MS = [1000, 2000, 5000, 10000, 15000];
 /** Follow a project's board; returns the function that stops following. A refusal that will
  * not change by retrying (401, 403, 404: no such route behind this origin, or not this caller's
  * project) stops following; anything else is retried with a growing pause. */
-export function followBoard(projectId: number, token: string, on: Follow, base = feedBase()): () => void {
+export function followBoard(projectId: number, token: string, on: Follow, base?: string | null): () => void {
+  if (base === undefined) base = typeof document === "undefined" ? null : feedBase();
   if (base === null || !token || typeof fetch === "undefined") return () => {};
   const control = new AbortController();
   let lastId: string | undefined;
