@@ -18,7 +18,7 @@ from gateway.auth import _read_state
 from gateway.http import route
 from gateway.models import BuyerCode, BuyerSession
 from gateway.sms import sender_from
-from loupan.errors import Conflict, DomainError, RuleViolated, Unauthenticated
+from loupan.errors import Conflict, RuleViolated, TooManyRequests, TooSoon, Unauthenticated
 from loupan.roles import ADVISOR
 from loupan.schemas import dump
 from loupan.schemas import gateway_buyers as b
@@ -34,23 +34,9 @@ SESSION_BY_HASH = select(_SESSIONS).where(_SESSIONS.c.token_hash == bindparam("t
 SESSION_HEAD = b.BuyerSessionOut(only=("token", "expires_at"))
 
 
-class TooManyTries(DomainError):
-    status = 429
-    default_code = "CODE_ATTEMPTS_EXCEEDED"
-
-
-class ResendTooSoon(DomainError):
-    status = 429
-    default_code = "CODE_RESEND_TOO_SOON"
-
-    def __init__(self, seconds):
-        self.retry_after = seconds  # error_response's Retry-After
-        super().__init__(f"a new code may be asked for in {seconds} s")
-
-
 def _refuse(refusal):
     if refusal == "spent":
-        raise TooManyTries(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code")
+        raise TooManyRequests(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code", "CODE_ATTEMPTS_EXCEEDED")
     if refusal == "expired":
         raise Unauthenticated("the code has expired: ask for a new one", "CODE_EXPIRED")
     raise Unauthenticated("no code is waiting for this mobile: ask for a new one", "CODE_INVALID")
@@ -118,7 +104,7 @@ class BuyerRoutes:
             .order_by(BuyerCode.id)).scalars())
         wait = rules.resend_wait(sent_at, now)
         if wait:
-            raise ResendTooSoon(wait)
+            raise TooSoon(f"a new code may be asked for in {wait} s", "CODE_RESEND_TOO_SOON", retry_after=wait)
         found = self.inventory.find_buyer(launch_id, mobile)
         code = rules.new_code() if found else None
         # self.db.session anew after an RPC: the call let go of the session held before it (loupan/uow.py release)
@@ -152,7 +138,7 @@ class BuyerRoutes:
                                 .values(attempts=BuyerCode.attempts + 1)).rowcount
         if tried != 1:
             self.db.commit()
-            raise TooManyTries(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code")
+            raise TooManyRequests(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code", "CODE_ATTEMPTS_EXCEEDED")
         if row.registration_id is None or not rules.matches(self.config["JWT_SECRET"], launch_id, mobile, code,
                                                             row.code_hash):
             self.db.commit()
