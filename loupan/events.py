@@ -360,6 +360,34 @@ class SlaBreached(_Payload):
     customer_name = fields.String(allow_none=True, load_default=None)
 
 
+class ChannelAttributed(_Payload):
+    """判客 final: a channel (分销商 or 全民经纪人) brought this customer to the project, after
+    a verified 带看 (`visited_at`), and keeps them until `protected_until` (none: no end).
+    finance makes a deal of this customer at the project, signed while it holds, a channel
+    deal that earns the channel its 分销佣金."""
+
+    customer_id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    channel_id = fields.Integer(required=True)
+    channel_name = fields.String(required=True)
+    broker_id = fields.Integer(allow_none=True, load_default=None)
+    broker_name = fields.String(allow_none=True, load_default=None)
+    report_id = fields.Integer(required=True)
+    visited_at = fields.AwareDateTime(required=True)
+    protected_until = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class ChannelAttributionEnded(_Payload):
+    """A ruling (申诉, 判客 again) took the customer away from the channel: its deals of the
+    customer at the project earn it nothing from then (a reversal if already stated)."""
+
+    customer_id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    channel_id = fields.Integer(required=True)
+    report_id = fields.Integer(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
 class SlaBreachRouted(SlaBreached):
     """A breach and whom it concerns: hr names the advisor's supervisors (their team's, else
     the site's active supervisors); the gateway tells each of them and the advisor."""
@@ -402,6 +430,8 @@ CATALOGUE = {
     ("satisfaction_recorded", 1): ("crm", SatisfactionRecorded),
     ("sla_breached", 1): ("crm", SlaBreached),
     ("sla_breach_routed", 1): ("hr", SlaBreachRouted),
+    ("channel_attributed", 1): ("crm", ChannelAttributed),
+    ("channel_attribution_ended", 1): ("crm", ChannelAttributionEnded),
 }
 
 

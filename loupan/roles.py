@@ -235,6 +235,9 @@ PERMISSIONS = _table(
     Grant("expenses.record", DIRECTOR, ASSISTANT, FINANCE),
     Grant("expenses.read", *MANAGERS, ASSISTANT, FINANCE),
     Grant("expenses.channel_spend", *SITE_WIDE, FINANCE),
+    # 分销佣金 (issue 19): channels' terms, statements, and the channel's confirmation recorded by finance
+    Grant("channel_commission.manage", DIRECTOR, FINANCE),
+    Grant("channel_commission.read", *MANAGERS, FINANCE),  # terms, channel deals, statements, cost per deal
     # reports and logs
     Grant("reports.read", *READERS),  # the daily report, and every service's report figures
     Grant("reports.periods", *SUPERVISORS, FINANCE, DEVELOPER_VIEWER),  # weekly and monthly

@@ -404,3 +404,147 @@ class SincerityReceipt(Base):
 # one live (valid or converted) 诚意金 per registration, whatever the concurrency
 Index("uq_sincerity_receipts_live", SincerityReceipt.registration_id, unique=True,
       postgresql_where=text("status in ('valid', 'converted')"), sqlite_where=text("status in ('valid', 'converted')"))
+
+
+# channels (分销佣金, issue 19) ---------------------------------------------------------------
+class ChannelAttribution(Base):
+    """finance's copy of a 判客 (crm's `channel_attributed`, once by its report): the channel
+    brought the customer to the project; it holds from the verified visit until
+    `protected_until`, unless a ruling ended it (`channel_attribution_ended`)."""
+
+    __tablename__ = "channel_attributions"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, nullable=False)
+    channel_id = Column(ID, nullable=False)
+    channel_name = Column(String(100), nullable=False)
+    broker_id = Column(ID)
+    broker_name = Column(String(50))
+    report_id = Column(ID, nullable=False, unique=True)
+    visited_at = Column(UTCDateTime, nullable=False)
+    protected_until = Column(UTCDateTime)
+    ended_on = Column(Date)
+    end_reason = Column(String(300))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+Index("ix_channel_attributions_customer", ChannelAttribution.project_id, ChannelAttribution.customer_id)
+
+
+class ChannelBilling(Base):
+    """When a project's channel deals become billable: signed, or signed and the down
+    payment received in full (the default)."""
+
+    __tablename__ = "channel_billing"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    billable_when = Column(String(30), nullable=False)
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ChannelTerms(Base):
+    """A version of a channel's commission terms at a project, in force from `effective_from`
+    (channel_commission_rules.terms_on); never changed: a change is a new version, and a
+    version no issued statement used may be withdrawn (deleted)."""
+
+    __tablename__ = "channel_terms"
+    __table_args__ = (UniqueConstraint("project_id", "channel_id", "version", name="uq_channel_terms_version"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    channel_id = Column(ID, nullable=False)
+    channel_name = Column(String(100))
+    version = Column(Integer, nullable=False)
+    effective_from = Column(Date, nullable=False)
+    terms = Column(JSON, nullable=False)  # kind, amount, rate, tiers, tier_period, launch_bonus (decimal strings)
+    set_by = Column(ID, nullable=False)
+    set_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ChannelDeal(Base):
+    """A deal a channel brought (the id is the deal id): its customer attributed to the channel
+    at the project when the contract was signed. state: pending (not billable yet), billable,
+    billed (on an issued statement), reversed (cancelled, or the attribution taken away)."""
+
+    __tablename__ = "channel_deals"
+    deal_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    channel_id = Column(ID, nullable=False)
+    attribution_id = Column(ID, ForeignKey("channel_attributions.id"), nullable=False, index=True)
+    customer_id = Column(ID)
+    unit_label = Column(String(60))
+    amount = Column(Decimal2, nullable=False)  # the signed amount (after 换房, the new unit's)
+    signed_on = Column(Date, nullable=False)
+    billable_on = Column(Date)
+    ended_on = Column(Date)
+    end_reason = Column(String(30))  # cancelled, attribution_ended
+    state = Column(String(10), nullable=False, default="pending", server_default="pending")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+Index("ix_channel_deals_channel", ChannelDeal.project_id, ChannelDeal.channel_id)
+
+
+class ChannelStatement(Base):
+    """结佣对账单 to a channel for a period at a project: draft (one at a time, drawn again
+    replaces it) -> issued (numbered per project and channel; never changed) -> confirmed by
+    the channel (on a day, by a named person) or disputed."""
+
+    __tablename__ = "channel_statements"
+    __table_args__ = (UniqueConstraint("project_id", "channel_id", "number", name="uq_channel_statements_number"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    channel_id = Column(ID, nullable=False)
+    channel_name = Column(String(100))
+    number = Column(Integer)  # null while a draft
+    period_from = Column(Date, nullable=False)
+    period_to = Column(Date, nullable=False)
+    status = Column(String(10), nullable=False, default="draft", server_default="draft")
+    total = Column(Decimal2, nullable=False)
+    drawn_by = Column(ID, nullable=False)
+    drawn_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    issued_by = Column(ID)
+    issued_at = Column(UTCDateTime)
+    confirmed_on = Column(Date)  # the day the channel confirmed it
+    confirmed_by_name = Column(String(50))  # who confirmed it at the channel
+    confirmation_recorded_by = Column(ID)
+    disputed_reason = Column(String(300))
+    disputed_recorded_by = Column(ID)
+    answered_at = Column(UTCDateTime)  # when the channel's confirmation or dispute was recorded
+
+
+Index("ix_channel_statements_channel", ChannelStatement.project_id, ChannelStatement.channel_id)
+# one draft per project and channel, whatever the concurrency
+Index("uq_channel_statements_draft", ChannelStatement.project_id, ChannelStatement.channel_id, unique=True,
+      postgresql_where=text("status = 'draft'"), sqlite_where=text("status = 'draft'"))
+
+
+class ChannelStatementLine(Base):
+    """One deal on a channel statement: its commission, an adjustment (a tier reached or lost,
+    换房 to another price), or the reversal of what was stated (退房, attribution ended)."""
+
+    __tablename__ = "channel_statement_lines"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    statement_id = Column(ID, ForeignKey("channel_statements.id"), nullable=False, index=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    channel_id = Column(ID, nullable=False)
+    deal_id = Column(ID, nullable=False)
+    kind = Column(String(12), nullable=False)  # commission, adjustment, reversal
+    unit_label = Column(String(60))
+    signed_on = Column(Date, nullable=False)
+    basis = Column(Decimal2, nullable=False)  # the signed amount priced
+    rate = Column(String(12))  # percent applied (percent, tiered)
+    units_in_period = Column(Integer)  # tiered: the units that decided the tier
+    bonus = Column(Decimal2, nullable=False)
+    due = Column(Decimal2, nullable=False)  # by the rules when drawn, all statements together
+    amount = Column(Decimal2, nullable=False)  # this line: due minus stated before
+    terms_id = Column(ID, ForeignKey("channel_terms.id"))
+
+
+Index("ix_channel_statement_lines_deal", ChannelStatementLine.project_id, ChannelStatementLine.deal_id)

@@ -19,7 +19,7 @@ from loupan.errors import Conflict, Forbidden, Invalid, RuleViolated
 from loupan.roles import PERMISSIONS, require_role
 from loupan.scope import event_actor, get_in_scope
 from loupan.types import today, utcnow
-from services.finance import escrow, receipt_rules
+from services.finance import channel_commission, escrow, receipt_rules
 from services.finance.models import Allocation, DealAccount, Receipt, ReceiptCounter, ScheduleLine
 from services.finance.schedules import (ZERO, DealNotKnownYet, apply_parts, collected, deal_in_scope,
                                         live_lines, open_lines)
@@ -93,6 +93,7 @@ def _record(uow, deal, amount, method, payer, received_on, line_id, recorded_by,
     session.add_all(allocations)
     apply_parts(session, rows, parts)
     session.flush()
+    channel_commission.refresh_billable(session, deal.deal_id)  # 首付 in: the channel's deal billable
     uow.publish("payment_received", {
         "deal_id": deal.deal_id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id,
         "receipt_id": receipt.id, "receipt_no": receipt.receipt_no, "amount": amount, "method": method,
@@ -150,6 +151,7 @@ def end_receipt(uow, actor, receipt_id, status, reason):
     parts = [(a.line_id, a.amount) for a in allocations]
     rows = session.execute(select(ScheduleLine).where(ScheduleLine.id.in_([p[0] for p in parts]))).scalars().all()
     apply_parts(session, rows, parts, sign=-1, closed=deal.status == "cancelled")
+    channel_commission.refresh_billable(session, deal.deal_id)
     uow.publish("payment_refunded", {
         "deal_id": deal.deal_id, "unit_id": deal.unit_id, "advisor_id": deal.advisor_id, "receipt_id": receipt.id,
         "amount": receipt.amount, "refunded_on": today(), "reason": f"{status}: {reason}"[:300],

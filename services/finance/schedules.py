@@ -179,6 +179,8 @@ def regenerate(uow, deal, reason, event_id=None):
     if unplaced > 0:
         log.warning("deal %s: %s collected no longer fits the new schedule; to be refunded", deal.deal_id, unplaced)
     _record_change(session, deal, reason, event_id, sum((r.amount for r in receipts), ZERO), unplaced)
+    from services.finance.channel_commission import refresh_billable  # it reads schedules: imported here
+    refresh_billable(session, deal.deal_id)  # new lines: the channel's deal judged on them
     return rows
 
 

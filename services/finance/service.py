@@ -1,5 +1,5 @@
-"""finance service: payment schedules, receipts, collections, mortgage quotes, agency and
-staff commissions, expenses."""
+"""finance service: payment schedules, receipts, collections, mortgage quotes, agency, staff
+and channel commissions, expenses."""
 from loupan.commands import CommandSweeper
 from loupan.db import Database
 from loupan.entrypoints import PingEntrypoints
@@ -12,9 +12,10 @@ from services.finance.entrypoints.commission import CommissionEntrypoints
 from services.finance.entrypoints.expenses import ExpenseEntrypoints
 from services.finance.entrypoints.escrow import EscrowEntrypoints
 from services.finance.entrypoints.sincerity import SincerityEntrypoints
+from services.finance.entrypoints.channels import ChannelEntrypoints
 
 
-class FinanceService(ReportEntrypoints, MoneyEntrypoints, EscrowEntrypoints, SincerityEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+class FinanceService(ReportEntrypoints, MoneyEntrypoints, EscrowEntrypoints, SincerityEntrypoints, ChannelEntrypoints, CommissionEntrypoints, ExpenseEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "finance"
     db = Database(metadata)
     projects = ProjectRegistry()
