@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, insert, select, update
 
 from gateway import buyer_codes as rules
+from gateway import hold_batch
 from gateway.auth import _read_state
 from gateway.http import route
 from gateway.models import BuyerCode, BuyerSession
@@ -178,7 +179,8 @@ class BuyerRoutes:
                    "opening second, within the attempt limit); confirm it before the hold ends")
     def buyer_hold(self, request, body):
         row = self.buyer_session(request)
-        return self.inventory.buyer_hold(row.registration_id, body["unit_id"])
+        # with the other holds waiting in this process: one RPC, one transaction (gateway/hold_batch.py)
+        return hold_batch.holds.call(self.inventory.buyer_holds, [row.registration_id, body["unit_id"]])
 
     @route("POST", "/api/buyer/holds/<int:hold_id>/confirm", body=sel.BuyerConfirmIn, response=sel.BuyerConfirmOut,
            status=201, errors=dict(UNAUTHORIZED, **{

@@ -3,6 +3,7 @@ A mixin of InventoryService. No actor: only a sealed call is answered (loupan/bu
 only the gateway, which has checked the buyer's one-time code or session, reaches these.
 选房 (selection.py): a buyer's hold, confirmation check and 放弃 likewise; the site's view
 takes a staff actor; the timer moves lottery windows on."""
+from loupan import group_commit
 from loupan.entrypoints import query, rpc
 from loupan.schemas import dump
 from loupan.schemas import inventory_buyers as s
@@ -31,6 +32,18 @@ class BuyerEntrypoints:
         hold = selection.hold(self.db, int(registration_id), int(unit_id))
         self.db.commit()
         return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
+
+    @rpc
+    def buyer_holds(self, requests):
+        """选房 on launch day, group-committed: [[registration_id, unit_id], …] in the order the
+        gateway received them, each decided as buyer_hold decides it, all in one transaction
+        (loupan/group_commit.py). One outcome per request: {"result": the hold} or {"error": the
+        refusal}."""
+        def decide(item, request):
+            hold = selection.hold(item, int(request[0]), int(request[1]))
+            return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
+
+        return group_commit.run(self.db, list(requests), decide)
 
     @rpc
     def buyer_confirmable(self, registration_id, hold_id):

@@ -1,0 +1,70 @@
+"""Buyers' holds on launch day, batched: the holds that reach this gateway process while one
+batch is with inventory go together in the next, as one RPC (inventory.buyer_holds) decided
+in one transaction (loupan/group_commit.py). Still first come, first served: a batch keeps
+the order the requests arrived in, and inventory decides them in that order.
+
+Why: a hold alone is one RPC round trip and one commit, and at the opening second a thousand
+buyers press at once (docs/benchmarks.md, bench/online_launch.py). No timer: a quiet launch
+sends batches of one as fast as before; under load a batch is whatever arrived during the
+previous one, so its size follows the load.
+
+Leader and followers, all green threads of one process (no locks: nothing yields between a
+check and its update): the request that finds no batch in flight leads, sends the waiting
+requests (itself first) and hands each its outcome; when its batch is answered, the first
+request still waiting leads the next. Every request waits on its own box."""
+from eventlet.queue import LightQueue
+from nameko.exceptions import deserialize
+
+from loupan.errors import Unavailable
+
+MAX_BATCH = 100  # one transaction's worth: a longer one holds its rows locked longer
+
+
+class Batcher:
+    def __init__(self, max_batch=MAX_BATCH):
+        self.max_batch = max_batch
+        self.waiting = []  # [(request, box)], in arrival order
+        self.leading = False  # a batch is in flight (its leader sends the next)
+
+    def call(self, send, request):
+        """The outcome of `request` once decided with whatever else is waiting: `send(requests)`
+        answers one {"result": …} or {"error": serialized} per request, in order."""
+        box = LightQueue()
+        self.waiting.append((request, box))
+        if not self.leading:  # nothing in flight, so nobody else waits: this one leads
+            self.leading = True
+            self._lead(send)
+        while True:
+            kind, value = box.get()
+            if kind == "lead":
+                self._lead(send)
+            elif kind == "result":
+                return value
+            else:
+                raise value
+
+    def _lead(self, send):
+        batch, self.waiting = self.waiting[:self.max_batch], self.waiting[self.max_batch:]
+        try:
+            outcomes = send([request for request, _ in batch])
+        except Exception as exc:  # noqa: BLE001 - the batch failed as a whole: each request says so
+            for _, box in batch:
+                box.put(("error", exc))
+        except BaseException:  # the leader's worker killed: nobody may wait for ever
+            for _, box in batch:
+                box.put(("error", Unavailable("the batch of holds was interrupted: try again")))
+            raise
+        else:
+            for (_, box), outcome in zip(batch, outcomes):
+                if "error" in outcome:
+                    box.put(("error", deserialize(outcome["error"])))
+                else:
+                    box.put(("result", outcome["result"]))
+        finally:
+            if self.waiting:
+                self.waiting[0][1].put(("lead", None))
+            else:
+                self.leading = False
+
+
+holds = Batcher()  # this process's buyers' holds
