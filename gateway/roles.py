@@ -127,6 +127,9 @@ ROLES = {
     "POST /api/launches/<int:launch_id>/lottery/draw": P["launches.manage"],
     "GET /api/launches/<int:launch_id>/lottery/result": P["launches.read"],
     "GET /api/launches/<int:launch_id>/selection": P["launches.read"],
+    # gateway/routes/launch_screen.py: 选房大屏, signed in or on a display token (checked by the route)
+    "GET /api/launches/<int:launch_id>/screen": P["launches.read"],
+    "GET /api/display/launches/<int:launch_id>/screen": PUBLIC,
     # gateway/routes/crm_care.py
     "POST /api/customers/<int:customer_id>/follow-ups": P["follow_ups.write"],
     "GET /api/customers/<int:customer_id>/follow-ups": P["follow_ups.read"],

@@ -664,9 +664,12 @@ def body_text(response, properties=True):
 def verdict(key, options, status, code):
     """None if the answer is the isolated one, else what was expected. A buyer session's
     route answers any staff token 401 before it reads an id (a buyer reaching another's hold:
-    tests/test_launch_selection_api.py)."""
+    tests/test_launch_selection_api.py), and so does a display token's (another project's
+    launch on a display token: tests/test_launch_screen_api.py)."""
     if key.split(" ", 1)[1].startswith("/api/buyer/"):
         return None if (status, code) == (401, "BUYER_SESSION_INVALID") else "401 BUYER_SESSION_INVALID"
+    if key.split(" ", 1)[1].startswith("/api/display/"):  # a display token's route: an account's token is none
+        return None if (status, code) == (401, "DISPLAY_TOKEN_INVALID") else "401 DISPLAY_TOKEN_INVALID"
     if not allowed(options):
         return None if (status, code) == (403, "ROLE_FORBIDDEN") else "403 ROLE_FORBIDDEN"
     if project_route(key):

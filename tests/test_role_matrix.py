@@ -25,6 +25,7 @@ DELIVERY = (today() + timedelta(days=700)).isoformat()
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PAIRS = [(key, role) for key in ROLES for role in ROLE_NAMES]
 DISPLAY = "GET /api/display/board"
+DISPLAY_SCREEN = "GET /api/display/launches/<int:launch_id>/screen"  # 选房大屏 on a display token
 # a buyer's phone: no account; the session (lpb_…) is checked by the route (gateway/routes/buyers.py)
 BUYER_CODES = ["POST /api/buyer/codes", "POST /api/buyer/sessions"]  # signing in
 BUYER_SESSION = [key for key in ROLES if key.split(" ")[1].startswith("/api/buyer/") and key not in BUYER_CODES]
@@ -79,7 +80,7 @@ def test_the_table_names_only_known_roles_and_the_developer_viewer_only_reads():
     # the wall's board takes no account's token: a display token (tests/test_display_tokens_api.py)
     # nor do a buyer's sign-in and session: a texted code, then a buyer session (tests/test_buyer_signin_api.py)
     assert [key for key, roles in ROLES.items() if roles == PUBLIC] == \
-        ["POST /api/auth/login", DISPLAY, *BUYER_CODES, *BUYER_SESSION]
+        ["POST /api/auth/login", DISPLAY, *BUYER_CODES, *BUYER_SESSION, DISPLAY_SCREEN]
 
 
 def test_docs_roles_md_is_generated_from_the_table():
@@ -250,7 +251,7 @@ def test_role_matrix(site, key, role):
     response = call(site["people"][role], method, path)
     signed_in_again(site["people"][role], key)
     refused = response.status_code == 403 and code_of(response) == "ROLE_FORBIDDEN"
-    if key == DISPLAY:  # no role reads it: an account's token is no display token
+    if key in (DISPLAY, DISPLAY_SCREEN):  # no role reads it: an account's token is no display token
         assert (response.status_code, code_of(response)) == (401, "DISPLAY_TOKEN_INVALID"), response.text
     elif key in BUYER_SESSION:  # nor a buyer's session (a body the route needs is read first: 400)
         assert (response.status_code, code_of(response)) in ((401, "BUYER_SESSION_INVALID"),
