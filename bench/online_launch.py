@@ -66,12 +66,18 @@ async def gather_limited(limit, coroutines):
 
 
 async def call(session, method, url, token=None, body=None, expect=(200, 201, 202)):
+    """A set-up call (not measured): a 503 of a busy machine is tried again."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with session.request(method, url, json=body, headers=headers) as response:
-        text = await response.text()
-        if response.status not in expect:
-            raise RuntimeError(f"{method} {url}: {response.status} {text[:300]}")
-        return json.loads(text) if text else None
+    for _ in range(5):
+        async with session.request(method, url, json=body, headers=headers) as response:
+            text = await response.text()
+            if response.status == 503:
+                await asyncio.sleep(2)
+                continue
+            if response.status not in expect:
+                raise RuntimeError(f"{method} {url}: {response.status} {text[:300]}")
+            return json.loads(text) if text else None
+    raise RuntimeError(f"{method} {url}: still 503 {text[:300]}")
 
 
 async def register_buyers(url, staff_tokens, director_token, launch_id, buyers, sms_log):

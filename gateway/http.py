@@ -73,8 +73,10 @@ def error_response(exc):
 
 class JsonRoute(HttpRequestHandler):
     def __init__(self, method, url, roles=None, body=None, query=None, response=None,
-                 status=200, summary="", many=False, raw_body=None, location=None, **kwargs):
+                 status=200, summary="", many=False, raw_body=None, location=None, authenticate=None, **kwargs):
         self.roles = roles
+        # a public route's own credential (a buyer's session), checked before its body is read
+        self.authenticate = authenticate
         self.location = location  # e.g. "/api/imports/{id}": the answer's Location, from its fields
         # a body over the gateway's limit is refused before it is read (gateway/server.py)
         self.too_large_code = "SPREADSHEET_TOO_LARGE" if raw_body else "BODY_TOO_LARGE"
@@ -174,6 +176,8 @@ class JsonRoute(HttpRequestHandler):
             kwargs["actor"] = actor
             if self.rated == "holds":
                 self.limits.holds(actor["account_id"], client_ip(request, self.proxy_hops))
+        if self.authenticate is not None:  # 401 before a body is read: nothing about it is told first
+            request.authenticated = self.authenticate(self.database.engine, request)
         if self.body_schema is not None:
             kwargs["body"] = parse_body(request, self.body_schema)
             if self.rated == "login":
@@ -384,14 +388,16 @@ def sane(value, where="body"):
 
 
 def route(method, url, roles=None, body=None, query=None, response=None, many=False, status=200,
-          summary="", raw_body=None, produces=None, location=None, errors=None):
+          summary="", raw_body=None, produces=None, location=None, errors=None, authenticate=None):
     """Declare an HTTP route: nameko entrypoint plus what the OpenAPI document says of it.
     Its roles are its grant in the route table (gateway/roles.py, PUBLIC: no token needed); a
     route the table does not list fails at import, and so does a `roles=` that says otherwise
     (leave it out: the table is the one place). raw_body / produces: the media type of a
     request or response that is a file rather than JSON (for the document). location: the
     success answer's Location header, formatted with its fields ("/api/imports/{id}"); errors:
-    {status: description} the route answers besides the common ones (for the document)."""
+    {status: description} the route answers besides the common ones (for the document);
+    authenticate: for a public route with a credential of its own, `check(engine, request)`,
+    run before the body is read (a 401 comes before a 400), its answer as `request.authenticated`."""
     assert body is None or issubclass(body, Schema)
     granted = roles_of(method, url)
     if roles is not None and set(roles) != set(granted):
@@ -403,7 +409,7 @@ def route(method, url, roles=None, body=None, query=None, response=None, many=Fa
     ROUTES.append((method, url, options))
     register = JsonRoute.decorator(method, url, roles=roles, body=body, query=query,
                                    response=response, status=status, summary=summary, many=many,
-                                   raw_body=raw_body, location=location)
+                                   raw_body=raw_body, location=location, authenticate=authenticate)
 
     def decorate(fn):
         # the OpenAPI's operationId and tag come from the handler's name and module

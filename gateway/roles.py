@@ -127,6 +127,8 @@ ROLES = {
     "POST /api/launches/<int:launch_id>/lottery/draw": P["launches.manage"],
     "GET /api/launches/<int:launch_id>/lottery/result": P["launches.read"],
     "GET /api/launches/<int:launch_id>/selection": P["launches.read"],
+    # gateway/routes/launch_report.py
+    "GET /api/launches/<int:launch_id>/report": P["launches.report"],
     # gateway/routes/launch_screen.py: 选房大屏, signed in or on a display token (checked by the route)
     "GET /api/launches/<int:launch_id>/screen": P["launches.read"],
     "GET /api/display/launches/<int:launch_id>/screen": PUBLIC,

@@ -34,6 +34,7 @@ from gateway.routes.finance_escrow import FinanceEscrowRoutes
 from gateway.routes.finance_money import FinanceMoneyRoutes
 from gateway.routes.finance_sincerity import FinanceSincerityRoutes
 from gateway.routes.launch_screen import LaunchScreenRoutes
+from gateway.routes.launch_report import LaunchReportRoutes
 from gateway.routes.launches import LaunchRoutes
 from gateway.routes.pricing import PricingRoutes
 from gateway.routes.recruiting import RecruitingRoutes
@@ -41,6 +42,7 @@ from gateway.routes.reports import ReportRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.training import TrainingRoutes
 from gateway.routes.webhooks import WebhookRoutes
+from gateway.routes.window_texts import WindowTexts
 from gateway.routes.staff import StaffRoutes
 from gateway.server import HttpServer
 from loupan.schemas import dump
@@ -55,7 +57,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

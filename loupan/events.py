@@ -67,6 +67,31 @@ class LaunchRegistered(_Payload):
     mobile_masked = fields.String(allow_none=True, load_default=None)  # 137****0001
 
 
+class WindowMember(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    registration_id = fields.Integer(required=True)
+    number = fields.String(required=True)  # 认筹号
+    mobile = fields.String(required=True)  # to text them: the gateway's SMS
+
+
+class SelectionWindowOpened(_Payload):
+    """选房: a lottery launch's window `number` opened (start, time, early, after the one before
+    it); its members may hold and confirm until `closes_at` (unless everyone in it finishes
+    first). The gateway texts each member that their window is open (the mobile of their 认筹,
+    as unit_held carries the customer's phone)."""
+
+    launch_id = fields.Integer(required=True)
+    launch_name = fields.String(required=True)
+    number = fields.Integer(required=True)
+    opened_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True)  # start, time or early
+    registration_ids = fields.List(fields.Integer(), required=True)
+    members = fields.List(fields.Nested(WindowMember), required=True)
+
+
 class UnitHeld(_Payload):
     """A unit held (留房) for a buyer by an advisor until `expires_at`."""
 
@@ -401,6 +426,7 @@ CATALOGUE = {
     ("project_created", 1): ("inventory", ProjectCreated),
     ("units_released", 1): ("inventory", UnitsReleased),
     ("launch_registered", 1): ("inventory", LaunchRegistered),
+    ("selection_window_opened", 1): ("inventory", SelectionWindowOpened),
     ("unit_held", 1): ("inventory", UnitHeld),
     ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),
     ("unit_hold_expired", 1): ("inventory", UnitHoldEnded),

@@ -149,6 +149,7 @@ PERMISSIONS = _table(
     # inventory: 开盘 launches, 认筹 and the 摇号 (issue 18)
     Grant("launches.manage", *MANAGERS),  # create, move (pause with a reason), publish the list, draw
     Grant("launches.read", *SITE, FINANCE, DEVELOPER_VIEWER),  # a launch, its published list and result
+    Grant("launches.report", *MANAGERS, DEVELOPER_VIEWER),  # 开盘报告: a launch's figures (no names), as reports
     Grant("registrations.create", *SITE),  # 认筹, taken by the staff member calling
     Grant("registrations.read", *SITE, FINANCE),
     Grant("registrations.review", *MANAGERS, ASSISTANT),  # 购房资格, and cancellation

@@ -116,6 +116,12 @@ def _executed(state):
         state.session.info["wrote"] = True
 
 
+def unit_of(session):
+    """The unit of work a session belongs to: for code that was handed only the session (a
+    rule deep in a call chain) to publish an event in the same transaction."""
+    return session.info["unit_of_work"]
+
+
 class UnitOfWork:
     """A worker's session, opened on first use; rolled back on close unless committed."""
 
@@ -139,6 +145,7 @@ class UnitOfWork:
         if self._session is None:
             self.engine.guard.acquire()
             self._session = UnitSession(self.engine, expire_on_commit=False)
+            self._session.info["unit_of_work"] = self  # unit_of(session): code handed a session may publish
         return self._session
 
     @property

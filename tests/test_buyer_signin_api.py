@@ -78,6 +78,13 @@ def test_a_buyer_signs_in_with_a_texted_code_and_sees_their_own_launch(system, l
     assert as_buyer(system, token, path=f"/api/projects/{launch['project']['id']}/board").status_code == 401
     staff_token = launch["advisor"].token
     assert as_buyer(system, staff_token).json()["error"] == "BUYER_SESSION_INVALID"
+    # the session is checked before the body is read: without either, 401, not 400
+    for path in ("/api/buyer/holds", "/api/buyer/holds/1/confirm"):
+        staffed = as_buyer(system, staff_token, "POST", path)
+        assert (staffed.status_code, staffed.json()["error"]) == (401, "BUYER_SESSION_INVALID")
+        nobody = requests.post(system.url() + path, timeout=30)
+        assert (nobody.status_code, nobody.json()["error"]) == (401, "TOKEN_MISSING")
+    assert as_buyer(system, token, "POST", "/api/buyer/holds").json()["error"] == "VALIDATION_ERROR"  # signed in
 
     out = as_buyer(system, token, "DELETE", "/api/buyer/session")
     assert out.status_code == 200 and out.json() == {"signed_out": True}

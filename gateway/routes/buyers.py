@@ -65,6 +65,20 @@ def sale_actor(ready):
             "agency_id": ready["agency_id"], "project_ids": [ready["project_id"]]}
 
 
+def session_of(engine, request):
+    """The buyer session row of the request's `Authorization: Bearer lpb_…`, if in force;
+    401 otherwise. The buyer routes run it before reading their body (route authenticate=)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("a buyer session is required: sign in with your mobile", "TOKEN_MISSING")
+    with read_connection(engine) as conn:
+        row = conn.execute(SESSION_BY_HASH, {"token_hash": _hash(token)}).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise Unauthenticated("the session is not valid: sign in again", "BUYER_SESSION_INVALID")
+    return row
+
+
 def _latest_code(session, launch_id, mobile):
     return session.execute(select(BuyerCode).where(BuyerCode.launch_id == launch_id, BuyerCode.mobile == mobile)
                            .order_by(BuyerCode.id.desc()).limit(1)).scalar_one_or_none()
@@ -79,16 +93,9 @@ class BuyerRoutes:
         return self._sms
 
     def buyer_session(self, request):
-        """The session row of the request's `Authorization: Bearer lpb_…`, if in force."""
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthenticated("a buyer session is required: sign in with your mobile", "TOKEN_MISSING")
-        with read_connection(self.db.engine) as conn:
-            row = conn.execute(SESSION_BY_HASH, {"token_hash": _hash(token)}).first()
-        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-            raise Unauthenticated("the session is not valid: sign in again", "BUYER_SESSION_INVALID")
-        return row
+        """The session row the route checked before its body (session_of), if in force."""
+        row = getattr(request, "authenticated", None)
+        return row if row is not None else session_of(self.db.engine, request)
 
     @route("POST", "/api/buyer/codes", body=b.BuyerCodeIn, response=b.BuyerCodeSent, status=202,
            errors={"429": "another code asked for too soon or too often (CODE_RESEND_TOO_SOON, Retry-After), "
@@ -162,7 +169,7 @@ class BuyerRoutes:
         # the view is inventory's answer, dumped there already: passed through as it came
         return dict(SESSION_HEAD.dump({"token": token, "expires_at": expires_at}), buyer=view)
 
-    @route("GET", "/api/buyer/me", response=b.BuyerView, errors=UNAUTHORIZED,
+    @route("GET", "/api/buyer/me", response=b.BuyerView, authenticate=session_of, errors=UNAUTHORIZED,
            summary="The signed-in buyer's own view: their 认筹 (masked), the launch, their place in the drawn "
                    "order and selection window, their 选房 turn (the current window, theirs: waiting, open, passed "
                    "or done) and holds, and the launch's units with their status")
@@ -171,6 +178,7 @@ class BuyerRoutes:
         return self.inventory.buyer_view(row.registration_id)
 
     @route("POST", "/api/buyer/holds", body=sel.BuyerHoldIn, response=sel.BuyerHoldOut, status=201,
+           authenticate=session_of,
            errors=dict(UNAUTHORIZED, **{
                "409": "not now: NOT_YOUR_WINDOW, WINDOW_PASSED, TURN_OVER, LAUNCH_PAUSED, SELECTION_NOT_OPEN, "
                       "SELECTION_OVER, BUYER_UNIT_LIMIT, or the unit is taken (UNIT_NOT_AVAILABLE)",
@@ -183,6 +191,7 @@ class BuyerRoutes:
         return hold_batch.holds.call(self.inventory.buyer_holds, [row.registration_id, body["unit_id"]])
 
     @route("POST", "/api/buyer/holds/<int:hold_id>/confirm", body=sel.BuyerConfirmIn, response=sel.BuyerConfirmOut,
+           authenticate=session_of,
            status=201, errors=dict(UNAUTHORIZED, **{
                "409": "the hold ended (HOLD_NOT_ACTIVE), the window passed (WINDOW_PASSED) or the launch is paused "
                       "(LAUNCH_PAUSED); the advisor of the 认筹 has left (ADVISOR_INACTIVE)",
@@ -216,7 +225,7 @@ class BuyerRoutes:
             "deal_id": deal["id"], "deal_status": deal["status"], "hold_id": ready["hold_id"],
             "unit_id": ready["unit_id"], "price": ready["list_price"], "deposit": deposit, "earnest": earnest})
 
-    @route("POST", "/api/buyer/give-up", response=sel.BuyerSelection,
+    @route("POST", "/api/buyer/give-up", response=sel.BuyerSelection, authenticate=session_of,
            errors=dict(UNAUTHORIZED, **{"409": "the turn is over already (TURN_OVER), the window passed "
                                                "(WINDOW_PASSED), the launch is paused or not selecting"}),
            summary="放弃: the buyer ends their 选房 turn (their holds are released); the window moves on early "
@@ -225,7 +234,7 @@ class BuyerRoutes:
         row = self.buyer_session(request)
         return self.inventory.buyer_give_up(row.registration_id)
 
-    @route("DELETE", "/api/buyer/session", response=b.BuyerSignedOut, errors=UNAUTHORIZED,
+    @route("DELETE", "/api/buyer/session", response=b.BuyerSignedOut, authenticate=session_of, errors=UNAUTHORIZED,
            summary="Sign the buyer's session out (the token is refused from then on)")
     def close_buyer_session(self, request):
         row = self.buyer_session(request)

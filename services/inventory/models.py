@@ -338,6 +338,23 @@ class LaunchAttempt(Base):
     __table_args__ = (Index("ix_launch_attempts_buyer_unit", "registration_id", "unit_id", "at"),)
 
 
+class LaunchRefusal(Base):
+    """A buyer's hold refused (NOT_YOUR_WINDOW, UNIT_NOT_AVAILABLE, HOLD_ATTEMPTS_EXCEEDED, ...):
+    its code and when, for the launch's report (launch_report.py). Written by the entrypoint
+    after the refusal, in a transaction of its own."""
+
+    __tablename__ = "launch_refusals"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False)
+    project_id = Column(ID, nullable=False)
+    launch_id = Column(ID, ForeignKey("launches.id"), nullable=False)
+    registration_id = Column(ID, nullable=False)
+    unit_id = Column(ID)
+    code = Column(String(40), nullable=False)
+    at = Column(UTCDateTime, nullable=False)
+    __table_args__ = (Index("ix_launch_refusals_launch", "launch_id", "code"),)
+
+
 class LaunchUnit(Base):
     """A unit of a launch's batch."""
 

@@ -20,6 +20,7 @@ from loupan.errors import Conflict, Forbidden, NotFound, TooSoon
 from loupan.roles import ADVISOR, PERMISSIONS, require_role
 from loupan.scope import get_in_scope
 from loupan.types import utcnow
+from loupan.uow import unit_of
 from services.inventory import holds
 from services.inventory import launch_rules as rules
 from services.inventory.models import (Hold, Launch, LaunchAttempt, LaunchDraw, LaunchRegistration, LaunchUnit,
@@ -83,10 +84,22 @@ def _finished(session, launch, registration_ids):
 
 
 def _open(session, launch, number, opened_at, reason):
+    """Window `number` opens: its launch_windows row, and `selection_window_opened` in the same
+    transaction (the gateway texts its members: their window is open, until when)."""
     if number >= 1:
         session.execute(insert(LaunchWindow).values(
             launch_id=launch.id, number=number, agency_id=launch.agency_id, project_id=launch.project_id,
             opened_at=opened_at, opened_reason=reason))
+        order = _order(session, launch)
+        ids = sorted(_members(order, launch, number), key=order.get)
+        regs = {r.id: r for r in session.execute(select(LaunchRegistration).where(
+            LaunchRegistration.id.in_(ids))).scalars()} if ids else {}
+        unit_of(session).publish("selection_window_opened", {
+            "launch_id": launch.id, "launch_name": launch.name, "number": number, "opened_at": opened_at,
+            "closes_at": rules.window_closes_at(opened_at, launch.window_minutes), "reason": reason,
+            "registration_ids": ids,
+            "members": [{"registration_id": rid, "number": regs[rid].number, "mobile": regs[rid].mobile}
+                        for rid in ids]}, agency_id=launch.agency_id, project_id=launch.project_id)
 
 
 def _close(session, launch, number, at, reason):

@@ -3,13 +3,18 @@ A mixin of InventoryService. No actor: only a sealed call is answered (loupan/bu
 only the gateway, which has checked the buyer's one-time code or session, reaches these.
 选房 (selection.py): a buyer's hold, confirmation check and 放弃 likewise; the site's view
 takes a staff actor; the timer moves lottery windows on."""
+import logging
+
 from loupan import group_commit
 from loupan.entrypoints import query, rpc
+from loupan.errors import DomainError
 from loupan.schemas import dump
 from loupan.schemas import inventory_buyers as s
 from loupan.schemas import inventory_selection as sel
 from loupan.timers import every
-from services.inventory import buyers, selection
+from services.inventory import buyers, launch_report, selection
+
+log = logging.getLogger(__name__)
 
 
 class BuyerEntrypoints:
@@ -29,7 +34,16 @@ class BuyerEntrypoints:
     def buyer_hold(self, registration_id, unit_id):
         """选房: the buyer holds a unit of their launch, if they may now (their window; race:
         within the attempt limit)."""
-        hold = selection.hold(self.db, int(registration_id), int(unit_id))
+        try:
+            hold = selection.hold(self.db, int(registration_id), int(unit_id))
+        except DomainError as refused:  # kept with its code for the launch's report
+            self.db.rollback()
+            try:
+                launch_report.record_refusal(self.db, int(registration_id), int(unit_id), refused.code)
+            except Exception:  # noqa: BLE001 - the buyer's answer is the refusal, whatever the record
+                log.exception("the refusal %s of registration %s was not recorded", refused.code, registration_id)
+                self.db.rollback()
+            raise
         self.db.commit()
         return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
 
@@ -40,7 +54,14 @@ class BuyerEntrypoints:
         (loupan/group_commit.py). One outcome per request: {"result": the hold} or {"error": the
         refusal}."""
         def decide(item, request):
-            hold = selection.hold(item, int(request[0]), int(request[1]))
+            registration_id, unit_id = int(request[0]), int(request[1])
+            try:
+                hold = selection.hold(item, registration_id, unit_id)
+            except DomainError as refused:
+                if refused.status < 500:  # kept with its code for the launch's report, as buyer_hold does
+                    item.rollback()
+                    launch_report.record_refusal(item, registration_id, unit_id, refused.code)
+                raise
             return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
 
         return group_commit.run(self.db, list(requests), decide)

@@ -5,8 +5,9 @@ lottery_rules.py."""
 from loupan.entrypoints import command, query
 from loupan.inbox import handles
 from loupan.schemas import load
+from loupan.schemas import inventory_launch_report as report
 from loupan.schemas import inventory_launches as s
-from services.inventory import launches
+from services.inventory import launch_report, launches
 
 
 class LaunchEntrypoints:
@@ -91,3 +92,8 @@ class LaunchEntrypoints:
     def get_lottery_result(self, actor, launch_id):
         """The drawn order, with the seed and public value to verify it."""
         return launches.get_result(self.db.session, actor, launch_id)
+
+    @query(report.LaunchReport)
+    def launch_report(self, actor, launch_id):
+        """开盘报告: the launch's figures (registrations, draw, windows, units sold, refusals)."""
+        return launch_report.launch_report(self.db.session, actor, launch_id)
