@@ -195,6 +195,15 @@ PERMISSIONS = _table(
     Grant("complaints.see_all", *SITE_WIDE),  # an advisor: those they own or are about them
     Grant("complaints.resolve", *SITE),  # the owner, or a manager
     Grant("complaints.resolve_any", *MANAGERS),
+    # crm: channels (渠道分销, issue 19); brokers have no account yet: staff act for them
+    Grant("channels.manage", *MANAGERS),  # channels, brokers, a project's 判客 rules
+    Grant("channels.read", *SITE_WIDE),
+    Grant("channel_reports.file", *MANAGERS, ASSISTANT),  # 报备 on a broker's behalf
+    Grant("channel_reports.read", *SITE_WIDE),
+    Grant("channel_visits.verify", *MANAGERS, ASSISTANT),  # reception checks the 带看码
+    Grant("channel_appeals.file", *SITE),  # 申诉: an advisor, or staff for a broker
+    Grant("channel_appeals.rule", *MANAGERS),
+    Grant("channel_risk.read", *MANAGERS),
     # contracts: deals from 认购 to 交房
     Grant("deals.sell", *SELLERS),  # 认购 and its contract's draft
     Grant("deals.review", *MANAGERS),  # 认购, contracts, supplementary agreements

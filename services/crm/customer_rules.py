@@ -36,17 +36,19 @@ def is_protected(owner_id, status, protected_until, at):
     return protected_until is not None and protected_until > at
 
 
-def registration_outcome(owner_id, status, protected_until, registrant_id, at):
+def registration_outcome(owner_id, status, protected_until, registrant_id, at, channel_held=False):
     """What a 报备 of an existing customer by `registrant_id` (None: into the pool) does:
     "existing" (nothing changes), "claimed" (the registrant becomes the owner) or "conflict"
-    (撞单: recorded for a manager, the owner keeps the customer)."""
+    (撞单: recorded for a manager, the owner keeps the customer). A customer a channel holds
+    (`channel_held`: brought with a 带看码, in the channel's protection) changes owner only by
+    a manager's ruling: a claim of it is a conflict too."""
     if owner_id is not None and owner_id == registrant_id:
         return "existing"
     if is_protected(owner_id, status, protected_until, at):
         return "conflict"
     if registrant_id is None:
         return "existing"
-    return "claimed"
+    return "conflict" if channel_held else "claimed"
 
 
 def lapses(owner_id, status, protected_until, at):

@@ -175,6 +175,9 @@ def _set_owner(session, actor, customer, owner_id, owner_name, reason, at, days=
     """Move `customer` to `owner_id` (None: the pool) with a history row; a new owner gets a
     fresh 保护期 of `days`."""
     by_id, by_name = _by(actor)
+    if reason in ("claimed", "reassigned", "ruling") and owner_id != customer.owner_id:
+        from services.crm import channels  # channels builds on customers
+        channels.alert_owner_change(session, actor, customer, owner_id, reason, at)
     session.add(CustomerOwner(customer_id=customer.id, from_owner_id=customer.owner_id, to_owner_id=owner_id,
                               reason=reason, note=note, by_id=by_id, by_name=by_name, at=at))
     customer.owner_id = owner_id
@@ -270,7 +273,10 @@ def _new_customer(actor, project_id, mobile, data, at):
 
 def _register_existing(uow, actor, customer, data, owner_id, owner_name, at, days):
     session = uow.session
-    outcome = rules.registration_outcome(customer.owner_id, customer.status, customer.protected_until, owner_id, at)
+    from services.crm import channels  # channels builds on customers
+    held = channels.attributed_report(session, customer.id, at) is not None
+    outcome = rules.registration_outcome(customer.owner_id, customer.status, customer.protected_until, owner_id, at,
+                                         channel_held=held)
     if outcome == "claimed":
         _set_owner(session, actor, customer, owner_id, owner_name, "claimed", at, days)
         session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from loupan.errors import Invalid
 from loupan.types import utcnow
-from services.crm import customers
+from services.crm import channels, customers
 from services.crm.models import CareTask, Customer, CustomerStatusChange, DealCustomer
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,8 @@ def subscription_approved(uow, event, default_days=None):
                              unit_label=payload.get("unit_label"), status="signed" if signed else "subscribed", subscribed_at=event["occurred_at"], updated_at=utcnow()))
     if customer is not None and customer.status in ("lead", "lost"):
         record_status(session, customer, "subscribed", event["occurred_at"], payload["advisor_id"], payload["deal_id"])
+    if customer is not None:  # 截客: a channel's report filed just before this 认购
+        channels.alert_reports_before_deal(session, customer, event["occurred_at"], payload["deal_id"])
     session.flush()
 
 

@@ -416,3 +416,165 @@ class Survey(Base):
 
 
 # (crm-care adds its tables here)
+
+
+# channels (渠道分销: channels, brokers, 报备, 带看, 判客 appeals, risk alerts) ------------------
+CHANNEL_GRADES = ("A", "B", "C")
+CHANNEL_STATUSES = ("active", "suspended")
+BROKER_STATUSES = ("active", "disabled")
+REPORT_STATUSES = ("valid", "visited", "rejected", "lapsed")
+APPEAL_DECISIONS = ("to_channel", "to_site", "dismiss")
+RISK_KINDS = ("report_before_deal", "many_channels", "owner_change", "high_conversion")
+
+
+class Channel(Base):
+    """A distribution company (分销商) of the agency, under contract: its grade, its commission
+    terms as agreed (finance computes the commission) and the projects it may report to."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("agency_id", "name", name="uq_channels_agency_name"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    name = Column(String(100), nullable=False)
+    grade = Column(String(1), nullable=False)
+    contract_no = Column(String(50))
+    commission_terms = Column(String(500))
+    project_ids = Column(JSON, nullable=False)  # the active projects it reports to
+    status = Column(String(10), nullable=False, default="active", server_default="active")
+    created_by = Column(ID)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Broker(Base):
+    """经纪人: a channel's broker, or a 全民经纪人 (no channel: an owner, a friend) who signed up."""
+
+    __tablename__ = "brokers"
+    __table_args__ = (UniqueConstraint("agency_id", "mobile", name="uq_brokers_agency_mobile"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    channel_id = Column(ID, ForeignKey("channels.id"), index=True)  # None: 全民经纪人
+    name = Column(String(50), nullable=False)
+    mobile = Column(String(11), nullable=False)
+    status = Column(String(10), nullable=False, default="active", server_default="active")
+    created_by = Column(ID)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ChannelSetting(Base):
+    """A project's 判客 rules (missing row: the defaults of channel_rules.Settings)."""
+
+    __tablename__ = "channel_settings"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    agency_id = Column(ID, nullable=False, index=True)
+    report_valid_hours = Column(Integer, nullable=False)
+    protection_days = Column(Integer, nullable=False)
+    site_protection_wins = Column(Boolean, nullable=False)
+    updated_by = Column(ID)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ChannelReportKey(Base):
+    """One row per project and 前三后四: every report of that 3+4 locks it (and bumps its
+    version by a conditional update) before it is judged, so reports of one customer by
+    several channels at once are judged one after the other: exactly one is first."""
+
+    __tablename__ = "channel_report_keys"
+    project_id = Column(ID, primary_key=True, autoincrement=False)
+    mobile_key = Column(String(11), primary_key=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    holder_report_id = Column(ID)  # the last report judged valid
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+
+class ChannelReport(Base):
+    """报备 by a broker: the customer (full mobile, or only its 前三后四 until the visit), the
+    expected visit, the 判客 verdict given at once, the hashed one-time 带看码, and what the
+    visit made of it."""
+
+    __tablename__ = "channel_reports"
+    __table_args__ = (Index("ix_channel_reports_project_key", "project_id", "mobile_key"),
+                      Index("ix_channel_reports_status_valid_until", "status", "valid_until"),
+                      UniqueConstraint("project_id", "code_hash", name="uq_channel_reports_code"))
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    broker_id = Column(ID, ForeignKey("brokers.id"), nullable=False, index=True)
+    broker_name = Column(String(50), nullable=False)
+    channel_id = Column(ID, ForeignKey("channels.id"), index=True)  # None: a 全民经纪人's
+    channel_name = Column(String(100))
+    customer_name = Column(String(50), nullable=False)
+    mobile = Column(String(11))  # the full number; None until the visit when only 前三后四 were given
+    mobile_key = Column(String(11), nullable=False)  # 138****5678
+    expected_visit_at = Column(UTCDateTime)
+    status = Column(String(10), nullable=False)  # valid, visited, rejected, lapsed
+    reason = Column(String(30), nullable=False)  # channel_rules.REASONS
+    against_report_id = Column(ID)  # the report that was first
+    site_customer_ids = Column(JSON)  # a hidden number: the site's customers of its 3+4 that held
+    code_hash = Column(String(64))  # sha256 of the 带看码; None when rejected at once
+    valid_until = Column(UTCDateTime)
+    visited_at = Column(UTCDateTime)
+    protected_until = Column(UTCDateTime)  # the channel's protection after the visit
+    customer_id = Column(ID, ForeignKey("customers.id"), index=True)
+    attributed = Column(Boolean, nullable=False, default=False, server_default=text("false"))  # the bringer now
+    filed_by = Column(ID)
+    filed_by_name = Column(String(80))
+    filed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ChannelVisit(Base):
+    """带看 verification: a 带看码 checked at reception, with when, by whom and its 判客 result."""
+
+    __tablename__ = "channel_visits"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    report_id = Column(ID, ForeignKey("channel_reports.id"), nullable=False, index=True)
+    customer_id = Column(ID, ForeignKey("customers.id"))
+    result = Column(String(10), nullable=False)  # visited, rejected, lapsed
+    reason = Column(String(30), nullable=False)
+    receptionist_id = Column(ID, nullable=False)
+    receptionist_name = Column(String(80))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ChannelAppeal(Base):
+    """申诉 of a 判客 verdict by a broker or an advisor, with its reason and attachments, and the
+    manager's ruling with its evidence (kept, once)."""
+
+    __tablename__ = "channel_appeals"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False, index=True)
+    report_id = Column(ID, ForeignKey("channel_reports.id"), nullable=False, index=True)
+    broker_id = Column(ID, ForeignKey("brokers.id"))  # the appealing broker (else a staff member's)
+    reason = Column(Text, nullable=False)
+    attachments = Column(JSON, nullable=False)  # references: document ids, file names, links
+    status = Column(String(10), nullable=False, default="open", server_default="open")  # open, ruled
+    decision = Column(String(12))  # to_channel, to_site, dismiss
+    ruling = Column(Text)
+    evidence = Column(JSON)
+    filed_by = Column(ID, nullable=False)
+    filed_by_name = Column(String(80))
+    filed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ruled_by = Column(ID)
+    ruled_by_name = Column(String(80))
+    ruled_at = Column(UTCDateTime)
+
+
+class ChannelRiskAlert(Base):
+    """渠道风控: a pattern the manager should look at, with its facts."""
+
+    __tablename__ = "channel_risk_alerts"
+    __table_args__ = (Index("ix_channel_risk_alerts_project_at", "project_id", "at"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    kind = Column(String(20), nullable=False)
+    report_id = Column(ID, ForeignKey("channel_reports.id"))
+    customer_id = Column(ID, ForeignKey("customers.id"))
+    broker_id = Column(ID, ForeignKey("brokers.id"))
+    mobile_key = Column(String(11))
+    facts = Column(JSON, nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)

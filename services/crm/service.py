@@ -9,12 +9,14 @@ from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.crm.models import metadata
 from services.crm.entrypoints.care import CareEntrypoints
+from services.crm.entrypoints.channels import ChannelEntrypoints
 from services.crm.entrypoints.customer_imports import CustomerImportEntrypoints
 from services.crm.entrypoints.customers import CustomerEntrypoints
 from services.crm.entrypoints.visits import VisitEntrypoints
 
 
-class CrmService(CustomerEntrypoints, CustomerImportEntrypoints, VisitEntrypoints, CareEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+class CrmService(CustomerEntrypoints, CustomerImportEntrypoints, VisitEntrypoints, CareEntrypoints, ChannelEntrypoints,
+                 PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "crm"
     db = Database(metadata)
     config = Config()
