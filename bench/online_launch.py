@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/online_launch.py [--buyers 1000] [--units 500]
         [--gateway-workers 1] [--inventory-workers 1] [--private-postgres]
+    .venv/bin/python bench/online_launch.py --mode lottery    (bench/online_lottery.py)
 
 Starts the whole system on PostgreSQL (fresh databases, own vhost), a project with `--units`
 released units, and a race-mode launch of them (one unit a buyer, MHub's abuse limit of 2
@@ -66,14 +67,17 @@ async def gather_limited(limit, coroutines):
 
 
 async def call(session, method, url, token=None, body=None, expect=(200, 201, 202)):
-    """A set-up call (not measured): a 503 of a busy machine is tried again."""
+    """A set-up call (not measured): a 503 of a busy machine is tried again (a registration
+    the 503 made anyway answers 409 ALREADY_REGISTERED then: the list is read at the end)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    for _ in range(5):
+    for attempt in range(5):
         async with session.request(method, url, json=body, headers=headers) as response:
             text = await response.text()
             if response.status == 503:
                 await asyncio.sleep(2)
                 continue
+            if attempt and response.status == 409:
+                return None
             if response.status not in expect:
                 raise RuntimeError(f"{method} {url}: {response.status} {text[:300]}")
             return json.loads(text) if text else None
@@ -83,10 +87,13 @@ async def call(session, method, url, token=None, body=None, expect=(200, 201, 20
 async def register_buyers(url, staff_tokens, director_token, launch_id, buyers, sms_log):
     """认筹 and review of every buyer, then each buyer's code and session: the buyer tokens."""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=40)) as s:
-        regs = await gather_limited(20, (call(s, "POST", f"{url}/api/launches/{launch_id}/registrations",
-                                              staff_tokens[n % len(staff_tokens)],
-                                              {"buyer_name": f"买家{n}", "id_number": id_number(n),
-                                               "mobile": mobile(n)}) for n in range(buyers)))
+        await gather_limited(20, (call(s, "POST", f"{url}/api/launches/{launch_id}/registrations",
+                                       staff_tokens[n % len(staff_tokens)],
+                                       {"buyer_name": f"买家{n}", "id_number": id_number(n), "mobile": mobile(n)})
+                                  for n in range(buyers)))
+        listed = await call(s, "GET", f"{url}/api/launches/{launch_id}/registrations", director_token)
+        by_mobile = {r["mobile"]: r for r in listed}
+        regs = [by_mobile[mobile(n)] for n in range(buyers)]  # in buyer order, as sign_in's tokens
         await gather_limited(20, (call(s, "POST", f"{url}/api/registrations/{r['id']}/review", director_token,
                                        {"result": "eligible", "note": "压测"}) for r in regs))
         return regs
@@ -169,13 +176,24 @@ async def race(urls, buyer_tokens, unit_ids, seed=7):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--buyers", type=int, default=1000)
-    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--mode", choices=("race", "lottery"), default="race",
+                        help="lottery: bench/online_lottery.py (摇号, then 选房 in windows)")
+    parser.add_argument("--buyers", type=int, help="race: 1000; lottery: 2000 registrations")
+    parser.add_argument("--units", type=int, help="race: 500; lottery: one per buyer")
+    parser.add_argument("--window-size", type=int, default=20, help="lottery: buyers per window")
+    parser.add_argument("--no-show-windows", type=int, default=2,
+                        help="lottery: windows where one buyer never acts (they end by time, one minute)")
     parser.add_argument("--ping-requests", type=int, default=3000)
     parser.add_argument("--inventory-workers", type=int, default=1)
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--private-postgres", action="store_true", help="own PostgreSQL cluster")
     args = parser.parse_args()
+    if args.mode == "lottery":
+        from online_lottery import main_lottery
+
+        args.buyers = args.buyers or 2000
+        sys.exit(main_lottery(args, register_buyers, sign_in, ENV))
+    args.buyers, args.units = args.buyers or 1000, args.units or 500
     private = None
     if args.private_postgres:
         from loupan.testing.servers import PrivatePostgres

@@ -29,6 +29,7 @@ from gateway.routes.deals import DealRoutes
 from gateway.routes.display import DisplayRoutes
 from gateway.routes.documents import DocumentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
+from gateway.routes.finance_channel import FinanceChannelRoutes
 from gateway.routes.finance_commission import FinanceCommissionRoutes
 from gateway.routes.finance_escrow import FinanceEscrowRoutes
 from gateway.routes.finance_money import FinanceMoneyRoutes
@@ -57,7 +58,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceChannelRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

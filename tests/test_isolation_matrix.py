@@ -60,7 +60,7 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
-         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id")
+         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id", "channel_terms_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -215,6 +215,17 @@ BODIES = {
         "lines": [{"category": "advertising", "channel": "越界", "amount": "1.00"}]},
     "POST /api/projects/<int:project_id>/expenses": lambda i: {"category": "advertising", "month": this_month(),
                                                               "amount": "1.00", "note": "越界"},
+    # finance: 分销佣金 (channel_id names crm's channel: see CROSS_SKIP)
+    "PUT /api/projects/<int:project_id>/channel-billing": lambda i: {"billable_when": "signed"},
+    "POST /api/projects/<int:project_id>/channel-terms": lambda i: {
+        "channel_id": 1, "channel_name": "越界分销", "effective_from": "2030-01-01", "kind": "per_unit",
+        "amount": "1.00"},
+    "POST /api/projects/<int:project_id>/channel-statements": lambda i: {
+        "channel_id": 1, "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()},
+    # statement_id names an agency statement; the channel statements' routes are walked with it (a 404 either way)
+    "POST /api/channel-statements/<int:statement_id>/confirm": lambda i: {"confirmed_on": today().isoformat(),
+                                                                          "confirmed_by_name": "越界"},
+    "POST /api/channel-statements/<int:statement_id>/dispute": lambda i: {"reason": "越界"},
     # finance: money
     "PUT /api/projects/<int:project_id>/payment-terms": lambda i: {"down_ratio": "50"},
     "POST /api/deals/<int:deal_id>/receipts": lambda i: {"amount": "1.00", "method": "cash", "payer": "越界"},
@@ -305,6 +316,8 @@ QUERIES = {
     "GET /api/projects/<int:project_id>/agency-statements/preview": lambda i: {
         "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()},
     "GET /api/projects/<int:project_id>/rota": lambda i: {"week_start": MONDAY},
+    "GET /api/projects/<int:project_id>/channel-costs": lambda i: {"from": last_month_start().isoformat(),
+                                                                  "to": today().isoformat()},
     "GET /api/projects/<int:project_id>/attendance-stats": lambda i: {"month": last_month()},
     "GET /api/projects/<int:project_id>/satisfaction": lambda i: {"from": last_month_start().isoformat(),
                                                                  "to": today().isoformat()},
@@ -527,6 +540,11 @@ CROSS_SKIP = {
                                              "the walk's A pass sends A's"},
     # a buyer has no agency: any launch is named, and the answer is alike for every launch and mobile
     "POST /api/buyer/codes": {"launch_id": "public: the code goes only to the registration's own mobile"},
+    # 分销佣金: a channel is crm's record (issue 19, being built); finance keeps the id crm's events name
+    "POST /api/projects/<int:project_id>/channel-terms": {"channel_id": "crm's channels are not built yet: no "
+                                                                        "record of A to name; finance keeps ids as given"},
+    "POST /api/projects/<int:project_id>/channel-statements": {"channel_id": "crm's channels are not built yet: a "
+                                                                             "channel's deals are found under B's project only"},
     "POST /api/buyer/sessions": {"launch_id": "public: the code texted to the registration's mobile is the key"},
     "POST /api/buyer/holds": {"unit_id": "a buyer session's: only a unit of its own launch (UNIT_NOT_IN_LAUNCH); "
                                          "tests/test_launch_selection_api.py"},
@@ -919,6 +937,9 @@ def build_agency(system, d, w):
                                                                   "rate": "0.5"}]}))
     statement = d.ok(d.post(f"/api/projects/{pa}/agency-statements", {
         "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()}), 201)
+    channel_terms = d.ok(d.post(f"/api/projects/{pa}/channel-terms", {
+        "channel_id": 1, "channel_name": f"{n}分销", "effective_from": "2026-01-01", "kind": "percent",
+        "rate": "1.5"}), 201)
     d.ok(d.post(f"/api/projects/{pa}/commission-statements/{last_month()}"), 201)
 
     # contracts: a 更名 waiting for approval; crm: a survey of the buyer
@@ -981,7 +1002,7 @@ def build_agency(system, d, w):
         "account2_id": adv2_id, "supervisor_id": sup_id, "project2_id": pa2, "shift_id": shift["id"],
         "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
         "launch_id": launch["id"], "registration_id": registration["id"], "sincerity_receipt_id": sincerity["id"],
-        "webhook_id": webhook["id"],
+        "webhook_id": webhook["id"], "channel_terms_id": channel_terms["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1185,7 +1206,10 @@ TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agen
                     ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
                     ("contracts", "deals", "launch_registration_id"): "registration",  # the 认筹 it came from
                     ("finance", "commission_lines", "statement_id"): "commission_statement",
-                    ("gateway", "webhook_deliveries", "endpoint_id"): "webhook_endpoint"}
+                    ("gateway", "webhook_deliveries", "endpoint_id"): "webhook_endpoint",
+                    ("finance", "channel_deals", "attribution_id"): "channel_attribution",
+                    ("finance", "channel_statement_lines", "statement_id"): "channel_statement",
+                    ("finance", "channel_statement_lines", "terms_id"): "channel_terms"}
 # JSON columns not searched, and why
 NOT_SEARCHED = {("crm", "customer_exports", "filters"): "an export's query as its caller sent it (a log, not a link)"}
 NOT_REFERENCES = {
@@ -1194,6 +1218,11 @@ NOT_REFERENCES = {
     "event_id": "an event's uuid",
     "record_id": "recruiting_history: a requisition, candidate, offer or probation by `record`",
     "delivery_id": "a webhook delivery's own uuid (gateway.webhook_deliveries)",
+    # crm's channels, brokers and reports (issue 19): finance keeps the ids crm's events name; a kind
+    # of their own once crm's tables hold them
+    "channel_id": "a crm channel (分销商): finance's channel_* rows, under the agency's own projects",
+    "broker_id": "a crm broker (经纪人) of a channel: finance.channel_attributions, as crm named it",
+    "report_id": "a crm 报备: finance.channel_attributions, as crm named it",
 }
 REFERENCE_TABLES = {
     "project": ("inventory", "projects"), "building": ("inventory", "buildings"), "unit": ("inventory", "units"),
@@ -1209,6 +1238,8 @@ REFERENCE_TABLES = {
     "commission_statement": ("finance", "commission_statements"),
     "launch": ("inventory", "launches"), "registration": ("inventory", "launch_registrations"),
     "webhook_endpoint": ("gateway", "webhook_endpoints"),
+    "channel_attribution": ("finance", "channel_attributions"), "channel_statement": ("finance", "channel_statements"),
+    "channel_terms": ("finance", "channel_terms"),
 }
 NAMES_RECORD = re.compile(r"(_id|_ids|_by)$")
 

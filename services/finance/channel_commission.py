@@ -49,8 +49,8 @@ class AttributionNotKnownYet(Exception):
     raised so that the inbox retries it later."""
 
 
-def in_project(actor, project_id, permission):
-    require_role(actor, PERMISSIONS[permission])
+def in_project(actor, project_id, grant):
+    require_role(actor, grant)
     check_scope(actor, actor["agency_id"], project_id, "project")
 
 
@@ -67,13 +67,13 @@ def _billing_dict(row, project_id):
 
 
 def get_billing(session, actor, project_id):
-    in_project(actor, project_id, "channel_commission.read")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     return _billing_dict(session.get(ChannelBilling, project_id), project_id)
 
 
 def put_billing(uow, actor, project_id, data):
     """The project's condition; deals not stated yet are judged by it again now."""
-    in_project(actor, project_id, "channel_commission.manage")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.manage"])
     session = uow.session
     row = session.get(ChannelBilling, project_id)
     if row is None:
@@ -268,7 +268,8 @@ def apply_unit_swapped(uow, event):
 
 # terms -----------------------------------------------------------------------------------------
 def _terms_dict(row, in_use):
-    return dict(load(ChannelTermsIn, row.terms), id=row.id, project_id=row.project_id, version=row.version,
+    terms = dict({"amount": None, "rate": None, "tiers": [], "launch_bonus": None}, **load(ChannelTermsIn, row.terms))
+    return dict(terms, id=row.id, project_id=row.project_id, version=row.version,
                 channel_name=row.channel_name, set_by=row.set_by, set_at=row.set_at, in_use=in_use)
 
 
@@ -281,7 +282,7 @@ def _used_terms(session, terms_ids):
 def add_terms(uow, actor, project_id, data):
     """A new version of the channel's terms at the project (earlier ones stay: the version in
     force on a deal's signing day prices it)."""
-    in_project(actor, project_id, "channel_commission.manage")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.manage"])
     session = uow.session
     version = session.execute(select(func.coalesce(func.max(ChannelTerms.version), 0)).where(
         ChannelTerms.project_id == project_id, ChannelTerms.channel_id == data["channel_id"])).scalar_one() + 1
@@ -298,7 +299,7 @@ def add_terms(uow, actor, project_id, data):
 
 
 def list_terms(session, actor, project_id, query):
-    in_project(actor, project_id, "channel_commission.read")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     select_ = select(ChannelTerms).where(ChannelTerms.project_id == project_id,
                                         ChannelTerms.agency_id == actor["agency_id"])
     if query.get("channel_id") is not None:
@@ -374,7 +375,7 @@ def _names(session, project_id):
 
 
 def list_deals(session, actor, project_id, query):
-    in_project(actor, project_id, "channel_commission.read")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     rows = [cd for cd in _deals(session, project_id, query.get("channel_id")) if cd.agency_id == actor["agency_id"]]
     stated = _stated(session, project_id=project_id)
     names = _names(session, project_id)
@@ -412,7 +413,7 @@ def draw_statement(uow, actor, project_id, data):
     """A draft statement to the channel for the period: what the rules give by its end minus
     what issued statements stated, per deal. Replaces the channel's draft at the project.
     422 PERIOD_IN_FUTURE, PERIOD_BEFORE_LAST (an issued statement runs later), NOTHING_TO_STATE."""
-    in_project(actor, project_id, "channel_commission.manage")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.manage"])
     session = uow.session
     channel_id, period_to = data["channel_id"], data["period_to"]
     if period_to > today():
@@ -456,17 +457,17 @@ def draw_statement(uow, actor, project_id, data):
     return statement_dict(session, statement)
 
 
-def _statement(session, actor, statement_id, permission):
-    require_role(actor, PERMISSIONS[permission])
+def _statement(session, actor, statement_id, grant):
+    require_role(actor, grant)
     return get_in_scope(session, actor, ChannelStatement, statement_id, "channel statement")
 
 
 def get_statement(session, actor, statement_id):
-    return statement_dict(session, _statement(session, actor, statement_id, "channel_commission.read"))
+    return statement_dict(session, _statement(session, actor, statement_id, PERMISSIONS["channel_commission.read"]))
 
 
 def list_statements(session, actor, project_id, query):
-    in_project(actor, project_id, "channel_commission.read")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     select_ = select(ChannelStatement).where(ChannelStatement.project_id == project_id,
                                             ChannelStatement.agency_id == actor["agency_id"])
     if query.get("channel_id") is not None:
@@ -488,7 +489,7 @@ def _move(session, row, from_statuses, values, refusal):
 def issue_statement(uow, actor, statement_id):
     """The draft issued: numbered per project and channel, never changed after."""
     session = uow.session
-    row = _statement(session, actor, statement_id, "channel_commission.manage")
+    row = _statement(session, actor, statement_id, PERMISSIONS["channel_commission.manage"])
     if row.status != "draft":
         raise Conflict(f"channel statement {statement_id} is {row.status}", "STATEMENT_NOT_DRAFT")
     number = session.execute(select(func.coalesce(func.max(ChannelStatement.number), 0)).where(
@@ -513,7 +514,7 @@ def confirm_statement(uow, actor, statement_id, data):
     """确认: the channel confirmed the issued (or disputed) statement on a day, by a named
     person; recorded by finance. 409 STATEMENT_NOT_ISSUED (a draft), STATEMENT_CONFIRMED."""
     session = uow.session
-    row = _statement(session, actor, statement_id, "channel_commission.manage")
+    row = _statement(session, actor, statement_id, PERMISSIONS["channel_commission.manage"])
     if row.status == "draft":
         raise Conflict(f"channel statement {statement_id} is a draft: issue it first", "STATEMENT_NOT_ISSUED")
     if row.status == "confirmed":
@@ -535,7 +536,7 @@ def dispute_statement(uow, actor, statement_id, data):
     """The channel disputes the issued statement (the reason recorded by finance); a
     correction is a line of the next statement, then it may still be confirmed."""
     session = uow.session
-    row = _statement(session, actor, statement_id, "channel_commission.manage")
+    row = _statement(session, actor, statement_id, PERMISSIONS["channel_commission.manage"])
     if row.status != "issued":
         raise Conflict(f"channel statement {statement_id} is {row.status}, not issued", "STATEMENT_NOT_ISSUED")
     _move(session, row, ("issued",), {"status": "disputed", "disputed_reason": data["reason"].strip()[:300],
@@ -549,7 +550,7 @@ def channel_costs(session, actor, project_id, query):
     """Each channel's deals signed in the period (not cancelled by its end), what they earn
     by the terms (billable or not yet), what issued statements stated of it, and the cost per
     deal (渠道效果: the commission side)."""
-    in_project(actor, project_id, "channel_commission.read")
+    in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     first, last = query["start"], query["end"]
     rows = [cd for cd in _deals(session, project_id) if cd.agency_id == actor["agency_id"]]
     # priced as if billable: the cost a deal brings, whether its 首付 is in yet or not

@@ -185,6 +185,15 @@ export const MESSAGES: Record<string, string> = {
   PERIOD_NOT_OVER: "该期间尚未结束",
   PERIOD_BEFORE_LAST: "不能早于上一期",
   STATEMENT_PAID: "该结算单已发放（已付款），不能再修改；更正请在下一期结算单中冲回",
+  // 分销佣金 (渠道结佣对账单)
+  NOTHING_TO_STATE: "该渠道在此期间没有应结或应冲回的佣金",
+  PERIOD_IN_FUTURE: "对账期间的截止日期不能晚于今天",
+  TERMS_IN_USE: "该版本佣金条款已用于出具的对账单，不能删除；请新增一个版本",
+  STATEMENT_NOT_DRAFT: "该对账单已出具，不能再次出具",
+  STATEMENT_NOT_ISSUED: "该对账单尚未出具（或已确认），不能进行此操作",
+  STATEMENT_CONFIRMED: "该对账单已由渠道确认",
+  CHANNEL_STATEMENT_NOT_FOUND: "渠道对账单不存在",
+  CHANNEL_TERMS_NOT_FOUND: "渠道佣金条款不存在",
   COMMISSION_STATEMENT_NOT_FOUND: "提成结算单不存在",
   SAME_PERSON: "须由另一人复核",
   // 收款 and statements (finance)
