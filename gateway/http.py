@@ -27,7 +27,7 @@ from gateway.idempotency import DEFAULT_TTL
 from gateway.paging import Paging
 from gateway.ratelimit import RATED, RateLimited, RateLimits
 from gateway.roles import roles_of
-from loupan import logs
+from loupan import logs, tracing
 from loupan.schemas import flatten, schema_instance
 from loupan.db import Database
 from loupan.errors import Busy, DomainError, Forbidden, Invalid, NotFound, TooLarge
@@ -110,10 +110,16 @@ class JsonRoute(HttpRequestHandler):
         request.shallow = False
         request_id = request_id_of(request)
         logs.context.request_id = request_id
-        if request.method == "OPTIONS":
-            response = Response(status=204)
-        else:
-            response = self._answer(request, request_id)
+        request.span = tracing.start_http(request, self.url, request_id)  # None unless tracing is on
+        try:
+            if request.method == "OPTIONS":
+                response = Response(status=204)
+            else:
+                response = self._answer(request, request_id)
+        except BaseException:
+            tracing.end_http(request.span, 500)
+            raise
+        tracing.end_http(request.span, response.status_code)
         response.headers.update(headers_for(request, self.cors_origins, request.method == "OPTIONS"))
         response.headers["X-Request-Id"] = request_id
         self.responses.labels(self.method_name, f"{response.status_code // 100}xx").inc()
@@ -138,6 +144,8 @@ class JsonRoute(HttpRequestHandler):
                     owned = (account_id, key)
             event = Event()
             context_data = {"request_id": request_id}
+            if request.span is not None:  # the worker's span is the child of the request's
+                context_data[tracing.KEY] = tracing.traceparent_of(request.span)
             if request.method not in SAFE_METHODS and "actor" in kwargs:
                 context_data["command_id"] = command_id_of(request_id, owned)
             self.container.spawn_worker(self, args, kwargs, context_data=context_data,

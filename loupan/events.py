@@ -29,6 +29,10 @@ class Envelope(Schema):
     project_id = fields.Integer(allow_none=True, load_default=None)
     actor = fields.Nested(Actor, allow_none=True, load_default=None)
     payload = fields.Dict(required=True)
+    # The W3C trace context of the worker that caused the event (loupan.tracing), written only
+    # where tracing is on: optional on reading (an envelope without it is as valid as before),
+    # never dumped by this schema (the webhooks' copy of an envelope does not carry it).
+    traceparent = fields.Raw(load_only=True, allow_none=True, load_default=None)
 
 
 class _Payload(Schema):
@@ -476,8 +480,9 @@ _SCHEMAS = {key: schema() for key, (_, schema) in CATALOGUE.items()}
 _ENVELOPE = Envelope()
 
 
-def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, version=1):
-    """Build a validated envelope (JSON-ready dict) for `event_type`."""
+def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, version=1, traceparent=None):
+    """Build a validated envelope (JSON-ready dict) for `event_type`; with `traceparent` (the
+    trace context of the worker that caused it) when there is one."""
     schema = _SCHEMAS.get((event_type, version))
     if schema is None:
         raise InvalidEvent(f"unknown event {event_type} v{version}")
@@ -488,7 +493,7 @@ def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, v
     errors = schema.validate(body)
     if errors:
         raise InvalidEvent(f"{event_type}: {errors}")
-    return _ENVELOPE.dump(
+    envelope = _ENVELOPE.dump(
         {
             "event_id": uuid.uuid4(),
             "type": event_type,
@@ -500,6 +505,9 @@ def make_envelope(event_type, payload, agency_id, project_id=None, actor=None, v
             "payload": body,
         }
     )
+    if traceparent is not None:
+        envelope["traceparent"] = traceparent
+    return envelope
 
 
 def parse_envelope(body):
@@ -510,4 +518,6 @@ def parse_envelope(body):
     except (ValidationError, KeyError, TypeError) as exc:
         raise InvalidEvent(f"malformed event: {exc}") from None
     envelope["event_id"] = str(envelope["event_id"])
+    if not isinstance(envelope["traceparent"], str) or len(envelope["traceparent"]) > 128:
+        envelope["traceparent"] = None  # tracing is best effort: a bad one never refuses the event
     return envelope

@@ -1,6 +1,7 @@
 """Structured logs: one JSON object per line, with the service, entrypoint, call id and
 event id of the worker that wrote it (kept in a greenlet-local by the Operations provider),
-and the HTTP request id (X-Request-Id) where the gateway set it."""
+the HTTP request id (X-Request-Id) where the gateway set it, and the trace and span ids
+where tracing is on (loupan.tracing)."""
 import json
 import logging
 import threading
@@ -22,7 +23,7 @@ class JsonFormatter(logging.Formatter):
             "service": self.service,
             "message": record.getMessage(),
         }
-        for key in ("entrypoint", "call_id", "event_id", "request_id"):
+        for key in ("entrypoint", "call_id", "event_id", "request_id", "trace_id", "span_id"):
             value = getattr(context, key, None)
             if value:
                 line[key] = value

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from loupan import logs
 from loupan.errors import DomainError
 from loupan.inbox import RetryingEventHandler
+from loupan.tracing import Tracing
 
 disable_created_metrics()  # `_created` series double the exposition and nobody graphs them
 _METRICS = {}  # one registry per process; containers of one service share their series
@@ -141,9 +142,11 @@ class Operations(DependencyProvider):
 
 
 class OpsEndpoints:
-    """Mixin for a service class with `db`: /metrics and the health checks."""
+    """Mixin for a service class with `db`: /metrics and the health checks, and a span per
+    worker when tracing is on (loupan.tracing)."""
 
     ops = Operations()
+    tracing = Tracing()
 
     def refresh_metrics(self):
         """Services override to set their business gauges (and call super)."""

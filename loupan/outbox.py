@@ -67,11 +67,13 @@ class Outbox:
         self._exited = None  # an Event while the relay's thread runs, sent when it ends
 
     # writing -----------------------------------------------------------------------------
-    def write(self, session, event_type, payload, agency_id, project_id=None, actor=None):
-        """Add the event to the outbox in `session`'s transaction; returns the envelope."""
+    def write(self, session, event_type, payload, agency_id, project_id=None, actor=None, traceparent=None):
+        """Add the event to the outbox in `session`'s transaction; returns the envelope.
+        `traceparent`: the trace context of the worker that caused it (loupan.tracing), kept in
+        the envelope, so that the event carries it whenever it is relayed."""
         if source_of(event_type) != self.service_name:
             raise ValueError(f"{self.service_name} may not publish {event_type}")
-        envelope = make_envelope(event_type, payload, agency_id, project_id, actor)
+        envelope = make_envelope(event_type, payload, agency_id, project_id, actor, traceparent=traceparent)
         now = utcnow()
         session.connection().execute(self.insert, {
             "event_id": envelope["event_id"],

@@ -41,7 +41,9 @@ def main(argv):
     config = load_config(argv[1])
     services = import_service(config["SERVICE"])
     logs.configure(services[0].name, config.get("LOG_LEVEL", "INFO"))
-    from loupan import bus
+    from loupan import bus, tracing
+
+    tracing.configure(services[0].name)  # off unless LOUPAN_TRACING or an OTLP endpoint says on
 
     for service_cls in services:
         for check in (getattr(service_cls, "check_config", None), bus.check_config):

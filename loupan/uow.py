@@ -183,8 +183,10 @@ class UnitOfWork:
         self._after_commit.append(callback)
 
     def publish(self, event_type, payload, agency_id, project_id=None, actor=None):
-        """Write an event to the outbox in this transaction; it is relayed after commit."""
-        envelope = self.outbox.write(self.session, event_type, payload, agency_id, project_id, actor)
+        """Write an event to the outbox in this transaction; it is relayed after commit. It
+        carries the worker's trace context, if any (loupan.tracing)."""
+        envelope = self.outbox.write(self.session, event_type, payload, agency_id, project_id, actor,
+                                     traceparent=self.context_data.get("traceparent"))
         self.on_commit(self.outbox.wake)
         return envelope
 
