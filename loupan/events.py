@@ -120,6 +120,19 @@ class UnitHoldEnded(_Payload):
     reason = fields.String(allow_none=True, load_default=None)
 
 
+class UnitHoldConverted(_Payload):
+    """认购 made from a hold (a site's, or a buyer's 选房 confirmation): the hold became the deal's
+    and its unit moved held → subscribed, before the 认购's approval (subscription_approved).
+    The live board shows the unit sold at once (gateway/feed)."""
+
+    hold_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_label = fields.String(required=True)
+    deal_id = fields.Integer(required=True)
+    advisor_id = fields.Integer(allow_none=True, required=True)
+    launch_id = fields.Integer(allow_none=True, load_default=None)
+
+
 class PriceListPublished(_Payload):
     """A price list (一房一价) published: unsold units repriced; the previous version superseded."""
 
@@ -434,6 +447,7 @@ CATALOGUE = {
     ("unit_held", 1): ("inventory", UnitHeld),
     ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),
     ("unit_hold_expired", 1): ("inventory", UnitHoldEnded),
+    ("unit_hold_converted", 1): ("inventory", UnitHoldConverted),
     ("price_list_published", 1): ("inventory", PriceListPublished),
     ("subscription_approved", 1): ("contracts", SubscriptionApproved),
     ("contract_signed", 1): ("contracts", ContractSigned),

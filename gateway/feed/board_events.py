@@ -7,9 +7,9 @@ unit changed in a way the event does not say" (the viewer reads the unit again),
 The inventory events cover 推盘 and holds; a unit's later moves (认购, 签约, 备案, 交付, 退房,
 换房) are made by inventory when it applies contracts' events, which name the unit: the feed
 takes those facts from contracts' events themselves (the status each one leads to is
-inventory's MOVES table, services/inventory/unit_rules.py). Not on any event today, so not on
-the feed: a hold converted to 认购 (inventory's subscribe_hold RPC: held → subscribed until the
-approval's event), 销控保留 locks and unlocks, and a unit's edits.
+inventory's MOVES table, services/inventory/unit_rules.py); a hold converted to 认购 before its
+approval (a buyer's 选房 confirmation among them) is inventory's `unit_hold_converted`. Not on
+any event today, so not on the feed: 销控保留 locks and unlocks, and a unit's edits.
 """
 
 # (source, event type) -> the status its units now have; None: changed, status not said
@@ -18,6 +18,7 @@ STATUS_AFTER = {
     ("inventory", "unit_held"): "held",
     ("inventory", "unit_hold_cancelled"): "available",
     ("inventory", "unit_hold_expired"): "available",
+    ("inventory", "unit_hold_converted"): "subscribed",
     ("contracts", "subscription_approved"): "subscribed",
     ("contracts", "contract_signed"): "signed",
     ("contracts", "contract_filed"): "filed",

@@ -14,7 +14,7 @@ from loupan import bus, reveals
 from loupan.errors import Conflict, RuleViolated
 from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
-from loupan.scope import get_in_scope
+from loupan.scope import event_actor, get_in_scope
 from loupan.types import utcnow
 from services.inventory import history, selection
 from services.inventory.catalog import unit_dict
@@ -108,6 +108,11 @@ def _convert(uow, hold, deal_id, who, advisor_id, at_latest=None):
         raise Conflict(f"unit {hold.unit_id} is not held for hold {hold.id}", "UNIT_NOT_HELD")
     unit = session.get(Unit, hold.unit_id)
     _record(session, unit, "held", "subscribed", who, advisor_id, f"认购 deal {deal_id} (hold {hold.id})", now)
+    uow.publish("unit_hold_converted", {  # the board shows it sold now, not at the approval
+        "hold_id": hold.id, "unit_id": unit.id, "unit_label": unit_label(session.get(Building, unit.building_id).name,
+                                                                          unit.number),
+        "deal_id": deal_id, "advisor_id": advisor_id, "launch_id": hold.launch_id},
+        agency_id=unit.agency_id, project_id=unit.project_id, actor=event_actor(who))
     return True
 
 

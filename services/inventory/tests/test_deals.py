@@ -117,6 +117,20 @@ def test_subscribe_hold_turns_the_hold_into_the_deal_once(call, project, db):
     assert "deal 501" in moves(db, unit_id)[-1].reason
 
 
+def test_a_hold_turned_into_a_deal_is_told_once_for_the_live_board(call, project, event_sink):
+    sink = event_sink("inventory")
+    unit_id = released(call, project)[0]
+    hold = call("hold_unit", advisor(project), unit_id, BUYER)
+    call("subscribe_hold", advisor(project), hold["hold_id"], 601)
+    call("subscribe_hold", advisor(project), hold["hold_id"], 601)  # the saga's retry: no second event
+    (event,) = sink.wait_for("unit_hold_converted")
+    assert event["payload"] == {"hold_id": hold["hold_id"], "unit_id": unit_id, "unit_label": "1号楼-101",
+                                "deal_id": 601, "advisor_id": 7, "launch_id": None}
+    assert event["project_id"] == project["project"]["id"]
+    eventlet.sleep(1)
+    assert len([e for e in sink.drain() if e["type"] == "unit_hold_converted"]) == 1
+
+
 def sealed_call(inventory, issuer, method, actor, *args):
     """The entrypoint called with `actor` sealed by `issuer` (a service's name, or the gateway)."""
     with entrypoint_hook(inventory, method, context_data=sealed_context(inventory.config, actor, issuer)) as hook:
