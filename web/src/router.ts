@@ -10,6 +10,7 @@ import LoginPage from "./views/LoginPage.vue";
 import ShellPage from "./views/ShellPage.vue";
 import BoardPage from "./views/BoardPage.vue";
 import WallPage from "./views/WallPage.vue";
+import LaunchScreen from "./screen/LaunchScreen.vue";
 import { SHELL_ROUTES } from "./nav";
 
 export const router = createRouter({
@@ -17,6 +18,8 @@ export const router = createRouter({
   routes: [
     { path: "/login", name: "login", component: LoginPage, meta: { public: true } },
     { path: "/wall", name: "wall", component: WallPage },
+    // 选房大屏 (src/screen/): signed in (launches.read) or on a display token, as the wall
+    { path: "/launch-screen", name: "launch-screen", component: LaunchScreen, meta: { permission: "launches.read" } },
     {
       path: "/",
       component: ShellPage,
@@ -33,6 +36,7 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (to.name === "wall" && to.query.display) return true;  // a display token: no account (WallPage.vue)
+  if (to.name === "launch-screen" && to.query.display) return true;  // likewise (src/screen/LaunchScreen.vue)
   if (!tokenValid()) return { name: "login", query: { redirect: to.fullPath } };
   if (to.meta.landing) {
     try {
@@ -58,6 +62,7 @@ setUnauthorizedHandler(() => {
   const current = router.currentRoute.value;
   if (current.name === "login") return;
   if (current.name === "wall" && tokenValid()) return;  // the wall keeps retrying
+  if (current.name === "launch-screen" && tokenValid()) return;  // so does the 选房大屏
   signOut();
   router.replace({ name: "login", query: { redirect: current.fullPath } });
 });

@@ -7,6 +7,7 @@ import { ApiError } from "../errors";
 import { getBuyerToken } from "./session";
 import { bearer } from "../bearer";
 import type { BuyerView } from "./view";
+import type { PaymentMethod } from "../subscription";
 
 let onUnauthorized: (() => void) | null = null;
 export function setUnauthorizedHandler(handler: () => void): void {
@@ -60,4 +61,23 @@ export function me(): Promise<BuyerView> {
 
 export function signOut() {
   return ok(client.DELETE("/api/buyer/session"));
+}
+
+/** 选房: hold a unit of the launch (lottery: in the buyer's window; race: from the opening second). */
+export function holdUnit(unitId: number) {
+  return ok(client.POST("/api/buyer/holds", { body: { unit_id: unitId } }));
+}
+
+/** 确认认购 of the buyer's own hold (sel.BuyerConfirmIn: payment method, 定金, loan). */
+export function confirmHold(holdId: number, body: { payment_method: string; deposit?: string; loan_amount?: string }) {
+  return ok(client.POST("/api/buyer/holds/{hold_id}/confirm", {
+    params: { path: { hold_id: holdId } },
+    body: { payment_method: body.payment_method as PaymentMethod, deposit: body.deposit ?? null,
+            loan_amount: body.loan_amount ?? null },
+  }));
+}
+
+/** 放弃: the buyer ends their turn (their holds are released). */
+export function giveUp() {
+  return ok(client.POST("/api/buyer/give-up"));
 }
