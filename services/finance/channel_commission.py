@@ -42,6 +42,9 @@ from services.finance.schedules import DealNotKnownYet, event_day
 log = logging.getLogger(__name__)
 ZERO = rules.ZERO
 DEFAULT_BILLABLE = "signed_and_down_payment"
+# why crm ends an attribution without taking the customer away: a later channel's verified
+# visit once the protection was over (deals signed before stay the first channel's)
+NOT_TAKEN_AWAY = ("superseded",)
 
 
 class AttributionNotKnownYet(Exception):
@@ -104,19 +107,27 @@ def _schedule(session, deal_id):
 
 
 def _stated(session, deal_ids=None, project_id=None):
-    """{deal_id: sum of the lines of issued (not draft) statements}."""
-    query = (select(ChannelStatementLine.deal_id, func.sum(ChannelStatementLine.amount))
+    """{(channel_id, deal_id): sum of the lines of issued (not draft) statements}."""
+    line = ChannelStatementLine
+    query = (select(line.channel_id, line.deal_id, func.sum(line.amount))
              .join(ChannelStatement, ChannelStatement.id == ChannelStatementLine.statement_id)
-             .where(ChannelStatement.status != "draft").group_by(ChannelStatementLine.deal_id))
+             .where(ChannelStatement.status != "draft")
+             .group_by(ChannelStatementLine.channel_id, ChannelStatementLine.deal_id))
     if deal_ids is not None:
         query = query.where(ChannelStatementLine.deal_id.in_(list(deal_ids)))
     if project_id is not None:
         query = query.where(ChannelStatementLine.project_id == project_id)
-    return {deal_id: rules.cents(total) for deal_id, total in session.execute(query).all()}
+    return {(channel_id, deal_id): rules.cents(total) for channel_id, deal_id, total in session.execute(query).all()}
+
+
+def _live(session, deal_id):
+    """The deal's channel deal not ended, in a list (none or one)."""
+    return session.execute(select(ChannelDeal).where(ChannelDeal.deal_id == deal_id,
+                                                     ChannelDeal.ended_on.is_(None))).scalars().all()
 
 
 def _restate(session, cd):
-    stated = _stated(session, [cd.deal_id]).get(cd.deal_id, ZERO)
+    stated = _stated(session, [cd.deal_id]).get((cd.channel_id, cd.deal_id), ZERO)
     cd.state = ("reversed" if cd.ended_on is not None else "billed" if stated
                 else "billable" if cd.billable_on is not None else "pending")
 
@@ -124,24 +135,30 @@ def _restate(session, cd):
 def refresh_billable(session, deal_id):
     """The channel deal's billable day from the deal's schedule and receipts now (nothing for
     a deal no channel brought); a deal stated already, or ended, keeps what it has."""
-    cd = session.get(ChannelDeal, deal_id)
-    if cd is None or cd.ended_on is not None or cd.state == "billed":
-        return
-    cd.billable_on = rules.billable_on(billing_condition(session, cd.project_id), cd.signed_on,
-                                       _schedule(session, deal_id))
-    _restate(session, cd)
+    for cd in _live(session, deal_id):
+        if cd.state != "billed":
+            cd.billable_on = rules.billable_on(billing_condition(session, cd.project_id), cd.signed_on,
+                                               _schedule(session, deal_id))
+            _restate(session, cd)
     session.flush()
 
 
 # the events ----------------------------------------------------------------------------------
+def taken_away(attribution):
+    """Ended by a ruling (申诉): the customer was never the channel's."""
+    return attribution.ended_on is not None and attribution.end_reason not in NOT_TAKEN_AWAY
+
+
 def _holding(session, agency_id, project_id, customer_id, signed_on):
     """The attribution of the customer at the project that held on the signing day (the
-    latest visit if several did); None."""
+    latest visit if several did; none a ruling ended); None."""
     rows = session.execute(select(ChannelAttribution).where(
         ChannelAttribution.agency_id == agency_id, ChannelAttribution.project_id == project_id,
         ChannelAttribution.customer_id == customer_id).order_by(ChannelAttribution.visited_at.desc(),
                                                                 ChannelAttribution.id.desc())).scalars()
     for row in rows:
+        if taken_away(row):
+            continue  # a ruling took the customer away: it never was the channel's
         until = local_day(row.protected_until) if row.protected_until is not None else None
         if rules.attribution_holds(local_day(row.visited_at), until, row.ended_on, signed_on):
             return row
@@ -149,6 +166,11 @@ def _holding(session, agency_id, project_id, customer_id, signed_on):
 
 
 def _link(session, attribution, deal, amount, signed_on):
+    """The deal the attribution's channel's, unless a channel's deal of it is live or this
+    attribution had it before (and a ruling took it away)."""
+    if _live(session, deal.deal_id) or session.execute(select(ChannelDeal.id).where(
+            ChannelDeal.deal_id == deal.deal_id, ChannelDeal.attribution_id == attribution.id)).first():
+        return None
     cd = ChannelDeal(deal_id=deal.deal_id, agency_id=deal.agency_id, project_id=deal.project_id,
                      channel_id=attribution.channel_id, attribution_id=attribution.id, customer_id=deal.customer_id,
                      unit_label=deal.unit_label, amount=amount, signed_on=signed_on, state="pending")
@@ -176,19 +198,23 @@ def apply_attributed(uow, event):
     row.customer_id, row.channel_id, row.channel_name = p["customer_id"], p["channel_id"], p["channel_name"][:100]
     row.broker_id, row.broker_name = p["broker_id"], (p["broker_name"] or "")[:50] or None
     row.visited_at, row.protected_until = p["visited_at"], p["protected_until"]
+    row.ended_on = row.end_reason = None  # attributed again (a ruling gave the customer back)
     session.flush()
     deals = session.execute(select(DealAccount).where(
         DealAccount.agency_id == row.agency_id, DealAccount.project_id == row.project_id,
         DealAccount.customer_id == row.customer_id, DealAccount.signed_on.is_not(None),
         DealAccount.status != "cancelled")).scalars().all()
     for deal in deals:
-        if session.get(ChannelDeal, deal.deal_id) is None \
-                and _holding(session, row.agency_id, row.project_id, row.customer_id, deal.signed_on) is row:
+        if _holding(session, row.agency_id, row.project_id, row.customer_id, deal.signed_on) is row:
             _link(session, row, deal, deal.price, deal.signed_on)
 
 
 def apply_attribution_ended(uow, event):
-    """A ruling took the customer away: the channel's deals of it earn nothing from that day."""
+    """The attribution ended. By a ruling (申诉; any reason but "superseded"): the customer is
+    taken away, the channel's deals of it earn nothing from that day, and another attribution
+    that held when such a deal was signed (the channel the ruling gave the customer to) has it
+    now. "superseded" (a later channel's visit once the protection was over): no deal signed
+    from then is the channel's; those signed before stay its."""
     p = event["payload"]
     session = uow.session
     row = session.execute(select(ChannelAttribution).where(ChannelAttribution.report_id == p["report_id"])) \
@@ -200,10 +226,18 @@ def apply_attribution_ended(uow, event):
     if row.ended_on is not None:
         return
     row.ended_on, row.end_reason = event_day(event), (p["reason"] or "ruling")[:300]
+    session.flush()
+    if not taken_away(row):
+        return
     for cd in session.execute(select(ChannelDeal).where(ChannelDeal.attribution_id == row.id,
                                                         ChannelDeal.ended_on.is_(None))).scalars().all():
         cd.ended_on, cd.end_reason = row.ended_on, "attribution_ended"
         _restate(session, cd)
+        session.flush()
+        deal = session.get(DealAccount, cd.deal_id)
+        other = _holding(session, row.agency_id, row.project_id, row.customer_id, cd.signed_on)
+        if deal is not None and deal.status != "cancelled" and other is not None:
+            _link(session, other, deal, cd.amount, cd.signed_on)
     session.flush()
 
 
@@ -221,7 +255,8 @@ def apply_contract_signed(uow, event):
     p = event["payload"]
     session = uow.session
     deal = _known_deal(session, event)
-    if deal.status == "cancelled" or session.get(ChannelDeal, deal.deal_id) is not None:
+    if deal.status == "cancelled" or session.execute(select(ChannelDeal.id)
+                                                     .where(ChannelDeal.deal_id == deal.deal_id)).first():
         return
     signed_on = event_day(event, "signed_on")
     if deal.signed_on is None:
@@ -239,13 +274,11 @@ def apply_contract_signed(uow, event):
 def apply_deal_cancelled(uow, event):
     """退房: the channel deal earns nothing from that day (a reversal if it was stated)."""
     session = uow.session
-    cd = session.get(ChannelDeal, event["payload"]["deal_id"])
-    if cd is None or cd.ended_on is not None:
-        return
-    if cd.agency_id != event["agency_id"]:
-        raise InvalidEvent(f"event {event['event_id']} names deal {cd.deal_id} of another agency")
-    cd.ended_on, cd.end_reason = event_day(event), "cancelled"
-    _restate(session, cd)
+    for cd in _live(session, event["payload"]["deal_id"]):
+        if cd.agency_id != event["agency_id"]:
+            raise InvalidEvent(f"event {event['event_id']} names deal {cd.deal_id} of another agency")
+        cd.ended_on, cd.end_reason = event_day(event), "cancelled"
+        _restate(session, cd)
     session.flush()
 
 
@@ -253,17 +286,15 @@ def apply_unit_swapped(uow, event):
     """换房: the new unit's price is the basis from now (an adjustment if it was stated)."""
     p = event["payload"]
     session = uow.session
-    cd = session.get(ChannelDeal, p["deal_id"])
-    if cd is None or cd.ended_on is not None:
-        return
-    if cd.agency_id != event["agency_id"]:
-        raise InvalidEvent(f"event {event['event_id']} names deal {cd.deal_id} of another agency")
-    if p.get("to_unit_label"):
-        cd.unit_label = p["to_unit_label"]
-    if p["new_price"] is not None and p["new_price"] > 0:
-        cd.amount = p["new_price"]
+    for cd in _live(session, p["deal_id"]):
+        if cd.agency_id != event["agency_id"]:
+            raise InvalidEvent(f"event {event['event_id']} names deal {cd.deal_id} of another agency")
+        if p.get("to_unit_label"):
+            cd.unit_label = p["to_unit_label"]
+        if p["new_price"] is not None and p["new_price"] > 0:
+            cd.amount = p["new_price"]
     session.flush()
-    refresh_billable(session, cd.deal_id)
+    refresh_billable(session, p["deal_id"])
 
 
 # terms -----------------------------------------------------------------------------------------
@@ -275,7 +306,8 @@ def _terms_dict(row, in_use):
 
 def _used_terms(session, terms_ids):
     return set(session.execute(
-        select(ChannelStatementLine.terms_id).join(ChannelStatement, ChannelStatement.id == ChannelStatementLine.statement_id)
+        select(ChannelStatementLine.terms_id)
+        .join(ChannelStatement, ChannelStatement.id == ChannelStatementLine.statement_id)
         .where(ChannelStatement.status != "draft", ChannelStatementLine.terms_id.in_(list(terms_ids)))).scalars())
 
 
@@ -352,7 +384,17 @@ def _deals(session, project_id, channel_id=None):
     query = select(ChannelDeal).where(ChannelDeal.project_id == project_id)
     if channel_id is not None:
         query = query.where(ChannelDeal.channel_id == channel_id)
-    return session.execute(query.order_by(ChannelDeal.deal_id)).scalars().all()
+    return session.execute(query.order_by(ChannelDeal.deal_id, ChannelDeal.id)).scalars().all()
+
+
+def _one_per_deal(rows):
+    """{deal_id: the channel's deal of it}: the live one, else the latest (a channel that had a
+    deal, lost it by a ruling and got it back holds two: the statement counts it once)."""
+    found = {}
+    for cd in rows:  # by deal, then id
+        if cd.deal_id not in found or found[cd.deal_id].ended_on is not None:
+            found[cd.deal_id] = cd
+    return found
 
 
 def _as_rules(cd):
@@ -385,7 +427,8 @@ def list_deals(session, actor, project_id, query):
              "channel_name": names.get(cd.channel_id), "broker_name": brokers.get(cd.attribution_id),
              "customer_id": cd.customer_id, "unit_label": cd.unit_label, "amount": cd.amount,
              "signed_on": cd.signed_on, "billable_on": cd.billable_on, "ended_on": cd.ended_on,
-             "end_reason": cd.end_reason, "state": cd.state, "stated": stated.get(cd.deal_id, ZERO)}
+             "end_reason": cd.end_reason, "state": cd.state,
+             "stated": stated.get((cd.channel_id, cd.deal_id), ZERO)}
             for cd in rows]
 
 
@@ -423,10 +466,12 @@ def draw_statement(uow, actor, project_id, data):
         ChannelStatement.status != "draft").order_by(ChannelStatement.number.desc()).limit(1)).scalar_one_or_none()
     if last is not None and period_to < last.period_to:
         raise RuleViolated(f"statement {last.number} already runs to {last.period_to}", "PERIOD_BEFORE_LAST")
-    deals = {cd.deal_id: cd for cd in _deals(session, project_id, channel_id) if cd.agency_id == actor["agency_id"]}
+    deals = _one_per_deal(cd for cd in _deals(session, project_id, channel_id) if cd.agency_id == actor["agency_id"])
     due = rules.due_by_rules([_as_rules(cd) for cd in deals.values()], _versions(session, project_id, channel_id),
                              period_to)
-    lines = rules.statement_lines(due, _stated(session, deals.keys()))
+    stated = {deal_id: amount for (channel, deal_id), amount in _stated(session, project_id=project_id).items()
+              if channel == channel_id}
+    lines = rules.statement_lines(due, stated)
     if not lines:
         raise RuleViolated(f"nothing to state to channel {channel_id} by {period_to}", "NOTHING_TO_STATE")
     old = session.execute(select(ChannelStatement.id).where(
@@ -501,11 +546,11 @@ def issue_statement(uow, actor, statement_id):
     except IntegrityError:  # the unique number: another statement of the channel issued at once
         uow.rollback()
         raise Conflict("another statement was issued at the same time; try again", "STATEMENT_RACE") from None
-    for deal_id in session.execute(select(ChannelStatementLine.deal_id)
-                                   .where(ChannelStatementLine.statement_id == row.id)).scalars().all():
-        cd = session.get(ChannelDeal, deal_id)
-        if cd is not None:
-            _restate(session, cd)
+    deal_ids = select(ChannelStatementLine.deal_id).where(ChannelStatementLine.statement_id == row.id)
+    for cd in session.execute(select(ChannelDeal).where(ChannelDeal.channel_id == row.channel_id,
+                                                        ChannelDeal.project_id == row.project_id,
+                                                        ChannelDeal.deal_id.in_(deal_ids))).scalars().all():
+        _restate(session, cd)
     session.flush()
     return statement_dict(session, row)
 
@@ -553,6 +598,8 @@ def channel_costs(session, actor, project_id, query):
     in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     first, last = query["start"], query["end"]
     rows = [cd for cd in _deals(session, project_id) if cd.agency_id == actor["agency_id"]]
+    rows = [cd for channel_id in {cd.channel_id for cd in rows}
+            for cd in _one_per_deal(x for x in rows if x.channel_id == channel_id).values()]
     # priced as if billable: the cost a deal brings, whether its 首付 is in yet or not
     priced = [replace(_as_rules(cd), billable_on=cd.signed_on) for cd in rows]
     due = rules.due_by_rules(priced, _versions(session, project_id), last)
@@ -566,7 +613,7 @@ def channel_costs(session, actor, project_id, query):
                                                   "deals": 0, "commission": ZERO, "stated": ZERO})
         row["deals"] += 1
         row["commission"] += due[cd.deal_id].amount if cd.deal_id in due else ZERO
-        row["stated"] += stated.get(cd.deal_id, ZERO)
+        row["stated"] += stated.get((cd.channel_id, cd.deal_id), ZERO)
     for row in channels.values():
         row["cost_per_deal"] = rules.cost_per_deal(row["commission"], row["deals"])
     return {"project_id": project_id, "start": first, "end": last,

@@ -464,12 +464,16 @@ class ChannelTerms(Base):
 
 
 class ChannelDeal(Base):
-    """A deal a channel brought (the id is the deal id): its customer attributed to the channel
-    at the project when the contract was signed. state: pending (not billable yet), billable,
-    billed (on an issued statement), reversed (cancelled, or the attribution taken away)."""
+    """A deal a channel brought: its customer attributed to the channel at the project when the
+    contract was signed. state: pending (not billable yet), billable, billed (on an issued
+    statement), reversed (cancelled, or the attribution taken away by a ruling). A deal has at
+    most one channel deal not ended: a ruling that gives the customer to another channel ends
+    this one and makes the other channel's."""
 
     __tablename__ = "channel_deals"
-    deal_id = Column(ID, primary_key=True, autoincrement=False)
+    __table_args__ = (UniqueConstraint("deal_id", "attribution_id", name="uq_channel_deals_attribution"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    deal_id = Column(ID, nullable=False, index=True)
     agency_id = Column(ID, nullable=False, index=True)
     project_id = Column(ID, nullable=False)
     channel_id = Column(ID, nullable=False)

@@ -25,8 +25,8 @@ TERMS = {"channel_id": CHANNEL, "channel_name": "链家分销", "effective_from"
 MARCH = {"channel_id": CHANNEL, "period_from": "2026-03-01", "period_to": "2026-03-31"}
 
 
-def attributed(config, customer_id, report_id, channel_id=CHANNEL, visited=datetime(2026, 2, 20, 2, tzinfo=timezone.utc),
-               until=datetime(2026, 5, 20, 15, 59, tzinfo=timezone.utc)):
+def attributed(config, customer_id, report_id, channel_id=CHANNEL,
+               visited=datetime(2026, 2, 20, 2, tzinfo=timezone.utc), until=datetime(2026, 5, 20, 15, 59, tzinfo=timezone.utc)):
     publish_event(config["AMQP_URI"], "channel_attributed", {
         "customer_id": customer_id, "project_id": P1, "channel_id": channel_id, "channel_name": "链家分销",
         "broker_id": 71, "broker_name": "张经纪", "report_id": report_id, "visited_at": visited,
@@ -44,8 +44,9 @@ def signed(config, deal_id, customer_id, price="1000000.00", on=date(2026, 3, 5)
 
 
 def channel_deal(config, deal_id):
-    rows = db_rows(config, select(ChannelDeal).where(ChannelDeal.deal_id == deal_id))
-    return rows[0] if rows else None
+    """The deal's channel deal (the latest)."""
+    rows = db_rows(config, select(ChannelDeal).where(ChannelDeal.deal_id == deal_id).order_by(ChannelDeal.id))
+    return rows[-1] if rows else None
 
 
 def down_payment(call, deal_id, amount="300000.00", on="2026-03-10"):
@@ -167,3 +168,40 @@ def test_a_swap_to_a_dearer_unit_adds_the_difference_and_tiers_lift_the_whole_mo
     redrawn = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01",
                                                               period_to=date.today().isoformat()))
     assert lines(redrawn) == [(71, "adjustment", "2000.00")]  # back to one unit: 1.0 % of 2 200 000
+
+
+def test_a_ruling_gives_the_deal_to_the_other_channel_and_a_lapse_takes_nothing_back(call, finance_config):
+    config = finance_config
+    call("put_channel_billing", CASHIER, P1, {"billable_when": "signed"})
+    for channel, amount in ((CHANNEL, "5000.00"), (42, "8000.00")):
+        call("add_channel_terms", CASHIER, P1, {"channel_id": channel, "effective_from": "2026-01-01",
+                                                "kind": "per_unit", "amount": amount})
+    attributed(config, customer_id=701, report_id=9201)
+    signed(config, 81, customer_id=701)
+    wait_until(lambda: channel_deal(config, 81), what="channel deal")
+    first = call("draw_channel_statement", CASHIER, P1, MARCH)
+    assert lines(first) == [(81, "commission", "5000.00")]
+    call("issue_channel_statement", CASHIER, first["id"])
+    # 申诉 ruled for channel 42: crm attributes the customer to it and ends channel 41's
+    attributed(config, customer_id=701, report_id=9202, channel_id=42)
+    publish_event(config["AMQP_URI"], "channel_attribution_ended", {
+        "customer_id": 701, "project_id": P1, "channel_id": CHANNEL, "report_id": 9201, "reason": "ruling"},
+        project_id=P1)
+    deals = lambda: {(d["channel_id"], d["state"]) for d in call("list_channel_deals", CASHIER, P1, {})
+                     if d["deal_id"] == 81}  # noqa: E731
+    wait_until(lambda: deals() == {(CHANNEL, "reversed"), (42, "billable")}, what="the deal is channel 42's")
+    today = date.today().isoformat()
+    theirs = call("draw_channel_statement", CASHIER, P1, dict(MARCH, channel_id=42, period_to=today))
+    assert lines(theirs) == [(81, "commission", "8000.00")]
+    ours = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01", period_to=today))
+    assert lines(ours) == [(81, "reversal", "-5000.00")]
+    # a later channel's visit once the protection was over ends an attribution: deals signed before stay
+    attributed(config, customer_id=702, report_id=9301)
+    signed(config, 82, customer_id=702)
+    wait_until(lambda: channel_deal(config, 82), what="channel deal")
+    publish_event(config["AMQP_URI"], "channel_attribution_ended", {
+        "customer_id": 702, "project_id": P1, "channel_id": CHANNEL, "report_id": 9301, "reason": "superseded"},
+        project_id=P1)
+    wait_until(lambda: db_rows(config, select(ChannelAttribution).where(
+        ChannelAttribution.report_id == 9301, ChannelAttribution.ended_on.is_not(None))), what="ended")
+    assert channel_deal(config, 82).state == "billable"
