@@ -1,9 +1,10 @@
 """Demo data through the gateway API, as a sales office would enter it: a project of three
 buildings (two with a presale permit), 312 units, most released, staff accounts, the two
 advisors certified (上岗考核) and clocked in so the walk-in rotation has advisors on duty,
-customers and today's visits, a few holds so the board has colour, and one 认购 approved
-by the manager with its payment schedule and the deposit received. Run by scripts/run.sh
-once per fresh var/."""
+customers and today's visits, a few holds so the board has colour, one 认购 approved
+by the manager with its payment schedule and the deposit received, and a lottery launch
+(开盘) in 选房 for buyers on their phones. Run by scripts/run.sh once per fresh var/."""
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,8 @@ def units_of(building_id, floors, base_per_m2):
             rows.append({"building_id": building_id, "number": f"{floor}{seq:02d}", "floor": floor,
                          "layout": layout, "orientation": orientation, "property_type": "residential",
                          "gross_area": gross, "net_area": net, "list_price": f"{total:.2f}",
-                         "base_price": f"{total * 0.95:.2f}", "decoration": "精装"})
+                         "base_price": f"{total * 0.95:.2f}", "decoration": "精装",
+                         "delivery_date": "2028-06-30"})
     return rows
 
 
@@ -62,7 +64,8 @@ def seed(base_url, username, password):
     on_duty(director, people, pid)
     customers = register_customers(people, pid)
     first_deal(people, pid, released[0], customers[0])
-    return pid, len(released)
+    launch_id, buyers = demo_launch(people, pid, released[200:212])
+    return pid, len(released), launch_id, buyers
 
 
 def until(check, what, seconds=60):
@@ -126,6 +129,52 @@ def first_deal(people, pid, unit_id, customer):
     return deal
 
 
+BUYERS = [("钱多多", "13900000001"), ("孙悦", "13900000002"), ("周正", "13900000003"), ("吴桐", "13900000004")]
+DEMO_SEED = "demo-notary-seed-2026"  # the notary's input: a real draw keeps it secret until the draw
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(n):
+    """A valid 居民身份证 number (its check character computed) for demo buyer n."""
+    body = f"33010619880{n + 1}0100{n + 1}"[:17]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+
+
+def demo_launch(people, pid, unit_ids):
+    """一期开盘, lottery mode, in 选房: four buyers registered (认筹) by the advisor, reviewed
+    eligible by the assistant, their 诚意金 taken by finance; the list published with a
+    commitment to the seed, drawn, and window 1 open (two buyers, 30 minutes each window).
+    Returns the launch and its buyers (name, mobile) in drawn order."""
+    advisor, assistant, manager, finance = (people[k] for k in ("advisor", "assistant", "manager", "finance"))
+    launch = manager.ok(manager.post(f"/api/projects/{pid}/launches", {
+        "name": "一期开盘", "mode": "lottery", "unit_ids": unit_ids, "window_size": 2, "window_minutes": 30,
+        "deposit_amount": "20000.00", "opens_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}), 201)
+    lid = launch["id"]
+    manager.ok(manager.post(f"/api/launches/{lid}/transitions", {"action": "open_registration"}))
+    registered = []
+    for n, (name, mobile) in enumerate(BUYERS):
+        reg = advisor.ok(advisor.post(f"/api/launches/{lid}/registrations", {
+            "buyer_name": name, "id_number": id_number(n), "mobile": mobile}), 201)
+        assistant.ok(assistant.post(f"/api/registrations/{reg['id']}/review",
+                                    {"result": "eligible", "note": "本地户籍, 名下无房", "documents": ["户口本", "征信报告"]}))
+        until(lambda: finance.post(f"/api/registrations/{reg['id']}/sincerity-receipts", {
+            "amount": "20000.00", "method": "transfer"}).status_code == 201, "the 诚意金 taken")
+        registered.append((reg["id"], reg["number"], name, mobile))
+    until(lambda: all(advisor.ok(advisor.get(f"/api/registrations/{r[0]}"))["deposit_paid_at"] for r in registered),
+          "the registrations paid")
+    manager.ok(manager.post(f"/api/launches/{lid}/transitions", {"action": "close_registration"}))
+    manager.ok(manager.post(f"/api/launches/{lid}/lottery/publish",
+                            {"seed_commitment": hashlib.sha256(DEMO_SEED.encode()).hexdigest()}), 201)
+    order = manager.ok(manager.post(f"/api/launches/{lid}/lottery/draw", {"seed": DEMO_SEED}), 201)["order"]
+    manager.ok(manager.post(f"/api/launches/{lid}/transitions", {"action": "start_selection"}))
+    by_number = {number: (name, mobile) for _, number, name, mobile in registered}
+    return lid, [by_number[e["number"]] for e in order]
+
+
 if __name__ == "__main__":
-    project_id, count = seed(*sys.argv[1:4])
+    project_id, count, launch_id, buyers = seed(*sys.argv[1:4])
     print(f"demo project {project_id} with {count} released units")
+    print(f"demo launch {launch_id} (一期开盘, 摇号 drawn, 选房 open, windows of 2 buyers, 30 min each):")
+    print(f"  buyers' phones  {sys.argv[1]}/buyer/launch/{launch_id}   in drawn order: "
+          + ", ".join(f"{name} {mobile}" for name, mobile in buyers) + " (the first two choose now)")
+    print(f"  选房大屏        {sys.argv[1]}/console/#/launch-screen?launch={launch_id}   (sign in; or a display token)")

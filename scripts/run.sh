@@ -16,6 +16,7 @@ cd "$ROOT"
 bash scripts/build_console.sh  # the web console, when its sources changed (web/ -> web/dist)
 VAR_DIR="${LOUPAN_VAR:-var}"
 mkdir -p "$VAR_DIR"
+export SMS_LOG_FILE="${SMS_LOG_FILE:-$VAR_DIR/sms.log}"  # the demo's texts (buyers' sign-in codes)
 # A random key made once into $VAR_DIR (mode 600) and kept, unless the environment gives one:
 # the gateway's token key and the bus key every service seals and checks actors with.
 ensure_key() {  # ensure_key VARIABLE FILE
@@ -88,7 +89,7 @@ cat <<TXT
     metrics        $SITE/metrics, and /metrics on each service's port (hr :$(port_of hr 8102), inventory :$(port_of inventory 8101),
                    crm :$(port_of crm 8103), contracts :$(port_of contracts 8104), finance :$(port_of finance 8105))
     buyers         $SITE/buyer/launch/<launch id>  (手机选房: a buyer signs in on the phone with the mobile
-                   of their 认筹 and the code texted to it; the demo's texts are in ${SMS_LOG_FILE:-var/sms.log})
+                   of their 认筹 and the code texted to it; the demo's texts are in $SMS_LOG_FILE)
     live board     http://127.0.0.1:$FEED_PORT/api/projects/1/board/stream  (Server-Sent Events of the board's
                    changes, Bearer token; /metrics and /health/* on that port too)
     health         /health/live and /health/ready on each of those ports

@@ -5,7 +5,9 @@ and stopping the script's process group stops every service.
 
 Run beside a developer's own run.sh: its own SQLite directory (LOUPAN_VAR), free ports
 (*_HTTP) and a throw-away vhost (AMQP_URI)."""
+import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -100,6 +102,27 @@ def test_the_demo_office_is_open_with_advisors_on_duty_customers_and_a_deal(run)
     customer_id = deals[0]["customer_id"]
     wait_until(lambda: manager.ok(manager.get(f"/api/customers/{customer_id}"))["status"] == "subscribed",
                what="the demo customer subscribed in crm")
+
+
+def test_the_demo_launch_is_in_selection_and_a_buyer_of_window_one_signs_in(run):
+    banner = run["log"].read_text()
+    assert "/buyer/launch/" in banner and "/console/#/launch-screen?launch=" in banner
+    manager = Api(run["url"]).login("demo.manager", "loupan-demo")
+    (project,) = manager.ok(manager.get("/api/projects"))
+    (launch,) = manager.ok(manager.get(f"/api/projects/{project['id']}/launches"))
+    selection = manager.ok(manager.get(f"/api/launches/{launch['id']}/selection"))
+    assert (launch["status"], selection["current_window"]["number"]) == ("selecting", 1)
+    first = selection["choosing"][0]  # the banner names the buyers in drawn order, mobiles first
+    mobile = banner.split("in drawn order: ")[1].split(",")[0].split()[-1]
+    assert requests.post(f"{run['url']}/api/buyer/codes", json={"launch_id": launch["id"], "mobile": mobile},
+                         timeout=30).status_code == 202
+    sent = [json.loads(line) for line in (run["var"] / "sms.log").read_text().splitlines()]
+    code = re.search(r"验证码为 (\d{6})", [t for t in sent if t["mobile"] == mobile][-1]["text"]).group(1)
+    session = requests.post(f"{run['url']}/api/buyer/sessions", timeout=30,
+                            json={"launch_id": launch["id"], "mobile": mobile, "code": code})
+    assert session.status_code == 201, session.text
+    me = session.json()["buyer"]
+    assert me["selection"]["status"] == "open" and me["registration"]["number"] == first["number"]
 
 
 def service_pid(name, port):
