@@ -23,7 +23,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
 
 import pytest
@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, text
 
 from loupan.testing.client import Api
 from loupan.schemas import schema_instance
-from loupan.testing import wait_until
+from loupan.testing import publish_event, wait_until
 from loupan.testing.days import last_month, last_month_end, last_month_start, this_month, this_quarter
 from loupan.types import today
 from services.inventory.tests.xlsx_files import xlsx
@@ -60,7 +60,8 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "agreement_id", "change_id", "mortgage_id", "receipt_id", "statement_id", "schedule_id",
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
-         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id", "channel_terms_id")
+         "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id", "channel_terms_id",
+         "channel_statement_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -222,10 +223,9 @@ BODIES = {
         "amount": "1.00"},
     "POST /api/projects/<int:project_id>/channel-statements": lambda i: {
         "channel_id": 1, "period_from": last_month_start().isoformat(), "period_to": last_month_end().isoformat()},
-    # statement_id names an agency statement; the channel statements' routes are walked with it (a 404 either way)
-    "POST /api/channel-statements/<int:statement_id>/confirm": lambda i: {"confirmed_on": today().isoformat(),
+    "POST /api/channel-statements/<int:channel_statement_id>/confirm": lambda i: {"confirmed_on": today().isoformat(),
                                                                           "confirmed_by_name": "越界"},
-    "POST /api/channel-statements/<int:statement_id>/dispute": lambda i: {"reason": "越界"},
+    "POST /api/channel-statements/<int:channel_statement_id>/dispute": lambda i: {"reason": "越界"},
     # finance: money
     "PUT /api/projects/<int:project_id>/payment-terms": lambda i: {"down_ratio": "50"},
     "POST /api/deals/<int:deal_id>/receipts": lambda i: {"amount": "1.00", "method": "cash", "payer": "越界"},
@@ -940,6 +940,18 @@ def build_agency(system, d, w):
     channel_terms = d.ok(d.post(f"/api/projects/{pa}/channel-terms", {
         "channel_id": 1, "channel_name": f"{n}分销", "effective_from": "2026-01-01", "kind": "percent",
         "rate": "1.5"}), 201)
+    # 分销佣金: crm's ruling that a channel brought the deal's customer (published as crm does), the
+    # deal the channel's, billable when signed, and its statement drawn
+    publish_event(system.amqp_uri, "channel_attributed", {
+        "customer_id": customer["id"], "project_id": pa, "channel_id": 1, "channel_name": f"{n}分销",
+        "broker_id": None, "broker_name": f"{n}经纪", "report_id": 7700000 + ord(w["tag"][0]),
+        "visited_at": datetime.combine(last_month_start(), time(2), timezone.utc), "protected_until": None},
+        agency_id=accounts[user("adv1")]["agency_id"], project_id=pa)
+    d.ok(d.put(f"/api/projects/{pa}/channel-billing", {"billable_when": "signed"}))
+    poll(lambda: d.ok(d.get(f"/api/projects/{pa}/channel-deals")), what="finance has the channel's deal")
+    channel_statement = d.ok(d.post(f"/api/projects/{pa}/channel-statements", {
+        "channel_id": 1, "period_from": last_month_start().isoformat(),
+        "period_to": last_month_end().isoformat()}), 201)
     d.ok(d.post(f"/api/projects/{pa}/commission-statements/{last_month()}"), 201)
 
     # contracts: a 更名 waiting for approval; crm: a survey of the buyer
@@ -1003,6 +1015,7 @@ def build_agency(system, d, w):
         "line_id": line_id, "mobile": customer["mobile"], "customer_import_id": customer_import["id"],
         "launch_id": launch["id"], "registration_id": registration["id"], "sincerity_receipt_id": sincerity["id"],
         "webhook_id": webhook["id"], "channel_terms_id": channel_terms["id"],
+        "channel_statement_id": channel_statement["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids

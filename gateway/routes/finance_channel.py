@@ -115,37 +115,39 @@ class FinanceChannelRoutes:
     def list_channel_statements(self, request, actor, project_id):
         return self._staff_names(actor, self.finance.list_channel_statements(actor, project_id, {}), *PEOPLE)
 
-    @route("GET", "/api/channel-statements/<int:statement_id>", response=c.ChannelStatementOut,
+    @route("GET", "/api/channel-statements/<int:channel_statement_id>", response=c.ChannelStatementOut,
            summary="One channel statement with its lines")
-    def get_channel_statement(self, request, actor, statement_id):
-        return self._channel_statement(actor, self.finance.get_channel_statement(actor, statement_id))
+    def get_channel_statement(self, request, actor, channel_statement_id):
+        return self._channel_statement(actor, self.finance.get_channel_statement(actor, channel_statement_id))
 
-    @route("POST", "/api/channel-statements/<int:statement_id>/issue", response=c.ChannelStatementOut,
+    @route("POST", "/api/channel-statements/<int:channel_statement_id>/issue", response=c.ChannelStatementOut,
            summary="Issue the draft: numbered per project and channel, never changed after (409 STATEMENT_NOT_DRAFT)")
-    def issue_channel_statement(self, request, actor, statement_id):
-        return self._channel_statement(actor, self.finance.issue_channel_statement(actor, statement_id))
+    def issue_channel_statement(self, request, actor, channel_statement_id):
+        return self._channel_statement(actor, self.finance.issue_channel_statement(actor, channel_statement_id))
 
-    @route("POST", "/api/channel-statements/<int:statement_id>/confirm", body=c.ConfirmIn,
+    @route("POST", "/api/channel-statements/<int:channel_statement_id>/confirm", body=c.ConfirmIn,
            response=c.ChannelStatementOut,
            summary="Confirmed by the channel on <date> by <name>, recorded by finance until channels sign in "
                    "themselves (409 STATEMENT_NOT_ISSUED, STATEMENT_CONFIRMED)")
-    def confirm_channel_statement(self, request, actor, statement_id, body):
-        return self._channel_statement(actor, self.finance.confirm_channel_statement(actor, statement_id, body))
+    def confirm_channel_statement(self, request, actor, channel_statement_id, body):
+        answer = self.finance.confirm_channel_statement(actor, channel_statement_id, body)
+        return self._channel_statement(actor, answer)
 
-    @route("POST", "/api/channel-statements/<int:statement_id>/dispute", body=c.DisputeIn,
+    @route("POST", "/api/channel-statements/<int:channel_statement_id>/dispute", body=c.DisputeIn,
            response=c.ChannelStatementOut,
            summary="The channel disputes the issued statement (its reason, recorded by finance); a correction is a "
                    "line of the next statement (409 STATEMENT_NOT_ISSUED)")
-    def dispute_channel_statement(self, request, actor, statement_id, body):
-        return self._channel_statement(actor, self.finance.dispute_channel_statement(actor, statement_id, body))
+    def dispute_channel_statement(self, request, actor, channel_statement_id, body):
+        answer = self.finance.dispute_channel_statement(actor, channel_statement_id, body)
+        return self._channel_statement(actor, answer)
 
-    @route("GET", "/api/channel-statements/<int:statement_id>.xlsx", produces=XLSX_TYPE,
+    @route("GET", "/api/channel-statements/<int:channel_statement_id>.xlsx", produces=XLSX_TYPE,
            summary="结佣对账单 .xlsx for the channel: 汇总 and 明细")
-    def channel_statement_xlsx(self, request, actor, statement_id):
-        data = self.finance.get_channel_statement(actor, statement_id)
+    def channel_statement_xlsx(self, request, actor, channel_statement_id):
+        data = self.finance.get_channel_statement(actor, channel_statement_id)
         name = f"结佣对账单-{data['channel_name'] or data['channel_id']}-{data['number'] or '草稿'}"
         return Response(statement_xlsx(data), mimetype=XLSX_TYPE, headers={
-            "Content-Disposition": f"attachment; filename=\"channel-statement-{statement_id}.xlsx\"; "
+            "Content-Disposition": f"attachment; filename=\"channel-statement-{channel_statement_id}.xlsx\"; "
                                    f"filename*=UTF-8''{quote(name)}.xlsx"})
 
     @route("GET", "/api/projects/<int:project_id>/channel-costs", query=c.ChannelCostsQuery,
