@@ -4,6 +4,7 @@ the payload is masked for an endpoint not granted personal data. docs/webhooks.m
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -23,6 +24,22 @@ EVENT_TYPES = {
     "payment_received": "finance",
     "payment_refunded": "finance",
 }
+# unit_status_changed: derived by the gateway, one per unit an event above moves (inventory's
+# status machine, services/inventory/unit_rules.py MOVES): (from, to) by the event's type; from
+# None where the event does not tell (a 认购 approved from the hold, or after it lapsed)
+UNIT_STATUS_CHANGED = "unit_status_changed"
+UNIT_MOVES = {
+    "units_released": ("unreleased", "available"),
+    "unit_held": ("available", "held"),
+    "unit_hold_cancelled": ("held", "available"),
+    "unit_hold_expired": ("held", "available"),
+    "subscription_approved": (None, "subscribed"),
+    "contract_signed": ("subscribed", "signed"),
+    "contract_filed": ("signed", "filed"),
+    "deal_cancelled": (None, "available"),  # from the payload's from_status
+    "unit_handed_over": ("filed", "delivered"),
+}
+SUBSCRIBABLE = (*EVENT_TYPES, UNIT_STATUS_CHANGED)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
@@ -34,6 +51,33 @@ EXCERPT_CHARS = 500
 MOBILE_KEYS = ("customer_phone", "phone", "mobile", "buyer_phone")
 NAME_KEYS = ("customer_name", "buyer_name", "name")
 ID_KEYS = ("id_number",)
+
+
+def unit_status_changes(event_type, payload):
+    """[{unit_id, from_status, to_status, ...}]: the units an event moves, one entry each. A
+    退房 of a 认购 never approved (from_status "submitted") moved no unit: none."""
+    if event_type not in UNIT_MOVES:
+        return []
+    frm, to = UNIT_MOVES[event_type]
+    if event_type == "deal_cancelled":
+        frm = payload.get("from_status")
+        if frm == "submitted":
+            return []
+    unit_ids = payload.get("unit_ids") if event_type == "units_released" else [payload["unit_id"]]
+    extra = {k: payload[k] for k in ("unit_label", "hold_id", "deal_id") if payload.get(k) is not None}
+    return [dict(extra, unit_id=unit_id, from_status=frm, to_status=to) for unit_id in unit_ids or []]
+
+
+def unit_status_envelope(envelope, change):
+    """The unit_status_changed envelope of one change of a consumed event's (a JSON envelope):
+    its own event id, derived from the cause's and the unit (the same on a duplicate), the
+    cause's time, agency, project and actor; no person's data in it."""
+    cause_id = str(envelope["event_id"])
+    event_id = uuid.uuid5(uuid.UUID(cause_id), f"{UNIT_STATUS_CHANGED}:{change['unit_id']}")
+    return {"event_id": str(event_id), "type": UNIT_STATUS_CHANGED, "version": 1,
+            "occurred_at": envelope["occurred_at"], "agency_id": envelope["agency_id"],
+            "project_id": envelope.get("project_id"), "actor": envelope.get("actor"),
+            "payload": dict(change, cause=envelope["type"], cause_event_id=cause_id)}
 
 
 def url_problem(url, allow_local):

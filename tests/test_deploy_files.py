@@ -680,15 +680,17 @@ def test_compose_takes_every_password_from_env_and_documents_it(raw_compose):
 
 # Kubernetes ------------------------------------------------------------------------------
 K8S_DIR = ROOT / "deploy" / "k8s"
+BASE_DIR = K8S_DIR / "base"  # the base kustomization; overlays/dev and overlays/prod build on it
+MIGRATE_DIR = K8S_DIR / "migrate"  # the release's Job, its own kustomization
 K8S_VERSION = "1.30.0"  # the oldest Kubernetes the manifests promise to run on
 KEDA_SCHEMA = K8S_DIR / "schemas" / "keda-v1alpha1.json"
 
 
 @pytest.fixture(scope="module")
 def manifests():
-    """{file name: [documents]} of every manifest in deploy/k8s/."""
+    """{file name: [documents]} of every manifest of the base and of migrate/."""
     return {path.name: [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
-            for path in sorted(K8S_DIR.glob("*.yaml"))}
+            for path in [*sorted(BASE_DIR.glob("*.yaml")), MIGRATE_DIR / "migrate-job.yaml"]}
 
 
 @pytest.fixture(scope="module")
@@ -754,8 +756,9 @@ def test_the_validators_refuse_a_broken_manifest(manifests):
 
 
 def test_kustomization_applies_everything_but_the_release_job_and_the_fallback(manifests):
-    listed = set(read_yaml(K8S_DIR / "kustomization.yaml")["resources"])
+    listed = set(read_yaml(BASE_DIR / "kustomization.yaml")["resources"])
     assert listed == set(manifests) - {"kustomization.yaml", "migrate-job.yaml", "hpa-without-keda.yaml"}
+    assert read_yaml(MIGRATE_DIR / "kustomization.yaml")["resources"] == ["migrate-job.yaml"]
 
 
 def container(deployment):
@@ -1047,3 +1050,194 @@ def test_the_feed_runs_everywhere_the_services_run(compose, raw_compose, prometh
 def read_json(path):
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+# Kustomize overlays (deploy/k8s/overlays/dev, prod; their migrate/) ------------------------
+OVERLAYS = {name: K8S_DIR / "overlays" / name for name in ("dev", "prod")}
+LOUPAN_IMAGE = "registry.example.com/loupan"  # the name the base gives the project's image
+
+
+def pod_spec(document):
+    spec = document.get("spec", {})
+    if document["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return spec.get("template", {}).get("spec")
+
+
+def json_pointer(path):
+    return [part.replace("~1", "/").replace("~0", "~") for part in path.lstrip("/").split("/")]
+
+
+def apply_json6902(document, operations):
+    """RFC 6902's add, replace and remove (what the overlays use; anything else fails)."""
+    for op in operations:
+        *parents, last = json_pointer(op["path"])
+        node = document
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        key = int(last) if isinstance(node, list) and last != "-" else last
+        if op["op"] == "replace":
+            assert (key < len(node)) if isinstance(node, list) else key in node, f"nothing at {op['path']}"
+            node[key] = op["value"]
+        elif op["op"] == "add":
+            if isinstance(node, list):
+                node.insert(len(node) if key == "-" else key, op["value"])
+            else:
+                node[key] = op["value"]
+        elif op["op"] == "remove":
+            del node[key]
+        else:
+            raise AssertionError(f"the renderer knows no {op['op']!r}: keep the overlays' patches simple")
+
+
+def selects(target, document):
+    group, _, version = document["apiVersion"].rpartition("/")
+    return all(target.get(key) in (None, value) for key, value in (
+        ("kind", document["kind"]), ("name", document["metadata"]["name"]), ("group", group),
+        ("version", version), ("namespace", document["metadata"].get("namespace"))))
+
+
+def render_kustomization(directory):
+    """What `kubectl kustomize <directory>` renders, for the subset the overlays use: resources
+    (files and directories), namespace, images (newName, newTag) and patches: JSON 6902 lists
+    with a target (kind, name), and strategic-merge deletions (`$patch: delete`, one object)."""
+    directory = Path(directory)
+    k = read_yaml(directory / "kustomization.yaml")
+    assert set(k) <= {"apiVersion", "kind", "namespace", "resources", "images", "patches"}, sorted(k)
+    documents = []
+    for resource in k.get("resources", []):
+        path = (directory / resource).resolve()
+        if path.is_dir():
+            documents += render_kustomization(path)
+        else:
+            documents += [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    for document in documents:
+        if k.get("namespace") and document["kind"] != "Namespace":
+            document["metadata"]["namespace"] = k["namespace"]
+    for image in k.get("images", []):
+        for document in documents:
+            spec = pod_spec(document)
+            for item in (spec or {}).get("containers", []) + (spec or {}).get("initContainers", []):
+                name, _, tag = item["image"].partition(":")
+                if name == image["name"]:
+                    item["image"] = f"{image.get('newName', name)}:{image.get('newTag', tag)}"
+    for patch in k.get("patches", []):
+        body = yaml.safe_load((directory / patch["path"]).read_text(encoding="utf-8")) if "path" in patch \
+            else yaml.safe_load(patch["patch"])
+        if isinstance(body, list):  # JSON 6902
+            chosen = [d for d in documents if selects(patch["target"], d)]
+            assert chosen, f"{directory.name}: {patch} selects nothing"
+            for document in chosen:
+                apply_json6902(document, body)
+        else:
+            assert body.pop("$patch") == "delete" and "target" not in patch, patch
+            target = {"kind": body["kind"], "name": body["metadata"]["name"],
+                      "namespace": body["metadata"].get("namespace")}
+            gone = [d for d in documents if selects(target, d)]
+            assert len(gone) == 1, f"{directory.name}: {target} matches {len(gone)} objects"
+            documents.remove(gone[0])
+    return documents
+
+
+def by_kind(documents, kind):
+    return {d["metadata"]["name"]: d for d in documents if d["kind"] == kind}
+
+
+def loupan_containers(documents):
+    """(object, container) of every container running the project's image, init containers too."""
+    found = []
+    for document in documents:
+        spec = pod_spec(document) or {}
+        for item in spec.get("containers", []) + spec.get("initContainers", []):
+            if item["image"].split(":")[0] in (LOUPAN_IMAGE, "loupan"):
+                found.append((document["metadata"]["name"], item))
+    return found
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """{overlay: (its objects, its migrate/ objects)}, rendered offline by this file."""
+    return {name: (render_kustomization(path), render_kustomization(path / "migrate")) for name, path in OVERLAYS.items()}
+
+
+def test_the_overlays_render_as_kubectl_kustomize_renders_them(rendered):
+    """This file's renderer is honest: where kubectl (its built-in kustomize) is installed, it
+    renders each overlay to the same objects."""
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        pytest.skip("kubectl is not installed: the overlays are checked with this file's renderer only")
+    for name, path in OVERLAYS.items():
+        for directory, ours in ((path, rendered[name][0]), (path / "migrate", rendered[name][1])):
+            done = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+            theirs = [d for d in yaml.safe_load_all(done.stdout) if d]
+            key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
+            assert sorted(theirs, key=key) == sorted(ours, key=key), directory
+
+
+def test_every_rendered_object_is_valid_for_kubernetes_and_keda(rendered):
+    for name, (objects_, jobs) in rendered.items():
+        assert len(objects_) >= 20 and [j["kind"] for j in jobs] == ["Job"]
+        for document in objects_ + jobs:
+            try:
+                validate_k8s(document)
+            except Exception as exc:  # noqa: BLE001
+                pytest.fail(f"overlay {name}: {document['kind']} {document['metadata']['name']}: {exc}")
+            assert document["metadata"].get("namespace") == "loupan" or document["kind"] == "Namespace"
+        assert not by_kind(objects_, "Secret"), f"{name}: a Secret would overwrite the operator's"
+
+
+def test_each_overlay_runs_one_image_and_migrates_with_it(rendered):
+    """No trap between the Job and the services: an overlay's migrate/ gives the Job the image
+    its Deployments and the broker's init container run."""
+    for name, (objects_, jobs) in rendered.items():
+        images = {c["image"] for _, c in loupan_containers(objects_)}
+        assert len(images) == 1, f"{name}: {images}"
+        assert {c["image"] for _, c in loupan_containers(jobs)} == images, name
+        users = {owner for owner, c in loupan_containers(objects_) if c["command"][:3] == ["python", "-m", "loupan.broker_users"]}
+        assert users == {"rabbitmq"}, name  # the broker's users are made from the Secret, in every overlay
+    assert {c["image"] for _, c in loupan_containers(rendered["dev"][0])} == {"loupan:dev"}
+    (tag,) = {c["image"] for _, c in loupan_containers(rendered["prod"][0])}
+    assert tag.startswith(f"{LOUPAN_IMAGE}:") and tag.split(":")[1][0].isdigit()  # pinned, never `latest`
+
+
+def test_dev_is_one_replica_each_with_no_autoscaler(rendered):
+    objects_, _ = rendered["dev"]
+    for kind in ("ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        assert not by_kind(objects_, kind), f"dev keeps a {kind}"
+    assert {d["spec"]["replicas"] for d in by_kind(objects_, "Deployment").values()} == {1}
+    assert by_kind(objects_, "ConfigMap")["loupan-config"]["data"]["LOG_LEVEL"] == "DEBUG"
+    assert set(by_kind(objects_, "Deployment")) == {"hr", "inventory", "crm", "contracts", "finance", "gateway", "feed"}
+
+
+def max_replicas(objects_, name):
+    for scaled in by_kind(objects_, "ScaledObject").values():
+        if scaled["spec"]["scaleTargetRef"]["name"] == name:
+            return scaled["spec"]["maxReplicaCount"]
+    for hpa in by_kind(objects_, "HorizontalPodAutoscaler").values():
+        if hpa["spec"]["scaleTargetRef"]["name"] == name:
+            return hpa["spec"]["maxReplicas"]
+    return by_kind(objects_, "Deployment")[name]["spec"]["replicas"]
+
+
+def test_prod_scales_inventory_and_the_gateway_with_keda_within_the_databases_connections(rendered):
+    """KEDA is on in prod (inventory and the gateway, never under 3), every other Deployment
+    has its CPU autoscaler, and PostgreSQL's max_connections holds every replica's pool at the
+    autoscalers' maxima (loupan/db.py: pool of workers + 2, overflow 2) plus the Job's."""
+    objects_, jobs = rendered["prod"]
+    scaled = by_kind(objects_, "ScaledObject")
+    assert set(scaled) == {"inventory", "gateway"} and by_kind(objects_, "TriggerAuthentication")
+    assert all(s["spec"]["minReplicaCount"] == 3 for s in scaled.values())
+    deployments = by_kind(objects_, "Deployment")
+    assert deployments["inventory"]["spec"]["replicas"] == deployments["gateway"]["spec"]["replicas"] == 3
+    hpas = {h["spec"]["scaleTargetRef"]["name"] for h in by_kind(objects_, "HorizontalPodAutoscaler").values()}
+    assert hpas == set(deployments) - set(scaled) - {"feed"}
+    needed = 0
+    for name, deployment in deployments.items():
+        env = {e["name"]: e.get("value") for e in container(deployment)["env"]}
+        if f"{name.upper()}_DATABASE_URL" in env:
+            needed += max_replicas(objects_, name) * (int(env[f"{name.upper()}_WORKERS"]) + 4)
+    needed += sum(len(pod_spec(job)["containers"]) * 2 for job in jobs)
+    args = container(by_kind(objects_, "StatefulSet")["postgres"])["args"]
+    allowed = int(args[args.index("-c") + 1].split("=")[1])
+    assert needed + 20 <= allowed, f"prod may open {needed} connections; max_connections is {allowed}"

@@ -173,3 +173,24 @@ def test_personal_data_is_masked_unless_granted(director, receiver):
     assert verified(masked, receiver.requests("/masked")[0]) and verified(full, receiver.requests("/full")[0])
     assert not receiver.requests("/b") or all("张三丰" not in r["body"].decode() and "138****5678" not in r["body"].decode()
                                               for r in receiver.requests("/b"))
+
+
+def test_unit_status_changed_follows_each_unit_through_the_gateway(director, receiver):
+    """An endpoint subscribed to unit_status_changed alone: a release of two units and a hold
+    reach it as three deliveries, one per unit moved, signed, each naming its cause."""
+    hook = register(director, receiver, "/units", ["unit_status_changed"])
+    _, units = make_project(director, "状态楼盘", units=2)
+    director.ok(director.post(f"/api/units/{units[0]}/holds", {"customer_name": "李四", "customer_phone": "13900001111"}),
+                201)
+    wait_until(lambda: len(receiver.requests("/units")) >= 3, timeout=60)
+    got = receiver.requests("/units")
+    events = [json.loads(r["body"]) for r in got]
+    assert all(r["headers"]["Loupan-Event"] == "unit_status_changed" and verified(hook, r) for r in got)
+    assert sorted((e["payload"]["unit_id"], e["payload"]["from_status"], e["payload"]["to_status"],
+                   e["payload"]["cause"]) for e in events) == sorted([
+        (units[0], "unreleased", "available", "units_released"), (units[1], "unreleased", "available", "units_released"),
+        (units[0], "available", "held", "unit_held")])
+    assert all("李四" not in r["body"].decode() and "13900001111" not in r["body"].decode() for r in got)
+    log = deliveries(director, hook)
+    assert {d["event_type"] for d in log} == {"unit_status_changed"} and len(log) == 3
+    assert {d["event_id"] for d in log} == {e["event_id"] for e in events}

@@ -215,20 +215,27 @@ class WebhookRoutes:
 
 def _subscriber(event_type):
     def on_event(self, event):
-        """One delivery per active endpoint of the event's agency subscribed to it, in the
-        transaction of the inbox record (`handles` commits both)."""
+        """One delivery per active endpoint of the event's agency subscribed to it, and one per
+        unit it moves for each endpoint subscribed to unit_status_changed, in the transaction of
+        the inbox record (`handles` commits both)."""
         endpoints = self.db.session.execute(select(WebhookEndpoint).where(
             WebhookEndpoint.agency_id == event["agency_id"], WebhookEndpoint.disabled_at.is_(None))).scalars().all()
         wanted = [e for e in endpoints if event["type"] in e.event_types]
-        if not wanted:
+        by_unit = [e for e in endpoints if rules.UNIT_STATUS_CHANGED in e.event_types]
+        changes = rules.unit_status_changes(event["type"], event["payload"]) if by_unit else []
+        if not wanted and not changes:
             return
         envelope = json_envelope(event)
+        made = [(e, envelope) for e in wanted]
+        for change in changes:  # unit_status_changed: one delivery per unit moved, its own event id
+            derived = rules.unit_status_envelope(envelope, change)
+            made += [(e, derived) for e in by_unit]
         now = utcnow()
         self.db.session.add_all(
             WebhookDelivery(delivery_id=str(uuid.uuid4()), endpoint_id=e.id, agency_id=event["agency_id"],
-                            event_id=event["event_id"], event_type=event["type"], envelope=envelope, state="pending",
+                            event_id=str(env["event_id"]), event_type=env["type"], envelope=env, state="pending",
                             attempts=0, next_attempt_at=now, created_at=now, retry_from=now)
-            for e in wanted)
+            for e, env in made)
 
     on_event.__name__ = f"webhook_{event_type}"
     on_event.__qualname__ = f"WebhookRoutes.webhook_{event_type}"

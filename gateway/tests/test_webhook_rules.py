@@ -77,5 +77,54 @@ def test_the_events_offered_are_the_catalogues_and_the_contracts():
     from loupan.events import CATALOGUE
     from loupan.schemas.gateway_webhooks import WEBHOOK_EVENT_TYPES
 
-    assert set(r.EVENT_TYPES) == set(WEBHOOK_EVENT_TYPES)
+    assert set(r.SUBSCRIBABLE) == set(WEBHOOK_EVENT_TYPES) == set(r.EVENT_TYPES) | {"unit_status_changed"}
     assert all(CATALOGUE[(t, 1)][0] == source for t, source in r.EVENT_TYPES.items())
+    assert set(r.UNIT_MOVES) <= set(r.EVENT_TYPES)  # derived from events the gateway consumes
+
+
+def test_unit_status_changed_follows_inventorys_status_machine():
+    """Each (from, to) a unit event implies is a move inventory's status machine has."""
+    from services.inventory.unit_rules import MOVES
+
+    for event_type, (frm, to) in r.UNIT_MOVES.items():
+        if frm is not None:
+            assert (frm, to) in MOVES, event_type
+        else:
+            assert any(t == to for _, t in MOVES), event_type
+    for frm in ("subscribed", "signed", "filed"):  # 退房 from each deal status the event names
+        assert (frm, "available") in MOVES
+
+
+def test_unit_status_changed_one_per_unit_moved():
+    assert r.unit_status_changes("units_released", {"unit_ids": [4, 5]}) == [
+        {"unit_id": 4, "from_status": "unreleased", "to_status": "available"},
+        {"unit_id": 5, "from_status": "unreleased", "to_status": "available"}]
+    held = {"hold_id": 9, "unit_id": 4, "unit_label": "1号楼-0101", "customer_name": "张三", "customer_phone": "138"}
+    assert r.unit_status_changes("unit_held", held) == [
+        {"unit_id": 4, "unit_label": "1号楼-0101", "hold_id": 9, "from_status": "available", "to_status": "held"}]
+    assert r.unit_status_changes("unit_hold_expired", held)[0]["to_status"] == "available"
+    deal = {"deal_id": 3, "unit_id": 4}
+    assert [(c["from_status"], c["to_status"], c["deal_id"]) for c in
+            [*r.unit_status_changes("subscription_approved", dict(deal, hold_id=None)),
+             *r.unit_status_changes("contract_signed", deal), *r.unit_status_changes("contract_filed", deal),
+             *r.unit_status_changes("unit_handed_over", deal)]] == [
+        (None, "subscribed", 3), ("subscribed", "signed", 3), ("signed", "filed", 3), ("filed", "delivered", 3)]
+    assert r.unit_status_changes("deal_cancelled", dict(deal, from_status="signed"))[0]["from_status"] == "signed"
+    assert r.unit_status_changes("deal_cancelled", dict(deal, from_status=None))[0]["from_status"] is None
+    assert r.unit_status_changes("deal_cancelled", dict(deal, from_status="submitted")) == []  # never on the unit
+    assert r.unit_status_changes("payment_received", deal) == []
+
+
+def test_unit_status_changed_envelope_is_its_own_event_and_carries_no_person():
+    cause = {"event_id": "5f0c5b9e-2a5b-4f39-9c57-1d6f0d8d2a11", "type": "unit_held", "version": 1,
+             "occurred_at": "2026-12-06T08:00:00+00:00", "agency_id": 1, "project_id": 7, "actor": None,
+             "payload": {"hold_id": 9, "unit_id": 4, "unit_label": "1号楼-0101", "customer_name": "张三"}}
+    (change,) = r.unit_status_changes("unit_held", cause["payload"])
+    derived = r.unit_status_envelope(cause, change)
+    assert derived == r.unit_status_envelope(cause, change)  # a duplicate of the cause: the same id
+    assert derived["event_id"] != cause["event_id"] and derived["type"] == "unit_status_changed"
+    assert (derived["agency_id"], derived["project_id"], derived["occurred_at"]) == (1, 7, cause["occurred_at"])
+    assert derived["payload"] == {"unit_id": 4, "unit_label": "1号楼-0101", "hold_id": 9, "from_status": "available",
+                                  "to_status": "held", "cause": "unit_held", "cause_event_id": cause["event_id"]}
+    other = r.unit_status_envelope(cause, dict(change, unit_id=5))
+    assert other["event_id"] != derived["event_id"]

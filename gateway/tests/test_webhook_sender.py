@@ -139,3 +139,48 @@ def test_two_replicas_sending_at_once_post_a_delivery_once(engine, monkeypatch):
     replicas = [eventlet.spawn(webhooks.send_due, engine, CONFIG, now) for _ in range(2)]
     assert sorted(r.wait() for r in replicas) == [0, 1]
     assert made == ["d-1"] and row(engine).state == "delivered" and row(engine).attempts == 1
+
+
+def test_unit_events_make_one_unit_status_changed_delivery_per_unit_and_endpoint(engine):
+    """An endpoint subscribed to unit_status_changed gets one delivery per unit a unit event
+    moves (its own event id, derived: a duplicate makes none); one subscribed to the event
+    itself too gets that as well; payment events make none."""
+    from gateway.models import metadata
+    from gateway.service import GatewayService
+    from loupan.events import make_envelope
+    from loupan.uow import UnitOfWork
+
+    status = endpoint(engine, 1, ["unit_status_changed"])
+    both = endpoint(engine, 1, ["unit_status_changed", "units_released"])
+    endpoint(engine, 2, ["unit_status_changed"])  # another agency's
+
+    class Gateway:
+        db = UnitOfWork(engine, metadata=metadata)
+
+    released = make_envelope("units_released", {"unit_ids": [5, 6]}, agency_id=1, project_id=7)
+    signed = make_envelope("contract_signed", {"deal_id": 3, "unit_id": 5, "contract_id": 1, "price": "100.00"},
+                           agency_id=1, project_id=7)
+    for _ in range(2):  # at least once
+        GatewayService.webhook_units_released(Gateway(), released)
+    GatewayService.webhook_contract_signed(Gateway(), signed)
+    GatewayService.webhook_payment_received(Gateway(), make_envelope(
+        "payment_received", {"deal_id": 3, "unit_id": 5, "receipt_id": 1, "receipt_no": "R1", "amount": "1.00",
+                             "method": "cash", "received_on": utcnow().date()}, agency_id=1, project_id=7))
+    with engine.connect() as conn:
+        rows = conn.execute(select(D).order_by(D.c.id)).all()
+    got = sorted((r.endpoint_id, r.event_type, r.envelope["payload"].get("unit_id"),
+                  r.envelope["payload"].get("from_status"), r.envelope["payload"].get("to_status")) for r in rows)
+    assert got == sorted([
+        (status, "unit_status_changed", 5, "unreleased", "available"),
+        (status, "unit_status_changed", 6, "unreleased", "available"),
+        (both, "unit_status_changed", 5, "unreleased", "available"),
+        (both, "unit_status_changed", 6, "unreleased", "available"),
+        (both, "units_released", None, None, None),
+        (status, "unit_status_changed", 5, "subscribed", "signed"),
+        (both, "unit_status_changed", 5, "subscribed", "signed")])
+    derived = [r for r in rows if r.event_type == "unit_status_changed"]
+    assert all(r.envelope["event_id"] == r.event_id != released["event_id"] for r in derived)
+    assert {r.event_id for r in derived if r.endpoint_id == status} == {r.event_id for r in derived
+                                                                         if r.endpoint_id == both}
+    assert {r.envelope["payload"]["cause_event_id"] for r in derived} == {str(released["event_id"]),
+                                                                          str(signed["event_id"])}

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 WEBHOOK_EVENT_TYPES = ("units_released", "unit_held", "unit_hold_cancelled", "unit_hold_expired",
                        "price_list_published", "launch_registered", "subscription_approved", "contract_signed",
                        "contract_filed", "deal_cancelled", "unit_handed_over", "payment_received",
-                       "payment_refunded")
+                       "payment_refunded", "unit_status_changed")
 DELIVERY_STATES = ("pending", "delivered", "dead")
 
 
@@ -14,7 +14,8 @@ class WebhookIn(Schema):
         "example": "https://crm.example.com/hooks/loupan"})
     event_types = fields.List(fields.String(validate=validate.OneOf(WEBHOOK_EVENT_TYPES)), required=True,
                               validate=validate.Length(1, len(WEBHOOK_EVENT_TYPES)),
-                              metadata={"description": "the events sent (loupan/events.py's catalogue)",
+                              metadata={"description": "the events sent (loupan/events.py's catalogue; "
+                                                       "unit_status_changed: one per unit the unit events move)",
                                         "example": ["subscription_approved", "contract_signed"]})
     description = fields.String(load_default="", validate=validate.Length(0, 200),
                                 metadata={"example": "明源 CRM 同步"})
