@@ -249,3 +249,35 @@ def test_an_ineligible_and_a_cancelled_registration_stay_off_the_published_list(
     assert [e["number"] for e in published["entries"]] == ["RC-0003"]
     assert published["seed_commitment"] == hashlib.sha256(seed.encode()).hexdigest()
     no_console_errors(browser)
+
+
+def test_the_launch_report_page_shows_the_figures_and_downloads_its_excel(browser, site, tmp_path):
+    api = site["manager_api"]
+    advisor = type(api)(site["url"]).login(site["people"]["advisor"], STAFF_PASSWORD)
+    assistant = type(api)(site["url"]).login(site["people"]["assistant"], STAFF_PASSWORD)
+    launch = api.ok(api.post(f"/api/projects/{site['pid']}/launches", {
+        "name": "三期抢房", "mode": "race", "opens_at": "2026-01-01T02:00:00+00:00", "unit_ids": site["units"][3:5]}), 201)
+    api.ok(api.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    registered = advisor.ok(advisor.post(f"/api/launches/{launch['id']}/registrations",
+                                         {"buyer_name": "甲二", "id_number": "110101198001010010", "mobile": "13900003001"}), 201)
+    assistant.ok(assistant.post(f"/api/registrations/{registered['id']}/review", {"result": "eligible", "note": "本地"}))
+    for action in ("close_registration", "start_selection"):
+        api.ok(api.post(f"/api/launches/{launch['id']}/transitions", {"action": action}))
+
+    as_(browser, site, "manager", None)
+    browser.get(f"{site['url']}/console/#/launches/{launch['id']}")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".to-report"), "the report's link")[0].click()
+    figure = lambda d, name: d.find_element(By.CSS_SELECTOR, f'#report-figures [data-figure="{name}"]').text  # noqa: E731
+    wait(browser, lambda d: d.find_elements(By.ID, "report-figures"), "the figures")
+    assert (figure(browser, "registrations"), figure(browser, "eligible"), figure(browser, "units"),
+            figure(browser, "sell_out"), figure(browser, "attempts")) == ("1", "1", "2 / 0 / 2", "未售罄", "0")
+    assert not browser.find_elements(By.ID, "report-windows")  # a race has no windows
+    no_axe_violations(browser, "launch-report")
+
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    button = browser.find_element(By.ID, "launch-report-xlsx")
+    button.click()
+    wait(browser, lambda d: button.get_attribute("data-status") == "200", "the download answered")
+    saved = wait(browser, lambda d: [p for p in tmp_path.iterdir() if p.suffix == ".xlsx"], "the file saved")[0]
+    assert saved.name == f"launch-{launch['id']}-report.xlsx"
+    no_console_errors(browser)
