@@ -17,7 +17,8 @@ from gateway.http import ROUTES
 from loupan.schemas import schema_instance
 from loupan.types import MAX_AREA, MAX_MONEY
 from loupan.validators import Exact
-from tests.api import make_project
+from loupan.testing.client import Api
+from tests.api import code_from, make_project, texts_to
 
 importlib.import_module("gateway.service")  # registers the routes
 BODY_ROUTES = [(method, url, opts["body"]) for method, url, opts in ROUTES
@@ -26,6 +27,8 @@ URLS = Map([Rule(url, methods=[method], endpoint=url) for method, url, _ in ROUT
 ITEM = object()  # a path step into a list's item
 METHODS = ("DELETE", "PUT", "PATCH", "POST", "GET")
 TOO_BIG = "1" + "0" * 24  # 25 digits
+SIGN_IN = ("/api/buyer/codes", "/api/buyer/sessions")  # public: no session to check
+BUYER_MOBILE = "13790000001"
 
 
 def route_id(route):
@@ -99,6 +102,30 @@ def site(director):
     return {"project_id": project["id"], "unit_id": units[0]}
 
 
+@pytest.fixture(scope="module")
+def buyer(system, director, site):
+    """A buyer signed in on their phone (a race launch of the site's unit): the buyer's own
+    routes check their session before the body (gateway/routes/buyers.py), so they are sent
+    with it; an account's token is 401 there whatever the body (tests/test_role_matrix.py)."""
+    launch = director.ok(director.post(f"/api/projects/{site['project_id']}/launches", {
+        "name": "坏输入", "mode": "race", "opens_at": "2030-06-01T09:00:00+08:00", "unit_ids": [site["unit_id"]],
+        "window_size": 10, "window_minutes": 5, "deposit_amount": "0.00"}), 201)
+    director.ok(director.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    director.ok(director.post(f"/api/launches/{launch['id']}/registrations", {
+        "buyer_name": "坏输入", "id_number": "110105199003071239", "mobile": BUYER_MOBILE}), 201)
+    asked = {"launch_id": launch["id"], "mobile": BUYER_MOBILE}
+    assert director.session.post(f"{director.base_url}/api/buyer/codes", json=asked, timeout=30).status_code == 202
+    code = code_from([t for t in texts_to(system, BUYER_MOBILE) if "验证码" in t][-1])
+    signed = director.session.post(f"{director.base_url}/api/buyer/sessions", json=dict(asked, code=code), timeout=30)
+    assert signed.status_code == 201, signed.text
+    return Api(director.base_url, signed.json()["token"])
+
+
+def caller(director, buyer, url):
+    """Who sends to `url`: the buyer for their own session's routes, else the director."""
+    return buyer if url.startswith("/api/buyer/") and url not in SIGN_IN else director
+
+
 def concrete(url, site):
     """A URL of the route: the test project, id 1 elsewhere (perhaps missing: the body is
     checked first), a month or a day."""
@@ -153,9 +180,10 @@ def test_every_number_a_body_takes_is_an_edge_type_or_a_bounded_integer():
 
 @pytest.mark.parametrize("route", [r for r in BODY_ROUTES if any(True for _ in number_fields(r[2]))],
                          ids=route_id)
-def test_bad_numbers_are_400_naming_the_field(director, site, route):
+def test_bad_numbers_are_400_naming_the_field(director, buyer, site, route):
     method, url, schema = route
     path_url, problems = concrete(url, site), []
+    director = caller(director, buyer, url)
     for path, field in number_fields(schema):
         named = names_field(path)
         for case, value, says in bad_values(field):
@@ -168,9 +196,10 @@ def test_bad_numbers_are_400_naming_the_field(director, site, route):
 
 
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=route_id)
-def test_deep_json_wrong_type_and_wrong_method(director, site, route):
+def test_deep_json_wrong_type_and_wrong_method(director, buyer, site, route):
     method, url, schema = route
     path_url = concrete(url, site)
+    director = caller(director, buyer, url)
     name, first = next(iter(schema_instance(schema).fields.items()))
     deep = '{"%s": %s}' % (first.data_key or name, "[" * 40 + "]" * 40)
     assert answer(send(director, method, path_url, deep))[:2] == (400, "TOO_DEEP")
