@@ -22,6 +22,7 @@ from gateway.routes.contracts_changes import ContractsChangesRoutes
 from gateway.routes.contracts_deals import ContractsDealsRoutes
 from gateway.routes.control import ControlRoutes
 from gateway.routes.crm_care import CrmCareRoutes
+from gateway.routes.crm_channels import CrmChannelsRoutes
 from gateway.routes.crm_customers import CrmCustomersRoutes
 from gateway.routes.crm_visits import CrmVisitsRoutes
 from gateway.routes.data_reveals import DataRevealRoutes
@@ -58,7 +59,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceChannelRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceChannelRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, CrmChannelsRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

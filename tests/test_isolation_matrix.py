@@ -61,7 +61,8 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "price_list_id", "import_id", "complaint_id", "account_id", "candidate_id", "requisition_id",
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
          "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id", "channel_terms_id",
-         "channel_statement_id")
+         "channel_statement_id",
+         "channel_id", "broker_id", "channel_report_id", "channel_appeal_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -106,6 +107,10 @@ LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/pr
 # Routes with no id in the path but A's ids in the body or query: walked with those.
 # True: the only foreign id is a project, so the answer must be PROJECT_NOT_FOUND.
 IDS_IN_BODY_OR_QUERY = {
+    "POST /api/channels": True,  # project_ids
+    "GET /api/channels": True,  # ?project_id
+    "POST /api/brokers": False,  # channel_id
+    "GET /api/brokers": False,  # ?channel_id
     "POST /api/subscriptions": False,  # hold_id (and customer_id)
     "POST /api/accounts": True,  # project_ids
     "POST /api/staff": True,  # project_ids
@@ -177,6 +182,19 @@ BODIES = {
                                                                 "advisor_id": i["account_id"], "category": "other",
                                                                 "severity": "low", "description": "越界"},
     "POST /api/complaints/<int:complaint_id>/resolve": lambda i: {"resolution": "越界"},
+    # crm: channels (渠道分销)
+    "POST /api/channels": lambda i: {"name": f"越界渠道{i['tag']}", "grade": "B", "project_ids": [i["project_id"]]},
+    "PATCH /api/channels/<int:channel_id>": lambda i: {"grade": "C"},
+    "POST /api/brokers": lambda i: {"channel_id": i["channel_id"], "name": "越界经纪人", "mobile": "13600007777"},
+    "PATCH /api/brokers/<int:broker_id>": lambda i: {"name": "越界经纪人"},
+    "PUT /api/projects/<int:project_id>/channel-settings": lambda i: {"report_valid_hours": 72, "protection_days": 30,
+                                                                     "site_protection_wins": True},
+    "POST /api/projects/<int:project_id>/channel-reports": lambda i: {"broker_id": i["broker_id"],
+                                                                     "customer_name": "越界", "mobile": "138****0000"},
+    "POST /api/projects/<int:project_id>/channel-visits": lambda i: {"code": "ZZZZ2345", "mobile": "13800000000"},
+    "POST /api/channel-reports/<int:channel_report_id>/appeals": lambda i: {"reason": "越界",
+                                                                           "broker_id": i["broker_id"]},
+    "POST /api/channel-appeals/<int:channel_appeal_id>/ruling": lambda i: {"decision": "dismiss", "ruling": "越界"},
     # crm: customers
     "POST /api/projects/<int:project_id>/customers": lambda i: {"mobile": i["mobile"], "name": "越界客户",
                                                                "channel": "walk_in",
@@ -334,6 +352,8 @@ QUERIES = {
     "GET /api/projects/<int:project_id>/training-stats": lambda i: {"month": last_month()},
     "POST /api/projects/<int:project_id>/imports": lambda i: {"dry_run": "true"},
     "GET /api/courses": lambda i: {"project_id": i["project_id"]},
+    "GET /api/channels": lambda i: {"project_id": i["project_id"]},
+    "GET /api/brokers": lambda i: {"channel_id": i["channel_id"]},
     "GET /api/staff": lambda i: {"project_id": i["project_id"]},
     "GET /api/data-reveals": lambda i: {"project_id": i["project_id"]},
     "GET /api/commission-statements": lambda i: {"month": last_month(), "project_id": i["project_id"],
@@ -464,6 +484,20 @@ CROSS = {
         "to_owner_id": lambda o, f: {"json": {"customer_ids": [o["customer_id"]], "to_owner_id": f["account2_id"]}},
         "to_owner_ids": lambda o, f: {"json": {"customer_ids": [o["customer_id"]],
                                                "to_owner_ids": [f["account2_id"]]}}},
+    # crm: channels (a report for A's broker, an appeal for A's broker, B's channel to A's project)
+    "POST /api/channels": {
+        "project_ids": lambda o, f: {"json": {"name": f"越界渠道{o['tag']}", "grade": "B",
+                                              "project_ids": [o["project_id"], f["project2_id"]]}}},
+    "PATCH /api/channels/<int:channel_id>": {
+        "project_ids": lambda o, f: {"json": {"project_ids": [o["project_id"], f["project2_id"]]}}},
+    "POST /api/projects/<int:project_id>/channel-reports": {
+        "broker_id": lambda o, f: {"json": {"broker_id": f["broker_id"], "customer_name": "越界",
+                                            "mobile": "138****0000"}}},
+    "GET /api/projects/<int:project_id>/channel-reports": {**_filter("broker_id", "broker_id"),
+                                                           **_filter("channel_id", "channel_id"),
+                                                           **_filter("customer_id", "customer_id")},
+    "POST /api/channel-reports/<int:channel_report_id>/appeals": {
+        "broker_id": lambda o, f: {"json": {"reason": "越界", "broker_id": f["broker_id"]}}},
     # crm: visits and rotation
     "POST /api/projects/<int:project_id>/calls": {
         "advisor_id": lambda o, f: {"json": {"advisor_id": f["account_id"], "note": "越界"}}},
@@ -538,6 +572,9 @@ CROSS_SKIP = {
     "GET /api/staff": {"?project_id": "the query's only id, and no path id: the walk's A pass sends A's"},
     "GET /api/data-reveals": {"?project_id": "the query's only id (account_id filters within it), no path id: "
                                              "the walk's A pass sends A's"},
+    "GET /api/channels": {"?project_id": "the query's only id, and no path id: the walk's A pass sends A's"},
+    "POST /api/brokers": {"channel_id": "the body's only id, and no path id: the walk's A pass sends A's"},
+    "GET /api/brokers": {"?channel_id": "the query's only id, and no path id: the walk's A pass sends A's"},
     # a buyer has no agency: any launch is named, and the answer is alike for every launch and mobile
     "POST /api/buyer/codes": {"launch_id": "public: the code goes only to the registration's own mobile"},
     # 分销佣金: a channel is crm's record (issue 19, being built); finance keeps the id crm's events name
@@ -998,6 +1035,18 @@ def build_agency(system, d, w):
                           {"starts_at": "2030-01-02T10:00:00+08:00", "trainer": f"{n}讲师", "project_id": pa}), 201)
     d.ok(d.post(f"/api/courses/{course['id']}/exams", {"account_id": adv1_id, "score": "90"}), 201)
     display = d.ok(d.post(f"/api/projects/{pa}/display-tokens", {"label": f"{n}大屏"}), 201)
+    # crm: a channel with a broker, the project's 判客 rules, a report brought (带看) and a second one appealed
+    channel = d.ok(d.post("/api/channels", {"name": f"{n}分销", "grade": "A", "contract_no": f"{n}HT1",
+                                            "project_ids": [pa]}), 201)
+    broker = d.ok(d.post("/api/brokers", {"channel_id": channel["id"], "name": f"{n}经纪人", "mobile": phone(4)}), 201)
+    d.ok(d.put(f"/api/projects/{pa}/channel-settings", {"report_valid_hours": 72, "protection_days": 30,
+                                                        "site_protection_wins": True}))
+    channel_report = d.ok(d.post(f"/api/projects/{pa}/channel-reports", {
+        "broker_id": broker["id"], "customer_name": f"{n}渠道客户", "mobile": phone(5)}), 201)
+    d.ok(d.post(f"/api/projects/{pa}/channel-visits", {"code": channel_report["visit_code"]}), 201)
+    again = d.ok(d.post(f"/api/projects/{pa}/channel-reports", {
+        "broker_id": broker["id"], "customer_name": f"{n}渠道客户", "mobile": phone(6)}), 201)
+    channel_appeal = d.ok(d.post(f"/api/channel-reports/{again['id']}/appeals", {"reason": f"{n}申诉"}), 201)
     webhook = d.ok(d.post("/api/webhooks", {"url": f"https://hooks.example.com/{w['tag']}",
                                             "event_types": ["contract_signed"], "description": f"{n}推送"}), 201)
 
@@ -1016,6 +1065,8 @@ def build_agency(system, d, w):
         "launch_id": launch["id"], "registration_id": registration["id"], "sincerity_receipt_id": sincerity["id"],
         "webhook_id": webhook["id"], "channel_terms_id": channel_terms["id"],
         "channel_statement_id": channel_statement["id"],
+        "channel_id": channel["id"], "broker_id": broker["id"], "channel_report_id": channel_report["id"],
+        "channel_appeal_id": channel_appeal["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1214,6 +1265,7 @@ REFERENCES = {
     "schedule_id": "schedule", "survey_id": "survey", "visit_id": "visit", "line_id": "line",
     "receipt_id": "receipt", "run_id": "commission_run", "launch_id": "launch", "registration_id": "registration",
     "project_ids": "project", "from_project_ids": "project", "to_project_ids": "project",  # lists (JSON, text)
+    "receptionist_id": "account", "site_customer_id": "customer",  # crm's 带看 and 报备
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
                     ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
@@ -1222,7 +1274,18 @@ TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agen
                     ("gateway", "webhook_deliveries", "endpoint_id"): "webhook_endpoint",
                     ("finance", "channel_deals", "attribution_id"): "channel_attribution",
                     ("finance", "channel_statement_lines", "statement_id"): "channel_statement",
-                    ("finance", "channel_statement_lines", "terms_id"): "channel_terms"}
+                    ("finance", "channel_statement_lines", "terms_id"): "channel_terms",
+                    # crm's channels: channel_id, broker_id, report_id name crm's own rows there
+                    ("crm", "brokers", "channel_id"): "channel",
+                    ("crm", "channel_reports", "channel_id"): "channel",
+                    ("crm", "channel_reports", "broker_id"): "broker",
+                    ("crm", "channel_reports", "against_report_id"): "channel_report",
+                    ("crm", "channel_report_keys", "holder_report_id"): "channel_report",
+                    ("crm", "channel_visits", "report_id"): "channel_report",
+                    ("crm", "channel_appeals", "report_id"): "channel_report",
+                    ("crm", "channel_appeals", "broker_id"): "broker",
+                    ("crm", "channel_risk_alerts", "report_id"): "channel_report",
+                    ("crm", "channel_risk_alerts", "broker_id"): "broker"}
 # JSON columns not searched, and why
 NOT_SEARCHED = {("crm", "customer_exports", "filters"): "an export's query as its caller sent it (a log, not a link)"}
 NOT_REFERENCES = {
@@ -1253,6 +1316,7 @@ REFERENCE_TABLES = {
     "webhook_endpoint": ("gateway", "webhook_endpoints"),
     "channel_attribution": ("finance", "channel_attributions"), "channel_statement": ("finance", "channel_statements"),
     "channel_terms": ("finance", "channel_terms"),
+    "channel": ("crm", "channels"), "broker": ("crm", "brokers"), "channel_report": ("crm", "channel_reports"),
 }
 NAMES_RECORD = re.compile(r"(_id|_ids|_by)$")
 

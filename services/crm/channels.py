@@ -183,8 +183,8 @@ def list_brokers(session, actor, query):
     require_role(actor, PERMISSIONS["channels.read"])
     q = select(Broker, Channel.name).outerjoin(Channel, Channel.id == Broker.channel_id).where(
         Broker.agency_id == actor["agency_id"])
-    if query.get("channel_id") is not None:
-        q = q.where(Broker.channel_id == query["channel_id"])
+    if query.get("channel_id") is not None:  # another agency's channel: 404, as for none
+        q = q.where(Broker.channel_id == _agency_row(session, actor, Channel, query["channel_id"], "channel").id)
     if query.get("individual"):
         q = q.where(Broker.channel_id.is_(None))
     return [broker_view(actor, b, name) for b, name in session.execute(q.order_by(Broker.name, Broker.id))]
