@@ -9,42 +9,49 @@ sends batches of one as fast as before; under load a batch is whatever arrived d
 previous one, so its size follows the load.
 
 Leader and followers, all green threads of one process (no locks: nothing yields between a
-check and its update): the request that finds no batch in flight leads, sends the waiting
-requests (itself first) and hands each its outcome; when its batch is answered, the first
-request still waiting leads the next. Every request waits on its own box."""
+check and its update): a request that finds one of the IN_FLIGHT slots free leads a batch of
+itself at once; the others wait, and when a batch is answered (each of its requests handed
+its outcome) its slot passes to those waiting: the first of them leads them as the next
+batch. Two in flight let inventory decide one batch while the next one travels (and use a
+second worker). Every request waits on its own box."""
 from eventlet.queue import LightQueue
 from nameko.exceptions import deserialize
 
 from loupan.errors import Unavailable
 
 MAX_BATCH = 100  # one transaction's worth: a longer one holds its rows locked longer
+IN_FLIGHT = 2  # batches with inventory at once: one decided while the next travels
 
 
 class Batcher:
-    def __init__(self, max_batch=MAX_BATCH):
+    def __init__(self, max_batch=MAX_BATCH, in_flight=IN_FLIGHT):
         self.max_batch = max_batch
+        self.in_flight = in_flight
         self.waiting = []  # [(request, box)], in arrival order
-        self.leading = False  # a batch is in flight (its leader sends the next)
+        self.leading = 0  # batches in flight (each one's leader hands on to the next)
 
     def call(self, send, request):
         """The outcome of `request` once decided with whatever else is waiting: `send(requests)`
         answers one {"result": …} or {"error": serialized} per request, in order."""
         box = LightQueue()
         self.waiting.append((request, box))
-        if not self.leading:  # nothing in flight, so nobody else waits: this one leads
-            self.leading = True
-            self._lead(send)
+        if self.leading < self.in_flight:  # a slot is free, so nobody else waits: lead now
+            self.leading += 1
+            self._lead(send, self._take())
         while True:
             kind, value = box.get()
-            if kind == "lead":
-                self._lead(send)
+            if kind == "lead":  # value: the batch this request leads (itself first)
+                self._lead(send, value)
             elif kind == "result":
                 return value
             else:
                 raise value
 
-    def _lead(self, send):
+    def _take(self):
         batch, self.waiting = self.waiting[:self.max_batch], self.waiting[self.max_batch:]
+        return batch
+
+    def _lead(self, send, batch):
         try:
             outcomes = send([request for request, _ in batch])
         except Exception as exc:  # noqa: BLE001 - the batch failed as a whole: each request says so
@@ -61,10 +68,11 @@ class Batcher:
                 else:
                     box.put(("result", outcome["result"]))
         finally:
-            if self.waiting:
-                self.waiting[0][1].put(("lead", None))
+            if self.waiting:  # this slot passes to the requests waiting: their first leads them
+                following = self._take()
+                following[0][1].put(("lead", following))
             else:
-                self.leading = False
+                self.leading -= 1
 
 
 holds = Batcher()  # this process's buyers' holds

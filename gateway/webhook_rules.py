@@ -16,6 +16,7 @@ EVENT_TYPES = {
     "unit_hold_expired": "inventory",
     "price_list_published": "inventory",
     "launch_registered": "inventory",
+    "launch_finished": "inventory",
     "subscription_approved": "contracts",
     "contract_signed": "contracts",
     "contract_filed": "contracts",

@@ -96,6 +96,18 @@ class SelectionWindowOpened(_Payload):
     members = fields.List(fields.Nested(WindowMember), required=True)
 
 
+class LaunchFinished(_Payload):
+    """开盘: a manager finished the launch (选房 over): its units and how many sold through 选房
+    (the figures of the launch's 开盘报告, GET /api/launches/<id>/report)."""
+
+    launch_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    mode = fields.String(required=True)  # lottery or race
+    finished_at = fields.AwareDateTime(required=True)
+    units = fields.Integer(required=True)
+    sold = fields.Integer(required=True)
+
+
 class UnitHeld(_Payload):
     """A unit held (留房) for a buyer by an advisor until `expires_at`."""
 
@@ -443,6 +455,7 @@ CATALOGUE = {
     ("project_created", 1): ("inventory", ProjectCreated),
     ("units_released", 1): ("inventory", UnitsReleased),
     ("launch_registered", 1): ("inventory", LaunchRegistered),
+    ("launch_finished", 1): ("inventory", LaunchFinished),
     ("selection_window_opened", 1): ("inventory", SelectionWindowOpened),
     ("unit_held", 1): ("inventory", UnitHeld),
     ("unit_hold_cancelled", 1): ("inventory", UnitHoldEnded),

@@ -25,6 +25,8 @@ RETRIES = 3
 class Item:
     """One command of a group: commit and rollback end at its own savepoints."""
 
+    keeps_locks = True  # its commit releases no row lock: what it read under one still holds
+
     def __init__(self, uow):
         self._uow = uow
         self._mark = len(uow._after_commit)

@@ -30,7 +30,7 @@ def outcome(batcher, send, request):
 
 
 def test_requests_arriving_during_a_batch_go_together_in_arrival_order():
-    batches, batcher = [], Batcher()
+    batches, batcher = [], Batcher(in_flight=1)
     send = recording(batches)
     threads = []
     for r in range(1, 13):
@@ -49,7 +49,7 @@ def test_requests_arriving_during_a_batch_go_together_in_arrival_order():
 
 
 def test_a_batch_is_at_most_max_batch_and_the_rest_follow():
-    batches, batcher = [], Batcher(max_batch=4)
+    batches, batcher = [], Batcher(max_batch=4, in_flight=1)
     send = recording(batches)
     threads = []
     for r in range(1, 11):
@@ -60,7 +60,7 @@ def test_a_batch_is_at_most_max_batch_and_the_rest_follow():
 
 
 def test_a_failed_batch_fails_each_of_its_requests_and_the_next_batch_still_runs():
-    batches, batcher = [], Batcher()
+    batches, batcher = [], Batcher(in_flight=1)
     send = recording(batches, fail_on=3)
     threads = []
     for r in (2, 3, 5, 8):
@@ -71,6 +71,21 @@ def test_a_failed_batch_fails_each_of_its_requests_and_the_next_batch_still_runs
     assert first == {"hold_id": 2}
     assert all(isinstance(x, Unavailable) for x in rest)  # 3, 5 and 8 went together
     assert batcher.call(send, 11) == {"hold_id": 11}  # the batcher is free again
+
+
+def test_two_batches_in_flight_each_slot_passes_to_whoever_waits():
+    batches, batcher = [], Batcher(in_flight=2)
+    send = recording(batches)
+    threads = []
+    for r in range(1, 12):
+        threads.append(eventlet.spawn(outcome, batcher, send, r))
+        eventlet.sleep(0)
+    results = [t.wait() for t in threads]
+    assert batches[:2] == [[1], [2]]  # two slots: the first two lead at once
+    assert sorted(r for b in batches for r in b) == list(range(1, 12))  # each request once
+    assert all(b == sorted(b) for b in batches)  # arrival order within a batch
+    assert [r for b in batches[2:] for r in b] == list(range(3, 12))  # the rest in order
+    assert results[1] == {"hold_id": 2} and not batcher.leading and batcher.waiting == []
 
 
 @pytest.mark.parametrize("quiet", [1, 3])

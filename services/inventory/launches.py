@@ -5,7 +5,7 @@ conditional update with its history row, and a refused move changes nothing (409
 import json
 import logging
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan import reveals
@@ -17,7 +17,7 @@ from loupan.validators import mask_mobile
 from services.inventory import launch_rules as rules
 from services.inventory import lottery_rules, selection
 from services.inventory.catalog import get_project
-from services.inventory.models import (Launch, LaunchDraw, LaunchHistory, LaunchRegistration, LaunchUnit, Unit,
+from services.inventory.models import (Hold, Launch, LaunchDraw, LaunchHistory, LaunchRegistration, LaunchUnit, Unit,
                                        data_reveals)
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,14 @@ def _move(uow, actor, launch, action, reason):
     _history(uow.session, launch, action, step.source, step.target, actor, reason, now)
     uow.session.refresh(launch)
     selection.on_move(uow.session, launch, action, now)  # 选房's windows: open, restart, close
+    if action == "finish":  # for integrators (webhooks): the launch is over, with its tally
+        units = uow.session.execute(select(func.count()).select_from(LaunchUnit)
+                                    .where(LaunchUnit.launch_id == launch.id)).scalar_one()
+        sold = uow.session.execute(select(func.count(func.distinct(Hold.unit_id))).where(
+            Hold.launch_id == launch.id, Hold.status == "converted")).scalar_one()
+        uow.publish("launch_finished", {"launch_id": launch.id, "name": launch.name, "mode": launch.mode,
+                                        "finished_at": now, "units": units, "sold": sold},
+                    agency_id=launch.agency_id, project_id=launch.project_id, actor=event_actor(actor))
     return launch
 
 

@@ -111,7 +111,8 @@ def test_a_pause_needs_a_reason_and_a_manager(call, launch):
         move(call, launch, "pause", "x", actor=ADVISOR)
 
 
-def test_a_race_launch_is_not_drawn(call, project):
+def test_a_race_launch_is_not_drawn(call, project, event_sink):
+    sink = event_sink("inventory")
     race = call("create_launch", MANAGER, project["project"]["id"], launch_body(project, mode="race"))
     move(call, race, "open_registration")
     move(call, race, "close_registration")
@@ -120,6 +121,9 @@ def test_a_race_launch_is_not_drawn(call, project):
     assert refused.value.code == "LAUNCH_MODE_MISMATCH"
     assert move(call, race, "start_selection")["status"] == "selecting"
     assert move(call, race, "finish")["status"] == "finished"
+    (finished,) = sink.wait_for("launch_finished")  # for integrators' webhooks
+    assert {k: finished["payload"][k] for k in ("launch_id", "name", "mode", "units", "sold")} == {
+        "launch_id": race["id"], "name": race["name"], "mode": "race", "units": len(race["unit_ids"]), "sold": 0}
 
 
 def test_registration_numbers_one_per_id_and_masks(call, launch, db):

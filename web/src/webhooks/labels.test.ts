@@ -4,7 +4,7 @@ import { EVENT_TYPES, STATE_NAMES, canRedeliver, eventName, formProblem, lastAns
 describe("webhook labels", () => {
   it("names every event the gateway offers, unit_status_changed first", () => {
     expect(EVENT_TYPES[0]).toBe("unit_status_changed");
-    expect(EVENT_TYPES).toHaveLength(14);
+    expect(EVENT_TYPES).toHaveLength(15);
     expect(eventName("contract_signed")).toBe("签约");
     expect(eventName("something_new")).toBe("something_new");
     expect(Object.keys(STATE_NAMES)).toEqual(["pending", "delivered", "dead"]);

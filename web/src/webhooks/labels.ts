@@ -11,6 +11,7 @@ export const EVENT_NAMES: Record<string, string> = {
   unit_hold_expired: "留房到期",
   price_list_published: "价目表发布",
   launch_registered: "认筹登记",
+  launch_finished: "开盘结束",
   subscription_approved: "认购审批通过",
   contract_signed: "签约",
   contract_filed: "备案",
