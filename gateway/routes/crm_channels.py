@@ -81,7 +81,7 @@ class CrmChannelsRoutes:
     def get_channel_report(self, request, actor, channel_report_id):
         return self.crm.get_channel_report(actor, channel_report_id)
 
-    @route("POST", "/api/projects/<int:project_id>/channel-visits", body=c.VisitIn, response=c.VisitResultOut,
+    @route("POST", "/api/projects/<int:project_id>/channel-visits", body=c.ChannelVisitIn, response=c.VisitResultOut,
            status=201,
            summary="带看: reception checks a report's 带看码 (typed or from its QR) with the customer's full mobile "
                    "(400 MOBILE_REQUIRED for a report that hid it, MOBILE_MISMATCH); the visit is recorded with "

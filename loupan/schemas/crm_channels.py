@@ -151,14 +151,14 @@ class FiledReportOut(ReportOut):
     visit_qr_svg = fields.String(allow_none=True, metadata={"description": "the 带看码 as a QR image (SVG)"})
 
 
-class VisitIn(Schema):
+class ChannelVisitIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=4, max=40),
                          metadata={"description": "the 带看码, typed or read from its QR"})
     mobile = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=30), metadata={
         "description": "the customer's full mobile: required when the report hid the middle digits"})
 
 
-class VisitOut(Schema):
+class ChannelVisitOut(Schema):
     id = fields.Integer()
     report_id = fields.Integer()
     customer_id = fields.Integer(allow_none=True)
@@ -170,7 +170,7 @@ class VisitOut(Schema):
 
 
 class VisitResultOut(Schema):
-    visit = fields.Nested(VisitOut)
+    visit = fields.Nested(ChannelVisitOut)
     report = fields.Nested(ReportOut)
 
 
@@ -218,7 +218,7 @@ class AppealOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
-    visits = fields.List(fields.Nested(VisitOut))
+    visits = fields.List(fields.Nested(ChannelVisitOut))
     appeals = fields.List(fields.Nested(AppealOut))
 
 

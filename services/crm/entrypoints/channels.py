@@ -73,7 +73,7 @@ class ChannelEntrypoints:
     @command(s.VisitResultOut)
     def verify_channel_visit(self, actor, project_id, data):
         """带看: the 带看码 checked at reception; the visit recorded with its 判客 result."""
-        return channels.verify_visit(self.db, actor, project_id, load(s.VisitIn, data))
+        return channels.verify_visit(self.db, actor, project_id, load(s.ChannelVisitIn, data))
 
     @command(s.AppealOut)
     def file_channel_appeal(self, actor, report_id, data):
