@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
-from loupan.testing import db_rows, db_write, wait_until
+from loupan.testing import db_rows, db_write, publish_event, wait_until
 from loupan.types import utcnow
 from services.crm.models import ChannelReport, Customer, CustomerOwner, outbox
 from services.crm.tests.conftest import actor
@@ -215,3 +215,19 @@ def test_risk_alerts(call, crm_config):
                    .order_by(CustomerOwner.id)) == [("registered",), ("reassigned",)]
     change = [a for a in call("list_channel_alerts", MANAGER, P, {"kind": "owner_change"})]
     assert len(change) == 1 and change[0]["facts"]["to_owner_id"] == 11 and change[0]["customer_id"] == customer_id
+
+
+def test_a_report_just_before_a_subscription_is_a_risk(call, crm_config):
+    """截客: crm learns the 认购 from contracts' subscription_approved (published here onto the
+    real broker): a report of its customer filed within the hour before is listed."""
+    _, (broker, *_) = setup_channels(call)
+    filed = report(call, broker, mobile="138****5678")
+    publish_event(crm_config["AMQP_URI"], "subscription_approved", {
+        "deal_id": 71, "unit_id": 171, "advisor_id": 11, "subscription_id": 71, "customer_id": None,
+        "customer_name": "王先生", "customer_phone": A, "price": "3000000.00", "payment_method": "full"},
+        agency_id=1, project_id=P)
+    alerts = wait_until(lambda: call("list_channel_alerts", MANAGER, P, {"kind": "report_before_deal"}),
+                        what="the 截客 alert")
+    assert [(a["report_id"], a["facts"]["deal_id"], a["facts"]["broker"]) for a in alerts] == [
+        (filed["id"], 71, "经纪人0")]
+    assert alerts[0]["facts"]["minutes_before"] <= 60
