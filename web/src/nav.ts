@@ -15,8 +15,8 @@ export interface Area {
   routes: RouteRecordRaw[];
   items: NavItem[];
 }
-export type Group = "工作台" | "销控" | "客户" | "交易" | "财务" | "人事" | "报表" | "系统";
-export const GROUPS: Group[] = ["工作台", "销控", "客户", "交易", "财务", "人事", "报表", "系统"];
+export type Group = "工作台" | "销控" | "客户" | "渠道" | "交易" | "财务" | "人事" | "报表" | "系统";
+export const GROUPS: Group[] = ["工作台", "销控", "客户", "渠道", "交易", "财务", "人事", "报表", "系统"];
 
 const modules = import.meta.glob<Area>("./areas/*.ts", { eager: true, import: "area" });
 const areas = Object.keys(modules).sort().map((key) => modules[key]);
