@@ -194,7 +194,7 @@ def main_lottery(args, register_buyers, sign_in, env):
         regs = asyncio.run(register_buyers(url, [advisor.token], director.token, launch["id"], args.buyers,
                                            system.sms_log))
         move("close_registration")
-        tokens = asyncio.run(sign_in(url, launch["id"], args.buyers, system.sms_log))
+        tokens = asyncio.run(sign_in(url, launch["id"], [r["mobile"] for r in regs], system.sms_log))
         setup_seconds = time.perf_counter() - t0
         director.ok(director.post(f"/api/launches/{launch['id']}/lottery/publish",
                                   {"seed_commitment": hashlib.sha256(SEED.encode()).hexdigest()}), 201)
@@ -218,7 +218,7 @@ def main_lottery(args, register_buyers, sign_in, env):
     reasons, early = reasons_of(view), run["early_delays"]
     took = run["confirmed_after"]
     report = {
-        "mode": "lottery", "registrations": args.buyers, "units": len(unit_ids), "window_size": args.window_size,
+        "mode": "lottery", "registrations": len(regs), "units": len(unit_ids), "window_size": args.window_size,
         "setup_seconds (认筹, review, sign-in)": round(setup_seconds, 1), "draw_seconds": round(draw_seconds, 2),
         "verify_command": verified, "windows": f"{len(view['windows'])} of {run['windows_total']}",
         "windows_opened_by": reasons, "no_show_windows": run["no_show_windows"],
@@ -239,5 +239,5 @@ def main_lottery(args, register_buyers, sign_in, env):
     out.mkdir(exist_ok=True)
     (out / f"online_lottery_{int(time.time())}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     ok = (not run["errors"] and db["units_sold_twice"] == 0 and verified["exit"] == 0
-          and len(took) == args.buyers - len(run["no_show_windows"]))
+          and len(took) == len(regs) - len(run["no_show_windows"]))
     return 0 if ok else 1

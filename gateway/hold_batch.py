@@ -14,13 +14,16 @@ itself at once; the others wait, and when a batch is answered (each of its reque
 its outcome) its slot passes to those waiting: the first of them leads them as the next
 batch. Two in flight let inventory decide one batch while the next one travels (and use a
 second worker). Every request waits on its own box."""
+import os
+
 from eventlet.queue import LightQueue
 from nameko.exceptions import deserialize
 
 from loupan.errors import Unavailable
 
-MAX_BATCH = 100  # one transaction's worth: a longer one holds its rows locked longer
-IN_FLIGHT = 2  # batches with inventory at once: one decided while the next travels
+MAX_BATCH = int(os.environ.get("HOLD_MAX_BATCH") or 100)  # a longer transaction holds its rows longer
+# batches with inventory at once: one decided while the next travels (HOLD_BATCHES_IN_FLIGHT)
+IN_FLIGHT = int(os.environ.get("HOLD_BATCHES_IN_FLIGHT") or 2)
 
 
 class Batcher:
