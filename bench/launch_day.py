@@ -143,26 +143,34 @@ async def ping_baseline(urls, tokens, clients, total):
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "errors": errors}
 
 
-async def launch(urls, tokens, unit_ids, clients, seed=7):
-    rng = random.Random(seed)
-    # Zipf-like popularity: the k-th most wanted unit is wanted ~1/k^0.8 as often
-    order = unit_ids[:]
-    rng.shuffle(order)
-    weights = [1 / (k + 1) ** 0.8 for k in range(len(order))]
-    taken = set()
-    latencies, statuses = [], {}
-    other_errors = []
-    buyer_seq = 0
+class Wishes:
+    """What buyers want: Zipf-like popularity (the k-th most wanted unit is wanted ~1/k^0.8 as
+    often), so many collide; up to 3 units not seen taken (nor in `skip`)."""
 
-    def wishes():
-        free = [(u, w) for u, w in zip(order, weights) if u not in taken]
+    def __init__(self, unit_ids, rng):
+        self.rng = rng
+        self.order = unit_ids[:]
+        rng.shuffle(self.order)
+        self.weights = [1 / (k + 1) ** 0.8 for k in range(len(self.order))]
+        self.taken = set()
+
+    def __call__(self, skip=()):
+        free = [(u, w) for u, w in zip(self.order, self.weights) if u not in self.taken and u not in skip]
         if not free:
             return []
         units, ws = zip(*free)
         picks = set()
         while len(picks) < min(3, len(units)):
-            picks.add(rng.choices(units, ws)[0])
+            picks.add(self.rng.choices(units, ws)[0])
         return list(picks)
+
+
+async def launch(urls, tokens, unit_ids, clients, seed=7):
+    wishes = Wishes(unit_ids, random.Random(seed))
+    taken = wishes.taken
+    latencies, statuses = [], {}
+    other_errors = []
+    buyer_seq = 0
 
     async def client(session, n):
         nonlocal buyer_seq

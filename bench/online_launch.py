@@ -35,7 +35,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_day import DIRECTOR, audit, cpu_seconds, percentile, setup_site, spent  # noqa: E402
+from launch_day import DIRECTOR, Wishes, audit, cpu_seconds, percentile, setup_site, spent  # noqa: E402
 from loupan.testing.client import Api  # noqa: E402
 from loupan.testing.system import System  # noqa: E402
 
@@ -155,22 +155,9 @@ async def ping_rate(urls, tokens, clients, total):
 
 
 async def race(urls, buyer_tokens, unit_ids, seed=7):
-    rng = random.Random(seed)
-    order = unit_ids[:]
-    rng.shuffle(order)
-    weights = [1 / (k + 1) ** 0.8 for k in range(len(order))]  # the k-th most wanted unit
-    taken = set()
+    wishes = Wishes(unit_ids, random.Random(seed))
+    taken = wishes.taken
     latencies, statuses, codes, errors = [], {}, {}, []
-
-    def wishes(seen):
-        free = [(u, w) for u, w in zip(order, weights) if u not in taken and u not in seen]
-        if not free:
-            return []
-        units, ws = zip(*free)
-        picks = set()
-        while len(picks) < min(3, len(units)):
-            picks.add(rng.choices(units, ws)[0])
-        return list(picks)
 
     async def buyer(session, n):
         headers = {"Authorization": f"Bearer {buyer_tokens[n]}"}

@@ -34,6 +34,23 @@ def hash_of(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def display_viewer(engine, request):
+    """The request's display token (401 unknown, revoked or expired) and the actor it reads
+    as: a read-only viewer of its one project (no customer data is on what it reaches)."""
+    secret = secret_of(request)
+    with read_connection(engine) as conn:
+        row = conn.execute(BY_HASH, {"token_hash": hash_of(secret)}).first()
+    if row is None:
+        raise Unauthenticated("the display token is not valid", "DISPLAY_TOKEN_INVALID")
+    status = status_of(row, utcnow())
+    if status == "revoked":
+        raise Unauthenticated("the display token has been revoked", "DISPLAY_TOKEN_REVOKED")
+    if status == "expired":
+        raise Unauthenticated("the display token has expired", "DISPLAY_TOKEN_EXPIRED")
+    return row, {"account_id": row.created_by, "username": f"display-{row.id}", "role": DEVELOPER_VIEWER,
+                 "agency_id": row.agency_id, "project_ids": [row.project_id]}
+
+
 def status_of(row, now):
     if row.revoked_at is not None:
         return "revoked"
@@ -113,19 +130,7 @@ class DisplayRoutes:
            summary="The 销控表 of the display token's project (Authorization: Bearer <display token>): the one "
                    "route such a token reaches; every other route answers it 401")
     def display_board(self, request):
-        secret = secret_of(request)
-        with read_connection(self.db.engine) as conn:
-            row = conn.execute(BY_HASH, {"token_hash": hash_of(secret)}).first()
-        if row is None:
-            raise Unauthenticated("the display token is not valid", "DISPLAY_TOKEN_INVALID")
-        status = status_of(row, utcnow())
-        if status == "revoked":
-            raise Unauthenticated("the display token has been revoked", "DISPLAY_TOKEN_REVOKED")
-        if status == "expired":
-            raise Unauthenticated("the display token has expired", "DISPLAY_TOKEN_EXPIRED")
-        # the board as a read-only viewer of this one project would read it: no customer data is on it
-        viewer = {"account_id": row.created_by, "username": f"display-{row.id}", "role": DEVELOPER_VIEWER,
-                  "agency_id": row.agency_id, "project_ids": [row.project_id]}
+        row, viewer = display_viewer(self.db.engine, request)
         board = self.inventory.get_board(viewer, row.project_id)  # the board's JSON text, passed through
         text = '{"label": ' + json.dumps(row.label, ensure_ascii=False) + ', "board": ' + board + "}"
         return Response(text, mimetype="application/json")

@@ -14,12 +14,10 @@ pushed to the screen by the live feed (gateway/feed), which takes the same displ
 import json
 
 from gateway.http import route
-from gateway.routes.display import BY_HASH, UNAUTHORIZED, hash_of, secret_of, status_of
-from loupan.errors import Forbidden, NotFound, Unauthenticated
-from loupan.roles import DEVELOPER_VIEWER
+from gateway.routes.display import UNAUTHORIZED, display_viewer
+from loupan.errors import Forbidden, NotFound
 from loupan.schemas import gateway_launch_screen as ls
 from loupan.types import utcnow
-from loupan.uow import read_connection
 
 NOT_FOUND = {"404": "no such launch, or one of another project or agency (LAUNCH_NOT_FOUND)"}
 LAUNCH_FIELDS = ("id", "project_id", "name", "mode", "status", "opens_at", "window_size", "window_minutes",
@@ -96,19 +94,7 @@ class LaunchScreenRoutes:
            summary="选房大屏 on a display token (Authorization: Bearer lpd_…): the screen of a launch of the "
                    "token's own project, as GET /api/launches/<id>/screen answers it; any other launch is 404")
     def display_launch_screen(self, request, launch_id):
-        secret = secret_of(request)
-        with read_connection(self.db.engine) as conn:
-            row = conn.execute(BY_HASH, {"token_hash": hash_of(secret)}).first()
-        if row is None:
-            raise Unauthenticated("the display token is not valid", "DISPLAY_TOKEN_INVALID")
-        status = status_of(row, utcnow())
-        if status == "revoked":
-            raise Unauthenticated("the display token has been revoked", "DISPLAY_TOKEN_REVOKED")
-        if status == "expired":
-            raise Unauthenticated("the display token has expired", "DISPLAY_TOKEN_EXPIRED")
-        # a read-only viewer of the token's one project, as the wall's board reads it
-        viewer = {"account_id": row.created_by, "username": f"display-{row.id}", "role": DEVELOPER_VIEWER,
-                  "agency_id": row.agency_id, "project_ids": [row.project_id]}
+        row, viewer = display_viewer(self.db.engine, request)  # as the wall's board reads it
         try:
             return self.launch_screen_state(viewer, launch_id, row.label)
         except Forbidden:  # a launch of another project of the agency: not this screen's to know
