@@ -153,8 +153,7 @@ def test_a_manager_sets_up_a_channel_and_reception_verifies_its_brokers_code(bro
     assert verdict.get_attribute("data-result") == "visited"
     assert "带看成功：客户归 链家分销" in verdict.text and "张经纪" in verdict.text
     record = browser.find_element(By.ID, "visit-record").text
-    # crm names the receptionist by the account's login name (it has no hr names)
-    assert "陈先生" in record and site["ast"].username in record and "带看成功" in record
+    assert "陈先生" in record and "前台小何" in record and "带看成功" in record
     shot(browser, "channels-visit.png")
     no_axe_violations(browser, "channel-visit")
     detail = manager.ok(manager.get(f"/api/channel-reports/{filed['id']}"))
@@ -179,7 +178,7 @@ def test_a_manager_sets_up_a_channel_and_reception_verifies_its_brokers_code(bro
     pick(browser, "reports-status", "已带看")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#reports .r-open[data-report-id="{filed["id"]}"]'),
          "the visited report again")[0].click()
-    wait(browser, lambda d: site["ast"].username in d.find_element(By.ID, "detail-visits").text, "the report's visit")
+    wait(browser, lambda d: "前台小何" in d.find_element(By.ID, "detail-visits").text, "the report's visit")
     assert "已带看" in browser.find_element(By.ID, "detail-verdict").text
     no_axe_violations(browser, "channel-reports")
     browser.find_element(By.CSS_SELECTOR, '#nav a[data-page="channel-risk"]').click()
@@ -208,6 +207,7 @@ def test_a_manager_may_not_rule_their_own_appeal_and_another_rules_it(browser, s
     browser.find_element(By.ID, "appeal-attachments").send_keys("微信聊天截图.png")
     browser.find_element(By.ID, "appeal-save").click()
     wait(browser, lambda d: "待裁定" in d.find_element(By.ID, "detail-appeals").text, "the appeal filed")
+    assert "罗经理" in browser.find_element(By.ID, "detail-appeals").text  # hr's name, not the login name
     browser.find_element(By.ID, "tab-appeals").click()
     rule = wait(browser, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "#appeals .a-rule") if b.is_displayed()],
                 "the appeal to rule")[0]
