@@ -1,7 +1,8 @@
 """Buyers' one-time sign-in codes, the rules (pure: no database, no clock but what is passed).
 
 A buyer signs in on their phone with the mobile of their 认筹 and a six-digit code sent to
-it. A code lives CODE_SECONDS, takes MAX_ATTEMPTS wrong tries, then is spent; it signs in
+it (a broker with theirs, gateway/routes/brokers.py: the same rules, the scope "broker"
+instead of a launch). A code lives CODE_SECONDS, takes MAX_ATTEMPTS wrong tries, then is spent; it signs in
 once. A mobile gets a new code at most every RESEND_SECONDS and MAX_CODES_PER_HOUR an hour
 per launch, so the SMS bill and the guessing both stay bounded: at most 5 codes × 5 tries
 an hour against a million codes. Codes are kept as an HMAC under the gateway's key."""
@@ -24,8 +25,8 @@ def new_code():
 
 
 def code_hash(key, launch_id, mobile, code):
-    """The HMAC-SHA256 of the code, bound to its launch and mobile (a code sent for one
-    launch or mobile is no use for another)."""
+    """The HMAC-SHA256 of the code, bound to its launch (or "broker") and mobile (a code sent
+    for one launch or mobile is no use for another, nor a broker's for a launch)."""
     message = f"{launch_id}|{mobile}|{code}".encode("utf-8")
     return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
@@ -58,5 +59,6 @@ def refusal(row, now):
     return None
 
 
-def message(code):
-    return f"【Loupan选房】您的登录验证码为 {code}，{CODE_SECONDS // 60} 分钟内有效。请勿告知他人。"
+def message(code, sign="Loupan选房"):
+    """The text of a code; `sign` names the app it signs in to (a broker's: Loupan经纪人)."""
+    return f"【{sign}】您的登录验证码为 {code}，{CODE_SECONDS // 60} 分钟内有效。请勿告知他人。"

@@ -144,6 +144,39 @@ class BuyerSession(Base):
                       Index("ix_buyer_sessions_registration", "registration_id"))
 
 
+class BrokerCode(Base):
+    """A one-time sign-in code sent to a broker's mobile (gateway/routes/brokers.py): the buyers'
+    rules (gateway/buyer_codes.py), bound to the scope "broker". Sent to any mobile: a
+    全民经纪人 signs up with it."""
+
+    __tablename__ = "broker_codes"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    mobile = Column(String(20), nullable=False)
+    code_hash = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    used_at = Column(UTCDateTime)
+    __table_args__ = (Index("ix_broker_codes_mobile", "mobile", "id"),)
+
+
+class BrokerSession(Base):
+    """A broker signed in on their phone: an opaque token (lpk_…, only its SHA-256 kept) that
+    reaches /api/broker/* as this broker of crm and nothing else."""
+
+    __tablename__ = "broker_sessions"
+    id = Column(ID, primary_key=True, autoincrement=True)
+    token_hash = Column(String(64), nullable=False)
+    agency_id = Column(ID, nullable=False)
+    broker_id = Column(ID, nullable=False)
+    channel_id = Column(ID)  # None: a 全民经纪人
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    revoked_at = Column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_broker_sessions_hash"),
+                      Index("ix_broker_sessions_broker", "broker_id"))
+
+
 class WebhookEndpoint(Base):
     """An integrator's endpoint (gateway/routes/webhooks.py): the events of its agency it is
     sent. The signing secret is kept as is (it signs every delivery, so no hash will do); the

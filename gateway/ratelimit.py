@@ -20,8 +20,9 @@ Limits are per minute, 0 = off:
   address only (the scrypt check in hr is what each guess costs).
 - `RATE_HOLDS_PER_MINUTE` (per user) and `RATE_HOLDS_PER_IP_PER_MINUTE`: every hold request,
   both counted in the one statement.
-- `RATE_BUYER_CODES_PER_IP_PER_MINUTE`: a buyer asking for a sign-in code or trying one, per
-  client IP (gateway/routes/buyers.py; per mobile the codes' own rules limit them).
+- `RATE_BUYER_CODES_PER_IP_PER_MINUTE`: a buyer or a broker asking for a sign-in code or
+  trying one (a 全民经纪人 signing up too), per client IP (gateway/routes/buyers.py, brokers.py;
+  per mobile the codes' own rules limit them).
 
 The per-IP limits are high because a whole sales office (thirty advisors logging in at 9:00,
 all holding at the launch) may share one NAT address."""
@@ -57,6 +58,9 @@ RATED = {
     ("POST", "/api/units/<int:unit_id>/holds"): "holds",
     ("POST", "/api/buyer/codes"): "buyers",  # a buyer's sign-in: texts cost money, codes invite guessing
     ("POST", "/api/buyer/sessions"): "buyers",
+    ("POST", "/api/broker/codes"): "buyers",  # a broker's sign-in and a 全民经纪人's sign-up: the same limit
+    ("POST", "/api/broker/sessions"): "buyers",
+    ("POST", "/api/broker/signup"): "buyers",
 }
 DEFAULTS = {"RATE_LOGIN_PER_MINUTE": 10, "RATE_LOGIN_PER_IP_PER_MINUTE": 120,
             "RATE_HOLDS_PER_MINUTE": 60, "RATE_HOLDS_PER_IP_PER_MINUTE": 1200,

@@ -60,6 +60,18 @@ ROLES = {
     "POST /api/buyer/holds": PUBLIC,
     "POST /api/buyer/holds/<int:hold_id>/confirm": PUBLIC,
     "POST /api/buyer/give-up": PUBLIC,
+    # gateway/routes/brokers.py: brokers have no account; the code or the broker session is checked by the route
+    "POST /api/broker/codes": PUBLIC,
+    "POST /api/broker/sessions": PUBLIC,
+    "POST /api/broker/signup": PUBLIC,
+    "DELETE /api/broker/session": PUBLIC,
+    "GET /api/broker/me": PUBLIC,
+    "POST /api/broker/reports": PUBLIC,
+    "GET /api/broker/reports": PUBLIC,
+    "GET /api/broker/reports/<int:channel_report_id>": PUBLIC,
+    "POST /api/broker/reports/<int:channel_report_id>/appeals": PUBLIC,
+    "GET /api/broker/commission": PUBLIC,
+    "POST /api/broker/statements/<int:channel_statement_id>/confirm": PUBLIC,
     # gateway/routes/bell.py
     "GET /api/projects/<int:project_id>/notifications": EVERYONE,
     # gateway/routes/attendance.py

@@ -16,6 +16,7 @@ from gateway.ratelimit import RateCounterSweeper
 from gateway.routes.attendance import AttendanceRoutes
 from gateway.routes.bell import BellRoutes
 from gateway.routes.breaches import BreachNotices
+from gateway.routes.brokers import BrokerRoutes
 from gateway.routes.buyers import BuyerRoutes
 from gateway.routes.console import ConsoleRoutes
 from gateway.routes.contracts_changes import ContractsChangesRoutes
@@ -59,7 +60,7 @@ from loupan.ops import OpsEndpoints
 from loupan.rpc import TimedRpcProxy
 
 
-class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceChannelRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, CrmChannelsRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
+class GatewayService(IdempotencySweeper, RateCounterSweeper, ReportRoutes, ConsoleRoutes, FinanceMoneyRoutes, FinanceEscrowRoutes, FinanceSincerityRoutes, FinanceChannelRoutes, FinanceCommissionRoutes, ContractsChangesRoutes, ContractsDealsRoutes, CrmCustomersRoutes, CrmChannelsRoutes, StaffRoutes, SpreadsheetRoutes, ControlRoutes, LaunchRoutes, LaunchScreenRoutes, PricingRoutes, DealRoutes, TrainingRoutes, RecruitingRoutes, AttendanceRoutes, EvaluationRoutes, CrmVisitsRoutes, CrmCareRoutes, DataRevealRoutes, DisplayRoutes, BuyerRoutes, BrokerRoutes, DocumentRoutes, BellRoutes, BreachNotices, WebhookRoutes, LaunchReportRoutes, WindowTexts, OpsEndpoints):
     name = "gateway"
     http_server = HttpServer()  # JSON for every HTTP error, backlog, load shedding: gateway/server.py
     db = Database(metadata)

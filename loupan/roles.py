@@ -23,6 +23,7 @@ ROLES = (
 DIRECTOR, MANAGER, SUPERVISOR, ADVISOR, ASSISTANT, FINANCE, HR, DEVELOPER_VIEWER = ROLES
 AGENCY_WIDE = (DIRECTOR,)  # sees every project of its agency without being assigned
 SYSTEM = "system"  # the actor of a service's own event handlers and timers, never an account's role
+BROKER = "broker"  # a broker signed in on their phone (gateway/routes/brokers.py): no account, no grant
 TITLES = {DIRECTOR: "总监", MANAGER: "案场经理", SUPERVISOR: "销售主管", ADVISOR: "置业顾问",
           ASSISTANT: "案场助理", FINANCE: "财务", HR: "人事", DEVELOPER_VIEWER: "开发商"}  # as the console shows them
 

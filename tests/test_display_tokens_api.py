@@ -66,6 +66,8 @@ def test_only_the_hash_of_the_token_is_stored(system, director, site):
 
 
 BUYER = ("POST /api/buyer/", "GET /api/buyer/", "DELETE /api/buyer/")
+BROKER = ("POST /api/broker/", "GET /api/broker/", "DELETE /api/broker/")
+BROKER_SIGN_IN = ("POST /api/broker/codes", "POST /api/broker/sessions", "POST /api/broker/signup")
 SCREEN = "GET /api/display/launches/<int:launch_id>/screen"
 
 
@@ -74,8 +76,9 @@ def test_a_display_token_reads_no_other_project_and_no_other_route(system, direc
     wall = as_display(system, token)
     tried = 0
     buyers = [key for key in ROLES if key.startswith(BUYER)]  # public sign-in, then a buyer session
+    brokers = [key for key in ROLES if key.startswith(BROKER)]  # and a broker's (gateway/routes/brokers.py)
     for key in ROLES:
-        if key in ("GET /api/display/board", "POST /api/auth/login", SCREEN) or key.startswith(BUYER):
+        if key in ("GET /api/display/board", "POST /api/auth/login", SCREEN) or key.startswith(BUYER + BROKER):
             continue
         method, template = key.split(" ", 1)
         # the other project where a route names one: no id of any kind lets the token in
@@ -84,7 +87,7 @@ def test_a_display_token_reads_no_other_project_and_no_other_route(system, direc
                                         json={} if method in ("POST", "PUT", "PATCH") else None)
         assert (response.status_code, response.json().get("error")) == (401, "TOKEN_INVALID"), (key, response.text)
         tried += 1
-    assert tried == len(ROLES) - 3 - len(buyers)  # the 选房大屏 on a token: tests/test_launch_screen_api.py
+    assert tried == len(ROLES) - 3 - len(buyers) - len(brokers)  # the 选房大屏 on a token: test_launch_screen_api
     # a buyer's routes take no account's token either: a display token is no buyer session
     for key in [k for k in buyers if k not in ("POST /api/buyer/codes", "POST /api/buyer/sessions")]:
         method, path = key.split(" ", 1)
@@ -93,6 +96,12 @@ def test_a_display_token_reads_no_other_project_and_no_other_route(system, direc
                                         json={} if method == "POST" else None)
         # (checked before the body is read: an empty body is no 400 first)
         assert (response.status_code, response.json().get("error")) == (401, "BUYER_SESSION_INVALID"), key
+    # nor a broker session
+    for key in [k for k in brokers if k not in BROKER_SIGN_IN]:
+        method, path = key.split(" ", 1)
+        response = wall.session.request(method, wall.base_url + PARAM.sub("1", path), headers=wall.headers(),
+                                        timeout=30, json={} if method == "POST" else None)
+        assert (response.status_code, response.json().get("error")) == (401, "BROKER_SESSION_INVALID"), key
     # the board route takes no project: the token's own is the only one it can read
     answer = wall.ok(wall.get("/api/display/board", params={"project_id": site["other"]}))
     assert answer["board"]["project"]["id"] == site["project"]

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
 
 import pytest
+import requests
 from marshmallow import fields as mfields
 from sqlalchemy import create_engine, text
 
@@ -36,7 +37,7 @@ from loupan.testing import publish_event, wait_until
 from loupan.testing.days import last_month, last_month_end, last_month_start, this_month, this_quarter
 from loupan.types import today
 from services.inventory.tests.xlsx_files import xlsx
-from tests.api import make_project, unit_rows
+from tests.api import code_from, make_project, texts_to, unit_rows
 from tests.conftest import staff
 from tests.api import short
 
@@ -100,6 +101,17 @@ NO_IDS = {
     "DELETE /api/buyer/session": "no ids: the buyer's own session",
     "POST /api/buyer/holds": "no account: a buyer session holds a unit of its own launch only (a staff token: 401)",
     "POST /api/buyer/give-up": "no ids: the buyer session's own turn",
+    # a broker's phone (gateway/routes/brokers.py): with a broker session, test_a_broker_of_agency_b_reaches_...
+    "POST /api/broker/codes": "no account: a code texted to the mobile given, answered alike for any mobile",
+    "POST /api/broker/sessions": "no account: the code texted to the broker's own mobile is the key (agency_id "
+                                 "of another agency: BROKER_UNKNOWN)",
+    "POST /api/broker/signup": "no account: anyone may sign up as a 全民经纪人 at any agency's project, with a "
+                               "code texted to their own mobile",
+    "GET /api/broker/me": "no ids, no account: a broker session reads its own broker",
+    "DELETE /api/broker/session": "no ids: the broker's own session",
+    "POST /api/broker/reports": "a broker session's 报备: another agency's project_id is PROJECT_NOT_FOUND",
+    "GET /api/broker/reports": "a broker session's own reports only, whatever ?project_id",
+    "GET /api/broker/commission": "no ids, no account: the broker session's own channel",
 }
 LISTED_BY_B = ("GET /api/ping", "GET /api/me", "GET /api/accounts", "GET /api/projects", "GET /api/notifications",
                "GET /api/reports/daily", "GET /api/reports/weekly", "GET /api/reports/monthly", "GET /api/webhooks")
@@ -260,6 +272,9 @@ BODIES = {
     "POST /api/sincerity-receipts/<int:sincerity_receipt_id>/refund": lambda i: {"reason": "越界"},
     # the buyer's 选房 confirmation (a buyer session's route: B's staff token is refused, see verdict)
     "POST /api/buyer/holds/<int:hold_id>/confirm": lambda i: {"payment_method": "full"},
+    # a broker's 申诉 and a channel's confirmation (a broker session's routes: B's staff token is refused)
+    "POST /api/broker/reports/<int:channel_report_id>/appeals": lambda i: {"reason": "越界申诉"},
+    "POST /api/broker/statements/<int:channel_statement_id>/confirm": lambda i: {},
     # inventory: 开盘 launches, 认筹, 摇号
     "POST /api/projects/<int:project_id>/launches": lambda i: _launch(i["unit_id"]),
     "POST /api/launches/<int:launch_id>/transitions": lambda i: {"action": "open_registration"},
@@ -585,6 +600,11 @@ CROSS_SKIP = {
     "POST /api/buyer/sessions": {"launch_id": "public: the code texted to the registration's mobile is the key"},
     "POST /api/buyer/holds": {"unit_id": "a buyer session's: only a unit of its own launch (UNIT_NOT_IN_LAUNCH); "
                                          "tests/test_launch_selection_api.py"},
+    "POST /api/broker/sessions": {"agency_id": "public: the code texted to the broker's own mobile is the key"},
+    "POST /api/broker/signup": {"project_id": "public: a 全民经纪人 signs up at any agency's project"},
+    "POST /api/broker/reports": {"project_id": "a broker session's (a staff token: 401); another agency's project: "
+                                               "test_a_broker_of_agency_b_reaches_nothing_of_agency_a"},
+    "GET /api/broker/reports": {"?project_id": "a broker session's own reports only: test_a_broker_of_agency_b_..."},
 }
 ID_FIELD = re.compile(r"_ids?$")
 ID_LISTS = ("order",)  # the rotation's queue: account ids
@@ -723,6 +743,8 @@ def verdict(key, options, status, code):
     launch on a display token: tests/test_launch_screen_api.py)."""
     if key.split(" ", 1)[1].startswith("/api/buyer/"):
         return None if (status, code) == (401, "BUYER_SESSION_INVALID") else "401 BUYER_SESSION_INVALID"
+    if key.split(" ", 1)[1].startswith("/api/broker/"):  # nor a broker's: test_a_broker_of_agency_b_...
+        return None if (status, code) == (401, "BROKER_SESSION_INVALID") else "401 BROKER_SESSION_INVALID"
     if key.split(" ", 1)[1].startswith("/api/display/"):  # a display token's route: an account's token is none
         return None if (status, code) == (401, "DISPLAY_TOKEN_INVALID") else "401 DISPLAY_TOKEN_INVALID"
     if not allowed(options):
@@ -1092,7 +1114,9 @@ def tenants(system, director):
     assert not set(projects_a) & set(projects_b)
     # an account reads nothing on a display token's route (401): its reads are a token's
     # (tests/test_launch_screen_api.py)
-    gets = [key for key in walked(route_table()) if key.startswith("GET ") and not key.startswith("GET /api/display/")]
+    # nor on a broker session's (its reads: test_a_broker_of_agency_b_reaches_nothing_of_agency_a)
+    gets = [key for key in walked(route_table()) if key.startswith("GET ")
+            and not key.startswith(("GET /api/display/", "GET /api/broker/"))]
     own_reads = [dict(record(a, key, dict(a_ids, tag="r")), who="A") for key in gets]
     own_reads += [dict(record(b, key, dict(b_ids, tag="r"), markers=()), who="B") for key in gets]
     return {"a": a, "b": b, "a_ids": a_ids, "b_ids": b_ids, "agency_a": agency_a, "agency_b": agency_b,
@@ -1109,7 +1133,8 @@ SERVICES = ("hr", "inventory", "crm", "contracts", "finance", "gateway")
 # commands (loupan.commands) record B's own committed commands by their command id.
 BOOKKEEPING = {"alembic_version", "inbox", "outbox", "idempotency_keys", "rate_counters", "commands",
                "token_generations",  # sign-out counters: a caller only ever writes its own account's
-               "buyer_codes"}  # a code asked for (launch, mobile): no agency's data, answered alike to anyone
+               "buyer_codes",  # a code asked for (launch, mobile): no agency's data, answered alike to anyone
+               "broker_codes"}  # a broker's code asked for (mobile): likewise
 # Tables without agency_id/project_id: scoped through their parent row.
 PARENTS = {
     ("crm", "customer_grades"): ("customer_id", "customers", "id"),
@@ -1287,7 +1312,10 @@ TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agen
                     ("crm", "channel_appeals", "report_id"): "channel_report",
                     ("crm", "channel_appeals", "broker_id"): "broker",
                     ("crm", "channel_risk_alerts", "report_id"): "channel_report",
-                    ("crm", "channel_risk_alerts", "broker_id"): "broker"}
+                    ("crm", "channel_risk_alerts", "broker_id"): "broker",
+                    # a broker's session (gateway/routes/brokers.py): crm's broker and its channel
+                    ("gateway", "broker_sessions", "broker_id"): "broker",
+                    ("gateway", "broker_sessions", "channel_id"): "channel"}
 # JSON columns not searched, and why
 NOT_SEARCHED = {("crm", "customer_exports", "filters"): "an export's query as its caller sent it (a log, not a link)"}
 NOT_REFERENCES = {
@@ -1631,3 +1659,54 @@ def test_the_refusals_are_about_the_id(walk, tenants):
         if (control["status"], control["code"]) == (r["status"], r["code"]) or control["code"] == "VALIDATION_ERROR":
             wrong.append(dict(control, want=f"not {r['status']} {r['code']} (A's id's answer)"))
     assert wrong == [], listing(wrong, walk["services"])
+
+
+# a broker's phone: a broker session of agency B with agency A's ids -------------------------------
+def broker_phone(system, mobile, other_agency=None):
+    """A broker's session (lpk_…) opened with the code texted to `mobile` (gateway/routes/brokers.py);
+    first, with `other_agency`, the same code names no broker of that agency."""
+    asked = post_public(system, "/api/broker/codes", {"mobile": mobile})
+    assert asked.status_code == 202, asked.text
+    code = code_from(texts_to(system, mobile)[-1])
+    if other_agency is not None:
+        refused = post_public(system, "/api/broker/sessions",
+                              {"mobile": mobile, "code": code, "agency_id": other_agency})
+        assert (refused.status_code, refused.json()["error"]) == (401, "BROKER_UNKNOWN"), refused.text
+    opened = post_public(system, "/api/broker/sessions", {"mobile": mobile, "code": code})
+    assert opened.status_code == 201, opened.text
+    return Api(system.url(), token=opened.json()["token"])
+
+
+def post_public(system, path, body):
+    return requests.post(system.url() + path, json=body, timeout=30)
+
+
+def test_a_broker_of_agency_b_reaches_nothing_of_agency_a(system, walk, tenants):
+    """The walk calls the broker routes with staff tokens (401); here B's broker, signed in on
+    their phone, calls each with A's ids: A's report and statement are 404, A's project is
+    PROJECT_NOT_FOUND for a 报备 and lists nothing, B's broker's mobile is no broker of A's
+    agency, and no answer carries A's names or numbers. A's own broker reads A's report (the
+    id is real). Channel X's broker and channel Y's of one agency: tests/test_broker_flow_api.py."""
+    a_ids = tenants["a_ids"]
+    a_mobile, b_mobile = f"{A_WORDS['phone']}4", f"{B_WORDS['phone']}4"  # build_agency's broker: phone(4)
+    phone_b, phone_a = broker_phone(system, b_mobile, tenants["agency_a"]), broker_phone(system, a_mobile)
+    report = f"/api/broker/reports/{a_ids['channel_report_id']}"
+    assert phone_a.ok(phone_a.get(report))["id"] == a_ids["channel_report_id"]
+    answers = []
+    for method, path, body, want in (
+            ("GET", report, None, (404, "CHANNEL_REPORT_NOT_FOUND")),
+            ("POST", report + "/appeals", {"reason": "越界申诉"}, (404, "CHANNEL_REPORT_NOT_FOUND")),
+            ("POST", f"/api/broker/statements/{a_ids['channel_statement_id']}/confirm", {},
+             (404, "CHANNEL_STATEMENT_NOT_FOUND")),
+            ("POST", "/api/broker/reports", {"project_id": a_ids["project_id"], "customer_name": "越界报备",
+                                             "mobile": "13600006666"}, (404, "PROJECT_NOT_FOUND")),
+            ("GET", f"/api/broker/reports?project_id={a_ids['project_id']}", None, (200, None)),
+            ("GET", "/api/broker/commission", None, (200, None)),
+            ("GET", "/api/broker/me", None, (200, None))):
+        response = phone_b.session.request(method, phone_b.base_url + path, json=body, headers=phone_b.headers(),
+                                           timeout=30)
+        answers.append(response.text)
+        assert (response.status_code, code_of(response)) == want, (method, path, response.text)
+    assert phone_b.ok(phone_b.get(f"/api/broker/reports?project_id={a_ids['project_id']}")) == []
+    assert {row["project_id"] for row in phone_b.ok(phone_b.get("/api/broker/reports"))} <= set(tenants["projects_b"])
+    assert [m for m in A_MARKERS if m in "".join(answers)] == []

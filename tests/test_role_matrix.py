@@ -29,6 +29,9 @@ DISPLAY_SCREEN = "GET /api/display/launches/<int:launch_id>/screen"  # 选房大
 # a buyer's phone: no account; the session (lpb_…) is checked by the route (gateway/routes/buyers.py)
 BUYER_CODES = ["POST /api/buyer/codes", "POST /api/buyer/sessions"]  # signing in
 BUYER_SESSION = [key for key in ROLES if key.split(" ")[1].startswith("/api/buyer/") and key not in BUYER_CODES]
+# a broker's phone (role broker): no account; the session (lpk_…) is checked by the route (gateway/routes/brokers.py)
+BROKER_CODES = ["POST /api/broker/codes", "POST /api/broker/sessions", "POST /api/broker/signup"]  # signing in/up
+BROKER_SESSION = [key for key in ROLES if key.split(" ")[1].startswith("/api/broker/") and key not in BROKER_CODES]
 
 
 def enforced():
@@ -78,9 +81,10 @@ def test_the_table_names_only_known_roles_and_the_developer_viewer_only_reads():
     assert [key for key, roles in ROLES.items() if DEV in roles and not key.startswith("GET ")] == \
         ["POST /api/me/password", "POST /api/logout"]
     # the wall's board takes no account's token: a display token (tests/test_display_tokens_api.py)
-    # nor do a buyer's sign-in and session: a texted code, then a buyer session (tests/test_buyer_signin_api.py)
+    # nor do a buyer's sign-in and session: a texted code, then a buyer session (tests/test_buyer_signin_api.py),
+    # nor a broker's (tests/test_broker_flow_api.py)
     assert [key for key, roles in ROLES.items() if roles == PUBLIC] == \
-        ["POST /api/auth/login", DISPLAY, *BUYER_CODES, *BUYER_SESSION, DISPLAY_SCREEN]
+        ["POST /api/auth/login", DISPLAY, *BUYER_CODES, *BUYER_SESSION, *BROKER_CODES, *BROKER_SESSION, DISPLAY_SCREEN]
 
 
 def test_docs_roles_md_is_generated_from_the_table():
@@ -255,6 +259,8 @@ def test_role_matrix(site, key, role):
         assert (response.status_code, code_of(response)) == (401, "DISPLAY_TOKEN_INVALID"), response.text
     elif key in BUYER_SESSION:  # nor a buyer's session (checked before the body is read)
         assert (response.status_code, code_of(response)) == (401, "BUYER_SESSION_INVALID"), response.text
+    elif key in BROKER_SESSION:  # nor a broker's: a staff token on /api/broker/* is 401, whatever the role
+        assert (response.status_code, code_of(response)) == (401, "BROKER_SESSION_INVALID"), response.text
     elif role in ROLES[key] or ROLES[key] == PUBLIC:
         assert not refused and response.status_code not in (401, 405), (response.status_code, response.text)
         assert response.status_code < 500, (response.status_code, response.text)

@@ -31,7 +31,7 @@ from loupan.validators import mask_mobile
 UNAUTHORIZED = {"401": "no buyer session (TOKEN_MISSING), or one unknown, signed out or past its expiry "
                        "(BUYER_SESSION_INVALID)"}
 _SESSIONS = BuyerSession.__table__
-SESSION_BY_HASH = select(_SESSIONS).where(_SESSIONS.c.token_hash == bindparam("token_hash"))
+_BY_HASH = {}  # table name -> the select of a session by its token's hash
 SESSION_HEAD = b.BuyerSessionOut(only=("token", "expires_at"))
 
 
@@ -65,18 +65,70 @@ def sale_actor(ready):
             "agency_id": ready["agency_id"], "project_ids": [ready["project_id"]]}
 
 
-def session_of(engine, request):
-    """The buyer session row of the request's `Authorization: Bearer lpb_…`, if in force;
-    401 otherwise. The buyer routes run it before reading their body (route authenticate=)."""
+def bearer_session(engine, request, table, who):
+    """The session row of `table` (buyer_sessions, broker_sessions) of the request's
+    `Authorization: Bearer <token>` if in force, None if unknown, signed out or expired;
+    401 TOKEN_MISSING without one."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("a buyer session is required: sign in with your mobile", "TOKEN_MISSING")
+        raise Unauthenticated(f"a {who} session is required: sign in with your mobile", "TOKEN_MISSING")
+    query = _BY_HASH.get(table.name)
+    if query is None:  # built once per table (its compiled form is reused): this runs on every session's call
+        query = _BY_HASH[table.name] = select(table).where(table.c.token_hash == bindparam("token_hash"))
     with read_connection(engine) as conn:
-        row = conn.execute(SESSION_BY_HASH, {"token_hash": _hash(token)}).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        row = conn.execute(query, {"token_hash": _hash(token)}).first()
+    return None if row is None or row.revoked_at is not None or row.expires_at <= utcnow() else row
+
+
+def session_of(engine, request):
+    """The buyer session row of the request's `Authorization: Bearer lpb_…`, if in force;
+    401 otherwise. The buyer routes run it before reading their body (route authenticate=)."""
+    row = bearer_session(engine, request, _SESSIONS, "buyer")
+    if row is None:
         raise Unauthenticated("the session is not valid: sign in again", "BUYER_SESSION_INVALID")
     return row
+
+
+def may_send(session, model, now, *same):
+    """429 CODE_RESEND_TOO_SOON (with Retry-After) if the codes of `model` asked for in the
+    last hour for the same mobile (`same`: its conditions) allow no other now."""
+    sent_at = list(session.execute(select(model.created_at).where(*same, model.created_at > now - timedelta(hours=1))
+                                   .order_by(model.id)).scalars())
+    wait = rules.resend_wait(sent_at, now)
+    if wait:
+        raise TooSoon(f"a new code may be asked for in {wait} s", "CODE_RESEND_TOO_SOON", retry_after=wait)
+
+
+def try_code(db, model, row, good, now):
+    """One try of the latest code `row` of `model` (buyer_codes, broker_codes): refused (401
+    CODE_INVALID/CODE_EXPIRED, 429 CODE_ATTEMPTS_EXCEEDED) unless it may be tried and
+    `good(row)`. The try is counted by a conditional update, so parallel guesses cannot
+    exceed the attempts, and committed whatever the outcome."""
+    refusal = rules.refusal(row, now)
+    if refusal:
+        _refuse(refusal)
+    left = rules.MAX_ATTEMPTS - row.attempts - 1
+    tried = db.session.execute(update(model).where(model.id == row.id, model.used_at.is_(None),
+                                                   model.attempts < rules.MAX_ATTEMPTS)
+                               .values(attempts=model.attempts + 1)).rowcount
+    if tried != 1:
+        db.commit()
+        raise TooManyRequests(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code", "CODE_ATTEMPTS_EXCEEDED")
+    if not good(row):
+        db.commit()
+        raise Unauthenticated(f"the code is not right ({left} tries left)", "CODE_INVALID")
+    db.commit()
+
+
+def spend_code(db, model, row, now):
+    """The code is spent (it signs in once, whatever follows): a conditional update, so of
+    parallel sign-ins with the same code one wins; the others 401 CODE_INVALID."""
+    used = db.session.execute(update(model).where(model.id == row.id, model.used_at.is_(None))
+                              .values(used_at=now)).rowcount
+    db.commit()
+    if used != 1:
+        raise Unauthenticated("the code has been used: ask for a new one", "CODE_INVALID")
 
 
 def _latest_code(session, launch_id, mobile):
@@ -106,13 +158,7 @@ class BuyerRoutes:
     def request_buyer_code(self, request, body):
         launch_id, mobile = body["launch_id"], body["mobile"]
         now = utcnow()
-        sent_at = list(self.db.session.execute(
-            select(BuyerCode.created_at).where(BuyerCode.launch_id == launch_id, BuyerCode.mobile == mobile,
-                                               BuyerCode.created_at > now - timedelta(hours=1))
-            .order_by(BuyerCode.id)).scalars())
-        wait = rules.resend_wait(sent_at, now)
-        if wait:
-            raise TooSoon(f"a new code may be asked for in {wait} s", "CODE_RESEND_TOO_SOON", retry_after=wait)
+        may_send(self.db.session, BuyerCode, now, BuyerCode.launch_id == launch_id, BuyerCode.mobile == mobile)
         found = self.inventory.find_buyer(launch_id, mobile)
         code = rules.new_code() if found else None
         # self.db.session anew after an RPC: the call let go of the session held before it (loupan/uow.py release)
@@ -134,28 +180,11 @@ class BuyerRoutes:
     def open_buyer_session(self, request, body):
         launch_id, mobile, code = body["launch_id"], body["mobile"], body["code"]
         now = utcnow()
-        session = self.db.session  # no RPC until the code is checked and used
-        row = _latest_code(session, launch_id, mobile)
-        refusal = rules.refusal(row, now)
-        if refusal:
-            _refuse(refusal)
-        left = rules.MAX_ATTEMPTS - row.attempts - 1
-        # one try counted by a conditional update: parallel guesses cannot exceed the attempts
-        tried = session.execute(update(BuyerCode).where(BuyerCode.id == row.id, BuyerCode.used_at.is_(None),
-                                                        BuyerCode.attempts < rules.MAX_ATTEMPTS)
-                                .values(attempts=BuyerCode.attempts + 1)).rowcount
-        if tried != 1:
-            self.db.commit()
-            raise TooManyRequests(f"{rules.MAX_ATTEMPTS} wrong tries: ask for a new code", "CODE_ATTEMPTS_EXCEEDED")
-        if row.registration_id is None or not rules.matches(self.config["JWT_SECRET"], launch_id, mobile, code,
-                                                            row.code_hash):
-            self.db.commit()
-            raise Unauthenticated(f"the code is not right ({left} tries left)", "CODE_INVALID")
-        used = session.execute(update(BuyerCode).where(BuyerCode.id == row.id, BuyerCode.used_at.is_(None))
-                               .values(used_at=now)).rowcount
-        self.db.commit()  # the code is spent before anything else: it signs in once, whatever follows
-        if used != 1:  # the same code signed in a parallel request first
-            raise Unauthenticated("the code has been used: ask for a new one", "CODE_INVALID")
+        # no RPC until the code is checked and used
+        row = _latest_code(self.db.session, launch_id, mobile)
+        try_code(self.db, BuyerCode, row, lambda r: r.registration_id is not None and rules.matches(
+            self.config["JWT_SECRET"], launch_id, mobile, code, r.code_hash), now)
+        spend_code(self.db, BuyerCode, row, now)  # spent before anything else: it signs in once
         found = self.inventory.find_buyer(launch_id, mobile)  # still registered (not cancelled since)?
         if found is None or found["registration_id"] != row.registration_id:
             raise Unauthenticated("the registration of this mobile is no longer live", "CODE_INVALID")

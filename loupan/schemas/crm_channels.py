@@ -209,7 +209,7 @@ class AppealOut(Schema):
     decision = fields.String(allow_none=True, validate=validate.OneOf(APPEAL_DECISIONS))
     ruling = fields.String(allow_none=True)
     evidence = fields.List(fields.String(), allow_none=True)
-    filed_by = fields.Integer()
+    filed_by = fields.Integer(allow_none=True, metadata={"description": "null: the broker on their phone"})
     filed_by_name = fields.String(allow_none=True)
     filed_at = fields.AwareDateTime()
     ruled_by = fields.Integer(allow_none=True)
@@ -240,3 +240,45 @@ class AlertOut(Schema):
     mobile_key = fields.String(allow_none=True)
     facts = fields.Dict(keys=fields.String(), metadata={"description": "what the manager needs to judge it"})
     at = fields.AwareDateTime()
+
+
+# a broker on their own phone (gateway/routes/brokers.py) ---------------------------------------
+class BrokerReportIn(Schema):
+    project_id = fields.Integer(strict=True, required=True, validate=ID,
+                                metadata={"description": "the project (a channel's broker: one it reports to)"})
+    customer_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    mobile = fields.String(required=True, validate=validate.Length(min=1, max=30), metadata={
+        "description": "the full mobile, or 前三后四 with the middle hidden (138****5678); else 400 INVALID_MOBILE"})
+    expected_visit_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class BrokerReportQuery(Schema):
+    project_id = fields.Integer(load_default=None, validate=ID)
+    status = fields.String(load_default=None, validate=validate.OneOf(REPORT_STATUSES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10**9))
+
+
+class BrokerAppealIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    attachments = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list,
+                              validate=validate.Length(max=20),
+                              metadata={"description": "references to the evidence: document ids, file names, links"})
+
+
+class BrokerFound(Schema):
+    broker_id = fields.Integer()
+    agency_id = fields.Integer()
+    channel_id = fields.Integer(allow_none=True)
+
+
+class BrokerMeOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    mobile = fields.String(metadata={"description": "the broker's own mobile"})
+    channel_id = fields.Integer(allow_none=True)
+    channel_name = fields.String(metadata={"description": "全民经纪人 for a broker of no channel"})
+    individual = fields.Boolean(metadata={"description": "a 全民经纪人 (no channel)"})
+    project_ids = fields.List(fields.Integer(), allow_none=True, metadata={
+        "description": "the projects the channel reports to; null: a 全民经纪人 reports to any of the agency's"})
+    created_at = fields.AwareDateTime()

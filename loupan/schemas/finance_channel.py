@@ -188,6 +188,40 @@ class ChannelStatementOut(Schema):
     lines = fields.List(fields.Nested(ChannelLineOut))
 
 
+# what a channel's broker sees of it (gateway/routes/brokers.py) ----------------------------------
+class BrokerStatementOut(Schema):
+    """An issued statement as the channel reads it: no staff ids."""
+    id = fields.Integer()
+    project_id = fields.Integer()
+    channel_id = fields.Integer()
+    channel_name = fields.String(allow_none=True)
+    number = fields.Integer()
+    period_from = fields.Date()
+    period_to = fields.Date()
+    status = fields.String(validate=validate.OneOf(STATEMENT_STATUSES), metadata={
+        "description": "issued (to confirm), confirmed, disputed"})
+    total = Amount()
+    issued_at = fields.AwareDateTime()
+    confirmed_on = fields.Date(allow_none=True)
+    confirmed_by_name = fields.String(allow_none=True, metadata={"description": "who confirmed it at the channel"})
+    disputed_reason = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(ChannelLineOut))
+
+
+class BrokerCommissionOut(Schema):
+    deals = fields.List(fields.Nested(ChannelDealOut), metadata={
+        "description": "the channel's deals (a 全民经纪人: the deals they brought), every project"})
+    statements = fields.List(fields.Nested(BrokerStatementOut), metadata={
+        "description": "the channel's issued statements, oldest first (none for a 全民经纪人: the 全民经纪人 "
+                       "channel's statements are paid by the office)"})
+
+
+class BrokerConfirmIn(Schema):
+    confirmed_by_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=50),
+                                      metadata={"description": "who confirms at the channel; the broker's name "
+                                                               "when left out"})
+
+
 # the cost per deal of each channel ---------------------------------------------------------------
 class ChannelCostsQuery(Schema):
     start = fields.Date(required=True, data_key="from")

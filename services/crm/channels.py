@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict as ConflictError
-from loupan.errors import Invalid, NotFound, RuleViolated
-from loupan.roles import PERMISSIONS, require_not_own, require_role
+from loupan.errors import Forbidden, Invalid, NotFound, RuleViolated
+from loupan.roles import BROKER, PERMISSIONS, require_not_own, require_role
 from loupan.scope import check_scope, event_actor, get_in_scope, not_found
 from loupan.types import utcnow
 from loupan.validators import mask_mobile
@@ -315,9 +315,15 @@ def file_report(uow, actor, project_id, data, now=None):
     answers its one-time 带看码 (and a QR image of it), shown this once: only its hash is kept."""
     require_role(actor, PERMISSIONS["channel_reports.file"], "file channel reports")
     _project(actor, project_id)
+    broker, channel = _broker_for_project(uow.session, actor, data["broker_id"], project_id)
+    return _file_report(uow, actor, broker, channel, project_id, data, now)
+
+
+def _file_report(uow, actor, broker, channel, project_id, data, now=None):
+    """报备 of `broker` (of `channel`, None for a 全民经纪人), judged at once; filed by `actor`
+    (staff for the broker, or the broker themselves: broker_actor)."""
     session = uow.session
     now = now or utcnow()
-    broker, channel = _broker_for_project(session, actor, data["broker_id"], project_id)
     mobile = rules.parse_mobile(data["mobile"])
     settings = project_settings(session, actor["agency_id"], project_id)
     key_row = _lock_key(session, actor["agency_id"], project_id, mobile.key)
@@ -367,7 +373,10 @@ def list_reports(session, actor, project_id, query):
 def get_report(session, actor, report_id):
     """One report with its visits and appeals."""
     require_role(actor, PERMISSIONS["channel_reports.read"])
-    report = get_in_scope(session, actor, ChannelReport, report_id, "channel report")
+    return _report_detail(session, actor, get_in_scope(session, actor, ChannelReport, report_id, "channel report"))
+
+
+def _report_detail(session, actor, report):
     view = report_view(actor, report)
     view["visits"] = [visit_view(v) for v in session.execute(select(ChannelVisit).where(
         ChannelVisit.report_id == report.id).order_by(ChannelVisit.at, ChannelVisit.id)).scalars()]
@@ -546,6 +555,12 @@ def file_appeal(uow, actor, report_id, data):
     report = get_in_scope(session, actor, ChannelReport, report_id, "channel report")
     if data.get("broker_id") is not None and data["broker_id"] != report.broker_id:
         raise Invalid(f"broker {data['broker_id']} did not file report {report_id}", "NOT_THE_REPORTS_BROKER")
+    return _file_appeal(uow, actor, report, data)
+
+
+def _file_appeal(uow, actor, report, data):
+    session = uow.session
+    report_id = report.id
     open_one = session.execute(select(ChannelAppeal.id).where(ChannelAppeal.report_id == report.id,
                                                               ChannelAppeal.status == "open")).first()
     if open_one is not None:
@@ -718,3 +733,93 @@ def _high_conversion(session, actor, project_id):
                                     "rate": round(converted[broker_id] / reports, 3),
                                     "site_rate": round(len(dealt) / site_customers, 3) if site_customers else 0}})
     return found
+
+
+# brokers on their own phones (issue 19) -------------------------------------------------------
+# The gateway's broker routes (gateway/routes/brokers.py) call these with the broker of the
+# session they checked; nothing here takes a staff actor. A broker reaches their own reports
+# only: another broker's report is 404, as one that does not exist.
+def broker_actor(broker, project_ids=None):
+    """The actor a broker acts as inside crm (filed_by_name, the phones they see): role broker,
+    which no grant names, so no staff function lets it through."""
+    return {"account_id": None, "username": f"经纪人 {broker.name}"[:80], "role": BROKER,
+            "agency_id": broker.agency_id, "project_ids": project_ids}
+
+
+def active_broker(session, broker_id):
+    broker = session.get(Broker, broker_id)
+    if broker is None:
+        raise not_found("broker", broker_id)
+    if broker.status != "active":
+        raise Forbidden("this broker account is disabled: ask the channel or the sales office", "BROKER_ACCOUNT_DISABLED")
+    return broker
+
+
+def find_brokers(session, mobile):
+    """The active brokers of `mobile`, one per agency (a mobile may broker for several)."""
+    mobile = customers.normalise_mobile(mobile)
+    rows = session.execute(select(Broker).where(Broker.mobile == mobile, Broker.status == "active")
+                           .order_by(Broker.agency_id, Broker.id)).scalars()
+    return [{"broker_id": b.id, "agency_id": b.agency_id, "channel_id": b.channel_id} for b in rows]
+
+
+def broker_me(session, broker_id):
+    broker = active_broker(session, broker_id)
+    channel = session.get(Channel, broker.channel_id) if broker.channel_id is not None else None
+    return {"id": broker.id, "name": broker.name, "mobile": broker.mobile, "channel_id": broker.channel_id,
+            "channel_name": channel.name if channel else INDIVIDUAL, "individual": channel is None,
+            "project_ids": list(channel.project_ids or []) if channel else None, "created_at": broker.created_at}
+
+
+def signup_broker(uow, agency_id, name, mobile):
+    """A 全民经纪人 signs up themselves (their mobile proved by a texted code at the gateway):
+    a broker of no channel of the agency; 409 BROKER_EXISTS for a mobile that brokers there."""
+    session = uow.session
+    broker = Broker(agency_id=agency_id, channel_id=None, name=name.strip(), mobile=customers.normalise_mobile(mobile),
+                    status="active", created_by=None)
+    _unique(session, lambda: session.add(broker), "BROKER_EXISTS", "a broker with this mobile (sign in instead)")
+    return {"broker_id": broker.id, "agency_id": broker.agency_id, "channel_id": None}
+
+
+def broker_file_report(uow, broker_id, project_id, data):
+    """报备 by the broker themselves; the project is of the broker's agency (checked by the
+    entrypoint) and, for a channel's broker, one the channel reports to."""
+    broker = active_broker(uow.session, broker_id)
+    actor = broker_actor(broker, [project_id])
+    broker, channel = _broker_for_project(uow.session, actor, broker.id, project_id)
+    return _file_report(uow, actor, broker, channel, project_id, data)
+
+
+def _own_report(session, broker, report_id):
+    report = session.get(ChannelReport, report_id)
+    if report is None or report.broker_id != broker.id or report.agency_id != broker.agency_id:
+        raise not_found("channel report", report_id)
+    return report
+
+
+def broker_reports(session, broker_id, query):
+    """The broker's own reports, every project, newest first."""
+    broker = active_broker(session, broker_id)
+    actor = broker_actor(broker)
+    q = select(ChannelReport).where(ChannelReport.agency_id == broker.agency_id, ChannelReport.broker_id == broker.id)
+    for key in ("project_id", "status"):
+        if query.get(key) is not None:
+            q = q.where(getattr(ChannelReport, key) == query[key])
+    rows = session.execute(q.order_by(ChannelReport.filed_at.desc(), ChannelReport.id.desc())
+                           .limit(query.get("limit", 50)).offset(query.get("offset", 0))).scalars()
+    return [report_view(actor, r) for r in rows]
+
+
+def broker_report(session, broker_id, report_id):
+    """One of the broker's reports with its visits and appeals (another's: 404)."""
+    broker = active_broker(session, broker_id)
+    report = _own_report(session, broker, report_id)
+    return _report_detail(session, broker_actor(broker, [report.project_id]), report)
+
+
+def broker_appeal(uow, broker_id, report_id, data):
+    """申诉 by the broker themselves of their own report's verdict."""
+    session = uow.session
+    broker = active_broker(session, broker_id)
+    report = _own_report(session, broker, report_id)
+    return _file_appeal(uow, broker_actor(broker, [report.project_id]), report, dict(data, broker_id=broker.id))

@@ -555,7 +555,7 @@ class ChannelAppeal(Base):
     decision = Column(String(12))  # to_channel, to_site, dismiss
     ruling = Column(Text)
     evidence = Column(JSON)
-    filed_by = Column(ID, nullable=False)
+    filed_by = Column(ID)  # None: the broker filed it on their phone (broker_id)
     filed_by_name = Column(String(80))
     filed_at = Column(UTCDateTime, nullable=False, default=utcnow)
     ruled_by = Column(ID)

@@ -8,6 +8,7 @@ from loupan.entrypoints import PingEntrypoints
 from loupan.ops import OpsEndpoints
 from loupan.projects import ProjectEvents, ProjectRegistry
 from services.crm.models import metadata
+from services.crm.entrypoints.brokers import BrokerEntrypoints
 from services.crm.entrypoints.care import CareEntrypoints
 from services.crm.entrypoints.channels import ChannelEntrypoints
 from services.crm.entrypoints.customer_imports import CustomerImportEntrypoints
@@ -16,7 +17,7 @@ from services.crm.entrypoints.visits import VisitEntrypoints
 
 
 class CrmService(CustomerEntrypoints, CustomerImportEntrypoints, VisitEntrypoints, CareEntrypoints, ChannelEntrypoints,
-                 PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+                 BrokerEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
     name = "crm"
     db = Database(metadata)
     config = Config()

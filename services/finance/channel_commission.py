@@ -32,7 +32,7 @@ from loupan.events import InvalidEvent
 from loupan.roles import PERMISSIONS, require_role
 from loupan.schemas import dump, load
 from loupan.schemas.finance_channel import ChannelTermsIn
-from loupan.scope import check_scope, get_in_scope
+from loupan.scope import check_scope, get_in_scope, not_found
 from loupan.types import local_day, today, utcnow
 from services.finance import channel_commission_rules as rules
 from services.finance.models import (Allocation, ChannelAttribution, ChannelBilling, ChannelDeal, ChannelStatement,
@@ -419,6 +419,10 @@ def _names(session, project_id):
 def list_deals(session, actor, project_id, query):
     in_project(actor, project_id, PERMISSIONS["channel_commission.read"])
     rows = [cd for cd in _deals(session, project_id, query.get("channel_id")) if cd.agency_id == actor["agency_id"]]
+    return _deal_dicts(session, project_id, rows)
+
+
+def _deal_dicts(session, project_id, rows):
     stated = _stated(session, project_id=project_id)
     names = _names(session, project_id)
     brokers = dict(session.execute(select(ChannelAttribution.id, ChannelAttribution.broker_name)
@@ -564,6 +568,12 @@ def confirm_statement(uow, actor, statement_id, data):
         raise Conflict(f"channel statement {statement_id} is a draft: issue it first", "STATEMENT_NOT_ISSUED")
     if row.status == "confirmed":
         raise Conflict(f"channel statement {statement_id} was confirmed on {row.confirmed_on}", "STATEMENT_CONFIRMED")
+    return _confirm(session, row, data["confirmed_on"], data["confirmed_by_name"], actor["account_id"])
+
+
+def _confirm(session, row, confirmed_on, name, recorded_by):
+    statement_id = row.id
+    data = {"confirmed_on": confirmed_on, "confirmed_by_name": name}
     if data["confirmed_on"] > today():
         raise RuleViolated(f"confirmed_on {data['confirmed_on']} is in the future", "DATE_IN_FUTURE")
     if data["confirmed_on"] < local_day(row.issued_at):
@@ -572,7 +582,7 @@ def confirm_statement(uow, actor, statement_id, data):
     _move(session, row, ("issued", "disputed"),
           {"status": "confirmed", "confirmed_on": data["confirmed_on"],
            "confirmed_by_name": data["confirmed_by_name"].strip()[:50],
-           "confirmation_recorded_by": actor["account_id"], "answered_at": utcnow()},
+           "confirmation_recorded_by": recorded_by, "answered_at": utcnow()},
           Conflict(f"channel statement {statement_id} changed meanwhile; read it again", "STATEMENT_CONFIRMED"))
     return statement_dict(session, row)
 
@@ -588,6 +598,40 @@ def dispute_statement(uow, actor, statement_id, data):
                                       "disputed_recorded_by": actor["account_id"], "answered_at": utcnow()},
           Conflict(f"channel statement {statement_id} changed meanwhile; read it again", "STATEMENT_NOT_ISSUED"))
     return statement_dict(session, row)
+
+
+# what a channel's broker sees, on their phone (gateway/routes/brokers.py) ------------------------
+def broker_commission(session, agency_id, channel_id, broker_id):
+    """A channel's broker (channel_id): the channel's deals at every project and its issued
+    statements; a 全民经纪人 (channel_id None): the deals of the attributions they brought, and
+    no statement (the 全民经纪人 channel's statements are everyone's)."""
+    query = select(ChannelDeal).where(ChannelDeal.agency_id == agency_id)
+    if channel_id is not None:
+        query = query.where(ChannelDeal.channel_id == channel_id)
+    else:
+        query = query.join(ChannelAttribution, ChannelAttribution.id == ChannelDeal.attribution_id).where(
+            ChannelAttribution.broker_id == broker_id)
+    rows = session.execute(query.order_by(ChannelDeal.project_id, ChannelDeal.deal_id, ChannelDeal.id)).scalars().all()
+    deals = []
+    for project_id in sorted({cd.project_id for cd in rows}):
+        deals += _deal_dicts(session, project_id, [cd for cd in rows if cd.project_id == project_id])
+    statements = [] if channel_id is None else [statement_dict(session, row) for row in session.execute(
+        select(ChannelStatement).where(ChannelStatement.agency_id == agency_id, ChannelStatement.channel_id == channel_id,
+                                       ChannelStatement.status != "draft")
+        .order_by(ChannelStatement.project_id, ChannelStatement.number)).scalars()]
+    return {"deals": deals, "statements": statements}
+
+
+def confirm_by_channel(uow, agency_id, channel_id, statement_id, name):
+    """确认 by the channel itself (its broker, signed in): today, by `name`. Only the channel's
+    own issued statement: a draft, or another channel's, is 404 as one that does not exist."""
+    session = uow.session
+    row = session.get(ChannelStatement, statement_id)
+    if row is None or row.agency_id != agency_id or row.channel_id != channel_id or row.status == "draft":
+        raise not_found("channel statement", statement_id)
+    if row.status == "confirmed":
+        raise Conflict(f"channel statement {statement_id} was confirmed on {row.confirmed_on}", "STATEMENT_CONFIRMED")
+    return _confirm(session, row, today(), name, None)
 
 
 # the cost per deal of each channel -----------------------------------------------------------------

@@ -34,6 +34,11 @@ export const MESSAGES: Record<string, string> = {
   CODE_ATTEMPTS_EXCEEDED: "验证码错误次数过多，请重新获取",
   CODE_RESEND_TOO_SOON: "获取验证码过于频繁，请稍后再试",
   BUYER_SESSION_INVALID: "登录已失效，请重新登录",
+  // brokers' sign-in on their phones (渠道经纪人, 全民经纪人)
+  BROKER_SESSION_INVALID: "登录已失效，请重新登录",
+  BROKER_UNKNOWN: "该手机号还不是经纪人：可注册为全民经纪人，或联系所属渠道",
+  BROKER_AGENCY_REQUIRED: "该手机号在多家代理公司登记为经纪人，请选择公司",
+  BROKER_ACCOUNT_DISABLED: "该经纪人账号已停用，请联系渠道或案场",
   SMS_UNAVAILABLE: "短信发送失败，请稍后重试",
   // permissions and scope
   FORBIDDEN: "没有权限执行此操作",

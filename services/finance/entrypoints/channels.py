@@ -1,9 +1,9 @@
 """分销佣金 entrypoints (issue 19): the attributions crm publishes and the contracts events
 that make channel deals, each project's billable condition, channels' terms, statements and
 the cost per deal. A mixin of FinanceService (self.db is its database)."""
-from loupan.entrypoints import command, query
+from loupan.entrypoints import command, query, rpc
 from loupan.inbox import handles
-from loupan.schemas import load
+from loupan.schemas import dump, load
 from loupan.schemas import finance_channel as c
 from services.finance import channel_commission
 
@@ -99,3 +99,20 @@ class ChannelEntrypoints:
     def channel_costs(self, actor, project_id, query):
         """Each channel's deals of a period, their commission and the cost per deal."""
         return channel_commission.channel_costs(self.db.session, actor, project_id, load(c.ChannelCostsQuery, query))
+
+    # a channel's broker, signed in on their phone (gateway/routes/brokers.py): no actor, only
+    # the gateway's sealed call, for the channel (or 全民经纪人) of the session it checked
+    @rpc
+    def broker_commission(self, agency_id, channel_id, broker_id):
+        """The channel's deals and issued statements (a 全民经纪人: their own deals)."""
+        found = channel_commission.broker_commission(self.db.session, int(agency_id),
+                                                     None if channel_id is None else int(channel_id), int(broker_id))
+        return dump(c.BrokerCommissionOut, found)
+
+    @rpc
+    def confirm_statement_by_channel(self, agency_id, channel_id, statement_id, name):
+        """The channel confirms its own issued statement, today, by `name`."""
+        row = channel_commission.confirm_by_channel(self.db, int(agency_id), int(channel_id), int(statement_id),
+                                                    str(name))
+        self.db.commit()
+        return dump(c.BrokerStatementOut, row)
