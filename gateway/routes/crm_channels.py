@@ -1,7 +1,8 @@
 """Channel routes (渠道分销, issue 19): channel companies and their brokers (and 全民经纪人),
 a project's 判客 rules, 报备 judged at once with its one-time 带看码, the code checked at
-reception, appeals (申诉) and a manager's rulings, risk alerts. Brokers have no sign-in yet:
-staff file and appeal on a broker's behalf (broker_id). A mixin of GatewayService."""
+reception, appeals (申诉) and a manager's rulings, risk alerts. Staff may file and appeal on a
+broker's behalf (broker_id); brokers do so themselves on their phones (gateway/routes/brokers.py).
+A mixin of GatewayService."""
 from gateway.http import route
 from loupan.schemas import crm_channels as c
 

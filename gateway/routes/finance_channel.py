@@ -2,8 +2,9 @@
 billable condition, channels' terms (versions), the deals each channel brought, statements
 (draw, issue, the channel's confirmation or dispute, .xlsx) and the cost per deal of each
 channel. Finance and directors manage; managers read. The channel confirms its statement
-through finance for now ("confirmed by the channel on <date> by <name>"): a channel's own
-sign-in (brokers) is built on the crm side. A mixin of GatewayService."""
+through finance ("confirmed by the channel on <date> by <name>"), or itself: its broker signed
+in on their phone (POST /api/broker/statements/<id>/confirm, gateway/routes/brokers.py). A
+mixin of GatewayService."""
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
@@ -127,8 +128,8 @@ class FinanceChannelRoutes:
 
     @route("POST", "/api/channel-statements/<int:channel_statement_id>/confirm", body=c.ConfirmIn,
            response=c.ChannelStatementOut,
-           summary="Confirmed by the channel on <date> by <name>, recorded by finance until channels sign in "
-                   "themselves (409 STATEMENT_NOT_ISSUED, STATEMENT_CONFIRMED)")
+           summary="Confirmed by the channel on <date> by <name>, recorded by finance (a channel's broker may "
+                   "confirm on their phone instead) (409 STATEMENT_NOT_ISSUED, STATEMENT_CONFIRMED)")
     def confirm_channel_statement(self, request, actor, channel_statement_id, body):
         answer = self.finance.confirm_channel_statement(actor, channel_statement_id, body)
         return self._channel_statement(actor, answer)
