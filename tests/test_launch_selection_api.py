@@ -4,6 +4,7 @@ hold and confirm in their lottery window, the 认购 is made online through cont
 a buyer outside their window or with another's hold is refused, and race mode's attempt
 limit answers 429 with Retry-After. The site watches it on /api/launches/<id>/selection."""
 import hashlib
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ import requests
 from loupan.testing import wait_until
 from tests.api import code_from, texts_to, unit_rows
 from tests.conftest import staff
+from tests.test_board_feed import Stream
 
 SEED = "notary-selection-5e2a9"
 IDS = ["110105199003071239", "11010519900301244X", "110105199003071271", "110105199003071298",
@@ -163,3 +165,21 @@ def test_race_mode_limits_attempts_per_unit(system, site):
     assert loser.hold(units[1]).status_code == 201  # the limit is per unit
     view = site["manager"].ok(site["manager"].get(f"/api/launches/{launch['id']}/selection"))
     assert view["attempts"] == 4 and view["current_window"] is None
+
+
+def test_a_window_opening_reaches_the_phones_on_the_live_feed(system, site):
+    """The next window's buyer need not wait for their page's next read: the feed carries the
+    opening (the window, never its members' numbers or mobiles)."""
+    units = site["units"][6:8]
+    launch, (first, second) = launch_of(site, "lottery", units, ["13770000021", "13770000022"])
+    waiting = signed_in(system, launch["id"], second["mobile"])
+    assert waiting.me()["selection"]["status"] == "waiting"
+    stream = Stream(system, site["project"]["id"], waiting.token)
+    assert stream.status == 200
+    stream.next()
+    assert signed_in(system, launch["id"], first["mobile"]).call("POST", "/api/buyer/give-up").status_code == 200
+    frame = stream.until(lambda f: f["event"] == "unit" and (f["data"] or {}).get("window"))[-1]
+    stream.close()
+    assert (frame["data"]["window"]["launch_id"], frame["data"]["window"]["number"]) == (launch["id"], 2)
+    assert frame["data"]["units"] == [] and "1377000002" not in json.dumps(frame, ensure_ascii=False)
+    assert waiting.me()["selection"]["status"] == "open"

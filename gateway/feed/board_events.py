@@ -27,7 +27,11 @@ STATUS_AFTER = {
 }
 RELOADS = {("inventory", "price_list_published")}
 SWAPS = {("contracts", "deal_unit_swapped")}
-BINDINGS = sorted(set(STATUS_AFTER) | RELOADS | SWAPS)  # what the feed's queue is bound to
+# a launch's next 选房 window opened: no unit moved, but phones and the 选房大屏 read their view
+# again at once; only the window goes out (the event also names its members' mobiles)
+WINDOWS = {("inventory", "selection_window_opened")}
+WINDOW_FIELDS = ("launch_id", "number", "opened_at", "closes_at", "reason")
+BINDINGS = sorted(set(STATUS_AFTER) | RELOADS | SWAPS | WINDOWS)  # what the feed's queue is bound to
 
 
 def _units(source, event_type, payload):
@@ -43,12 +47,16 @@ def _units(source, event_type, payload):
 def delta(source, envelope):
     """The board delta of an event `envelope` (as published, a dict) from `source`, or None
     if it does not touch a board. Keys: project_id, agency_id, type, at (occurred_at, ISO),
-    units [{unit_id, status}], reload (bool)."""
+    units [{unit_id, status}], reload (bool); a window's opening adds `window` (WINDOW_FIELDS)."""
     key = (source, envelope.get("type"))
     project_id = envelope.get("project_id")
-    if project_id is None or key not in STATUS_AFTER and key not in RELOADS and key not in SWAPS:
+    if project_id is None or key not in STATUS_AFTER and key not in RELOADS and key not in SWAPS | WINDOWS:
         return None
     payload = envelope.get("payload") or {}
+    if key in WINDOWS:
+        return {"project_id": int(project_id), "agency_id": envelope.get("agency_id"), "type": key[1],
+                "at": envelope.get("occurred_at"), "units": [], "reload": False,
+                "window": {k: payload.get(k) for k in WINDOW_FIELDS}}
     reload = key in RELOADS
     try:
         units = [] if reload else _units(source, key[1], payload)

@@ -31,6 +31,18 @@ def test_a_price_list_reloads_and_other_events_are_not_on_the_board():
     assert ("inventory", "unit_held") in BINDINGS and ("contracts", "contract_filed") in BINDINGS
 
 
+def test_a_selection_window_opening_is_on_the_feed_without_its_members():
+    opened = delta("inventory", envelope("selection_window_opened", {
+        "launch_id": 4, "launch_name": "一期", "number": 2, "opened_at": "2026-12-06T10:00:00+00:00",
+        "closes_at": "2026-12-06T10:30:00+00:00", "reason": "early", "registration_ids": [11, 12],
+        "members": [{"registration_id": 11, "number": "RC-0011", "mobile": "13900000011"}]}))
+    assert opened["units"] == [] and not opened["reload"]
+    assert opened["window"] == {"launch_id": 4, "number": 2, "opened_at": "2026-12-06T10:00:00+00:00",
+                                "closes_at": "2026-12-06T10:30:00+00:00", "reason": "early"}
+    assert "13900000011" not in str(opened) and "RC-0011" not in str(opened)  # never a member
+    assert ("inventory", "selection_window_opened") in BINDINGS
+
+
 def test_the_ring_keeps_the_last_frames_and_remembers_what_it_dropped():
     ring = Ring(3)
     for offset in (10, 12, 15, 20):

@@ -9,7 +9,9 @@
 import type { Board } from "./client";
 
 export interface UnitDelta { unit_id: number; status: string | null }
-export interface BoardDelta { project_id: number; type: string; units: UnitDelta[]; reload: boolean }
+/** A launch's 选房 window that opened (selection_window_opened): no unit moved, the turn did. */
+export interface WindowOpened { launch_id: number; number: number; opened_at: string; closes_at: string; reason: string }
+export interface BoardDelta { project_id: number; type: string; units: UnitDelta[]; reload: boolean; window?: WindowOpened }
 export interface Frame { id?: string; event?: string; data?: string }
 
 /** The complete frames at the start of `buffer` (a frame ends with a blank line) and the rest. */
