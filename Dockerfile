@@ -8,7 +8,7 @@ WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 # the sources only (the host's node_modules and dist stay out)
-COPY web/index.html web/buyer.html web/vite.config.ts web/tsconfig.app.json ./
+COPY web/index.html web/buyer.html web/broker.html web/vite.config.ts web/tsconfig.app.json ./
 COPY web/public ./public
 COPY web/src ./src
 RUN npm run build

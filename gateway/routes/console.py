@@ -8,6 +8,9 @@ API routes.
 - `/buyer/`, `/buyer/launch/<id>`: the buyers' mobile page 手机选房 (web/buyer.html, Vant; a
   buyer signs in with the mobile of their 认筹 and a texted code, docs/launch.md), from the
   same build; its scripts and styles are the console's /console/assets/ files.
+- `/broker/`, `/broker/project/<id>`: the brokers' mobile page 经纪人 (web/broker.html, Vant; a
+  broker signs in with their mobile and a texted code, a 全民经纪人 signs up at the linked
+  project; docs/domain.md "Brokers"), from the same build.
 - `/`: redirects to /console/."""
 import hashlib
 import os
@@ -86,7 +89,7 @@ def asset_path(root, name):
 def asset_response(request, root, name):
     path = asset_path(root, name)
     if path is None:
-        if root == DIST and name in ("index.html", "buyer.html"):
+        if root == DIST and name in ("index.html", "buyer.html", "broker.html"):
             response = Response(NOT_BUILT, status=503, content_type=TYPES[".html"])
             response.headers["Content-Security-Policy"] = CSP
             return response
@@ -145,3 +148,19 @@ class ConsoleRoutes:
     def buyer_launch(self, request, launch_id):
         """The buyers' page for a launch: the link a sales office sends, /buyer/launch/<id>."""
         return asset_response(request, DIST, "buyer.html")
+
+    @http("GET", "/broker")
+    def broker_root(self, request):
+        """The brokers' page lives under /broker/."""
+        return redirect("/broker/", code=301)
+
+    @http("GET", "/broker/")
+    def broker_index(self, request):
+        """The brokers' mobile page 经纪人 (报备, my reports, my commission)."""
+        return asset_response(request, DIST, "broker.html")
+
+    @http("GET", "/broker/project/<int:project_id>")
+    def broker_project(self, request, project_id):
+        """The brokers' page for a project: where a 全民经纪人 signs up and reports (the link or QR a
+        sales office gives out), /broker/project/<id>."""
+        return asset_response(request, DIST, "broker.html")
