@@ -27,8 +27,10 @@ URLS = Map([Rule(url, methods=[method], endpoint=url) for method, url, _ in ROUT
 ITEM = object()  # a path step into a list's item
 METHODS = ("DELETE", "PUT", "PATCH", "POST", "GET")
 TOO_BIG = "1" + "0" * 24  # 25 digits
-SIGN_IN = ("/api/buyer/codes", "/api/buyer/sessions")  # public: no session to check
+SIGN_IN = ("/api/buyer/codes", "/api/buyer/sessions",  # public: no session to check
+           "/api/broker/codes", "/api/broker/sessions", "/api/broker/signup")
 BUYER_MOBILE = "13790000001"
+BROKER_MOBILE = "13790000002"
 
 
 def route_id(route):
@@ -121,9 +123,27 @@ def buyer(system, director, site):
     return Api(director.base_url, signed.json()["token"])
 
 
-def caller(director, buyer, url):
-    """Who sends to `url`: the buyer for their own session's routes, else the director."""
-    return buyer if url.startswith("/api/buyer/") and url not in SIGN_IN else director
+@pytest.fixture(scope="module")
+def broker(system, director):
+    """A broker signed in on their phone (a 全民经纪人 the director made): the broker's routes
+    check their session before the body (gateway/routes/brokers.py), so they are sent with it."""
+    director.ok(director.post("/api/brokers", {"name": "坏输入经纪人", "mobile": BROKER_MOBILE}), 201)
+    asked = {"mobile": BROKER_MOBILE}
+    assert director.session.post(f"{director.base_url}/api/broker/codes", json=asked, timeout=30).status_code == 202
+    code = code_from(texts_to(system, BROKER_MOBILE)[-1])
+    signed = director.session.post(f"{director.base_url}/api/broker/sessions", json=dict(asked, code=code),
+                                   timeout=30)
+    assert signed.status_code == 201, signed.text
+    return Api(director.base_url, signed.json()["token"])
+
+
+def caller(director, buyer, url, broker=None):
+    """Who sends to `url`: the buyer or the broker for their own session's routes, else the director."""
+    if url in SIGN_IN:
+        return director
+    if url.startswith("/api/buyer/"):
+        return buyer
+    return broker if url.startswith("/api/broker/") else director
 
 
 def concrete(url, site):
@@ -180,10 +200,10 @@ def test_every_number_a_body_takes_is_an_edge_type_or_a_bounded_integer():
 
 @pytest.mark.parametrize("route", [r for r in BODY_ROUTES if any(True for _ in number_fields(r[2]))],
                          ids=route_id)
-def test_bad_numbers_are_400_naming_the_field(director, buyer, site, route):
+def test_bad_numbers_are_400_naming_the_field(director, buyer, broker, site, route):
     method, url, schema = route
     path_url, problems = concrete(url, site), []
-    director = caller(director, buyer, url)
+    director = caller(director, buyer, url, broker)
     for path, field in number_fields(schema):
         named = names_field(path)
         for case, value, says in bad_values(field):
@@ -196,10 +216,10 @@ def test_bad_numbers_are_400_naming_the_field(director, buyer, site, route):
 
 
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=route_id)
-def test_deep_json_wrong_type_and_wrong_method(director, buyer, site, route):
+def test_deep_json_wrong_type_and_wrong_method(director, buyer, broker, site, route):
     method, url, schema = route
     path_url = concrete(url, site)
-    director = caller(director, buyer, url)
+    director = caller(director, buyer, url, broker)
     name, first = next(iter(schema_instance(schema).fields.items()))
     deep = '{"%s": %s}' % (first.data_key or name, "[" * 40 + "]" * 40)
     assert answer(send(director, method, path_url, deep))[:2] == (400, "TOO_DEEP")
