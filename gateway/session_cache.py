@@ -17,10 +17,11 @@ MAX_ROWS = 100_000  # ~200 bytes a row: a bounded memory whatever the traffic
 class SessionCache:
     def __init__(self, ttl=TTL, max_rows=MAX_ROWS, clock=time.monotonic):
         self.ttl, self.max_rows, self.clock = ttl, max_rows, clock
-        self._rows = {}  # token hash -> (row, kept until: monotonic seconds)
+        self._rows = {}  # (kind, token hash) -> (row, kept until: monotonic seconds)
 
     def get(self, token_hash, now):
-        """The row kept for `token_hash`, if still fresh and in force at `now` (UTC), else None."""
+        """The row kept for `token_hash` ((kind, hash): a buyer's and a broker's never meet), if
+        still fresh and in force at `now` (UTC), else None."""
         kept = self._rows.get(token_hash)
         if kept is None:
             return None

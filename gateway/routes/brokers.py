@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, update
 
 from gateway import buyer_codes as rules
+from gateway import session_cache
 from gateway.http import route
 from gateway.models import BrokerCode, BrokerSession
 from gateway.routes.buyers import _hash, bearer_session, may_send, spend_code, try_code
@@ -138,6 +139,7 @@ class BrokerRoutes:
                                                             BrokerSession.revoked_at.is_(None))
                                 .values(revoked_at=utcnow()))
         self.db.commit()
+        session_cache.sessions.forget((BrokerSession.__tablename__, row.token_hash))  # here at once
         return {"signed_out": True}
 
     @route("GET", "/api/broker/me", response=c.BrokerMeOut, authenticate=broker_session_of,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, insert, select, update
 
 from gateway import buyer_codes as rules
-from gateway import hold_batch
+from gateway import hold_batch, session_cache
 from gateway.auth import _read_state
 from gateway.http import route
 from gateway.models import BuyerCode, BuyerSession
@@ -73,12 +73,19 @@ def bearer_session(engine, request, table, who):
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated(f"a {who} session is required: sign in with your mobile", "TOKEN_MISSING")
+    key, now = (table.name, _hash(token)), utcnow()
+    row = session_cache.sessions.get(key, now)  # read in the last SESSION_CACHE_SECONDS by this process
+    if row is not None:
+        return row
     query = _BY_HASH.get(table.name)
     if query is None:  # built once per table (its compiled form is reused): this runs on every session's call
         query = _BY_HASH[table.name] = select(table).where(table.c.token_hash == bindparam("token_hash"))
     with read_connection(engine) as conn:
-        row = conn.execute(query, {"token_hash": _hash(token)}).first()
-    return None if row is None or row.revoked_at is not None or row.expires_at <= utcnow() else row
+        row = conn.execute(query, {"token_hash": key[1]}).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    session_cache.sessions.put(key, row)
+    return row
 
 
 def session_of(engine, request):
@@ -271,4 +278,5 @@ class BuyerRoutes:
                                                            BuyerSession.revoked_at.is_(None))
                                 .values(revoked_at=utcnow()))
         self.db.commit()
+        session_cache.sessions.forget((_SESSIONS.name, row.token_hash))  # here at once; elsewhere within its time
         return {"signed_out": True}

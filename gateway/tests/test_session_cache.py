@@ -43,6 +43,8 @@ def test_never_past_the_sessions_own_expiry_nor_once_revoked_or_forgotten():
     cache.forget("h3")  # signed out by this process
     assert cache.get("h3", NOW) is None
     assert cache.get("unknown", NOW) is None
+    cache.put(("buyer", "h4"), row())
+    assert cache.get(("broker", "h4"), NOW) is None  # keyed by kind: a buyer's row is no broker's
 
 
 def test_off_with_zero_and_bounded_when_full():
