@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from loupan.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolated
 from loupan.testing import db_rows, publish_event, wait_until
+from loupan.types import today  # the agency's day (Asia/Shanghai), as finance dates what it records
 from services.finance.models import ChannelAttribution, ChannelDeal
 from services.finance.tests.conftest import actor
 from services.finance.tests.test_schedules import CASHIER, DIRECTOR, MANAGER, P1, P2, subscribe
@@ -105,16 +106,16 @@ def test_a_deal_the_channel_brought_is_billed_once_its_down_payment_is_in_and_re
     disputed = call("dispute_channel_statement", DIRECTOR, issued["id"], {"reason": "开盘奖励应为3000"})
     assert (disputed["status"], disputed["disputed_reason"]) == ("disputed", "开盘奖励应为3000")
     confirmed = call("confirm_channel_statement", CASHIER, issued["id"],
-                     {"confirmed_on": date.today().isoformat(), "confirmed_by_name": " 李经理 "})
+                     {"confirmed_on": today().isoformat(), "confirmed_by_name": " 李经理 "})
     assert (confirmed["status"], confirmed["confirmed_by_name"]) == ("confirmed", "李经理")
     refused(Conflict, "STATEMENT_CONFIRMED", call, "confirm_channel_statement", CASHIER, issued["id"],
-            {"confirmed_on": date.today().isoformat(), "confirmed_by_name": "李经理"})
+            {"confirmed_on": today().isoformat(), "confirmed_by_name": "李经理"})
 
     publish_event(config["AMQP_URI"], "deal_cancelled", {
         "deal_id": 61, "unit_id": 1061, "reason": "退房", "from_status": "signed"}, project_id=P1)
     wait_until(lambda: channel_deal(config, 61).state == "reversed", what="reversed")
     april = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01",
-                                                            period_to=date.today().isoformat()))
+                                                            period_to=today().isoformat()))
     assert lines(april) == [(61, "reversal", "-17000.00")]
     call("issue_channel_statement", CASHIER, april["id"])
     stated = [d["stated"] for d in call("list_channel_deals", CASHIER, P1, {"channel_id": CHANNEL})]
@@ -166,7 +167,7 @@ def test_a_swap_to_a_dearer_unit_adds_the_difference_and_tiers_lift_the_whole_mo
         project_id=P1)
     wait_until(lambda: channel_deal(config, 72).state == "reversed", what="taken away")
     redrawn = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01",
-                                                              period_to=date.today().isoformat()))
+                                                              period_to=today().isoformat()))
     assert lines(redrawn) == [(71, "adjustment", "2000.00")]  # back to one unit: 1.0 % of 2 200 000
 
 
@@ -190,10 +191,10 @@ def test_a_ruling_gives_the_deal_to_the_other_channel_and_a_lapse_takes_nothing_
     deals = lambda: {(d["channel_id"], d["state"]) for d in call("list_channel_deals", CASHIER, P1, {})
                      if d["deal_id"] == 81}  # noqa: E731
     wait_until(lambda: deals() == {(CHANNEL, "reversed"), (42, "billable")}, what="the deal is channel 42's")
-    today = date.today().isoformat()
-    theirs = call("draw_channel_statement", CASHIER, P1, dict(MARCH, channel_id=42, period_to=today))
+    day = today().isoformat()
+    theirs = call("draw_channel_statement", CASHIER, P1, dict(MARCH, channel_id=42, period_to=day))
     assert lines(theirs) == [(81, "commission", "8000.00")]
-    ours = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01", period_to=today))
+    ours = call("draw_channel_statement", CASHIER, P1, dict(MARCH, period_from="2026-04-01", period_to=day))
     assert lines(ours) == [(81, "reversal", "-5000.00")]
     # a later channel's visit once the protection was over ends an attribution: deals signed before stay
     attributed(config, customer_id=702, report_id=9301)
