@@ -196,9 +196,9 @@ PERMISSIONS = _table(
     Grant("complaints.see_all", *SITE_WIDE),  # an advisor: those they own or are about them
     Grant("complaints.resolve", *SITE),  # the owner, or a manager
     Grant("complaints.resolve_any", *MANAGERS),
-    # crm: channels (渠道分销, issue 19); brokers have no account yet: staff act for them
+    # crm: channels (渠道分销, issue 19); staff file for a broker too (brokers sign in: gateway/routes/brokers.py)
     Grant("channels.manage", *MANAGERS),  # channels, brokers, a project's 判客 rules
-    Grant("channels.read", *SITE_WIDE),
+    Grant("channels.read", *SITE_WIDE, FINANCE),  # finance sets a channel's terms before its first deal
     Grant("channel_reports.file", *MANAGERS, ASSISTANT),  # 报备 on a broker's behalf
     Grant("channel_reports.read", *SITE_WIDE),
     Grant("channel_visits.verify", *MANAGERS, ASSISTANT),  # reception checks the 带看码
