@@ -109,28 +109,32 @@ async def register_buyers(url, staff_tokens, director_token, launch_id, buyers, 
         return regs
 
 
-async def sign_in(url, launch_id, mobiles, sms_log):
-    """Each registered buyer's code asked for, read from the SMS log and used: their sessions."""
+async def sign_in(url, launch_id, mobiles, sms_log, chunk=200):
+    """Each registered buyer's code asked for, read from the SMS log and used: their sessions,
+    in chunks (a code lives 5 minutes: asking all of 2,000 first, the first would expire)."""
+    tokens = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=40)) as s:
-        await gather_limited(8, (call(s, "POST", f"{url}/api/buyer/codes", None,
-                                       {"launch_id": launch_id, "mobile": m}) for m in mobiles))
-        codes = {}
-        for line in sms_log.read_text(encoding="utf-8").splitlines():
-            sent = json.loads(line)
-            if "验证码为 " in sent["text"]:  # a sign-in code (not a window's text)
-                codes[sent["mobile"]] = sent["text"].split("验证码为 ")[1][:6]
-        async def session(m):  # a code is single use: one a 503 spent cannot be tried again
+        async def session(m, codes):  # a code is single use: one a 503 spent cannot be tried again
             try:
                 return (await call(s, "POST", f"{url}/api/buyer/sessions", None,
                                    {"launch_id": launch_id, "mobile": m, "code": codes[m]}))["token"]
             except (RuntimeError, KeyError, TypeError) as exc:
                 return exc
 
-        tokens = await gather_limited(8, (session(m) for m in mobiles))
-        failed = [t for t in tokens if not isinstance(t, str)]
-        if failed:  # reported, not hidden: the buyer has no session, so does not race
-            print(f"warning: {len(failed)} buyer(s) could not sign in: {failed[:2]}")
-        return tokens
+        for at in range(0, len(mobiles), chunk):
+            part = mobiles[at:at + chunk]
+            await gather_limited(8, (call(s, "POST", f"{url}/api/buyer/codes", None,
+                                          {"launch_id": launch_id, "mobile": m}) for m in part))
+            codes = {}
+            for line in sms_log.read_text(encoding="utf-8").splitlines():
+                sent = json.loads(line)
+                if "验证码为 " in sent["text"]:  # a sign-in code (not a window's text)
+                    codes[sent["mobile"]] = sent["text"].split("验证码为 ")[1][:6]
+            tokens += await gather_limited(8, (session(m, codes) for m in part))
+    failed = [t for t in tokens if not isinstance(t, str)]
+    if failed:  # reported, not hidden: the buyer has no session, so does not race
+        print(f"warning: {len(failed)} buyer(s) could not sign in: {failed[:2]}")
+    return tokens
 
 
 async def ping_rate(urls, tokens, clients, total):
