@@ -97,8 +97,8 @@ def run(uow, requests, decide):
             uow.rollback()
             if not _deadlocked(exc) or attempt == RETRIES:
                 raise
+            log.warning("a group of %d commands deadlocked with another (try %d): decided again",
+                        len(requests), attempt)
         except BaseException:  # a 5xx or a bug in one: nothing of the group stays
             uow.rollback()
             raise
-            log.warning("a group of %d commands deadlocked with another (try %d): decided again",
-                        len(requests), attempt)

@@ -84,7 +84,7 @@ def test_a_5xx_fails_the_whole_group_and_writes_nothing(uow):
     assert names(uow) == []
 
 
-def test_a_deadlocked_group_is_decided_again_from_the_start(uow):
+def test_a_deadlocked_group_is_decided_again_from_the_start(uow, caplog):
     tries = []
 
     def deadlocking(item, request):
@@ -97,6 +97,7 @@ def test_a_deadlocked_group_is_decided_again_from_the_start(uow):
 
     assert [o["result"] for o in group_commit.run(uow, ["p", "q"], deadlocking)] == ["p", "q"]
     assert names(uow) == ["p", "q"]
+    assert "deadlocked with another (try 1)" in caplog.text  # said, for whoever reads the logs
 
 
 class _Coded(Exception):
