@@ -8,11 +8,14 @@ unit of work (session, publish, …), but its `commit()` only keeps the command'
 since its last commit, not the other commands' work. A refusal therefore costs its own
 statements only, and the batch's one real commit makes every kept item durable together.
 
-A deadlock between two batches (two inventory workers taking units in different orders)
-aborts the whole transaction: `run` decides the batch again from the start, in the same
-order, up to RETRIES times, since no answer was given yet."""
+Two batches taking the same rows in different orders would deadlock: `prepare` locks a
+group's rows in one global order first. Should a deadlock happen all the same (rows locked
+outside `prepare`), it aborts the whole transaction and `run` decides the batch again from the
+start, in the same order, up to RETRIES times, since no answer was given yet."""
 import logging
+import random
 
+import eventlet
 from nameko.exceptions import serialize
 from sqlalchemy.exc import DBAPIError
 
@@ -73,14 +76,19 @@ def _begin(session):
         session.connection().exec_driver_sql("BEGIN")
 
 
-def run(uow, requests, decide):
+def run(uow, requests, decide, prepare=None):
     """`decide(item, request)` for each request in order, in one transaction committed once.
     Answers one outcome per request: {"result": …} or {"error": nameko's serialized domain
-    error (4xx)}; a 5xx or unexpected error of any request fails the whole group (raised)."""
+    error (4xx)}; a 5xx or unexpected error of any request fails the whole group (raised).
+    `prepare(session, requests)` runs first in the transaction: lock the rows the group will
+    take in one global order (ids ascending), so that two groups wait for each other instead
+    of deadlocking."""
     for attempt in range(1, RETRIES + 1):
         try:
             outcomes = []
             _begin(uow.session)
+            if prepare is not None:
+                prepare(uow.session, requests)
             for request in requests:
                 item = Item(uow)
                 try:
@@ -99,6 +107,7 @@ def run(uow, requests, decide):
                 raise
             log.warning("a group of %d commands deadlocked with another (try %d): decided again",
                         len(requests), attempt)
+            eventlet.sleep(random.uniform(0.01, 0.05) * attempt)  # not in step with the other again
         except BaseException:  # a 5xx or a bug in one: nothing of the group stays
             uow.rollback()
             raise

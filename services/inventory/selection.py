@@ -270,6 +270,18 @@ def hold(uow, registration_id, unit_id, now=None):
                             "max_holds": launch.units_per_buyer, "expires_at": expires_at})
 
 
+def lock_batch(session, requests):
+    """A batch of holds ([registration_id, unit_id], …: buyer_holds) locks its registrations,
+    then its units, each in id order, before deciding any: two batches (two gateway slots, two
+    inventory workers) then wait for each other rather than deadlock on rows taken in opposite
+    orders. The locks the decisions take again are already held."""
+    registration_ids = sorted({int(r) for r, _ in requests})
+    unit_ids = sorted({int(u) for _, u in requests})
+    session.execute(select(LaunchRegistration.id).where(LaunchRegistration.id.in_(registration_ids))
+                    .order_by(LaunchRegistration.id).with_for_update()).all()
+    session.execute(select(Unit.id).where(Unit.id.in_(unit_ids)).order_by(Unit.id).with_for_update()).all()
+
+
 def _attempt(uow, launch, registration, unit_id, now):
     """Race mode: count the buyer's recent attempts on the unit (under the registration's
     lock) and record this one, or refuse it with the seconds to wait."""

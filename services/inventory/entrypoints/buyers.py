@@ -64,7 +64,7 @@ class BuyerEntrypoints:
                 raise
             return dump(sel.BuyerHoldOut, dict(hold, hold_id=hold["id"], deal_id=None))
 
-        return group_commit.run(self.db, list(requests), decide)
+        return group_commit.run(self.db, list(requests), decide, prepare=selection.lock_batch)
 
     @rpc
     def buyer_confirmable(self, registration_id, hold_id):
