@@ -43,14 +43,23 @@ def refuse(code, message):
 
 
 # the drawn order and its windows -----------------------------------------------------------
+_ORDERS = {}  # (launch id, drawn_at) -> {registration id: position}: a draw is written once
+
+
 def _order(session, launch):
-    """{registration id: position} of a drawn lottery launch ({} before the draw)."""
+    """{registration id: position} of a drawn lottery launch ({} before the draw). Kept per
+    process once worked out: a drawn order never changes (LOTTERY_DRAWN), nor the numbers of
+    its registrations, and working it out reads every registration of the launch (2,000 rows
+    for every buyer's request on launch day: docs/benchmarks.md)."""
     draw = session.get(LaunchDraw, launch.id)
     if draw is None or draw.drawn_at is None:
         return {}
-    ids = dict(session.execute(select(LaunchRegistration.number, LaunchRegistration.id)
-                               .where(LaunchRegistration.launch_id == launch.id)).all())
-    return {ids[e["number"]]: e["position"] for e in json.loads(draw.result) if e["number"] in ids}
+    key = (launch.id, draw.drawn_at)
+    if key not in _ORDERS:
+        ids = dict(session.execute(select(LaunchRegistration.number, LaunchRegistration.id)
+                                   .where(LaunchRegistration.launch_id == launch.id)).all())
+        _ORDERS[key] = {ids[e["number"]]: e["position"] for e in json.loads(draw.result) if e["number"] in ids}
+    return dict(_ORDERS[key])
 
 
 def _total(order, launch):
