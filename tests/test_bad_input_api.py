@@ -8,6 +8,7 @@ Allow. Path ids may be missing or foreign: the gateway checks the body before an
 import importlib
 import json
 import re
+import zlib
 
 import pytest
 from marshmallow import fields, validate
@@ -29,8 +30,6 @@ METHODS = ("DELETE", "PUT", "PATCH", "POST", "GET")
 TOO_BIG = "1" + "0" * 24  # 25 digits
 SIGN_IN = ("/api/buyer/codes", "/api/buyer/sessions",  # public: no session to check
            "/api/broker/codes", "/api/broker/sessions", "/api/broker/signup")
-BUYER_MOBILE = "13790000001"
-BROKER_MOBILE = "13790000002"
 
 
 def route_id(route):
@@ -104,8 +103,14 @@ def site(director):
     return {"project_id": project["id"], "unit_id": units[0]}
 
 
+def module_mobile(request, prefix):
+    """A mobile of the module's own (the fixtures below serve other modules too, on the same
+    system: one code a minute per mobile, one broker per mobile)."""
+    return f"{prefix}{zlib.crc32(request.module.__name__.encode()) % 10**6:06d}"
+
+
 @pytest.fixture(scope="module")
-def buyer(system, director, site):
+def buyer(system, director, site, request):
     """A buyer signed in on their phone (a race launch of the site's unit): the buyer's own
     routes check their session before the body (gateway/routes/buyers.py), so they are sent
     with it; an account's token is 401 there whatever the body (tests/test_role_matrix.py)."""
@@ -113,24 +118,26 @@ def buyer(system, director, site):
         "name": "坏输入", "mode": "race", "opens_at": "2030-06-01T09:00:00+08:00", "unit_ids": [site["unit_id"]],
         "window_size": 10, "window_minutes": 5, "deposit_amount": "0.00"}), 201)
     director.ok(director.post(f"/api/launches/{launch['id']}/transitions", {"action": "open_registration"}))
+    mobile = module_mobile(request, "13791")
     director.ok(director.post(f"/api/launches/{launch['id']}/registrations", {
-        "buyer_name": "坏输入", "id_number": "110105199003071239", "mobile": BUYER_MOBILE}), 201)
-    asked = {"launch_id": launch["id"], "mobile": BUYER_MOBILE}
+        "buyer_name": "坏输入", "id_number": "110105199003071239", "mobile": mobile}), 201)
+    asked = {"launch_id": launch["id"], "mobile": mobile}
     assert director.session.post(f"{director.base_url}/api/buyer/codes", json=asked, timeout=30).status_code == 202
-    code = code_from([t for t in texts_to(system, BUYER_MOBILE) if "验证码" in t][-1])
+    code = code_from([t for t in texts_to(system, mobile) if "验证码" in t][-1])
     signed = director.session.post(f"{director.base_url}/api/buyer/sessions", json=dict(asked, code=code), timeout=30)
     assert signed.status_code == 201, signed.text
     return Api(director.base_url, signed.json()["token"])
 
 
 @pytest.fixture(scope="module")
-def broker(system, director):
+def broker(system, director, request):
     """A broker signed in on their phone (a 全民经纪人 the director made): the broker's routes
     check their session before the body (gateway/routes/brokers.py), so they are sent with it."""
-    director.ok(director.post("/api/brokers", {"name": "坏输入经纪人", "mobile": BROKER_MOBILE}), 201)
-    asked = {"mobile": BROKER_MOBILE}
+    mobile = module_mobile(request, "13792")
+    director.ok(director.post("/api/brokers", {"name": "坏输入经纪人", "mobile": mobile}), 201)
+    asked = {"mobile": mobile}
     assert director.session.post(f"{director.base_url}/api/broker/codes", json=asked, timeout=30).status_code == 202
-    code = code_from(texts_to(system, BROKER_MOBILE)[-1])
+    code = code_from(texts_to(system, mobile)[-1])
     signed = director.session.post(f"{director.base_url}/api/broker/sessions", json=dict(asked, code=code),
                                    timeout=30)
     assert signed.status_code == 201, signed.text

@@ -52,7 +52,9 @@ def as_(driver, site, who, page):
 
 
 def no_axe_violations(driver, page):
-    wait(driver, settled, f"the page {page} with its data")
+    # and no toast left: one fading out between the check and axe has its colours half gone
+    wait(driver, lambda d: settled(d) and not d.find_elements(By.CSS_SELECTOR, ".el-message"),
+         f"the page {page} with its data")
     found = axe_violations(driver)
     if found:
         shot(driver, f"channels-a11y-{page}.png")

@@ -88,9 +88,9 @@ class BrokerOut(Schema):
 
 
 class ChannelSettingsIn(Schema):
-    report_valid_hours = fields.Integer(required=True, validate=validate.Range(1, 24 * 60),
+    report_valid_hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, 24 * 60),
                                         metadata={"description": "带看有效期: hours a report waits for its visit"})
-    protection_days = fields.Integer(required=True, validate=validate.Range(1, 730),
+    protection_days = fields.Integer(required=True, strict=True, validate=validate.Range(1, 730),
                                      metadata={"description": "days the channel keeps a customer after the visit"})
     site_protection_wins = fields.Boolean(required=True, metadata={
         "description": "the site's customer in its 保护期 wins over a channel's report (one who visited the "
