@@ -7,7 +7,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from loupan.types import today  # the agency's day (Asia/Shanghai), as the pages and services count
 
 from tests.api import make_project
 from tests.browser import (STAFF_PASSWORD, account, browser, built_console, nav,  # noqa: F401 (fixtures)
@@ -22,7 +24,7 @@ def site(system, director, built_console):
     hr = account(director, "hrdesk_hr", "hr", [pid, other])
     mover = director.ok(director.post("/api/staff", {  # 入职 a week ago: the record starts with it
         "username": "hrdesk_mover", "password": STAFF_PASSWORD, "full_name": "hrdesk_mover", "role": "advisor",
-        "project_ids": [pid], "joined_on": (date.today() - timedelta(days=7)).isoformat()}), 201)
+        "project_ids": [pid], "joined_on": (today() - timedelta(days=7)).isoformat()}), 201)
     leaver = account(director, "hrdesk_leaver", "assistant", [pid])
     learner = account(director, "hrdesk_learner", "advisor", [pid])
     manager = account(director, "hrdesk_mgr", "manager", [pid])
@@ -172,7 +174,7 @@ def test_hr_transfers_someone_and_the_record_shows_the_move(browser, site):
 
 def test_a_transfer_dated_later_is_shown_planned_and_nothing_moves_yet(browser, site):
     later = site["later"]["username"]
-    day = (date.today() + timedelta(days=5)).isoformat()
+    day = (today() + timedelta(days=5)).isoformat()
     sign_in(browser, site, site["hr"], STAFF_PASSWORD, page="hr-staff")
     wait(browser, lambda d: row(d, later), "the row").find_element(By.CSS_SELECTOR, ".s-transfer").click()
     form = dialog(browser, ".transfer-dialog")
@@ -335,8 +337,8 @@ def test_hr_reads_the_months_attendance_and_the_weeks_rota(browser, site):
     director, pid = site["director"], site["pid"]
     director.ok(director.post(f"/api/projects/{pid}/shifts", {"name": "早班", "starts": "09:00", "ends": "18:00",
                                                               "min_staff": 1}), 201)
-    today = date.today()
-    monday = today - timedelta(days=today.weekday())
+    day = today()
+    monday = day - timedelta(days=day.weekday())
     director.ok(director.post(f"/api/projects/{pid}/rota/plan", {"week_start": monday.isoformat()}))
     rota = director.ok(director.get(f"/api/projects/{pid}/rota", params={"week_start": monday.isoformat()}))
     sign_in(browser, site, site["hr"], STAFF_PASSWORD, page="hr-attendance")
