@@ -93,6 +93,17 @@ def calls_per_instance(system, service, entrypoint):
     return split
 
 
+def print_report(name, report, errors):
+    """Print a benchmark's figures, its first errors, and keep them in bench/results/."""
+    for key, value in report.items():
+        print(f"{key:38} {value}")
+    if errors:
+        print("first errors:", errors[:5])
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}_{int(time.time())}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
 def spent(before, after):
     return {k: round(after[k] - before.get(k, 0), 1) for k in after}
 

@@ -35,7 +35,8 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_day import DIRECTOR, Wishes, audit, cpu_seconds, percentile, setup_site, spent  # noqa: E402
+from launch_day import (DIRECTOR, Wishes, audit, cpu_seconds, percentile, print_report,  # noqa: E402
+                        setup_site, spent)
 from loupan.testing.client import Api  # noqa: E402
 from loupan.testing.system import System  # noqa: E402
 
@@ -303,13 +304,7 @@ def main():
         "ratio_decisions_to_ping": round(decisions / ping["per_second"], 2),
         "cpu_seconds_ping": spent(before, middle), "cpu_seconds_race": spent(middle, after),
     }
-    for key, value in report.items():
-        print(f"{key:38} {value}")
-    if run["errors"]:
-        print("first errors:", run["errors"][:5])
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"online_launch_{int(time.time())}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print_report("online_launch", report, run["errors"])
     ok = db["double_held"] == 0 and not run["errors"] and db["units_held"] == args.units
     sys.exit(0 if ok else 1)
 

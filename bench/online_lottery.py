@@ -33,7 +33,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import create_engine, text
 
-from launch_day import DIRECTOR, cpu_seconds, percentile, spent  # noqa: E402
+from launch_day import DIRECTOR, cpu_seconds, percentile, print_report, spent  # noqa: E402
 from loupan.testing.client import Api  # noqa: E402
 from loupan.testing.system import System  # noqa: E402
 from tests.api import unit_rows  # noqa: E402
@@ -234,13 +234,7 @@ def main_lottery(args, register_buyers, sign_in, env):
         "statuses": run["statuses"], "errors": len(run["errors"]), "launch_status": view["status"],
         **db, "cpu_seconds_selection": spent(before, after),
     }
-    for key, value in report.items():
-        print(f"{key:38} {value}")
-    if run["errors"]:
-        print("first errors:", run["errors"][:5])
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"online_lottery_{int(time.time())}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print_report("online_lottery", report, run["errors"])
     ok = (not run["errors"] and db["units_sold_twice"] == 0 and verified["exit"] == 0
           and len(took) == len(regs) - len(run["no_show_windows"]))
     return 0 if ok else 1

@@ -59,7 +59,7 @@ def _order(session, launch):
         ids = dict(session.execute(select(LaunchRegistration.number, LaunchRegistration.id)
                                    .where(LaunchRegistration.launch_id == launch.id)).all())
         _ORDERS[key] = {ids[e["number"]]: e["position"] for e in json.loads(draw.result) if e["number"] in ids}
-    return dict(_ORDERS[key])
+    return _ORDERS[key]  # shared: callers read it, never change it
 
 
 def _total(order, launch):
