@@ -55,11 +55,15 @@ def axe_violations(driver):
 
 
 def settled(driver):
-    """The page drew its data: no loading mask, no skeleton left, no transition running (a
-    fading element's colours are not its own)."""
+    """The page drew its data: no loading mask, skeleton or busy table left, no transition
+    running (a fading element's colours are not its own). Vue puts its *-enter-active class on
+    an element a frame before the CSS transition starts, so an element that has it counts as
+    moving although getAnimations() does not list it yet."""
     return not [e for e in driver.find_elements(By.CSS_SELECTOR, ".el-loading-mask, .el-skeleton")
                 if e.is_displayed()] and driver.execute_script(
-        "return document.getAnimations().filter((a) => a.playState === 'running'"
+        "return !document.querySelector('[aria-busy=\"true\"], [class*=\"-enter-active\"],"
+        " [class*=\"-leave-active\"]')"
+        " && document.getAnimations().filter((a) => a.playState === 'running'"
         " && a.effect && a.effect.getTiming().iterations !== Infinity).length === 0")
 
 
