@@ -81,6 +81,17 @@ ensure_chromium() {  # the console's browser tests: Debian's Chromium, its drive
   fi
 }
 
+ensure_docker_compose() {  # tests/test_compose_services.py: compose's own `config` reads docker-compose.yml
+  # no engine is needed for that; where the Docker client has no compose plugin, Debian's v1.29
+  if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+    say "installing Compose to check docker-compose.yml (Debian: docker-compose)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-compose >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-compose >/dev/null; } \
+      || { echo "could not install the Debian package docker-compose" >&2; exit 1; }
+  fi
+}
+
 ensure_cjk_font() {  # the printed documents (gateway/documents, PDF): a Chinese font to embed
   if ! fc-list 2>/dev/null | grep -i wqy >/dev/null; then
     say "installing a Chinese font for the PDFs (Debian: fonts-wqy-microhei)"

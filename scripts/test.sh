@@ -14,6 +14,7 @@ ensure_postgres
 ensure_prometheus
 ensure_chromium
 ensure_node
+ensure_docker_compose
 cd "$ROOT"
 bash scripts/build_console.sh  # the browser tests open the built console (web/dist)
 

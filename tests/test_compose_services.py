@@ -9,8 +9,9 @@ contracts, finance, the gateway and the feed start and are ready; the first dire
 with the command docs/operations.md gives, signs in and makes a project whose units reach the
 board through the broker. What differs from compose is only what its network gives: the hosts
 `postgres`, `rabbitmq` and `gateway` and the published ports are this machine's addresses;
-the paths of mounted volumes are the test's folders. With the `docker compose` plugin
-installed, `docker compose config` is asked too."""
+the paths of mounted volumes are the test's folders. Compose itself reads the file too:
+`docker compose config` (or Debian's docker-compose, v1.29, which scripts/test.sh installs
+where neither is) must resolve it to what the processes were given."""
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from loupan.testing import free_port
 from loupan.testing.client import Api
 from loupan.testing.servers import PrivatePostgres, PrivateRabbit
 from tests.api import make_project
-from tests.test_deploy_files import COMPOSE_FILE, ENV_EXAMPLE, environment, interpolate, runners, sample_env
+from tests.test_deploy_files import COMPOSE_FILE, environment, interpolate, runners, sample_env
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_RUNNING = ["hr", "inventory", "crm", "contracts", "finance", "gateway", "feed"]
@@ -183,9 +184,9 @@ def stack(tmp_path_factory):
         owner.close()
 
         # broker-users renders the users; RabbitMQ loads them at boot (compose's config)
-        (config,) = services["rabbitmq"]["configs"]
-        content = stack.compose["configs"][config["source"]]["content"]
-        loaded = re.search(r"load_definitions = (\S+)", content).group(1)
+        (conf,) = [v.split(":")[1] for v in services["rabbitmq"]["volumes"] if "/etc/rabbitmq/conf.d/" in v]
+        content = stack.host_path("rabbitmq", conf).read_text(encoding="utf-8")
+        loaded = re.search(r"^load_definitions = (\S+)$", content, re.M).group(1)
         stack.rabbit = AdminRabbit(environment(services["broker-users"])["RABBITMQ_ADMIN_PASSWORD"],
                                    f"load_definitions = {stack.host_path('rabbitmq', loaded)}\n")
         stack.run("broker-users", [*services["broker-users"]["command"][:3],
@@ -233,15 +234,76 @@ def test_the_compose_services_run_with_their_commands_and_environment(stack):
     assert sorted(u["id"] for u in cells) == sorted(units) and {u["status"] for u in cells} == {"available"}
 
 
-def test_docker_compose_config_accepts_the_file_with_a_dot_env(tmp_path):
-    """`docker compose config` with a .env of every name (the plugin is not on this machine's
-    Docker client: then there is nothing to ask)."""
+def compose_command():
+    """`docker compose` (the v2 plugin) where the Docker client has it, else Debian's
+    `docker-compose` (v1.29; scripts/lib.sh ensure_docker_compose installs it): `config`
+    reads and resolves the file without an engine."""
     docker = shutil.which("docker")
-    if not docker or subprocess.run([docker, "compose", "version"], capture_output=True, timeout=30).returncode:
-        pytest.skip("no `docker compose` plugin here; the file is checked by tests/test_deploy_files.py and run above")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True, timeout=30).returncode == 0:
+        return [docker, "compose"]
+    if shutil.which("docker-compose"):
+        return [shutil.which("docker-compose")]
+    if os.environ.get("CI") == "true":
+        pytest.fail("neither `docker compose` nor `docker-compose` here: scripts/test.sh installs docker-compose")
+    pytest.skip("neither `docker compose` nor `docker-compose` here (scripts/test.sh installs docker-compose)")
+
+
+def compose_config(tmp_path, env):
+    """compose's own reading of docker-compose.yml with `env` as .env; nothing of this
+    process's environment may stand in for a variable of the file."""
     env_file = tmp_path / ".env"
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in sample_env().items()), encoding="utf-8")
-    assert ENV_EXAMPLE.exists()
-    done = subprocess.run([docker, "compose", "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config", "-q"],
-                          capture_output=True, text=True, timeout=60)
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if k not in sample_env() and not k.startswith("COMPOSE_")}
+    return subprocess.run([*compose_command(), "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config"],
+                          capture_output=True, text=True, timeout=120, env=clean, cwd=tmp_path)
+
+
+def published(port):
+    """(host address, host port, container port) of compose's short (v1) or long (v2) form."""
+    if isinstance(port, dict):
+        return port.get("host_ip", ""), int(port["published"]), int(port["target"])
+    parts = str(port).split("/")[0].split(":")
+    return (parts[0] if len(parts) == 3 else ""), int(parts[-2]), int(parts[-1])
+
+
+def bind_mounts(service):
+    """(source, target, read-only) of each bind mount, in compose's short (v1) or long (v2) form."""
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict):
+            if volume["type"] == "bind":
+                yield volume["source"], volume["target"], bool(volume.get("read_only"))
+        elif volume.startswith("/"):
+            source, target, *mode = volume.split(":")
+            yield source, target, mode == ["ro"]
+
+
+def test_docker_compose_config_resolves_the_file_with_a_dot_env(tmp_path):
+    """`docker compose config` (or docker-compose's, v1) with a .env made from .env.example, as
+    the README says: compose accepts the file, every service is there with the environment the
+    test above started its command with (every password from .env, nothing else), every port
+    on 127.0.0.1 only, every bind mount a file of the repository; a .env without one of the
+    names is refused with the file's own message."""
+    env = sample_env()
+    done = compose_config(tmp_path, env)
     assert done.returncode == 0, done.stderr
+    resolved = yaml.safe_load(done.stdout)
+    ours = yaml.safe_load(interpolate(COMPOSE_FILE.read_text(encoding="utf-8"), env))
+    assert set(resolved["services"]) == set(ours["services"])
+    used = set()
+    for name, service in resolved["services"].items():
+        assert environment(service) == environment(ours["services"][name]), name
+        used |= {v for v in env.values() if any(v in value for value in environment(service).values())}
+        mine = [published(p) for p in ours["services"][name].get("ports", [])]
+        assert sorted(published(p) for p in service.get("ports", [])) == sorted(mine), name
+        assert all(host == "127.0.0.1" for host, _, _ in mine), name
+        for source, target, read_only in bind_mounts(service):
+            assert Path(source).is_file() or Path(source).is_dir(), f"{name}: {source} missing"
+            assert Path(source).resolve().is_relative_to(ROOT) and read_only, f"{name}: {source}:{target}"
+    assert used == set(env.values()), "a .env value no service receives"
+    assert {name for name, s in resolved["services"].items() if s.get("ports")} >= {"rabbitmq", "postgres", "gateway"}
+
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for missing in ("LOUPAN_BUS_KEY", "POSTGRES_PASSWORD"):
+        refused = compose_config(tmp_path, {k: v for k, v in env.items() if k != missing})
+        message = re.search(r"\$\{" + missing + r":\?([^}]*)\}", text).group(1)
+        assert refused.returncode != 0 and missing in refused.stderr and message in refused.stderr, refused.stderr

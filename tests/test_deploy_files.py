@@ -629,10 +629,12 @@ def test_rabbitmq_loads_the_definitions_at_boot(compose):
     assert volume in compose["volumes"]
     (target,) = [v.split(":")[1] for v in rabbit["volumes"] if v.split(":")[0] == volume]
     assert depends_on(rabbit)["broker-users"]["condition"] == "service_completed_successfully"
-    config_sources = {c["source"]: c["target"] for c in rabbit.get("configs", [])}
-    contents = [compose["configs"][source]["content"] for source in config_sources]
-    assert any(f"load_definitions = {target}/{Path(out).name}" in c for c in contents)
-    assert all(target.startswith("/etc/rabbitmq/conf.d/") for target in config_sources.values())
+    # its conf.d file, a bind mount of deploy/rabbitmq/ (Compose v1 ignores `configs:`)
+    confs = {v.split(":")[0]: v.split(":")[1] for v in rabbit["volumes"] if "/etc/rabbitmq/conf.d/" in v}
+    assert confs and all(v.endswith(":ro") for v in rabbit["volumes"] if "/etc/rabbitmq/conf.d/" in v)
+    contents = [(ROOT / source).read_text(encoding="utf-8") for source in confs]
+    assert any(f"\nload_definitions = {target}/{Path(out).name}\n" in c for c in contents)
+    assert "configs" not in compose and "configs" not in rabbit
 
 
 # No default password ---------------------------------------------------------------------
