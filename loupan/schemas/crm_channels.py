@@ -13,7 +13,7 @@ REASONS = ("new", "masked_pending_visit", "reported_by_other", "duplicate", "sit
 VISIT_RESULTS = ("visited", "rejected", "lapsed")
 APPEAL_STATUSES = ("open", "ruled")
 APPEAL_DECISIONS = ("to_channel", "to_site", "dismiss")
-RISK_KINDS = ("report_before_deal", "many_channels", "owner_change", "high_conversion")
+RISK_KINDS = ("report_before_deal", "many_channels", "owner_change", "mobile_change", "high_conversion")
 REASON_TEXT = ("new: nobody holds the customer; masked_pending_visit: valid, the site's customers are checked "
                "when the full number is given at the visit; reported_by_other: another channel's report holds "
                "the customer (against_report_id); duplicate: the same channel's report does; site_customer: the "
@@ -232,7 +232,8 @@ class AlertOut(Schema):
     project_id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(RISK_KINDS), metadata={
         "description": "report_before_deal (截客: a report just before a 认购), many_channels (3+ channels), "
-                       "owner_change (of a customer a channel holds), high_conversion (a broker far above the "
+                       "owner_change (of a customer a channel holds), mobile_change (更正手机号 of a customer a channel "
+                       "holds: requested, approved or applied by a manager), high_conversion (a broker far above the "
                        "site's norm)"})
     report_id = fields.Integer(allow_none=True)
     customer_id = fields.Integer(allow_none=True)

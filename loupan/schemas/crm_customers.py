@@ -166,10 +166,81 @@ class CustomerDealOut(Schema):
                          metadata={"description": "the buyers after a 更名 (co-buyers), null before any"})
 
 
+MOBILE_CHANGE_STATUSES = ("applied", "pending", "approved", "rejected")
+
+
+class MobileChangeIn(Schema):
+    """更正手机号: the customer's new number and why (the owner or a manager)."""
+
+    # normalised by the service, which answers 400 INVALID_MOBILE for a number that is not one
+    mobile = fields.String(required=True, validate=validate.Length(min=1, max=30),
+                           metadata={"description": "the new mainland mobile, 11 digits from 1; spaces, dashes, "
+                                                    "+86 accepted (400 INVALID_MOBILE otherwise)"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=200),
+                                                    validate.Regexp(r"\s*\S", error="say why")],
+                           metadata={"description": "why the number changes (kept in the customer's history)"})
+
+
+class MobileChangeQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(MOBILE_CHANGE_STATUSES),
+                           metadata={"description": "pending: the manager's queue"})
+
+
+class MobileChangeApproveIn(Schema):
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
+
+
+class MobileChangeRejectIn(Schema):
+    note = fields.String(required=True, validate=[validate.Length(min=1, max=300),
+                                                  validate.Regexp(r"\s*\S", error="say why")],
+                         metadata={"description": "why not (the requester reads it in the customer's history)"})
+
+
+class MobileChangeOut(Schema):
+    id = fields.Integer()
+    project_id = fields.Integer()
+    customer_id = fields.Integer()
+    customer_name = fields.String(allow_none=True)
+    old_mobile = fields.String(metadata={"description": "masked 138****5678, as every history shows numbers"})
+    new_mobile = fields.String(metadata={"description": "masked 138****5678"})
+    reason = fields.String()
+    status = fields.String(validate=validate.OneOf(MOBILE_CHANGE_STATUSES), metadata={
+        "description": "applied (at once: no channel held the customer), pending (a channel holds the customer: "
+                       "waits for a manager), approved (by a manager, or asked by one: applied), rejected"})
+    held = fields.Boolean(metadata={"description": "a channel held the customer when it was asked"})
+    report_id = fields.Integer(allow_none=True, metadata={"description": "the channel report that held it"})
+    channel_name = fields.String(allow_none=True)
+    broker_name = fields.String(allow_none=True)
+    requested_by = fields.Integer()
+    requested_by_name = fields.String(allow_none=True)
+    requested_at = fields.AwareDateTime()
+    decided_by = fields.Integer(allow_none=True)
+    decided_by_name = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "the manager's words"})
+    applied_at = fields.AwareDateTime(allow_none=True)
+
+
+class ChannelProtectionOut(Schema):
+    """The channel that brought the customer (a verified 带看) and keeps it until protected_until."""
+
+    report_id = fields.Integer()
+    channel_id = fields.Integer(allow_none=True, metadata={"description": "null: a 全民经纪人"})
+    channel_name = fields.String()
+    broker_id = fields.Integer()
+    broker_name = fields.String()
+    visited_at = fields.AwareDateTime(allow_none=True)
+    protected_until = fields.AwareDateTime(allow_none=True)
+
+
 class CustomerDetailOut(CustomerOut):
     grades = fields.List(fields.Nested(CustomerGradeOut))
     owners = fields.List(fields.Nested(CustomerOwnerChangeOut))
     deals = fields.List(fields.Nested(CustomerDealOut), metadata={"description": "the customer's deals (认购 on)"})
+    mobile_changes = fields.List(fields.Nested(MobileChangeOut),
+                                 metadata={"description": "更正手机号, oldest first (numbers masked)"})
+    channel_protection = fields.Nested(ChannelProtectionOut, allow_none=True, metadata={
+        "description": "the channel that holds the customer now (null: none)"})
 
 
 class ConflictOut(Schema):

@@ -226,6 +226,26 @@ def bringer(at, mobile, site, reports):
     return (None, None)
 
 
+def holds_number(report, mobile, at):
+    """A report waiting for its visit holds the customer of the full `mobile` (a ReportMobile)
+    when it may be them: the same number, or 前三后四 matching it."""
+    return same_customer(mobile, report.mobile) and report_holds(report, at) == "pending"
+
+
+def move_clash(moved, reports, new_mobile, at):
+    """更正手机号: the reports of a customer follow it to `new_mobile` (a full ReportMobile).
+    If one of them still holds the customer and a report not among them holds the new number
+    too (another channel, or the same one again), the customer would have two live claims: the
+    id of that report, else None. Reports that hold nothing move freely."""
+    if not any(report_holds(r, at) for r in moved):
+        return None
+    ids = {r.id for r in moved}
+    for other in sorted(reports, key=lambda r: (r.filed_at, r.id)):
+        if other.id not in ids and same_customer(new_mobile, other.mobile) and report_holds(other, at):
+            return other.id
+    return None
+
+
 # risk (渠道风控) -----------------------------------------------------------------------------
 MANY_CHANNELS = 3  # the same customer reported by this many channels
 REPORT_BEFORE_DEAL_MINUTES = 60  # a report this close before a 认购 (or after it)

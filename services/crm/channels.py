@@ -16,7 +16,7 @@ import secrets
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loupan.errors import Conflict as ConflictError
@@ -693,6 +693,85 @@ def alert_owner_change(session, actor, customer, to_owner_id, reason, at):
     _alert(session, report, "owner_change", {"from_owner_id": customer.owner_id, "to_owner_id": to_owner_id,
                                              "reason": reason, "by": actor["username"] if actor else None},
            at, customer_id=customer.id)
+
+
+# 更正手机号 of a customer a channel may hold (services/crm/mobile_changes.py) ------------------
+def holding_report(session, customer, at):
+    """The report through which a channel holds `customer` at `at`, else None: its attributed
+    report while the channel's protection lasts, or a report of its number (in full, or 前三后四
+    matching it) waiting for its visit."""
+    report = attributed_report(session, customer.id, at)
+    if report is not None:
+        return report
+    mine = rules.parse_mobile(customer.mobile)
+    for waiting in session.execute(select(ChannelReport).where(
+            ChannelReport.project_id == customer.project_id, ChannelReport.mobile_key == mine.key,
+            ChannelReport.status == "valid").order_by(ChannelReport.filed_at, ChannelReport.id)).scalars():
+        if rules.holds_number(_fact(waiting), mine, at):
+            return waiting
+    return None
+
+
+def protection_view(session, customer_id, at):
+    """The channel protection shown on the customer's record: who brought them, until when."""
+    report = attributed_report(session, customer_id, at)
+    if report is None:
+        return None
+    return {"report_id": report.id, "channel_id": report.channel_id, "channel_name": report.channel_name or INDIVIDUAL,
+            "broker_id": report.broker_id, "broker_name": report.broker_name, "visited_at": report.visited_at,
+            "protected_until": report.protected_until}
+
+
+def lock_reports_of(session, customer):
+    """The reports that follow the customer's number, locked (ids ascending): those that
+    brought them (customer_id) and those of its full number still waiting for a visit. A
+    hidden-number report stays on its 前三后四: it may be another person's."""
+    return session.execute(select(ChannelReport).where(
+        ChannelReport.project_id == customer.project_id,
+        or_(ChannelReport.customer_id == customer.id,
+            and_(ChannelReport.status == "valid", ChannelReport.mobile == customer.mobile)))
+        .order_by(ChannelReport.id).with_for_update().execution_options(populate_existing=True)).scalars().all()
+
+
+def lock_keys(session, agency_id, project_id, mobiles):
+    """The 前三后四 key rows of `mobiles`, locked in one order: no report of either number is
+    judged, and none filed, while the number changes."""
+    return [_lock_key(session, agency_id, project_id, key) for key in sorted({rules.key_of(m) for m in mobiles})]
+
+
+def check_move(session, customer, reports, new_mobile, at):
+    """409 MOBILE_REPORTED when the customer's reports that still hold them cannot follow it to
+    `new_mobile`: a live report of another claim holds the new number (channel_rules.move_clash)."""
+    new = rules.parse_mobile(new_mobile)
+    clash = rules.move_clash([_fact(r) for r in reports], _live_reports(session, customer.project_id, new.key),
+                             new, at)
+    if clash is not None:
+        raise ConflictError(f"channel report {clash} holds {new.key} already: a manager rules it (申诉) first",
+                            "MOBILE_REPORTED")
+
+
+def move_reports(session, customer, reports, keys, new_mobile, at):
+    """The customer's reports (lock_reports_of) follow it to `new_mobile`, so the 判客 of the
+    new number finds the channel that holds it and the old number holds nobody (check_move
+    first). The keys' versions move on: their judgements are final."""
+    check_move(session, customer, reports, new_mobile, at)
+    new = rules.parse_mobile(new_mobile)
+    for report in reports:
+        if report.mobile is not None:
+            report.mobile = new.full
+        report.mobile_key, report.updated_at = new.key, at
+    session.flush()
+    for key_row in keys:
+        _bump_key(session, key_row)
+
+
+def alert_mobile_change(session, customer, change, report, stage, at):
+    """A mobile change of a customer a channel holds (stage requested, approved, or applied by
+    a manager of their own): listed for the manager with the facts, the numbers masked."""
+    _alert(session, report, "mobile_change", {
+        "change_id": change.id, "stage": stage, "old_mobile": mask_mobile(change.old_mobile),
+        "new_mobile": mask_mobile(change.new_mobile), "reason": change.reason, "by": change.requested_by_name,
+        "approved_by": change.decided_by_name if stage != "requested" else None}, at, customer_id=customer.id)
 
 
 def list_alerts(session, actor, project_id, query):

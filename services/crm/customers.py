@@ -116,7 +116,8 @@ def customer_in_scope(session, actor, customer_id):
 
 
 def customer_detail(session, actor, customer):
-    """The customer with its grade and owner history (oldest first)."""
+    """The customer with its grade, owner and mobile history (oldest first), its deals and the
+    channel that holds it (its attributed report while the protection lasts)."""
     view = customer_view(actor, customer)
     view["grades"] = [{c: getattr(g, c) for c in ("grade", "reason", "by_id", "by_name", "at")}
                       for g in session.execute(select(CustomerGrade).where(CustomerGrade.customer_id == customer.id)
@@ -133,6 +134,9 @@ def customer_detail(session, actor, customer):
                       "buyers": None if d.buyers is None else [
                           dict(b, phone=b["phone"] if shown else mask_mobile(b["phone"])) for b in d.buyers]}
                      for d in deals]
+    from services.crm import channels, mobile_changes  # both build on customers
+    view["mobile_changes"] = mobile_changes.history(session, customer.id)
+    view["channel_protection"] = channels.protection_view(session, customer.id, utcnow())
     return view
 
 

@@ -166,6 +166,35 @@ class CustomerImport(Base):
     confirmed_at = Column(UTCDateTime)
 
 
+class CustomerMobileChange(Base):
+    """更正手机号: a customer's number changed, or asked to be changed, with the reason and who.
+    An owner's or manager's change of a customer no channel holds applies at once (applied); of
+    one a channel holds (`report_id`: the report that held it) an advisor's waits for a manager
+    (pending, then approved and applied, or rejected), and a manager's own applies as approved by
+    them. At most one pending per customer."""
+
+    __tablename__ = "customer_mobile_changes"
+    __table_args__ = (Index("ix_customer_mobile_changes_project_status", "project_id", "status"),)
+    id = Column(ID, primary_key=True, autoincrement=True)
+    agency_id = Column(ID, nullable=False, index=True)
+    project_id = Column(ID, nullable=False)
+    customer_id = Column(ID, ForeignKey("customers.id"), nullable=False, index=True)
+    old_mobile = Column(String(11), nullable=False)
+    new_mobile = Column(String(11), nullable=False)
+    reason = Column(String(200), nullable=False)
+    status = Column(String(10), nullable=False)  # applied, pending, approved, rejected
+    held = Column(Boolean, nullable=False, default=False, server_default=text("false"))  # a channel held the customer
+    report_id = Column(ID, ForeignKey("channel_reports.id"))  # the report that held it when asked
+    requested_by = Column(ID, nullable=False)
+    requested_by_name = Column(String(80))
+    requested_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    decided_by = Column(ID)  # the manager who approved or rejected (or changed it themselves)
+    decided_by_name = Column(String(80))
+    decided_at = Column(UTCDateTime)
+    note = Column(String(300))  # the manager's words
+    applied_at = Column(UTCDateTime)
+
+
 # (crm-customers adds its tables here)
 
 
@@ -424,7 +453,7 @@ CHANNEL_STATUSES = ("active", "suspended")
 BROKER_STATUSES = ("active", "disabled")
 REPORT_STATUSES = ("valid", "visited", "rejected", "lapsed")
 APPEAL_DECISIONS = ("to_channel", "to_site", "dismiss")
-RISK_KINDS = ("report_before_deal", "many_channels", "owner_change", "high_conversion")
+RISK_KINDS = ("report_before_deal", "many_channels", "owner_change", "mobile_change", "high_conversion")
 
 
 class Channel(Base):

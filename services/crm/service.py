@@ -13,11 +13,13 @@ from services.crm.entrypoints.care import CareEntrypoints
 from services.crm.entrypoints.channels import ChannelEntrypoints
 from services.crm.entrypoints.customer_imports import CustomerImportEntrypoints
 from services.crm.entrypoints.customers import CustomerEntrypoints
+from services.crm.entrypoints.mobile_changes import MobileChangeEntrypoints
 from services.crm.entrypoints.visits import VisitEntrypoints
 
 
-class CrmService(CustomerEntrypoints, CustomerImportEntrypoints, VisitEntrypoints, CareEntrypoints, ChannelEntrypoints,
-                 BrokerEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints, CommandSweeper):
+class CrmService(CustomerEntrypoints, MobileChangeEntrypoints, CustomerImportEntrypoints, VisitEntrypoints,
+                 CareEntrypoints, ChannelEntrypoints, BrokerEntrypoints, PingEntrypoints, ProjectEvents, OpsEndpoints,
+                 CommandSweeper):
     name = "crm"
     db = Database(metadata)
     config = Config()
