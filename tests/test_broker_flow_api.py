@@ -3,7 +3,8 @@
 with the middle digits hidden and gets the 带看码; the customer comes, reception verifies the
 code; the customer's 认购 is approved and signed, the 定金 and 首付 received; finance draws and
 issues the channel's statement; the broker sees the commission and confirms the statement
-themselves; 退房 reverses it in the next statement. A 全民经纪人 signs up with their own code.
+themselves; the month's 渠道效果 shows the channel's 报备, 带看, 认购 and commission (counted in the
+channel_partner source's spend); 退房 reverses it in the next statement. A 全民经纪人 signs up with their own code.
 A second channel's broker reporting the same customer is told another reported first, appeals,
 and sees the manager's ruling. Neither broker ever sees the other's reports or statements, nor
 the site's other customers; a broker session reaches no staff route and a staff token no
@@ -11,9 +12,11 @@ broker route."""
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from io import BytesIO
 
 import pytest
 import requests
+from openpyxl import load_workbook
 
 from loupan.testing import wait_until
 from loupan.types import today
@@ -46,6 +49,14 @@ class Broker:
     def ok(self, response, status=200):
         assert response.status_code == status, response.text
         return response.json()
+
+
+def channels_report(staff_api, pid):
+    return staff_api.ok(staff_api.get(f"/api/projects/{pid}/reports/channels"))
+
+
+def distribution_row(report, channel):
+    return [r for r in report["distribution"] if r["channel_id"] == channel["id"]][0]
 
 
 def post(system, path, body):
@@ -177,6 +188,24 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
     assert (office_view["status"], office_view["confirmed_by_name"], office_view["confirmation_recorded_by"]) == (
         "confirmed", "王经纪", None)
 
+    # 渠道效果: the channel's 报备, 带看, 认购 and the commission billed this month, which is spend of
+    # the lead source its customers have (channel_partner)
+    report = poll(lambda: (lambda r: r if distribution_row(r, x_channel)["deals"] == 1 else None)(
+        channels_report(manager, pid)), what="the channel's 认购 in 渠道效果")
+    assert distribution_row(report, x_channel) == {
+        "channel_id": x_channel["id"], "channel_name": "链家自助", "individual": False, "reports": 1, "visits": 1,
+        "deals": 1, "commission": str(commission), "cost_per_deal": str(commission)}
+    assert distribution_row(report, y_channel) == {
+        "channel_id": y_channel["id"], "channel_name": "贝壳自助", "individual": False, "reports": 0, "visits": 0,
+        "deals": 0, "commission": "0.00", "cost_per_deal": None}
+    source = [r for r in report["channels"] if r["channel"] == report["distribution_source"]][0]
+    assert (report["distribution_source"], report["missing"]) == ("channel_partner", [])
+    assert (D(source["spend"]), D(source["commission"]), source["deals"]) == (commission, commission, 1)
+    assert D(source["commission"]) == sum(D(r["commission"]) for r in report["distribution"])
+    sheet = load_workbook(BytesIO(manager.get(f"/api/projects/{pid}/reports/channels",
+                                              params={"format": "xlsx"}).content))["分销渠道"]
+    assert ("链家自助", 1, 1, 1, float(commission), float(commission)) in list(sheet.iter_rows(values_only=True))
+
     # 退房: the next statement reverses it, and the broker sees so
     change = advisor.ok(advisor.post(f"/api/deals/{deal_id}/changes", {"kind": "cancel", "reason": "贷款未批"}), 201)
     assert manager.ok(manager.post(f"/api/changes/{change['id']}/approve", {}))["status"] == "applied"
@@ -209,6 +238,10 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
         ("ruled", "dismiss", "带看单无客户签字，维持原判")]
     assert [r["id"] for r in y.ok(y.call("GET", "/api/broker/reports"))] == [late["id"]]
     assert [r["id"] for r in x.ok(x.call("GET", "/api/broker/reports"))] == [filed["id"]]
+    # the month's 渠道效果 after the reversal billed: nothing net for 链家自助; 贝壳自助's report counted
+    after = channels_report(manager, pid)
+    assert (distribution_row(after, x_channel)["commission"], distribution_row(after, x_channel)["deals"]) == ("0.00", 1)
+    assert (distribution_row(after, y_channel)["reports"], distribution_row(after, y_channel)["visits"]) == (1, 0)
 
     # never the site's other customers, nor the other channel's
     for phone in (x, y):

@@ -1,7 +1,7 @@
 """The director's and the developer's reports in the web console, headless Chromium against
 the whole system: 周报/月报 whose figures are the API's (visits, 认购, 签约, 成交均价, 去化率,
-回款 against its target) with their charts, the sales funnel, channel effectiveness, the
-Excel download (answered 200 as xlsx, a workbook openpyxl opens), and the developer's viewer
+回款 against its target) with their charts, the sales funnel, channel effectiveness (by lead
+source, and the distribution channels' 报备, 带看, 认购 and commission), the Excel download (answered 200 as xlsx, a workbook openpyxl opens), and the developer's viewer
 reading them with no action anywhere. Harness: tests/browser.py."""
 import calendar
 from decimal import Decimal
@@ -50,8 +50,16 @@ def site(system, director, built_console):
     manager.ok(manager.put(f"/api/projects/{pid}/collection-targets/{MONTH}", {"amount": "5000000.00"}))
     director.ok(director.post(f"/api/projects/{pid}/expenses", {"category": "advertising", "channel": "online",
                                                                 "medium": "抖音", "month": MONTH, "amount": "12000.00"}), 201)
+    # a distribution channel's 报备 (filed by the office for its broker) and its customer's 带看 at reception
+    channel = director.ok(director.post("/api/channels", {"name": "报表链家", "grade": "A", "project_ids": [pid]}), 201)
+    broker = director.ok(director.post("/api/brokers", {"channel_id": channel["id"], "name": "报表经纪",
+                                                        "mobile": "13900880001"}), 201)
+    filed = director.ok(director.post(f"/api/projects/{pid}/channel-reports", {
+        "broker_id": broker["id"], "customer_name": "渠道客户", "mobile": "13700000088"}), 201)
+    director.ok(director.post(f"/api/projects/{pid}/channel-visits", {"code": filed["visit_code"],
+                                                                      "mobile": "13700000088"}), 201)
     return {"pid": pid, "director": director, "url": system.url(), "developer": dev["username"], "deal": deal,
-            "name_of": project_names(director)}
+            "name_of": project_names(director), "channel": channel}
 
 
 def api_report(site, path, **query):
@@ -149,6 +157,18 @@ def test_channel_effectiveness_and_its_excel(browser, site, tmp_path):
     row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#channel-rows tr[data-channel="online"]'), "the online row")[0]
     assert (row.find_element(By.CSS_SELECTOR, ".spend").text, row.find_element(By.CSS_SELECTOR, ".visits").text) == ("¥12,000.00", "2")
     assert "网络" in row.text
+    # 分销渠道: the channel's 报备 and 带看 of the month, nothing billed yet; the 合计 row
+    mine = [r for r in api["distribution"] if r["channel_id"] == site["channel"]["id"]][0]
+    assert (mine["reports"], mine["visits"], mine["deals"], mine["commission"], mine["cost_per_deal"]) == (
+        1, 1, 0, "0.00", None)
+    line = wait(browser, lambda d: d.find_elements(
+        By.CSS_SELECTOR, f'#distribution-rows tr[data-channel-id="{site["channel"]["id"]}"]'), "the channel's row")[0]
+    assert [line.find_element(By.CSS_SELECTOR, f".{key}").text for key in ("reports", "visits", "deals", "commission",
+                                                                          "cost")] == ["1", "1", "0", "¥0.00", "—"]
+    assert "报表链家" in line.text
+    total = browser.find_element(By.ID, "distribution-total")
+    assert total.find_element(By.CSS_SELECTOR, ".reports").text == str(sum(r["reports"] for r in api["distribution"]))
+    assert "「渠道」" in browser.find_element(By.ID, "distribution-note").text  # where the commission is counted
     shot(browser, "reports-channels.png")
 
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
@@ -158,8 +178,10 @@ def test_channel_effectiveness_and_its_excel(browser, site, tmp_path):
     assert button.get_attribute("data-type") == XLSX
     saved = wait(browser, lambda d: [p for p in tmp_path.iterdir() if p.suffix == ".xlsx"], "the file saved")[0]
     assert saved.name == f"project-{site['pid']}-channels-{MONTH}.xlsx"
-    sheet = load_workbook(BytesIO(saved.read_bytes())).active
-    assert any("online" in [str(c.value) for c in r] or "网络" in [str(c.value) for c in r] for r in sheet.iter_rows())
+    book = load_workbook(BytesIO(saved.read_bytes()))
+    assert any("online" in [str(c.value) for c in r] or "网络" in [str(c.value) for c in r]
+               for r in book.active.iter_rows())
+    assert ("报表链家", 1, 1, 0, 0, None) in list(book["分销渠道"].iter_rows(values_only=True))
     # the same route with the browser's own token answers the same way
     token = browser.execute_script("return sessionStorage.getItem('loupan.token')")
     direct = requests.get(f"{site['url']}/api/projects/{site['pid']}/reports/channels", params={"month": MONTH, "format": "xlsx"},

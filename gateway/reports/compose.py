@@ -10,6 +10,8 @@ Money arrives as decimal text and leaves as Decimal (the response schema writes 
 from collections import defaultdict
 from decimal import Decimal
 
+from loupan.schemas.reports import DISTRIBUTION_SOURCE
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 COUNTS = ("calls", "visits", "new_leads", "holds")
@@ -118,9 +120,12 @@ def period(scope, results, missing, month):
     return report
 
 
-def channels(funnel, spend):
-    """渠道效果: each channel's spend against its visits, leads and deals (认购) of the month;
-    a cost is None where nothing came of it. Channels with spend or any fact are listed."""
+def channels(funnel, spend, billed=None, source=DISTRIBUTION_SOURCE):
+    """渠道效果: each lead source's spend against its visits, leads and deals (认购) of the
+    month; a cost is None where nothing came of it. Channels with spend or any fact are
+    listed. The distribution channels' commission billed (finance's answer, None when it is
+    missing) is spend of `source`, the lead source their customers have, so the two tables'
+    money agrees."""
     rows = {}
     for row in (funnel or {"rows": []})["rows"]:
         rows[row["key"]] = {"channel": row["key"], "spend": ZERO, "visits": row["visits"],
@@ -129,7 +134,33 @@ def channels(funnel, spend):
         channel = line["channel"] or "none"
         rows.setdefault(channel, {"channel": channel, "spend": ZERO, "visits": 0, "new_leads": 0, "deals": 0})
         rows[channel]["spend"] += Decimal(line["amount"])
-    for row in rows.values():
-        for key, count in (("cost_per_visit", "visits"), ("cost_per_lead", "new_leads"), ("cost_per_deal", "deals")):
-            row[key] = (row["spend"] / row[count]).quantize(CENT) if row[count] else None
+    commission = None if billed is None else sum((Decimal(c["billed"]) for c in billed["channels"]), ZERO)
+    if commission:
+        rows.setdefault(source, {"channel": source, "spend": ZERO, "visits": 0, "new_leads": 0, "deals": 0})
+    for key, row in rows.items():
+        row["commission"] = None if commission is None else commission if key == source else ZERO
+        row["spend"] += row["commission"] or ZERO
+        for cost, count in (("cost_per_visit", "visits"), ("cost_per_lead", "new_leads"), ("cost_per_deal", "deals")):
+            row[cost] = (row["spend"] / row[count]).quantize(CENT) if row[count] else None
     return sorted(rows.values(), key=lambda r: (-r["spend"], r["channel"]))
+
+
+def distribution(figures, billed):
+    """分销渠道: crm's 报备, 带看 and 认购 of each channel company (and the 全民经纪人 as one
+    row) beside the commission finance billed it in the month, and the cost per deal. A part
+    missing (None) leaves its figures at zero, or the commission None; a channel only finance
+    knows (crm missing, or a channel off the project billed for earlier deals) is listed by
+    finance's name."""
+    rows = {}
+    for facts in (figures or {"channels": []})["channels"]:
+        rows[facts["channel_id"]] = {**facts, "commission": None if billed is None else ZERO}
+    for line in (billed or {"channels": []})["channels"]:
+        row = rows.setdefault(line["channel_id"], {
+            "channel_id": line["channel_id"], "channel_name": line["channel_name"] or f"渠道#{line['channel_id']}",
+            "individual": False, "reports": 0, "visits": 0, "deals": 0, "commission": ZERO})
+        row["commission"] += Decimal(line["billed"])
+    for row in rows.values():
+        row["cost_per_deal"] = (row["commission"] / row["deals"]).quantize(CENT) \
+            if row["deals"] and row["commission"] is not None else None
+    return sorted(rows.values(), key=lambda r: (r["individual"], -(r["commission"] or ZERO), -r["deals"],
+                                                r["channel_name"]))

@@ -17,7 +17,8 @@ FIGURES = (("calls", "来电"), ("visits", "来访(上客量)"), ("new_leads", "
            ("contracts.count", "签约套数"), ("contracts.area", "签约面积(㎡)"), ("contracts.amount", "签约金额(元)"),
            ("receipts.count", "收款笔数"), ("receipts.amount", "收款金额(元)"),
            ("mortgage_disbursements.count", "放款笔数"), ("mortgage_disbursements.amount", "放款金额(元)"))
-PARTS = {"crm": "客户(来电来访)", "inventory": "销控", "contracts": "认购签约", "finance": "财务", "hr": "人事"}
+PARTS = {"crm": "客户(来电来访)", "inventory": "销控", "contracts": "认购签约", "finance": "财务", "hr": "人事",
+         "distribution": "分销渠道(报备带看)", "commission": "分销佣金"}
 NOBODY = "未分配顾问"  # figures no advisor had (a call or visit nobody was given)
 
 
@@ -109,12 +110,24 @@ def funnel(data, names=None):
 
 
 def channels(data):
-    """渠道效果: spend against visits, leads and deals, and the cost of each."""
+    """渠道效果: spend against visits, leads and deals, and the cost of each, per lead source
+    (the 渠道 row's spend includes the channels' commission); 分销渠道: each channel company's
+    (and the 全民经纪人's) 报备, 带看, 认购, commission billed and cost per deal, then the total."""
     book = Workbook()
-    _sheet(book, "渠道效果", ("渠道", "投放费用(元)", "来访", "新增客户", "认购", "来访成本(元)", "客户成本(元)",
-                           "成交成本(元)"),
-           ([channel_name(r["channel"]), _value(r, "spend"), r["visits"], r["new_leads"], r["deals"], _value(r, "cost_per_visit"),
-             _value(r, "cost_per_lead"), _value(r, "cost_per_deal")] for r in data["channels"]))
+    _sheet(book, "渠道效果", ("渠道", "投放费用(元)", "其中分销佣金(元)", "来访", "新增客户", "认购", "来访成本(元)",
+                           "客户成本(元)", "成交成本(元)"),
+           ([channel_name(r["channel"]), _value(r, "spend"), _value(r, "commission"), r["visits"], r["new_leads"],
+             r["deals"], _value(r, "cost_per_visit"), _value(r, "cost_per_lead"), _value(r, "cost_per_deal")]
+            for r in data["channels"]))
+    rows = [[r["channel_name"], r["reports"], r["visits"], r["deals"], _value(r, "commission"),
+             _value(r, "cost_per_deal")] for r in data["distribution"]]
+    known = [_value(r, "commission") for r in data["distribution"] if r["commission"] is not None]
+    commission = sum(known) if known else None
+    deals = sum(r["deals"] for r in data["distribution"])
+    rows.append(["合计", sum(r["reports"] for r in data["distribution"]), sum(r["visits"] for r in data["distribution"]),
+                 deals, commission, (commission / deals).quantize(Decimal("0.01")) if commission is not None and deals
+                 else None])
+    _sheet(book, "分销渠道", ("分销渠道", "报备", "带看", "认购", "分销佣金(元)", "成交成本(元)"), rows)
     _missing(book, data.get("missing"))
     return _bytes(book)
 

@@ -140,20 +140,29 @@ class ReportRoutes:
 
     @route("GET", "/api/projects/<int:project_id>/reports/channels", query=c.ChannelsQuery,
            response=c.ChannelsReport, produces=XLSX_TYPE,
-           summary="渠道效果: a month's advertising spend per channel against its visits, new leads and deals "
-                   "(认购), with the cost of each (null where nothing came of it). ?format=xlsx for the spreadsheet")
+           summary="渠道效果: a month's spend per lead source (认知途径) against its visits, new leads and deals "
+                   "(认购), with the cost of each (null where nothing came of it); and 分销渠道: each channel "
+                   "company (全民经纪人 as one row) with its 报备, verified 带看, 认购, the commission billed it in "
+                   "the month (结佣对账单 issued) and the cost per deal. That commission is spend of the "
+                   "channel_partner row (`distribution_source`: the 认知途径 crm gives the customers a channel "
+                   "brings), whose 认购 include the channels'. ?format=xlsx for the spreadsheet")
     def channels_report(self, request, actor, project_id, query):
         q = load(c.ChannelsQuery, query)
         first, last = periods.monthly(q["month"])
         month = periods.month_of(first)
+        period = {"from": first.isoformat(), "to": last.isoformat()}
         results, errors = gather({
-            "crm": lambda: self.crm.get_funnel(actor, project_id, {"from": first.isoformat(), "to": last.isoformat(),
-                                                                   "by": "channel"}),
+            "crm": lambda: self.crm.get_funnel(actor, project_id, dict(period, by="channel")),
             "finance": lambda: self.finance.channel_spend(actor, project_id, month),
+            "distribution": lambda: self.crm.channel_figures(actor, project_id, period),
+            "commission": lambda: self.finance.channel_commission_figures(actor, project_id, period),
         }, self._part_timeout())
+        billed = results.get("commission")
         data = dump(c.ChannelsReport, {
             "project_id": project_id, "month": month,
-            "channels": compose.channels(results.get("crm"), results.get("finance")),
+            "channels": compose.channels(results.get("crm"), results.get("finance"), billed),
+            "distribution_source": c.DISTRIBUTION_SOURCE,
+            "distribution": compose.distribution(results.get("distribution"), billed),
             "missing": [{"part": part, "project_id": project_id, "error": error} for part, error in errors.items()]})
         if q["format"] == "xlsx":
             return _file(xlsx.channels(data), f"project-{project_id}-channels-{month}")

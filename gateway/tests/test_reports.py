@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from gateway.reports import compose, periods, xlsx
 from gateway.reports.gather import gather
 from loupan.schemas import dump
-from loupan.schemas.reports import Report
+from loupan.schemas.reports import ChannelsReport, Report
 from loupan.errors import Forbidden, NotFound, Unavailable
 
 SCOPE = {"project_id": 7, "project_ids": [7], "kind": "daily", "start": date(2026, 11, 23), "end": date(2026, 11, 23)}
@@ -101,6 +101,60 @@ def test_channel_costs_divide_spend_and_are_none_where_nothing_came():
     assert (rows["online"]["cost_per_visit"], rows["online"]["cost_per_lead"], rows["online"]["cost_per_deal"]) == (
         Decimal("250.00"), Decimal("333.33"), None)
     assert rows["outdoor"]["cost_per_visit"] is None and rows["walk_in"]["cost_per_deal"] == Decimal("0.00")
+    assert {r["commission"] for r in rows.values()} == {None}  # finance's commission part was not asked
+
+
+DISTRIBUTION_FACTS = {"channels": [
+    {"channel_id": 3, "channel_name": "链家", "individual": False, "reports": 5, "visits": 3, "deals": 2},
+    {"channel_id": 4, "channel_name": "贝壳", "individual": False, "reports": 1, "visits": 0, "deals": 0},
+    {"channel_id": 9, "channel_name": "全民经纪人", "individual": True, "reports": 2, "visits": 1, "deals": 1}]}
+BILLED = {"channels": [{"channel_id": 3, "channel_name": "链家", "statements": 1, "billed": "30000.00"},
+                       {"channel_id": 9, "channel_name": "全民经纪人", "statements": 1, "billed": "5000.00"},
+                       {"channel_id": 7, "channel_name": "中原", "statements": 2, "billed": "-1000.00"}]}
+
+
+def test_the_channels_commission_is_spend_of_the_channel_partner_source_and_the_totals_agree():
+    funnel = {"rows": [{"key": "channel_partner", "visits": 4, "new_leads": 4, "subscribed": 3},
+                       {"key": "online", "visits": 2, "new_leads": 2, "subscribed": 1}]}
+    spend = [{"channel": "channel_partner", "amount": "2000.00"}, {"channel": "online", "amount": "800.00"}]
+    rows = {r["channel"]: r for r in compose.channels(funnel, spend, BILLED)}
+    # 30 000 + 5 000 − 1 000 (a reversal billed) on top of the 2 000 advertised
+    assert (rows["channel_partner"]["spend"], rows["channel_partner"]["commission"]) == (
+        Decimal("36000.00"), Decimal("34000.00"))
+    assert rows["channel_partner"]["cost_per_deal"] == Decimal("12000.00")
+    assert (rows["online"]["spend"], rows["online"]["commission"]) == (Decimal("800.00"), Decimal("0.00"))
+    lines = compose.distribution(DISTRIBUTION_FACTS, BILLED)
+    assert sum(r["commission"] for r in lines) == rows["channel_partner"]["commission"]
+    assert sum(r["deals"] for r in lines) <= rows["channel_partner"]["deals"]
+    # with no 渠道 row yet (nothing advertised, no such customer this month) the commission makes one
+    alone = compose.channels({"rows": []}, [], BILLED)
+    assert [(r["channel"], r["spend"], r["deals"], r["cost_per_deal"]) for r in alone] == [
+        ("channel_partner", Decimal("34000.00"), 0, None)]
+
+
+def test_each_distribution_channel_has_its_figures_commission_and_cost_per_deal():
+    rows = compose.distribution(DISTRIBUTION_FACTS, BILLED)
+    # companies by commission, then deals; the 全民经纪人 last; 中原 only finance knows (billed, off the project)
+    assert [(r["channel_name"], r["reports"], r["visits"], r["deals"], r["commission"], r["cost_per_deal"])
+            for r in rows] == [
+        ("链家", 5, 3, 2, Decimal("30000.00"), Decimal("15000.00")),
+        ("贝壳", 1, 0, 0, Decimal("0.00"), None),
+        ("中原", 0, 0, 0, Decimal("-1000.00"), None),
+        ("全民经纪人", 2, 1, 1, Decimal("5000.00"), Decimal("5000.00"))]
+    assert rows[-1]["individual"] and not rows[0]["individual"]
+    # finance's part missing: the commission and its cost unknown, the facts still there
+    unknown = compose.distribution(DISTRIBUTION_FACTS, None)
+    assert [(r["channel_name"], r["deals"], r["commission"], r["cost_per_deal"]) for r in unknown] == [
+        ("链家", 2, None, None), ("贝壳", 0, None, None), ("全民经纪人", 1, None, None)]
+    # crm's part missing: finance's channels by finance's names, no deals to divide by
+    assert [(r["channel_id"], r["deals"], r["commission"]) for r in compose.distribution(None, BILLED)] == [
+        (3, 0, Decimal("30000.00")), (9, 0, Decimal("5000.00")), (7, 0, Decimal("-1000.00"))]
+    report = dump(ChannelsReport, {"project_id": 7, "month": "2026-11", "channels": compose.channels(None, None, BILLED),
+                                   "distribution_source": "channel_partner", "distribution": rows, "missing": []})
+    assert report["distribution"][0] == {
+        "channel_id": 3, "channel_name": "链家", "individual": False, "reports": 5, "visits": 3, "deals": 2,
+        "commission": "30000.00", "cost_per_deal": "15000.00"}
+    assert report["channels"][0]["commission"] == "34000.00"
 
 
 @given(st.integers(0, 10**6), st.integers(0, 10**6))
@@ -181,10 +235,29 @@ def test_the_sheets_name_channels_and_advisors_as_the_office_says_them():
         dict(FUNNEL_ZERO, key="none", advisor_id=None)]}, {11: "王顾问"}))
     assert [row[0] for row in by_advisor["销售漏斗"].iter_rows(values_only=True)] == [
         "顾问", "王顾问", "顾问#13", "未分配顾问", "合计"]
-    channels = book_of(xlsx.channels({"channels": [{"channel": "referral", "spend": "0.00", "visits": 1, "new_leads": 1,
-                                                    "deals": 0, "cost_per_visit": None, "cost_per_lead": None,
-                                                    "cost_per_deal": None}]}))
+    channels = book_of(xlsx.channels({"channels": [{"channel": "referral", "spend": "0.00", "commission": "0.00",
+                                                    "visits": 1, "new_leads": 1, "deals": 0, "cost_per_visit": None,
+                                                    "cost_per_lead": None, "cost_per_deal": None}],
+                                      "distribution": []}))
     assert list(channels["渠道效果"].iter_rows(values_only=True))[1][0] == "老带新"
+
+
+def test_the_channels_workbook_has_the_distribution_channels_and_their_total():
+    data = dump(ChannelsReport, {
+        "project_id": 7, "month": "2026-11", "distribution_source": "channel_partner",
+        "channels": compose.channels({"rows": [{"key": "channel_partner", "visits": 4, "new_leads": 4,
+                                                "subscribed": 3}]}, [], BILLED),
+        "distribution": compose.distribution(DISTRIBUTION_FACTS, BILLED),
+        "missing": [{"part": "distribution", "project_id": 7, "error": "SERVICE_UNAVAILABLE"}]})
+    book = book_of(xlsx.channels(data))
+    assert book.sheetnames == ["渠道效果", "分销渠道", "缺失部分"]
+    sources = list(book["渠道效果"].iter_rows(values_only=True))
+    assert sources[0][:3] == ("渠道", "投放费用(元)", "其中分销佣金(元)") and sources[1][:3] == ("渠道", 34000, 34000)
+    channels = list(book["分销渠道"].iter_rows(values_only=True))
+    assert channels[0] == ("分销渠道", "报备", "带看", "认购", "分销佣金(元)", "成交成本(元)")
+    assert channels[1] == ("链家", 5, 3, 2, 30000, 15000)
+    assert channels[-1] == ("合计", 8, 4, 3, 34000, 11333.33)  # 34 000 ÷ 3
+    assert list(book["缺失部分"].iter_rows(values_only=True))[1] == ("分销渠道(报备带看)", 7, "SERVICE_UNAVAILABLE")
 
 
 def book_of(content):

@@ -8,6 +8,10 @@ MAX_PERIOD_DAYS = 366
 REPORT_PARTS = ("crm", "inventory", "contracts", "finance", "hr")
 MONTH = validate.Regexp(r"^(19[7-9]\d|20\d\d)-(0[1-9]|1[0-2])$", error="must be YYYY-MM (1970-2099)")
 DAYS = validate.Range(date(1970, 1, 1), date(2099, 12, 31))  # business dates; keeps period maths in range
+# The 认知途径 (customer.channel) crm gives a customer a distribution channel brought (its verified
+# 带看 or a ruling: services/crm/channels.py, _bring_customer): the lead-source row of 渠道效果
+# whose spend includes the channels' commission and whose 认购 include theirs.
+DISTRIBUTION_SOURCE = "channel_partner"
 
 
 # figures RPCs (services → gateway) ------------------------------------------------------
@@ -70,6 +74,44 @@ class FinanceFigures(Schema):
     receipts = fields.List(fields.Nested(AdvisorMoney), metadata={"description": "valid receipts, every method"})
     mortgage_disbursements = fields.List(fields.Nested(AdvisorMoney),
                                          metadata={"description": "放款: the receipts of method mortgage"})
+
+
+class ChannelFacts(Schema):
+    channel_id = fields.Integer(allow_none=True, metadata={
+        "description": "the channel company, or the agency's 全民经纪人 channel (null: it is not made yet)"})
+    channel_name = fields.String()
+    individual = fields.Boolean(metadata={"description": "the 全民经纪人 row: every broker of no channel"})
+    reports = fields.Integer(metadata={"description": "报备 filed in the period, whatever their verdict"})
+    visits = fields.Integer(metadata={"description": "带看 verified at reception in the period (result visited)"})
+    deals = fields.Integer(metadata={
+        "description": "认购: customers who first subscribed in the period while the channel held them (once each)"})
+
+
+class ChannelFigures(Schema):
+    """crm's distribution facts of one project: each channel company active on it or with a
+    fact in the period, and the 全民经纪人 as one row when they have one."""
+
+    project_id = fields.Integer()
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    channels = fields.List(fields.Nested(ChannelFacts))
+
+
+class ChannelBilled(Schema):
+    channel_id = fields.Integer()
+    channel_name = fields.String(allow_none=True)
+    statements = fields.Integer(metadata={"description": "结佣对账单 issued in the period"})
+    billed = fields.Decimal(places=2, as_string=True, metadata={
+        "description": "their totals: commission, adjustments and reversals billed to the channel"})
+
+
+class ChannelCommissionFigures(Schema):
+    """finance's 分销佣金 of one project billed in a period: statements issued in it (not drafts)."""
+
+    project_id = fields.Integer()
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    channels = fields.List(fields.Nested(ChannelBilled))
 
 
 class HrFiguresQuery(Schema):
@@ -170,7 +212,9 @@ class VsTarget(Schema):
 
 
 class Missing(Schema):
-    part = fields.String(metadata={"description": "crm, inventory, contracts, finance or hr"})
+    part = fields.String(metadata={"description": "crm, inventory, contracts, finance or hr; in 渠道效果 also "
+                                                  "distribution (crm's 报备, 带看 and 认购 of the channels) or "
+                                                  "commission (finance's 分销佣金 billed)"})
     project_id = fields.Integer(allow_none=True)
     error = fields.String(metadata={"description": "e.g. SERVICE_UNAVAILABLE"})
 
@@ -200,8 +244,14 @@ class Report(Schema):
 
 
 class ChannelRow(Schema):
-    channel = fields.String()
-    spend = fields.Decimal(places=2, as_string=True)
+    channel = fields.String(metadata={"description": "the lead source (认知途径) code; none: unknown"})
+    spend = fields.Decimal(places=2, as_string=True, metadata={
+        "description": "advertising spend, and in the channel_partner row also the distribution channels' "
+                       "commission billed in the month"})
+    commission = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={
+        "description": "of spend, the distribution channels' commission billed in the month: the "
+                       "distribution rows' sum in the channel_partner row, 0.00 in the others; null where "
+                       "finance's commission part is missing"})
     visits = fields.Integer()
     new_leads = fields.Integer()
     deals = fields.Integer(metadata={"description": "认购: customers of the channel who subscribed"})
@@ -210,8 +260,30 @@ class ChannelRow(Schema):
     cost_per_deal = fields.Decimal(places=2, as_string=True, allow_none=True)
 
 
+class DistributionRow(Schema):
+    channel_id = fields.Integer(allow_none=True, metadata={
+        "description": "the channel company, or the agency's 全民经纪人 channel (null: not made yet)"})
+    channel_name = fields.String()
+    individual = fields.Boolean(metadata={"description": "the 全民经纪人 row: every broker of no channel"})
+    reports = fields.Integer(metadata={"description": "报备 filed in the month, whatever their verdict"})
+    visits = fields.Integer(metadata={"description": "带看 verified at reception in the month"})
+    deals = fields.Integer(metadata={
+        "description": "认购: customers who first subscribed in the month while the channel held them"})
+    commission = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={
+        "description": "分销佣金 billed in the month: the totals of its 结佣对账单 issued then (reversals "
+                       "after 退房 net); null where finance's commission part is missing"})
+    cost_per_deal = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={
+        "description": "commission ÷ deals; null without deals or commission"})
+
+
 class ChannelsReport(Schema):
     project_id = fields.Integer()
     month = fields.String()
-    channels = fields.List(fields.Nested(ChannelRow))
+    channels = fields.List(fields.Nested(ChannelRow), metadata={"description": "by lead source (认知途径)"})
+    distribution_source = fields.String(metadata={
+        "description": "the lead source whose row counts the distribution channels: their customers' 认知途径 "
+                       "(channel_partner), its spend including their commission"})
+    distribution = fields.List(fields.Nested(DistributionRow), metadata={
+        "description": "分销渠道: each channel company active on the project or with a figure in the month, "
+                       "and 全民经纪人 as one row"})
     missing = fields.List(fields.Nested(Missing))

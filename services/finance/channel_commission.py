@@ -23,6 +23,7 @@ price or a tier reached or lost.
 import logging
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +34,7 @@ from loupan.roles import PERMISSIONS, require_role
 from loupan.schemas import dump, load
 from loupan.schemas.finance_channel import ChannelTermsIn
 from loupan.scope import check_scope, get_in_scope, not_found
-from loupan.types import local_day, today, utcnow
+from loupan.types import SHANGHAI, local_day, today, utcnow
 from services.finance import channel_commission_rules as rules
 from services.finance.models import (Allocation, ChannelAttribution, ChannelBilling, ChannelDeal, ChannelStatement,
                                      ChannelStatementLine, ChannelTerms, DealAccount, Receipt, ScheduleLine)
@@ -663,3 +664,27 @@ def channel_costs(session, actor, project_id, query):
     return {"project_id": project_id, "start": first, "end": last,
             "channels": sorted(channels.values(), key=lambda r: (-r["commission"], r["channel_id"]))}
 
+
+def commission_billed(session, actor, project_id, first, last):
+    """渠道效果's commission (the report's readers, reports.channels): per channel, the
+    statements issued on days first..last (Asia/Shanghai; not drafts, whatever the channel
+    answered since) and their totals, the commission billed then (a reversal after 退房
+    nets). A period's cost, as the advertising spend of its month is."""
+    require_role(actor, PERMISSIONS["reports.channels"], "read the channel-effectiveness figures")
+    check_scope(actor, actor["agency_id"], project_id, "project")
+    start = datetime.combine(first, time(0), SHANGHAI)
+    end = datetime.combine(last + timedelta(days=1), time(0), SHANGHAI)
+    rows = session.execute(select(ChannelStatement).where(
+        ChannelStatement.agency_id == actor["agency_id"], ChannelStatement.project_id == project_id,
+        ChannelStatement.status != "draft", ChannelStatement.issued_at >= start, ChannelStatement.issued_at < end)
+        .order_by(ChannelStatement.channel_id, ChannelStatement.id)).scalars().all()
+    names = _names(session, project_id)
+    channels = {}
+    for row in rows:
+        billed = channels.setdefault(row.channel_id, {
+            "channel_id": row.channel_id, "channel_name": names.get(row.channel_id) or row.channel_name,
+            "statements": 0, "billed": ZERO})
+        billed["statements"] += 1
+        billed["billed"] += row.total
+    return {"project_id": project_id, "start": first, "end": last,
+            "channels": [channels[k] for k in sorted(channels)]}

@@ -4,8 +4,9 @@ lapses reports not visited in time. A mixin of CrmService."""
 from loupan.entrypoints import command, query
 from loupan.schemas import crm_channels as s
 from loupan.schemas import load
+from loupan.schemas import reports as r
 from loupan.timers import every
-from services.crm import channels
+from services.crm import channel_figures, channels
 
 
 class ChannelEntrypoints:
@@ -94,6 +95,12 @@ class ChannelEntrypoints:
     def list_channel_alerts(self, actor, project_id, query=None):
         """渠道风控: the project's risk alerts with their facts."""
         return channels.list_alerts(self.db.session, actor, project_id, load(s.AlertQuery, query))
+
+    @query(r.ChannelFigures)
+    def channel_figures(self, actor, project_id, query):
+        """渠道效果: each channel's 报备, verified 带看 and 认购 of a period (全民经纪人 as one row)."""
+        period = load(r.FiguresQuery, query)
+        return channel_figures.channel_figures(self.db.session, actor, project_id, period["start"], period["end"])
 
     @every("CHANNEL_LAPSE_SECONDS", 60)
     def lapse_channel_reports(self):
