@@ -151,7 +151,7 @@ class CustomerOwnerChangeOut(Schema):
     at = fields.AwareDateTime()
 
 
-class DealBuyerOut(Schema):
+class CustomerDealBuyerOut(Schema):
     name = fields.String()
     phone = fields.String(metadata={"description": "masked as the customer's mobile is"})
     share = fields.String(metadata={"description": "percent of ownership"})
@@ -162,7 +162,7 @@ class CustomerDealOut(Schema):
     unit_id = fields.Integer(allow_none=True, metadata={"description": "the unit after any 换房"})
     unit_label = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf(("subscribed", "signed", "handed_over", "cancelled")))
-    buyers = fields.List(fields.Nested(DealBuyerOut), allow_none=True,
+    buyers = fields.List(fields.Nested(CustomerDealBuyerOut), allow_none=True,
                          metadata={"description": "the buyers after a 更名 (co-buyers), null before any"})
 
 
