@@ -63,7 +63,7 @@ KINDS = ("project_id", "building_id", "unit_id", "hold_id", "customer_id", "conf
          "offer_id", "probation_id", "course_id", "session_id", "leave_id", "request_id", "display_id",
          "customer_import_id", "launch_id", "registration_id", "sincerity_receipt_id", "webhook_id", "channel_terms_id",
          "channel_statement_id",
-         "channel_id", "broker_id", "channel_report_id", "channel_appeal_id")
+         "channel_id", "broker_id", "channel_report_id", "channel_appeal_id", "mobile_change_id")
 # ids that only bodies and queries name
 BODY_KINDS = ("free_unit_id", "unreleased_unit_id", "locked_unit_id", "account2_id", "supervisor_id",
               "project2_id", "shift_id", "line_id")
@@ -212,6 +212,9 @@ BODIES = {
                                                                "channel": "walk_in",
                                                                "referrer_customer_id": i["customer_id"]},
     "PATCH /api/customers/<int:customer_id>": lambda i: {"notes": "越界"},
+    "POST /api/customers/<int:customer_id>/mobile-change": lambda i: {"mobile": "13600009999", "reason": "越界"},
+    "POST /api/mobile-changes/<int:mobile_change_id>/approve": lambda i: {"note": "越界"},
+    "POST /api/mobile-changes/<int:mobile_change_id>/reject": lambda i: {"note": "越界"},
     "POST /api/conflicts/<int:conflict_id>/ruling": lambda i: {"decision": "transfer", "note": "越界"},
     "POST /api/projects/<int:project_id>/customers/reassign": lambda i: {"customer_ids": [i["customer_id"]],
                                                                         "to_owner_id": i["account2_id"]},
@@ -1069,6 +1072,11 @@ def build_agency(system, d, w):
     again = d.ok(d.post(f"/api/projects/{pa}/channel-reports", {
         "broker_id": broker["id"], "customer_name": f"{n}渠道客户", "mobile": phone(6)}), 201)
     channel_appeal = d.ok(d.post(f"/api/channel-reports/{again['id']}/appeals", {"reason": f"{n}申诉"}), 201)
+    # crm: the brought customer given to an advisor, whose 更正手机号 waits for a manager (a channel holds it)
+    brought = d.ok(d.get(f"/api/projects/{pa}/customers", params={"mobile": phone(5)}))[0]
+    d.ok(d.post(f"/api/projects/{pa}/customers/reassign", {"customer_ids": [brought["id"]], "to_owner_id": adv1_id}))
+    mobile_change = adv1.ok(adv1.post(f"/api/customers/{brought['id']}/mobile-change",
+                                      {"mobile": phone(7), "reason": f"{n}号码更正"}), 202)
     webhook = d.ok(d.post("/api/webhooks", {"url": f"https://hooks.example.com/{w['tag']}",
                                             "event_types": ["contract_signed"], "description": f"{n}推送"}), 201)
 
@@ -1088,7 +1096,7 @@ def build_agency(system, d, w):
         "webhook_id": webhook["id"], "channel_terms_id": channel_terms["id"],
         "channel_statement_id": channel_statement["id"],
         "channel_id": channel["id"], "broker_id": broker["id"], "channel_report_id": channel_report["id"],
-        "channel_appeal_id": channel_appeal["id"],
+        "channel_appeal_id": channel_appeal["id"], "mobile_change_id": mobile_change["id"],
     }
     assert set(ids) == set(MISSING_IDS)
     return ids
@@ -1293,6 +1301,7 @@ REFERENCES = {
     "receipt_id": "receipt", "run_id": "commission_run", "launch_id": "launch", "registration_id": "registration",
     "project_ids": "project", "from_project_ids": "project", "to_project_ids": "project",  # lists (JSON, text)
     "receptionist_id": "account", "site_customer_id": "customer",  # crm's 带看 and 报备
+    "mobile_change_id": "mobile_change",  # crm's 更正手机号 (a risk alert's facts name it)
 }
 TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agency_statement",
                     ("finance", "sincerity_receipts", "deal_receipt_id"): "receipt",
@@ -1313,6 +1322,7 @@ TABLE_REFERENCES = {("finance", "agency_statement_lines", "statement_id"): "agen
                     ("crm", "channel_appeals", "broker_id"): "broker",
                     ("crm", "channel_risk_alerts", "report_id"): "channel_report",
                     ("crm", "channel_risk_alerts", "broker_id"): "broker",
+                    ("crm", "customer_mobile_changes", "report_id"): "channel_report",
                     # a broker's session (gateway/routes/brokers.py): crm's broker and its channel
                     ("gateway", "broker_sessions", "broker_id"): "broker",
                     ("gateway", "broker_sessions", "channel_id"): "channel"}
@@ -1347,6 +1357,7 @@ REFERENCE_TABLES = {
     "channel_attribution": ("finance", "channel_attributions"), "channel_statement": ("finance", "channel_statements"),
     "channel_terms": ("finance", "channel_terms"),
     "channel": ("crm", "channels"), "broker": ("crm", "brokers"), "channel_report": ("crm", "channel_reports"),
+    "mobile_change": ("crm", "customer_mobile_changes"),
 }
 NAMES_RECORD = re.compile(r"(_id|_ids|_by)$")
 

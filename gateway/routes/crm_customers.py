@@ -1,6 +1,6 @@
-"""Customer routes: 报备 registration, the customer list and record, 撞单 conflicts and rulings,
-bulk reassignment, 保护期 settings, logged exports and imports from an agency's old
-spreadsheet. A mixin of GatewayService."""
+"""Customer routes: 报备 registration, the customer list and record, 更正手机号 (a manager approves
+it for a customer a channel holds), 撞单 conflicts and rulings, bulk reassignment, 保护期
+settings, logged exports and imports from an agency's old spreadsheet. A mixin of GatewayService."""
 from gateway.http import json_response, route
 from gateway.routes.spreadsheets import uploaded_xlsx, xlsx_response
 from loupan.schemas import crm_customer_imports as ci
@@ -11,6 +11,7 @@ from loupan.roles import PERMISSIONS
 
 OWNER_ROLES = PERMISSIONS["customers.own"]  # who may be given customers
 REGISTRATION_STATUS = {"created": 201, "existing": 200, "claimed": 200, "conflict": 202}
+MOBILE_CHANGE_STATUS = {"applied": 201, "approved": 201, "pending": 202}
 
 
 class CrmCustomersRoutes:
@@ -46,6 +47,40 @@ class CrmCustomersRoutes:
                    "the owner or a manager")
     def update_customer(self, request, actor, customer_id, body):
         return self.crm.update_customer(actor, customer_id, body)
+
+    @route("POST", "/api/customers/<int:customer_id>/mobile-change", body=c.MobileChangeIn,
+           response=c.MobileChangeOut, status=201,
+           summary="更正手机号 by the customer's owner or a manager, with the reason (kept in the customer's history, "
+                   "numbers masked): 201 applied at once (no channel holds the customer; or a manager's own change "
+                   "of one a channel holds: approved by them); 202 pending: a channel holds the customer (its "
+                   "attributed report, or a report of its number waiting for the visit), a manager approves it. "
+                   "400 INVALID_MOBILE, MOBILE_UNCHANGED; 403 NOT_OWNER; 409 MOBILE_TAKEN (another customer of the "
+                   "project), MOBILE_CHANGE_PENDING, MOBILE_REPORTED (another channel's live report holds the new "
+                   "number). A held customer's change is a risk alert (mobile_change)")
+    def request_mobile_change(self, request, actor, customer_id, body):
+        result = self.crm.request_mobile_change(actor, customer_id, body)
+        return json_response(MOBILE_CHANGE_STATUS[result["status"]], result)
+
+    @route("GET", "/api/projects/<int:project_id>/mobile-changes", query=c.MobileChangeQuery,
+           response=c.MobileChangeOut, many=True,
+           summary="A project's mobile corrections, newest first; status=pending: those waiting for a manager")
+    def list_mobile_changes(self, request, actor, project_id, query):
+        return self.crm.list_mobile_changes(actor, project_id, query)
+
+    @route("POST", "/api/mobile-changes/<int:mobile_change_id>/approve", body=c.MobileChangeApproveIn,
+           response=c.MobileChangeOut,
+           summary="Approve a pending mobile correction: the number changes now and the channel's reports of the "
+                   "customer follow it (403 SELF_APPROVAL for the requester; 409 MOBILE_CHANGE_DECIDED, "
+                   "MOBILE_TAKEN if another customer has the number now)")
+    def approve_mobile_change(self, request, actor, mobile_change_id, body):
+        return self.crm.approve_mobile_change(actor, mobile_change_id, body)
+
+    @route("POST", "/api/mobile-changes/<int:mobile_change_id>/reject", body=c.MobileChangeRejectIn,
+           response=c.MobileChangeOut,
+           summary="Reject a pending mobile correction with a note: the number stays (403 SELF_APPROVAL for the "
+                   "requester; 409 MOBILE_CHANGE_DECIDED)")
+    def reject_mobile_change(self, request, actor, mobile_change_id, body):
+        return self.crm.reject_mobile_change(actor, mobile_change_id, body)
 
     @route("GET", "/api/projects/<int:project_id>/conflicts", query=c.ConflictQuery,
            response=c.ConflictOut, many=True, summary="撞单 conflicts of a project, newest first")

@@ -769,7 +769,7 @@ def alert_mobile_change(session, customer, change, report, stage, at):
     """A mobile change of a customer a channel holds (stage requested, approved, or applied by
     a manager of their own): listed for the manager with the facts, the numbers masked."""
     _alert(session, report, "mobile_change", {
-        "change_id": change.id, "stage": stage, "old_mobile": mask_mobile(change.old_mobile),
+        "mobile_change_id": change.id, "stage": stage, "old_mobile": mask_mobile(change.old_mobile),
         "new_mobile": mask_mobile(change.new_mobile), "reason": change.reason, "by": change.requested_by_name,
         "approved_by": change.decided_by_name if stage != "requested" else None}, at, customer_id=customer.id)
 
