@@ -1,14 +1,16 @@
 """Brokers sign in and see only their own (issue 19), through the gateway: a channel's broker
-(made by the site's manager) signs in with the code texted to their mobile, reports a customer
-with the middle digits hidden and gets the 带看码; the customer comes, reception verifies the
-code; the customer's 认购 is approved and signed, the 定金 and 首付 received; finance draws and
-issues the channel's statement; the broker sees the commission and confirms the statement
-themselves; the month's 渠道效果 shows the channel's 报备, 带看, 认购 and commission (counted in the
-channel_partner source's spend); 退房 reverses it in the next statement. A 全民经纪人 signs up with their own code.
-A second channel's broker reporting the same customer is told another reported first, appeals,
-and sees the manager's ruling. Neither broker ever sees the other's reports or statements, nor
-the site's other customers; a broker session reaches no staff route and a staff token no
-broker route."""
+(made by the site's manager) signs in with the code texted to their mobile, is shown the
+channel's projects by name (inventory's; none while the channel is suspended), reports a
+customer with the middle digits hidden and gets the 带看码 (the report names its project); the
+customer comes, reception verifies the code; the customer's 认购 is approved and signed, the 定金
+and 首付 received; finance draws and issues the channel's statement; the broker sees the
+commission and confirms the statement themselves; the month's 渠道效果 shows the channel's 报备,
+带看, 认购 and commission (counted in the channel_partner source's spend); 退房 reverses it in the
+next statement. A 全民经纪人 signs up with their own code and is shown the agency's projects by
+name. A second channel's broker reporting the same customer is told another reported first,
+appeals, and sees the manager's ruling. Neither broker ever sees the other's reports or
+statements, nor the site's other customers; a broker session reaches no staff route and a staff
+token no broker route."""
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -84,6 +86,8 @@ def sign_in(system, mobile):
 def site(system, director):
     project, units = make_project(director, "经纪人自助苑", units=3)
     pid = project["id"]
+    aside = director.ok(director.post("/api/projects", {"name": "经纪人别苑", "city": "杭州", "developer_name": "某地产"}),
+                        201)  # of the agency, no channel's
     people = {role: staff(system, director, f"bkr_{role}", role, [pid])
               for role in ("manager", "assistant", "advisor", "finance")}
     manager = people["manager"]
@@ -95,7 +99,8 @@ def site(system, director):
     advisor = people["advisor"]
     advisor.ok(advisor.post(f"/api/projects/{pid}/customers", {
         "mobile": SITE_CUSTOMER, "name": "自然到访客户", "channel": "walk_in"}), 201)
-    return {"pid": pid, "units": units, "channels": channels, "brokers": brokers, **people}
+    return {"pid": pid, "units": units, "channels": channels, "brokers": brokers, "aside": aside["id"],
+            "director": director, **people}
 
 
 def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, site):
@@ -109,15 +114,18 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
     assert (me["name"], me["channel_name"], me["individual"], me["project_ids"]) == ("王经纪", "链家自助", False, [pid])
     error(x.call("GET", f"/api/projects/{pid}/customers"), 401, "TOKEN_INVALID")
     error(x.call("GET", f"/api/projects/{pid}/channel-reports"), 401, "TOKEN_INVALID")
-    assert x.ok(x.call("GET", "/api/broker/me"))["id"] == site["brokers"][0]["id"]
+    mine_me = x.ok(x.call("GET", "/api/broker/me"))
+    # the channel's projects named by inventory: its one project, not the agency's others
+    assert (mine_me["id"], mine_me["projects"]) == (site["brokers"][0]["id"], [{"id": pid, "name": "经纪人自助苑"}])
 
     # 报备 with the middle digits hidden: valid, its 带看码 and QR shown this once
     filed = x.ok(x.call("POST", "/api/broker/reports", {
         "project_id": pid, "customer_name": "渠道赵先生", "mobile": "136****7701"}), 201)
     assert (filed["status"], filed["reason"], len(filed["visit_code"])) == ("valid", "masked_pending_visit", 8)
     assert "<svg" in filed["visit_qr_svg"] and filed["filed_by_name"] == "经纪人 王经纪"
+    assert filed["project_name"] == "经纪人自助苑"
     listed = x.ok(x.call("GET", "/api/broker/reports"))
-    assert [(r["id"], r["status"]) for r in listed] == [(filed["id"], "valid")]
+    assert [(r["id"], r["status"], r["project_name"]) for r in listed] == [(filed["id"], "valid", "经纪人自助苑")]
     assert "visit_code" not in listed[0] and "visit_code" not in x.ok(x.call("GET", f"/api/broker/reports/{filed['id']}"))
 
     # the customer comes: reception verifies the 带看码 with the full number
@@ -126,7 +134,8 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
     assert (seen["visit"]["result"], seen["report"]["attributed"]) == ("visited", True)
     customer_id = seen["visit"]["customer_id"]
     mine = x.ok(x.call("GET", f"/api/broker/reports/{filed['id']}"))
-    assert (mine["status"], [v["result"] for v in mine["visits"]]) == ("visited", ["visited"])
+    assert (mine["status"], [v["result"] for v in mine["visits"]], mine["project_name"]) == (
+        "visited", ["visited"], "经纪人自助苑")
 
     # 认购 → 审核 → 签约, the 定金 and 首付 received
     cashier.ok(cashier.post(f"/api/projects/{pid}/channel-terms", {
@@ -240,7 +249,8 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
     assert [r["id"] for r in x.ok(x.call("GET", "/api/broker/reports"))] == [filed["id"]]
     # the month's 渠道效果 after the reversal billed: nothing net for 链家自助; 贝壳自助's report counted
     after = channels_report(manager, pid)
-    assert (distribution_row(after, x_channel)["commission"], distribution_row(after, x_channel)["deals"]) == ("0.00", 1)
+    x_row = distribution_row(after, x_channel)
+    assert (x_row["commission"], x_row["deals"]) == ("0.00", 1)
     assert (distribution_row(after, y_channel)["reports"], distribution_row(after, y_channel)["visits"]) == (1, 0)
 
     # never the site's other customers, nor the other channel's
@@ -248,6 +258,13 @@ def test_a_broker_signs_in_reports_and_sees_only_their_own_commission(system, si
         text = "".join(phone.seen)
         assert SITE_CUSTOMER not in text and "自然到访客户" not in text
     assert "李经纪" not in "".join(x.seen) and "贝壳" not in "".join(x.seen)
+
+    # a suspended channel reports to no project: its broker is shown none
+    manager.ok(patch(manager, f"/api/channels/{y_channel['id']}", {"status": "suspended"}))
+    suspended = y.ok(y.call("GET", "/api/broker/me"))
+    assert (suspended["project_ids"], suspended["projects"]) == ([], [])
+    manager.ok(patch(manager, f"/api/channels/{y_channel['id']}", {"status": "active"}))
+    assert y.ok(y.call("GET", "/api/broker/me"))["projects"] == [{"id": pid, "name": "经纪人自助苑"}]
 
     # signed out, or disabled by the office: the session reaches nothing
     assert y.ok(y.call("DELETE", "/api/broker/session"))["signed_out"] is True
@@ -271,12 +288,18 @@ def test_a_quanmin_broker_signs_up_with_a_texted_code_and_reports(system, site):
     assert opened.status_code == 201, opened.text
     me = opened.json()["broker"]
     assert (me["name"], me["channel_id"], me["channel_name"], me["individual"]) == ("业主陈女士", None, "全民经纪人", True)
+    # a 全民经纪人 reports to any of the agency's projects: each named, and only the agency's
+    me_phone = Broker(system, opened.json()["token"])
+    named = me_phone.ok(me_phone.call("GET", "/api/broker/me"))
+    agency = {p["id"]: p["name"] for p in site["director"].ok(site["director"].get("/api/projects"))}
+    assert named["project_ids"] is None and {p["id"]: p["name"] for p in named["projects"]} == agency
+    assert {pid: "经纪人自助苑", site["aside"]: "经纪人别苑"}.items() <= agency.items()
     error(post(system, "/api/broker/signup", {"name": "业主陈女士", "mobile": MOBILE_SELF, "code": code,
                                                "project_id": pid}), 401, "CODE_INVALID")  # spent
-    me_phone = Broker(system, opened.json()["token"])
     filed = me_phone.ok(me_phone.call("POST", "/api/broker/reports", {
         "project_id": pid, "customer_name": "老带新孙女士", "mobile": "13600007702"}), 201)
-    assert (filed["status"], filed["channel_name"], filed["broker_name"]) == ("valid", "全民经纪人", "业主陈女士")
+    assert (filed["status"], filed["channel_name"], filed["broker_name"], filed["project_name"]) == (
+        "valid", "全民经纪人", "业主陈女士", "经纪人自助苑")
     # the site's own customer: rejected, and the site's number is not shown back
     site_one = me_phone.ok(me_phone.call("POST", "/api/broker/reports", {
         "project_id": pid, "customer_name": "某人", "mobile": "136****9999"}), 201)

@@ -1,13 +1,16 @@
 """The brokers' mobile page 经纪人 (issue 19) in Chromium on a 390×844 phone, against the whole
 system: a channel's broker opens the project's link (/broker/project/<id>), signs in with the
-code texted to their mobile, files a 报备 with the middle digits hidden and gets its verdict,
-its 带看码 and QR once; reception verifies the code (the office's API) and 我的报备 shows the
-report 已带看; 我的佣金 is the channel's (nothing yet). Signed out, a new mobile is no broker:
-the page offers the 全民经纪人 sign-up with the same code and a name; the 全民经纪人 reports the
-same customer, is told another channel reported first, and appeals from 我的报备. axe-core finds
-no serious or critical violation on the sign-in, sign-up and each pane."""
+code texted to their mobile, picks the project by its name (the channel's only), files a 报备
+with the middle digits hidden and gets its verdict, its 带看码 and QR once; reception verifies
+the code (the office's API) and 我的报备 shows the report 已带看 at the named project; 我的佣金 is
+the channel's (nothing yet). Signed out, a new mobile is no broker: the page offers the 全民经纪人
+sign-up with the same code and a name; the 全民经纪人 (offered the agency's projects by name, the
+linked one chosen) reports the same customer, is told another channel reported first, and
+appeals from 我的报备. axe-core finds no serious or critical violation on the sign-in, sign-up
+and each pane."""
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from tests.api import code_from, make_project, texts_to
 from tests.browser import browser, built_console, no_console_errors, shot, wait  # noqa: F401 (fixtures)
@@ -22,6 +25,8 @@ BROKER, SELF, CUSTOMER = "13900880001", "13900880002", "13600008801"
 def site(system, director, built_console):
     project, _ = make_project(director, "经纪人手机苑", units=2)
     pid = project["id"]
+    director.ok(director.post("/api/projects", {"name": "经纪人手机别苑", "city": "杭州", "developer_name": "某地产"}),
+                201)  # of the agency, not the channel's
     manager = staff(system, director, "h5b_manager", "manager", [pid])
     office = staff(system, director, "h5b_assistant", "assistant", [pid])
     channel = manager.ok(manager.post("/api/channels", {"name": "链家手机", "grade": "A", "project_ids": [pid]}), 201)
@@ -36,6 +41,10 @@ def sign_in_with_texted_code(system, driver, mobile):
     (text,) = wait(driver, lambda d: texts_to(system, mobile), "the text in the SMS log")
     type_into(driver, "broker-code", code_from(text))
     driver.find_element(By.ID, "signin-button").click()
+
+
+def project_options(driver):
+    return [o.text for o in driver.find_elements(By.CSS_SELECTOR, "#report-project option")]
 
 
 def clean(driver, where):
@@ -57,6 +66,9 @@ def test_a_broker_reports_on_a_phone_and_a_quanmin_broker_signs_up_and_appeals(s
     sign_in_with_texted_code(system, driver, BROKER)
     wait(driver, lambda d: d.current_url.endswith("#/home") and text_of(d, "broker-name-title") == "周经纪", "home")
     assert driver.execute_script("return localStorage.getItem('loupan.broker.token')").startswith("lpk_")
+    # the projects by their names: the channel's one, not the agency's other
+    wait(driver, lambda d: project_options(d) == ["经纪人手机苑"], "the channel's project by its name")
+    assert Select(driver.find_element(By.ID, "report-project")).first_selected_option.text == "经纪人手机苑"
     clean(driver, "broker 报备")
 
     # 报备 with the middle digits hidden: valid, the 带看码 and its QR shown once
@@ -77,6 +89,7 @@ def test_a_broker_reports_on_a_phone_and_a_quanmin_broker_signs_up_and_appeals(s
     driver.find_element(By.ID, "tab-mine").click()
     row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#mine-pane .report"), "my reports")[0]
     assert "手机赵先生" in row.text and "已带看" in row.text and CUSTOMER not in row.text
+    assert row.find_element(By.CSS_SELECTOR, ".report-project").text == "经纪人手机苑"
     clean(driver, "broker 我的报备")
     driver.find_element(By.ID, "tab-money").click()
     wait(driver, lambda d: "还没有成交" in text_of(d, "money-pane"), "my commission")
@@ -94,6 +107,10 @@ def test_a_broker_reports_on_a_phone_and_a_quanmin_broker_signs_up_and_appeals(s
     wait(driver, lambda d: d.current_url.endswith("#/home") and text_of(d, "broker-name-title") == "业主钱女士",
          "the 全民经纪人 home")
     assert "全民经纪人" in driver.find_element(By.TAG_NAME, "header").text
+    # a 全民经纪人 reports to any of the agency's projects, the linked one chosen
+    wait(driver, lambda d: {"经纪人手机苑", "经纪人手机别苑"} <= set(project_options(d)), "the agency's projects by name")
+    assert not [o for o in project_options(driver) if o.startswith("项目 #")]
+    assert Select(driver.find_element(By.ID, "report-project")).first_selected_option.text == "经纪人手机苑"
 
     # the same customer: another channel reported first; appealed from 我的报备
     type_into(driver, "report-name", "赵先生")

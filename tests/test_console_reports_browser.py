@@ -1,8 +1,9 @@
 """The director's and the developer's reports in the web console, headless Chromium against
 the whole system: 周报/月报 whose figures are the API's (visits, 认购, 签约, 成交均价, 去化率,
 回款 against its target) with their charts, the sales funnel, channel effectiveness (by lead
-source, and the distribution channels' 报备, 带看, 认购 and commission), the Excel download (answered 200 as xlsx, a workbook openpyxl opens), and the developer's viewer
-reading them with no action anywhere. Harness: tests/browser.py."""
+source, and the distribution channels' 报备, 带看, 认购 and commission), the Excel download
+(answered 200 as xlsx, a workbook openpyxl opens), and the developer's viewer reading them with
+no action anywhere. Harness: tests/browser.py."""
 import calendar
 from decimal import Decimal
 from io import BytesIO

@@ -8,7 +8,8 @@ The session is an opaque token (lpk_…), as a buyer's (gateway/routes/buyers.py
 rules and SMS sender it shares): every staff route answers it 401 TOKEN_INVALID, and the
 /api/broker/* routes take no staff token. crm and finance answer the broker routes through
 RPCs with no actor that act for the one broker (or channel) the checked session names, and
-never read another's: another broker's report, another channel's statement is 404."""
+never read another's: another broker's report, another channel's statement is 404. The
+projects' names (crm keeps ids only) are inventory's, read as `broker_reader`."""
 import secrets
 from datetime import timedelta
 
@@ -18,8 +19,10 @@ from gateway import buyer_codes as rules
 from gateway import session_cache
 from gateway.http import route
 from gateway.models import BrokerCode, BrokerSession
+from gateway.reports.gather import gather
 from gateway.routes.buyers import _hash, bearer_session, may_send, spend_code, try_code
 from loupan.errors import Conflict, Unauthenticated
+from loupan.roles import BROKER
 from loupan.schemas import dump
 from loupan.schemas import crm_channels as c
 from loupan.schemas import finance_channel as f
@@ -50,6 +53,17 @@ def broker_session_of(engine, request):
     return row
 
 
+def broker_reader(row, project_ids):
+    """The actor the gateway reads the projects' names of a broker's session as (inventory's
+    list_projects, as a display token reads its board: the gateway builds the actor of a
+    session that has no account). Role broker, which no permission names, so any RPC that
+    checks one refuses it; no account (0); the session's agency; scoped to `project_ids`, the
+    ones the broker may see (the channel's active projects, their own reports' projects), or
+    None for a 全民经纪人, who reports to any of the agency's."""
+    return {"account_id": 0, "username": f"经纪人#{row.broker_id}", "role": BROKER, "agency_id": row.agency_id,
+            "project_ids": None if project_ids is None else sorted(set(project_ids))}
+
+
 def _latest_code(session, mobile):
     return session.execute(select(BrokerCode).where(BrokerCode.mobile == mobile)
                            .order_by(BrokerCode.id.desc()).limit(1)).scalar_one_or_none()
@@ -60,6 +74,20 @@ class BrokerRoutes:
         """The session row the route checked before its body (broker_session_of)."""
         row = getattr(request, "authenticated", None)
         return row if row is not None else broker_session_of(self.db.engine, request)
+
+    def _broker_project_names(self, row, project_ids):
+        """{project id: name} of `project_ids` (None: the agency's) for the session `row`; {}
+        when inventory does not answer in time: the page shows the ids then."""
+        if project_ids is not None and not project_ids:
+            return {}
+        results, _ = gather({"names": lambda: self.inventory.list_projects(broker_reader(row, project_ids))},
+                            self._part_timeout())  # ReportRoutes' bound
+        return {p["id"]: p["name"] for p in results.get("names") or []}
+
+    def _broker_reports_named(self, row, reports):
+        """Each report (crm's answer, dumped there already) with its project's name."""
+        names = self._broker_project_names(row, [r["project_id"] for r in reports])
+        return [dict(r, project_name=names.get(r["project_id"])) for r in reports]
 
     def _check_code(self, mobile, code, now):
         """The latest code of the mobile tried (counted); its row if right, else 401/429."""
@@ -142,13 +170,19 @@ class BrokerRoutes:
         session_cache.sessions.forget((BrokerSession.__tablename__, row.token_hash))  # here at once
         return {"signed_out": True}
 
-    @route("GET", "/api/broker/me", response=c.BrokerMeOut, authenticate=broker_session_of,
+    @route("GET", "/api/broker/me", response=k.BrokerMeView, authenticate=broker_session_of,
            errors=dict(UNAUTHORIZED, **DISABLED),
-           summary="The signed-in broker: name, mobile, channel (or 全民经纪人) and the projects they report to")
+           summary="The signed-in broker: name, mobile, channel (or 全民经纪人) and the projects they report to, "
+                   "with their names")
     def broker_me(self, request):
-        return self.crm.broker_me(self.broker_session(request).broker_id)
+        row = self.broker_session(request)
+        me = self.crm.broker_me(row.broker_id)
+        names = self._broker_project_names(row, me["project_ids"])
+        ids = me["project_ids"] if me["project_ids"] is not None else sorted(names)
+        # crm's answer, dumped there already, passed through with the names
+        return dict(me, projects=[{"id": i, "name": names.get(i)} for i in ids])
 
-    @route("POST", "/api/broker/reports", body=c.BrokerReportIn, response=c.FiledReportOut, status=201,
+    @route("POST", "/api/broker/reports", body=c.BrokerReportIn, response=k.BrokerFiledReportView, status=201,
            authenticate=broker_session_of, location="/api/broker/reports/{id}",
            errors=dict(UNAUTHORIZED, **DISABLED, **{
                "404": "no such project of the broker's agency (PROJECT_NOT_FOUND)",
@@ -157,19 +191,24 @@ class BrokerRoutes:
                    "带看码 and QR (shown this once; bring the customer by valid_until), or rejected with the reason "
                    "(reported_by_other, duplicate, site_customer, natural_visit)")
     def broker_file_report(self, request, body):
-        return self.crm.broker_file_report(self.broker_session(request).broker_id, body)
+        row = self.broker_session(request)
+        return self._broker_reports_named(row, [self.crm.broker_file_report(row.broker_id, body)])[0]
 
-    @route("GET", "/api/broker/reports", query=c.BrokerReportQuery, response=c.ReportOut, many=True,
+    @route("GET", "/api/broker/reports", query=c.BrokerReportQuery, response=k.BrokerReportView, many=True,
            authenticate=broker_session_of, errors=dict(UNAUTHORIZED, **DISABLED),
-           summary="The broker's own reports, newest first, with status and verdict (of one project, of one status)")
+           summary="The broker's own reports, newest first, with status, verdict and the project's name (of one "
+                   "project, of one status)")
     def broker_reports(self, request, query):
-        return self.crm.broker_reports(self.broker_session(request).broker_id, query)
+        row = self.broker_session(request)
+        return self._broker_reports_named(row, self.crm.broker_reports(row.broker_id, query))
 
-    @route("GET", "/api/broker/reports/<int:channel_report_id>", response=c.ReportDetailOut,
+    @route("GET", "/api/broker/reports/<int:channel_report_id>", response=k.BrokerReportDetailView,
            authenticate=broker_session_of, errors=dict(UNAUTHORIZED, **DISABLED),
-           summary="One of the broker's reports with its visits (带看) and appeals; another's is 404")
+           summary="One of the broker's reports with its visits (带看), appeals and the project's name; another's "
+                   "is 404")
     def broker_report(self, request, channel_report_id):
-        return self.crm.broker_report(self.broker_session(request).broker_id, channel_report_id)
+        row = self.broker_session(request)
+        return self._broker_reports_named(row, [self.crm.broker_report(row.broker_id, channel_report_id)])[0]
 
     @route("POST", "/api/broker/reports/<int:channel_report_id>/appeals", body=c.BrokerAppealIn,
            response=c.AppealOut, status=201, authenticate=broker_session_of,

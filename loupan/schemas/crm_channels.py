@@ -281,5 +281,6 @@ class BrokerMeOut(Schema):
     channel_name = fields.String(metadata={"description": "全民经纪人 for a broker of no channel"})
     individual = fields.Boolean(metadata={"description": "a 全民经纪人 (no channel)"})
     project_ids = fields.List(fields.Integer(), allow_none=True, metadata={
-        "description": "the projects the channel reports to; null: a 全民经纪人 reports to any of the agency's"})
+        "description": "the projects the channel reports to (none while it is suspended); null: a 全民经纪人 "
+                       "reports to any of the agency's"})
     created_at = fields.AwareDateTime()

@@ -843,11 +843,15 @@ def find_brokers(session, mobile):
 
 
 def broker_me(session, broker_id):
+    """The broker and the projects they report to: their channel's, none while it is
+    suspended (it reports to none: CHANNEL_NOT_ON_PROJECT); a 全民经纪人 (None): any of the
+    agency's."""
     broker = active_broker(session, broker_id)
     channel = session.get(Channel, broker.channel_id) if broker.channel_id is not None else None
+    projects = None if channel is None else list(channel.project_ids or []) if channel.status == "active" else []
     return {"id": broker.id, "name": broker.name, "mobile": broker.mobile, "channel_id": broker.channel_id,
             "channel_name": channel.name if channel else INDIVIDUAL, "individual": channel is None,
-            "project_ids": list(channel.project_ids or []) if channel else None, "created_at": broker.created_at}
+            "project_ids": projects, "created_at": broker.created_at}
 
 
 def signup_broker(uow, agency_id, name, mobile):

@@ -8,10 +8,10 @@ import { BuyerApiError } from "../buyer/api";
 import { getBrokerToken } from "./session";
 
 type S = components["schemas"];
-export type BrokerMe = S["BrokerMeOut"];
-export type Report = S["ReportOut"];
-export type FiledReport = S["FiledReportOut"];
-export type ReportDetail = S["ReportDetailOut"];
+export type BrokerMe = S["BrokerMeView"];
+export type Report = S["BrokerReportView"];
+export type FiledReport = S["BrokerFiledReportView"];
+export type ReportDetail = S["BrokerReportDetailView"];
 export type Commission = S["BrokerCommissionOut"];
 
 let onUnauthorized: (() => void) | null = null;
