@@ -150,6 +150,19 @@ def taken_away(attribution):
     return attribution.ended_on is not None and attribution.end_reason not in NOT_TAKEN_AWAY
 
 
+def _lock_customer_deals(session, agency_id, project_id, customer_id):
+    """The customer's deal accounts at the project, locked (in id order) until the handler
+    commits. The three handlers that decide a channel deal (签约, 判客, a ruling's end of an
+    attribution) each read what another writes: run at once, each would miss the other's
+    uncommitted row and neither would link the deal (the deal left nobody's: seen in a full
+    run). Locked, they take turns, and the second reads the first's commit: on PostgreSQL each
+    statement sees what committed before it (read committed); SQLite has one writer anyway."""
+    return session.execute(select(DealAccount).where(
+        DealAccount.agency_id == agency_id, DealAccount.project_id == project_id,
+        DealAccount.customer_id == customer_id).order_by(DealAccount.deal_id)
+        .with_for_update().execution_options(populate_existing=True)).scalars().all()
+
+
 def _holding(session, agency_id, project_id, customer_id, signed_on):
     """The attribution of the customer at the project that held on the signing day (the
     latest visit if several did; none a ruling ended); None."""
@@ -189,6 +202,7 @@ def apply_attributed(uow, event):
     session = uow.session
     if event["project_id"] is not None and event["project_id"] != p["project_id"]:
         raise InvalidEvent(f"event {event['event_id']} names project {event['project_id']} and {p['project_id']}")
+    deals = _lock_customer_deals(session, event["agency_id"], p["project_id"], p["customer_id"])
     row = session.execute(select(ChannelAttribution).where(ChannelAttribution.report_id == p["report_id"])) \
         .scalar_one_or_none()
     if row is not None and row.agency_id != event["agency_id"]:
@@ -201,11 +215,9 @@ def apply_attributed(uow, event):
     row.visited_at, row.protected_until = p["visited_at"], p["protected_until"]
     row.ended_on = row.end_reason = None  # attributed again (a ruling gave the customer back)
     session.flush()
-    deals = session.execute(select(DealAccount).where(
-        DealAccount.agency_id == row.agency_id, DealAccount.project_id == row.project_id,
-        DealAccount.customer_id == row.customer_id, DealAccount.signed_on.is_not(None),
-        DealAccount.status != "cancelled")).scalars().all()
     for deal in deals:
+        if deal.signed_on is None or deal.status == "cancelled":
+            continue
         if _holding(session, row.agency_id, row.project_id, row.customer_id, deal.signed_on) is row:
             _link(session, row, deal, deal.price, deal.signed_on)
 
@@ -218,6 +230,7 @@ def apply_attribution_ended(uow, event):
     from then is the channel's; those signed before stay its."""
     p = event["payload"]
     session = uow.session
+    _lock_customer_deals(session, event["agency_id"], p["project_id"], p["customer_id"])
     row = session.execute(select(ChannelAttribution).where(ChannelAttribution.report_id == p["report_id"])) \
         .scalar_one_or_none()
     if row is None:
@@ -242,8 +255,11 @@ def apply_attribution_ended(uow, event):
     session.flush()
 
 
-def _known_deal(session, event):
-    deal = session.get(DealAccount, event["payload"]["deal_id"])
+def _known_deal(session, event, lock=False):
+    q = select(DealAccount).where(DealAccount.deal_id == event["payload"]["deal_id"])
+    if lock:  # see _lock_customer_deals
+        q = q.with_for_update().execution_options(populate_existing=True)
+    deal = session.execute(q).scalar_one_or_none()
     if deal is None:
         raise DealNotKnownYet(f"deal {event['payload']['deal_id']} has no subscription here yet")
     if deal.agency_id != event["agency_id"]:
@@ -255,7 +271,7 @@ def apply_contract_signed(uow, event):
     """签约: a channel deal if the customer was the channel's at the project that day."""
     p = event["payload"]
     session = uow.session
-    deal = _known_deal(session, event)
+    deal = _known_deal(session, event, lock=True)
     if deal.status == "cancelled" or session.execute(select(ChannelDeal.id)
                                                      .where(ChannelDeal.deal_id == deal.deal_id)).first():
         return
