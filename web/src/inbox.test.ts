@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "./client";
-import { agreementItems, conflictItems, contractItems } from "./inbox";
+import { agreementItems, conflictItems, contractItems, mobileChangeItems } from "./inbox";
 
 const deal = {
   id: 7, unit_id: 3, unit_label: "1号楼-0101", customer_name: "钱先生", customer_phone: "139****9000",
@@ -34,5 +34,14 @@ describe("the inbox's 签约, 补充协议 and 撞单", () => {
     const [item] = conflictItems([conflict, { ...conflict, id: 6, status: "kept" }], new Map([[11, "李顾问"], [12, "陈顾问"]]));
     expect(item).toMatchObject({ key: "conflict-5", kind: "conflict", id: 5, title: "撞单", buyer: "钱先生", advisorName: "陈顾问" });
     expect(item.detail).toBe("客户 #9 现归 李顾问；陈顾问 以「渠道·链家」报备：客户说是链家带来的");
+  });
+  it("says which channel holds the customer whose number an advisor asks to correct", () => {
+    const change = { id: 4, customer_id: 9, customer_name: "渠道李先生", old_mobile: "136****1234", new_mobile: "136****5678",
+      reason: "客户换号", status: "pending", held: true, report_id: 3, channel_name: "链家", broker_name: "王经纪",
+      requested_by: 11, requested_by_name: "李顾问", requested_at: "2026-12-06T06:00:00Z" } as unknown as Schemas["MobileChangeOut"];
+    const [item] = mobileChangeItems([change, { ...change, id: 5, status: "approved" }]);
+    expect(item).toMatchObject({ key: "mobile-4", kind: "mobile", id: 4, title: "改手机号", buyer: "渠道李先生",
+      phone: "136****1234", advisorId: 11, advisorName: "李顾问" });
+    expect(item.detail).toBe("链家（经纪人 王经纪）保护中的客户；136****1234 → 136****5678，原因：客户换号");
   });
 });

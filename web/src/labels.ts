@@ -12,6 +12,10 @@ export const SLA_RULES: Record<string, string> = {
 export const OWNER_REASONS: Record<string, string> = {
   registered: "报备", claimed: "认领", ruling: "撞单裁定", lapsed: "保护期满转公客", left: "顾问离职", reassigned: "重新分配",
 };
+// 更正手机号: a correction's status (loupan/schemas/crm_customers.py MOBILE_CHANGE_STATUSES)
+export const MOBILE_CHANGE_STATUS: Record<string, string> = {
+  applied: "已更正", pending: "待经理审批", approved: "经理批准·已更正", rejected: "经理驳回",
+};
 export const DEAL_STATUS: Record<string, string> = {
   pending: "处理中", submitted: "待审批", subscribed: "已认购", signed: "已签约", filed: "已备案",
   handed_over: "已交付", rejected: "已驳回", cancelled: "已退房", failed: "未成功",

@@ -130,7 +130,7 @@ export function subscriptionBody(holdId: number, d: Draft, discountRequest: stri
 }
 
 // the approval inbox ------------------------------------------------------------------------
-export type InboxKind = "subscription" | "discount" | "change" | "contract" | "agreement" | "conflict";
+export type InboxKind = "subscription" | "discount" | "change" | "contract" | "agreement" | "conflict" | "mobile";
 export const CHANGE_LABEL: Record<string, string> = { rename: "更名", swap: "换房", cancel: "退房" };
 
 export interface InboxItem {

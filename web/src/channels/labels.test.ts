@@ -40,6 +40,11 @@ describe("channel labels", () => {
       subscribed_at: "2026-12-06T01:20:00Z", minutes_before: 20, deal_id: 7 }, day)[1]).toContain("仅早 20 分钟");
     expect(alertFacts("owner_change", { from_owner_id: 3, to_owner_id: 11, reason: "" }, day))
       .toEqual(["归属由顾问 #3 改为 #11", "未填写原因"]);
+    expect(alertFacts("mobile_change", { stage: "approved", old_mobile: "136****1234", new_mobile: "136****5678",
+      reason: "客户换号", by: "李顾问", approved_by: "王经理" }, day))
+      .toEqual(["手机号 136****1234 → 136****5678（经理 王经理 批准）", "申请人 李顾问；原因：客户换号"]);
+    expect(alertFacts("mobile_change", { stage: "requested", old_mobile: "136****1234", new_mobile: "136****5678",
+      reason: "客户换号", by: "李顾问", approved_by: null }, day)[0]).toContain("待经理审批");
   });
 
   it("cleans a typed 带看码", () => {

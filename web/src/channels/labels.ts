@@ -31,6 +31,7 @@ export const RISK_KINDS: Record<string, string> = {
   report_before_deal: "截客嫌疑（认购前临时报备）",
   many_channels: "多渠道争抢同一客户",
   owner_change: "渠道客户换归属",
+  mobile_change: "渠道客户改手机号",
   high_conversion: "转化率异常偏高",
 };
 
@@ -96,6 +97,11 @@ export function alertFacts(kind: string | undefined, f: Record<string, unknown>,
     case "owner_change":
       return [`归属由顾问 #${s(f.from_owner_id)} 改为 #${s(f.to_owner_id)}${f.by ? `（操作人 ${s(f.by)}）` : ""}`,
               f.reason ? `原因：${s(f.reason)}` : "未填写原因"];
+    case "mobile_change": {
+      const step = { requested: "顾问申请，待经理审批", approved: `经理 ${s(f.approved_by)} 批准`, applied: `经理 ${s(f.approved_by)} 直接更正` }[s(f.stage)] ?? s(f.stage);
+      return [`手机号 ${s(f.old_mobile)} → ${s(f.new_mobile)}（${step}）`,
+              `申请人 ${s(f.by)}；原因：${s(f.reason) || "未填写"}`];
+    }
     case "high_conversion": {
       const pct = (v: unknown) => `${(Number(v || 0) * 100).toFixed(1)}%`;
       return [`报备 ${s(f.reports)} 组，认购 ${s(f.deals)} 组，转化率 ${pct(f.rate)}`, `案场平均转化率 ${pct(f.site_rate)}`];
