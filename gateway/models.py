@@ -180,7 +180,8 @@ class BrokerSession(Base):
 class WebhookEndpoint(Base):
     """An integrator's endpoint (gateway/routes/webhooks.py): the events of its agency it is
     sent. The signing secret is kept as is (it signs every delivery, so no hash will do); the
-    gateway's database is as secret as the JWT key (docs/webhooks.md)."""
+    gateway's database is as secret as the JWT key (docs/webhooks.md). After a rotation the
+    secret it replaced signs beside it until `previous_secret_until`, then is forgotten."""
 
     __tablename__ = "webhook_endpoints"
     id = Column(ID, primary_key=True, autoincrement=True)
@@ -194,6 +195,10 @@ class WebhookEndpoint(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     disabled_at = Column(UTCDateTime)
     disabled_by = Column(ID)
+    previous_secret = Column(String(100))  # the secret the last rotation replaced, during its grace period
+    previous_secret_until = Column(UTCDateTime)
+    secret_rotated_at = Column(UTCDateTime)
+    secret_rotated_by = Column(ID)
     __table_args__ = (Index("ix_webhook_endpoints_agency", "agency_id"),)
 
 

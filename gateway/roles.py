@@ -50,6 +50,7 @@ ROLES = {
     "GET /api/webhooks": P["webhooks.manage"],
     "GET /api/webhooks/<int:webhook_id>": P["webhooks.manage"],
     "DELETE /api/webhooks/<int:webhook_id>": P["webhooks.manage"],
+    "POST /api/webhooks/<int:webhook_id>/rotate-secret": P["webhooks.manage"],
     "GET /api/webhooks/<int:webhook_id>/deliveries": P["webhooks.manage"],
     "POST /api/webhooks/<int:webhook_id>/deliveries/<delivery_id>/redeliver": P["webhooks.manage"],
     # gateway/routes/buyers.py: buyers have no account; the code or the buyer session is checked by the route

@@ -120,15 +120,35 @@ def signature(secret, timestamp, body):
     return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
+def signing_secrets(secret, previous, previous_until, now):
+    """The secrets a delivery signed at `now` carries signatures of: the endpoint's, then the
+    one it replaced while that one's grace period lasts."""
+    if previous and previous_until is not None and now < previous_until:
+        return [secret, previous]
+    return [secret]
+
+
+def signature_header(secrets_, timestamp, body):
+    """Loupan-Signature: one `sha256=<hex>` per secret, comma-separated (as Stripe lists v1=
+    twice while a secret is rolled): a receiver accepts a delivery if any one matches."""
+    return ", ".join(signature(s, timestamp, body) for s in secrets_)
+
+
+def signatures_in(header):
+    return [part.strip() for part in (header or "").split(",") if part.strip()]
+
+
 def verify(secret, timestamp, body, header, now, window=REPLAY_WINDOW_SECONDS):
-    """What a receiver does (docs/webhooks.md): the signature matches and the timestamp is
-    within `window` seconds of its clock."""
+    """What a receiver does (docs/webhooks.md): one of the header's signatures is its secret's
+    and the timestamp is within `window` seconds of its clock."""
     try:
         if abs(int(now) - int(timestamp)) > window:
             return False
     except (TypeError, ValueError):
         return False
-    return hmac.compare_digest(signature(secret, timestamp, body), header or "")
+    expected = signature(secret, timestamp, body)
+    # every one compared (no early exit): the time taken tells nothing of which matched
+    return sum(hmac.compare_digest(expected, given) for given in signatures_in(header)) > 0
 
 
 def mask_mobile(value):

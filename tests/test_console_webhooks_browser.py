@@ -5,8 +5,11 @@ reaches the receiver, which refuses everything, as three deliveries (units_relea
 unit_status_changed for each unit); the page's delivery log shows each given up (已放弃) with its
 attempts and the receiver's last answer; the receiver recovers and the director sends one again
 from the page: it arrives with the same delivery id, signed with the secret the page showed, and
-the log says 已送达; the director disables the endpoint and no redelivery is offered any more.
-axe finds nothing serious on the page. The shared harness is tests/browser.py."""
+the log says 已送达; the director rotates the signing secret (轮换密钥, the old one kept for 24 h):
+the new one is shown once, the list says until when the old one signs, and the next release
+arrives signed with both; the director disables the endpoint and no redelivery nor rotation is
+offered any more. axe finds nothing serious on the page, the rotation's dialog open and its new
+secret shown. The shared harness is tests/browser.py."""
 import json
 import time
 
@@ -104,6 +107,40 @@ def test_a_director_registers_an_endpoint_reads_its_log_and_redelivers_a_dead_de
     assert len(others) == 2 and all(r.find_elements(By.CSS_SELECTOR, ".d-redeliver") for r in others)
     shot(browser, "webhooks-redelivered.png")
 
+    # 轮换密钥: the new secret shown once, the old one signing beside it for 24 h
+    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#webhooks .webhook-row") if receiver.url("/console") in r.text][0]
+    row.find_element(By.CSS_SELECTOR, ".w-rotate").click()
+    dialog = wait(browser, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".webhook-rotate-box") if b.is_displayed()],
+                  "the rotation's dialog")[0]
+    assert dialog.find_element(By.CSS_SELECTOR, '[data-hours="24"] input').is_selected()
+    wait(browser, settled, "the dialog settled")
+    found = axe_violations(browser)
+    assert found == [], report({"webhooks rotate dialog": found})
+    browser.find_element(By.ID, "webhook-rotate-confirm").click()
+    new = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#webhook-issued[data-rotated="true"] #webhook-secret')
+               .get_attribute("value"), "the new secret")
+    assert new.startswith("whsec_") and new != secret
+    assert "旧密钥在" in browser.find_element(By.ID, "webhook-rotated-note").text
+    read = director.ok(director.get(f"/api/webhooks/{hook['id']}"))
+    assert "secret" not in read and read["previous_secret_until"] and read["secret_rotated_at"]
+    wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#webhooks .webhook-row")
+                             if receiver.url("/console") in r.text and "旧密钥同时签名至" in r.text], "the note in the list")
+    assert secret not in browser.page_source  # the old secret is never shown again
+    wait(browser, settled, "the page settled")
+    found = axe_violations(browser)
+    assert found == [], report({"webhooks rotated": found})
+    shot(browser, "webhooks-rotated.png")
+    before = len(receiver.requests("/console"))
+    make_project(director, "轮换楼盘", units=1)
+    rotated = wait(browser, lambda d: len(receiver.requests("/console")[before:]) >= 2 and receiver.requests("/console")[before:],
+                   "the release after the rotation at the receiver")
+    for request in rotated:
+        signed = request["headers"]["Loupan-Signature"]
+        assert len(webhook_rules.signatures_in(signed)) == 2
+        for key in (new, secret):  # a receiver on either secret accepts it
+            assert webhook_rules.verify(key, request["headers"]["Loupan-Timestamp"], request["body"], signed,
+                                        now=int(time.time()))
+
     # disabled: nothing more is offered
     row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#webhooks .webhook-row") if receiver.url("/console") in r.text][0]
     row.find_element(By.CSS_SELECTOR, ".w-disable").click()
@@ -112,5 +149,6 @@ def test_a_director_registers_an_endpoint_reads_its_log_and_redelivers_a_dead_de
     wait(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#webhooks .webhook-row")
                              if receiver.url("/console") in r.text and "已停用" in r.text], "the endpoint shown disabled")
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "#deliveries .d-redeliver"), "no redelivery offered")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#webhooks .w-rotate")
     assert director.ok(director.get(f"/api/webhooks/{hook['id']}"))["status"] == "disabled"
     no_console_errors(browser)

@@ -146,6 +146,7 @@ BODIES = {
     "POST /api/projects/<int:project_id>/display-tokens": lambda i: {"label": "乙方大屏"},
     # gateway: outbound webhooks
     "POST /api/webhooks": lambda i: {"url": f"https://hooks.example.com/{i['tag']}", "event_types": ["contract_signed"]},
+    "POST /api/webhooks/<int:webhook_id>/rotate-secret": lambda i: {"old_secret_hours": 24},
     # hr: attendance
     "POST /api/projects/<int:project_id>/shifts": lambda i: {"name": "乙方班次", "starts": "09:00", "ends": "18:00",
                                                             "min_staff": 1},

@@ -3,10 +3,12 @@ director registers endpoints; the agency's events reach them signed, with the sa
 on every attempt; a receiver that fails (500), then times out, then recovers gets the event
 accepted once and the log shows the three attempts; a receiver that never recovers has its
 delivery dead, then redelivered by hand; payloads masked unless the endpoint is granted
-personal data; another agency's events never reach this agency's endpoints, nor its routes."""
+personal data; another agency's events never reach this agency's endpoints, nor its routes; a
+rotated secret signs beside the new one for its grace period, then never."""
 import json
 import threading
 import time
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -194,3 +196,80 @@ def test_unit_status_changed_follows_each_unit_through_the_gateway(director, rec
     log = deliveries(director, hook)
     assert {d["event_type"] for d in log} == {"unit_status_changed"} and len(log) == 3
     assert {d["event_id"] for d in log} == {e["event_id"] for e in events}
+
+
+def signatures(request):
+    return webhook_rules.signatures_in(request["headers"]["Loupan-Signature"])
+
+
+def test_a_rotated_secret_signs_beside_the_new_one_for_its_grace_period_then_never(system, director, agency_b,
+                                                                                     receiver):
+    """A director rotates an endpoint's secret: the new one is in that answer only; the next
+    delivery's Loupan-Signature lists the new secret's signature and the old one's, so a receiver
+    on either accepts it; once the grace period has passed (moved by the endpoint's row: the
+    clock is not the test's to move), deliveries carry the new one's alone, the old secret is
+    forgotten, and no answer ever shows it again. A rotation with no grace stops the old one at
+    once; another agency's director, a disabled endpoint and a grace beyond a week are refused."""
+    from sqlalchemy import create_engine, text
+
+    hook = register(director, receiver, "/rotate", ["units_released"])
+    old = hook["secret"]
+    make_project(director, "轮换前楼盘", units=1)
+    wait_until(lambda: receiver.requests("/rotate"), timeout=60)
+    (before,) = receiver.requests("/rotate")
+    assert len(signatures(before)) == 1 and verified(hook, before)
+
+    assert agency_b.post(f"/api/webhooks/{hook['id']}/rotate-secret").json()["error"] == "WEBHOOK_NOT_FOUND"
+    too_long = director.post(f"/api/webhooks/{hook['id']}/rotate-secret", {"old_secret_hours": 169})
+    assert too_long.status_code == 400
+    rotated = director.ok(director.post(f"/api/webhooks/{hook['id']}/rotate-secret"))
+    new = rotated["secret"]
+    assert new.startswith("whsec_") and new != old and rotated["id"] == hook["id"]
+    assert rotated["secret_rotated_at"] and rotated["previous_secret_until"]
+    grace = (datetime.fromisoformat(rotated["previous_secret_until"])
+             - datetime.fromisoformat(rotated["secret_rotated_at"]))
+    assert grace == timedelta(hours=24)
+    read = director.ok(director.get(f"/api/webhooks/{hook['id']}"))
+    assert "secret" not in read and read["previous_secret_until"] == rotated["previous_secret_until"]
+    listed = director.get("/api/webhooks").text + director.get(f"/api/webhooks/{hook['id']}/deliveries").text
+    assert old not in listed and new not in listed
+
+    # during the grace period: both signatures, each verified by a receiver holding its secret
+    make_project(director, "轮换中楼盘", units=1)
+    wait_until(lambda: len(receiver.requests("/rotate")) >= 2, timeout=60)
+    during = receiver.requests("/rotate")[1]
+    assert len(signatures(during)) == 2
+    assert verified({"secret": new}, during) and verified({"secret": old}, during)
+    assert not verified({"secret": "whsec_" + "x" * 43}, during)
+    assert signatures(during)[0] == webhook_rules.signature(new, during["headers"]["Loupan-Timestamp"], during["body"])
+
+    engine = create_engine(system.urls["gateway"])  # the grace period passes
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE webhook_endpoints SET previous_secret_until = now() - interval '1 second' "
+                              "WHERE id = :id"), {"id": hook["id"]})
+        make_project(director, "轮换后楼盘", units=1)
+        wait_until(lambda: len(receiver.requests("/rotate")) >= 3, timeout=60)
+        after = receiver.requests("/rotate")[2]
+        assert len(signatures(after)) == 1
+        assert verified({"secret": new}, after) and not verified({"secret": old}, after)
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT secret, previous_secret FROM webhook_endpoints WHERE id = :id"),
+                                {"id": hook["id"]}).one()
+        assert tuple(kept) == (new, None)  # the old secret is forgotten
+    finally:
+        engine.dispose()
+    assert director.ok(director.get(f"/api/webhooks/{hook['id']}"))["previous_secret_until"] is None
+    assert all(r["answered"] == 200 for r in receiver.requests("/rotate"))
+
+    # a leaked secret: no grace, the old one stops at once
+    leaked = director.ok(director.post(f"/api/webhooks/{hook['id']}/rotate-secret", {"old_secret_hours": 0}))
+    assert leaked["previous_secret_until"] is None and leaked["secret"] not in (new, old)
+    make_project(director, "泄露后楼盘", units=1)
+    wait_until(lambda: len(receiver.requests("/rotate")) >= 4, timeout=60)
+    last = receiver.requests("/rotate")[3]
+    assert len(signatures(last)) == 1 and verified(leaked, last) and not verified({"secret": new}, last)
+
+    director.ok(director.delete(f"/api/webhooks/{hook['id']}"))
+    refused = director.post(f"/api/webhooks/{hook['id']}/rotate-secret")
+    assert (refused.status_code, refused.json()["error"]) == (409, "WEBHOOK_DISABLED")

@@ -8,7 +8,9 @@ data masked unless the endpoint is granted it), signed with HMAC-SHA256 over `<t
 a 2xx delivers; anything else (or no answer within the timeout) is tried again 30 s later,
 doubling up to an hour, for a day, then the delivery is dead with its last answer. A replica
 claims a delivery by a conditional update (a lease) before posting, so two replicas never post
-one delivery at once; the delivery id is the same on every attempt."""
+one delivery at once; the delivery id is the same on every attempt. A director rotates an
+endpoint's secret: the new one is shown once, and the one it replaced signs beside it (the
+header lists both) for a grace period, then is forgotten."""
 import json
 import logging
 import secrets
@@ -41,10 +43,15 @@ _ENDPOINTS = WebhookEndpoint.__table__
 _ENVELOPE = Envelope()
 
 
-def endpoint_dict(row):
+def endpoint_dict(row, now=None):
+    """An endpoint as the API shows it: never a secret (the new one is added to the answer that
+    issues it, the replaced one is never shown again)."""
+    until = row.previous_secret_until if row.previous_secret else None
     return {"id": row.id, "url": row.url, "event_types": list(row.event_types), "description": row.description,
             "personal_data": row.personal_data, "created_by": row.created_by, "created_at": row.created_at,
-            "disabled_at": row.disabled_at, "status": "disabled" if row.disabled_at else "active"}
+            "disabled_at": row.disabled_at, "status": "disabled" if row.disabled_at else "active",
+            "secret_rotated_at": row.secret_rotated_at,
+            "previous_secret_until": until if until is not None and until > (now or utcnow()) else None}
 
 
 def json_envelope(event):
@@ -60,12 +67,13 @@ def settings(config):
             "timeout": float(config.get("WEBHOOK_TIMEOUT_SECONDS", 10))}
 
 
-def post(url, secret, delivery_id, event_type, body, timeout, now):
-    """(status or None, excerpt of the answer or of the failure)."""
+def post(url, signing, delivery_id, event_type, body, timeout, now):
+    """(status or None, excerpt of the answer or of the failure); `signing`: the secrets whose
+    signatures Loupan-Signature lists (rules.signing_secrets)."""
     timestamp = int(now.timestamp())
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Loupan-Webhooks/1",
                "Loupan-Delivery": delivery_id, "Loupan-Event": event_type, "Loupan-Timestamp": str(timestamp),
-               "Loupan-Signature": rules.signature(secret, timestamp, body)}
+               "Loupan-Signature": rules.signature_header(signing, timestamp, body)}
     try:
         answer = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
     except requests.Timeout:
@@ -85,6 +93,10 @@ def send_due(engine, config, now=None, owner=None):
                   _ENDPOINTS.c.disabled_at.is_(None))
            .order_by(_DELIVERIES.c.next_attempt_at).limit(BATCH))
     with write_connection(engine) as conn:
+        # a replaced secret past its grace period is forgotten (it signs nothing any more)
+        conn.execute(update(_ENDPOINTS).where(_ENDPOINTS.c.previous_secret.is_not(None),
+                                              _ENDPOINTS.c.previous_secret_until <= now)
+                     .values(previous_secret=None, previous_secret_until=None))
         ids = conn.execute(due).scalars().all()
     # each in its own green thread: one endpoint that never answers delays none of the others
     pool = eventlet.GreenPool(PARALLEL)
@@ -101,11 +113,13 @@ def send_one(engine, delivery_pk, now, options, token):
     with write_connection(engine) as conn:
         if conn.execute(claim).rowcount != 1:
             return False  # another replica has it
-        row = conn.execute(select(_DELIVERIES, _ENDPOINTS.c.url, _ENDPOINTS.c.secret, _ENDPOINTS.c.personal_data)
+        row = conn.execute(select(_DELIVERIES, _ENDPOINTS.c.url, _ENDPOINTS.c.secret, _ENDPOINTS.c.previous_secret,
+                                  _ENDPOINTS.c.previous_secret_until, _ENDPOINTS.c.personal_data)
                            .select_from(_DELIVERIES.join(_ENDPOINTS, _ENDPOINTS.c.id == _DELIVERIES.c.endpoint_id))
                            .where(_DELIVERIES.c.id == delivery_pk)).one()
     attempt_at = utcnow()
-    status, text = post(row.url, row.secret, row.delivery_id, row.event_type,
+    signing = rules.signing_secrets(row.secret, row.previous_secret, row.previous_secret_until, attempt_at)
+    status, text = post(row.url, signing, row.delivery_id, row.event_type,
                         rules.body_of(row.envelope, row.personal_data), options["timeout"], attempt_at)
     done = utcnow()
     attempts = row.attempts + 1
@@ -180,6 +194,38 @@ class WebhookRoutes:
         self.db.commit()
         self.db.session.refresh(row)
         return dump(w.WebhookOut, endpoint_dict(row))
+
+    @route("POST", "/api/webhooks/<int:webhook_id>/rotate-secret", body=w.WebhookRotateIn, response=w.WebhookIssued,
+           summary="Rotate the endpoint's signing secret: the new one is in this answer only; the one it replaces "
+                   "still signs every delivery beside it (Loupan-Signature lists both) for old_secret_hours (24 by "
+                   "default, 0: not at all), then never again, and is never shown (404 WEBHOOK_NOT_FOUND; "
+                   "409 WEBHOOK_DISABLED, WEBHOOK_ROTATED_MEANWHILE)")
+    def rotate_webhook_secret(self, request, actor, webhook_id, body):
+        row = self._endpoint(actor, webhook_id)
+        if row.disabled_at is not None:
+            raise Conflict("the endpoint is disabled: nothing is signed for it", "WEBHOOK_DISABLED")
+        now = utcnow()
+        secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        hours = body.get("old_secret_hours", w.SECRET_GRACE_HOURS)
+        keep = hours > 0
+        # a conditional update: of two directors rotating at once, one replaces the secret the
+        # other read, and the other is told (it would hand out a secret already replaced)
+        changed = self.db.session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.id == row.id, WebhookEndpoint.secret == row.secret,
+                                          WebhookEndpoint.disabled_at.is_(None))
+            .values(secret=secret, previous_secret=row.secret if keep else None,
+                    previous_secret_until=now + timedelta(hours=hours) if keep else None,
+                    secret_rotated_at=now, secret_rotated_by=actor["account_id"])
+            .execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            self.db.rollback()
+            raise Conflict("the secret was rotated or the endpoint disabled meanwhile: read it again",
+                           "WEBHOOK_ROTATED_MEANWHILE")
+        self.db.commit()
+        self.db.session.refresh(row)
+        log.info("webhook %s: signing secret rotated by account %s (the old one signs for %d h)", row.id,
+                 actor["account_id"], hours)
+        return dump(w.WebhookIssued, dict(endpoint_dict(row, now), secret=secret))
 
     @route("GET", "/api/webhooks/<int:webhook_id>/deliveries", response=w.DeliveryOut, many=True,
            summary="The endpoint's delivery log, newest first (at most 200): state, attempts, the last answer, "

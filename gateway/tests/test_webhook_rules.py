@@ -42,6 +42,26 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body_and_replays_are_refu
     assert not r.verify("whsec_abc", "soon", body, sig, now=1765000000)
 
 
+def test_a_rotated_secret_signs_beside_the_new_one_until_its_grace_period_ends():
+    until = T0 + timedelta(hours=24)
+    assert r.signing_secrets("whsec_new", "whsec_old", until, T0) == ["whsec_new", "whsec_old"]
+    assert r.signing_secrets("whsec_new", "whsec_old", until, until - timedelta(seconds=1)) == ["whsec_new", "whsec_old"]
+    assert r.signing_secrets("whsec_new", "whsec_old", until, until) == ["whsec_new"]
+    assert r.signing_secrets("whsec_new", None, None, T0) == ["whsec_new"]
+    body = b'{"type":"unit_held"}'
+    both = r.signature_header(["whsec_new", "whsec_old"], 1765000000, body)
+    assert both == f"{r.signature('whsec_new', 1765000000, body)}, {r.signature('whsec_old', 1765000000, body)}"
+    # a receiver on either secret accepts it; one on a third, or a header of neither, does not
+    assert r.verify("whsec_new", "1765000000", body, both, now=1765000000)
+    assert r.verify("whsec_old", "1765000000", body, both, now=1765000000)
+    assert not r.verify("whsec_other", "1765000000", body, both, now=1765000000)
+    only_new = r.signature_header(["whsec_new"], 1765000000, body)
+    assert only_new == r.signature("whsec_new", 1765000000, body)  # one secret: the header as before rotation
+    assert not r.verify("whsec_old", "1765000000", body, only_new, now=1765000000)
+    assert not r.verify("whsec_new", "1765000000", body, "", now=1765000000)
+    assert not r.verify("whsec_new", "1765000000", body, " , ", now=1765000000)
+
+
 def test_personal_data_is_masked_unless_the_endpoint_is_granted_it():
     envelope = {"type": "contract_signed", "agency_id": 1, "actor": {"username": "zhang_adv"},
                 "payload": {"deal_id": 3, "customer_name": "张三丰", "customer_phone": "13812345678",

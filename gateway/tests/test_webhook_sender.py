@@ -35,8 +35,9 @@ def posts(monkeypatch):
 
     made = Posts()
 
-    def fake_post(url, secret, delivery_id, event_type, body, timeout, now):
-        made.append({"url": url, "delivery_id": delivery_id, "event_type": event_type, "body": body})
+    def fake_post(url, signing, delivery_id, event_type, body, timeout, now):
+        made.append({"url": url, "delivery_id": delivery_id, "event_type": event_type, "body": body,
+                     "signing": signing})
         status = made.answers.pop(0) if len(made.answers) > 1 else made.answers[0]
         return status, "answer"
 
@@ -88,6 +89,31 @@ def test_failures_back_off_then_the_delivery_is_dead(engine, posts):
     assert (dead.state, dead.attempts, dead.next_attempt_at, dead.last_error) == ("dead", 2, None, "answer")
 
 
+def test_a_rotated_secret_signs_beside_the_new_one_until_its_grace_ends_then_is_forgotten(engine, posts):
+    """An endpoint rotated an hour ago with a day's grace: its deliveries are signed with both
+    secrets; once the grace has passed, with the new one alone, and the old one is erased."""
+    delivery(engine)
+    now = utcnow()
+    E = WebhookEndpoint.__table__
+    with engine.begin() as conn:
+        conn.execute(update(E).values(secret="whsec_new", previous_secret="whsec_old",
+                                      previous_secret_until=now + timedelta(hours=23), secret_rotated_at=now))
+    assert webhooks.send_due(engine, CONFIG, now=now) == 1
+    assert posts[-1]["signing"] == ["whsec_new", "whsec_old"]
+    with engine.begin() as conn:  # the grace period over (the clock moved by the row), the next delivery
+        conn.execute(update(E).values(previous_secret_until=now - timedelta(seconds=1)))
+        conn.execute(insert(D).values(delivery_id="d-2", endpoint_id=conn.execute(select(E.c.id)).scalar_one(),
+                                      agency_id=1, event_id="e-2", event_type="unit_held", envelope={"payload": {}},
+                                      state="pending", attempts=0, next_attempt_at=now, created_at=now,
+                                      retry_from=now))
+    assert webhooks.send_due(engine, CONFIG, now=now) == 1
+    assert posts[-1]["delivery_id"] == "d-2" and posts[-1]["signing"] == ["whsec_new"]
+    with engine.connect() as conn:
+        kept = conn.execute(select(E)).one()
+    assert (kept.secret, kept.previous_secret, kept.previous_secret_until) == ("whsec_new", None, None)
+    assert webhooks.endpoint_dict(kept)["previous_secret_until"] is None and "secret" not in webhooks.endpoint_dict(kept)
+
+
 def endpoint(engine, agency_id, event_types, disabled=False):
     now = utcnow()
     with engine.begin() as conn:
@@ -128,7 +154,7 @@ def test_two_replicas_sending_at_once_post_a_delivery_once(engine, monkeypatch):
 
     made = []
 
-    def slow_post(url, secret, delivery_id, event_type, body, timeout, now):
+    def slow_post(url, signing, delivery_id, event_type, body, timeout, now):
         made.append(delivery_id)
         eventlet.sleep(0.2)  # the other replica's tick runs meanwhile
         return 200, "ok"

@@ -6,6 +6,10 @@ WEBHOOK_EVENT_TYPES = ("units_released", "unit_held", "unit_hold_cancelled", "un
                        "contract_signed", "contract_filed", "deal_cancelled", "unit_handed_over", "payment_received",
                        "payment_refunded", "unit_status_changed")
 DELIVERY_STATES = ("pending", "delivered", "dead")
+# a rotated secret still signs deliveries beside the new one this long unless the director says
+# otherwise, so the integrator can switch its receiver without refusing one (docs/webhooks.md)
+SECRET_GRACE_HOURS = 24
+MAX_SECRET_GRACE_HOURS = 168
 
 
 class WebhookIn(Schema):
@@ -33,11 +37,25 @@ class WebhookOut(Schema):
     created_at = fields.AwareDateTime()
     disabled_at = fields.AwareDateTime(allow_none=True)
     status = fields.String(validate=validate.OneOf(("active", "disabled")), metadata={"description": "active | disabled"})
+    secret_rotated_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when a director last rotated the signing secret (null: never)"})
+    previous_secret_until = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "until when deliveries also carry a signature with the secret the last rotation replaced "
+                       "(null: none, they carry the current secret's only)"})
 
 
 class WebhookIssued(WebhookOut):
     secret = fields.String(metadata={"description": "the signing secret, shown in this answer only: "
                                                     "Loupan-Signature is HMAC-SHA256 of `<timestamp>.<body>` with it"})
+
+
+class WebhookRotateIn(Schema):
+    # no load_default: optional in the generated types (the route applies SECRET_GRACE_HOURS)
+    old_secret_hours = fields.Integer(strict=True, validate=validate.Range(0, MAX_SECRET_GRACE_HOURS), metadata={
+        "description": f"hours the replaced secret still signs deliveries beside the new one, so the receiver "
+                       f"can switch without refusing one; {SECRET_GRACE_HOURS} when absent, 0: it stops at once "
+                       f"(e.g. it leaked)",
+        "example": SECRET_GRACE_HOURS})
 
 
 class DeliveryOut(Schema):

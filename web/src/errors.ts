@@ -26,7 +26,8 @@ export const MESSAGES: Record<string, string> = {
   WEBHOOK_URL_INVALID: "推送地址无效",
   WEBHOOK_NOT_FOUND: "推送端点不存在",
   WEBHOOK_DELIVERY_NOT_FOUND: "推送记录不存在",
-  WEBHOOK_DISABLED: "该推送端点已停用，不能重新推送",
+  WEBHOOK_DISABLED: "该推送端点已停用，不能再推送或轮换密钥",
+  WEBHOOK_ROTATED_MEANWHILE: "签名密钥刚被他人轮换或端点已停用，请刷新后再试",
   EXPIRY_IN_PAST: "到期时间须晚于现在",
   // buyers' sign-in on their phones (online 开盘)
   CODE_INVALID: "验证码不正确或已失效，请重新获取",

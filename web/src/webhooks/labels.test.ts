@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES, STATE_NAMES, canRedeliver, eventName, formProblem, lastAnswer } from "./labels";
+import { EVENT_TYPES, ROTATION_CHOICES, STATE_NAMES, canRedeliver, eventName, formProblem, lastAnswer, rotationNote } from "./labels";
 
 describe("webhook labels", () => {
   it("names every event the gateway offers, unit_status_changed first", () => {
@@ -30,5 +30,11 @@ describe("webhook labels", () => {
     expect(formProblem("ftp://crm.example.com/h", ["unit_held"])).toBe("接收地址须以 https:// 开头");
     expect(formProblem("https://crm.example.com/h", [])).toBe("请至少选择一种事件");
     expect(formProblem(" https://crm.example.com/h ", ["unit_held"])).toBeNull();
+  });
+
+  it("offers a day's grace or none when rotating, and says until when the old secret signs", () => {
+    expect(ROTATION_CHOICES.map((c) => c.hours)).toEqual([24, 0]);
+    expect(rotationNote("2026-12-07T10:00:00+00:00", (iso) => `@${iso}`)).toBe("旧密钥同时签名至 @2026-12-07T10:00:00+00:00");
+    expect(rotationNote(null, (iso) => iso)).toBe("");
   });
 });

@@ -1,6 +1,6 @@
 // 集成推送 (outbound webhooks, docs/webhooks.md): the Chinese of the events an endpoint may
-// subscribe to and of a delivery's state, which deliveries a director may send again, and the
-// short form of a delivery's last answer for the log.
+// subscribe to and of a delivery's state, which deliveries a director may send again, the
+// short form of a delivery's last answer for the log, and the choices of a secret's rotation.
 
 /** The events of POST /api/webhooks (loupan/schemas/gateway_webhooks.py), in the form's order. */
 export const EVENT_NAMES: Record<string, string> = {
@@ -50,4 +50,16 @@ export function formProblem(url: string, events: string[]): string | null {
   if (!/^https?:\/\/[^\s/]+/i.test(value)) return "接收地址须以 https:// 开头";
   if (!events.length) return "请至少选择一种事件";
   return null;
+}
+
+/** 轮换密钥 (POST /api/webhooks/{id}/rotate-secret): how long the replaced secret still signs
+ * beside the new one; 24 h lets the integrator switch, 0 stops a leaked one at once. */
+export const ROTATION_CHOICES = [
+  { hours: 24, label: "旧密钥继续同时签名 24 小时（对接方在此期间换用新密钥，推荐）" },
+  { hours: 0, label: "旧密钥立即失效（密钥已泄露时）" },
+];
+
+/** The endpoint list's note while a replaced secret still signs: until when. */
+export function rotationNote(previousUntil: string | null | undefined, format: (iso: string) => string): string {
+  return previousUntil ? `旧密钥同时签名至 ${format(previousUntil)}` : "";
 }
