@@ -22,6 +22,7 @@ EVENT_TYPES = {
     "contract_filed": "contracts",
     "deal_cancelled": "contracts",
     "unit_handed_over": "contracts",
+    "deal_unit_swapped": "contracts",
     "payment_received": "finance",
     "payment_refunded": "finance",
 }
@@ -39,6 +40,7 @@ UNIT_MOVES = {
     "contract_filed": ("signed", "filed"),
     "deal_cancelled": (None, "available"),  # from the payload's from_status
     "unit_handed_over": ("filed", "delivered"),
+    "deal_unit_swapped": (None, None),  # two units: the deal's leaves one, takes the other (below)
 }
 SUBSCRIBABLE = (*EVENT_TYPES, UNIT_STATUS_CHANGED)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -59,6 +61,11 @@ def unit_status_changes(event_type, payload):
     退房 of a 认购 never approved (from_status "submitted") moved no unit: none."""
     if event_type not in UNIT_MOVES:
         return []
+    if event_type == "deal_unit_swapped":  # 换房: the old unit is free again, the new one the deal's
+        status, deal = payload.get("deal_status"), {"deal_id": payload["deal_id"]}
+        return [dict(deal, unit_id=payload["from_unit_id"], from_status=status, to_status="available"),
+                dict(deal, unit_id=payload["to_unit_id"], from_status="available", to_status=status,
+                     **({"unit_label": payload["to_unit_label"]} if payload.get("to_unit_label") else {}))]
     frm, to = UNIT_MOVES[event_type]
     if event_type == "deal_cancelled":
         frm = payload.get("from_status")

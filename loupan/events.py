@@ -228,6 +228,9 @@ class DealUnitSwapped(_Payload):
     new_price = Amount(allow_none=True, load_default=None)
     price_difference = Amount(allow_none=True, load_default=None)
     to_unit_label = fields.String(allow_none=True, load_default=None)  # e.g. 1栋-1201
+    # the deal's status the new unit takes (the old one goes back to available): subscribed,
+    # signed or filed; none from a contracts older than the field
+    deal_status = fields.String(allow_none=True, load_default=None)
 
 
 class UnitHandedOver(_Deal):

@@ -198,6 +198,26 @@ def test_unit_status_changed_follows_each_unit_through_the_gateway(director, rec
     assert {d["event_id"] for d in log} == {e["event_id"] for e in events}
 
 
+def test_a_swap_reaches_unit_status_changed_as_both_units_moved(system, director, receiver):
+    """换房 of a signed deal: the old unit back to available and the new one signed, two
+    deliveries naming the deal (contracts' deal_unit_swapped carries the deal's status)."""
+    from tests.test_contracts_changes_api import Site
+
+    site = Site(system, director, "wh", units=3)
+    deal_id, old = site.deal("signed")
+    hook = register(director, receiver, "/swaps", ["unit_status_changed"])
+    new = site.free[0]
+    site.manager.ok(site.approve(site.ask(deal_id, {"kind": "swap", "to_unit_id": new})["id"]))
+
+    def swapped():
+        return [e["payload"] for e in (json.loads(r["body"]) for r in receiver.requests("/swaps"))
+                if e["payload"]["cause"] == "deal_unit_swapped"]
+    wait_until(lambda: len(swapped()) >= 2, timeout=60)
+    assert sorted((p["unit_id"], p["from_status"], p["to_status"], p["deal_id"]) for p in swapped()) == sorted([
+        (old, "signed", "available", deal_id), (new, "available", "signed", deal_id)])
+    assert all(verified(hook, r) for r in receiver.requests("/swaps"))
+
+
 def signatures(request):
     return webhook_rules.signatures_in(request["headers"]["Loupan-Signature"])
 

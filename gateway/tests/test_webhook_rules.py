@@ -107,12 +107,18 @@ def test_unit_status_changed_follows_inventorys_status_machine():
     from services.inventory.unit_rules import MOVES
 
     for event_type, (frm, to) in r.UNIT_MOVES.items():
+        if event_type == "deal_unit_swapped":
+            continue  # two units: below
         if frm is not None:
             assert (frm, to) in MOVES, event_type
         else:
             assert any(t == to for _, t in MOVES), event_type
     for frm in ("subscribed", "signed", "filed"):  # 退房 from each deal status the event names
         assert (frm, "available") in MOVES
+    for status in ("subscribed", "signed"):  # 换房 (services/inventory/deals.py SWAPPABLE)
+        for change in r.unit_status_changes("deal_unit_swapped", {
+                "deal_id": 3, "from_unit_id": 4, "to_unit_id": 5, "deal_status": status}):
+            assert (change["from_status"], change["to_status"]) in MOVES
 
 
 def test_unit_status_changed_one_per_unit_moved():
@@ -133,6 +139,11 @@ def test_unit_status_changed_one_per_unit_moved():
     assert r.unit_status_changes("deal_cancelled", dict(deal, from_status=None))[0]["from_status"] is None
     assert r.unit_status_changes("deal_cancelled", dict(deal, from_status="submitted")) == []  # never on the unit
     assert r.unit_status_changes("payment_received", deal) == []
+    swapped = {"deal_id": 3, "from_unit_id": 4, "to_unit_id": 5, "to_unit_label": "1号楼-0502", "deal_status": "signed",
+               "new_price": "1000000.00", "advisor_id": 7}
+    assert r.unit_status_changes("deal_unit_swapped", swapped) == [  # 换房: the deal leaves 4 and takes 5
+        {"deal_id": 3, "unit_id": 4, "from_status": "signed", "to_status": "available"},
+        {"deal_id": 3, "unit_id": 5, "unit_label": "1号楼-0502", "from_status": "available", "to_status": "signed"}]
 
 
 def test_unit_status_changed_envelope_is_its_own_event_and_carries_no_person():

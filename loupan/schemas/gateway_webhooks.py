@@ -3,8 +3,8 @@ from marshmallow import Schema, fields, validate
 
 WEBHOOK_EVENT_TYPES = ("units_released", "unit_held", "unit_hold_cancelled", "unit_hold_expired",
                        "price_list_published", "launch_registered", "launch_finished", "subscription_approved",
-                       "contract_signed", "contract_filed", "deal_cancelled", "unit_handed_over", "payment_received",
-                       "payment_refunded", "unit_status_changed")
+                       "contract_signed", "contract_filed", "deal_cancelled", "unit_handed_over", "deal_unit_swapped",
+                       "payment_received", "payment_refunded", "unit_status_changed")
 DELIVERY_STATES = ("pending", "delivered", "dead")
 # a rotated secret still signs deliveries beside the new one this long unless the director says
 # otherwise, so the integrator can switch its receiver without refusing one (docs/webhooks.md)

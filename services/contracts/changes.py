@@ -277,7 +277,7 @@ def _apply_swap(uow, inventory, change, caller):
     uow.publish("deal_unit_swapped", {
         "deal_id": deal.id, "from_unit_id": change.from_unit_id, "to_unit_id": to_unit_id,
         "advisor_id": deal.advisor_id, "new_price": change.new_price, "price_difference": change.price_difference,
-        "to_unit_label": change.payload.get("to_unit_label"),
+        "to_unit_label": change.payload.get("to_unit_label"), "deal_status": deal.status,
     }, deal.agency_id, deal.project_id, actor=event_actor(change.approver))
     uow.commit()
     return None

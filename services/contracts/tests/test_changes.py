@@ -204,7 +204,7 @@ def test_swap_moves_the_deal_and_its_price_by_the_list_price_difference(call, co
     (event,) = sink.wait_for("deal_unit_swapped")
     assert event["payload"] == {"deal_id": deal_id, "from_unit_id": 201, "to_unit_id": 202, "advisor_id": 11,
                                 "new_price": "3020000.00", "price_difference": "120000.00",
-                                "to_unit_label": "1号楼-0202"}
+                                "to_unit_label": "1号楼-0202", "deal_status": status}
     assert "换房" in history(config, deal_id)[0].note
 
 

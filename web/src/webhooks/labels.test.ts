@@ -4,7 +4,8 @@ import { EVENT_TYPES, ROTATION_CHOICES, STATE_NAMES, canRedeliver, eventName, fo
 describe("webhook labels", () => {
   it("names every event the gateway offers, unit_status_changed first", () => {
     expect(EVENT_TYPES[0]).toBe("unit_status_changed");
-    expect(EVENT_TYPES).toHaveLength(15);
+    expect(EVENT_TYPES).toHaveLength(16);
+    expect(eventName("deal_unit_swapped")).toBe("换房");
     expect(eventName("contract_signed")).toBe("签约");
     expect(eventName("something_new")).toBe("something_new");
     expect(Object.keys(STATE_NAMES)).toEqual(["pending", "delivered", "dead"]);

@@ -2,8 +2,14 @@
 // subscribe to and of a delivery's state, which deliveries a director may send again, the
 // short form of a delivery's last answer for the log, and the choices of a secret's rotation.
 
+import type { components } from "../api";
+
+/** An event type an endpoint may ask for: the OpenAPI's enum, so a type the gateway adds
+ * without its Chinese name here fails the type check (npm run check). */
+export type WebhookEventType = components["schemas"]["WebhookIn"]["event_types"][number];
+
 /** The events of POST /api/webhooks (loupan/schemas/gateway_webhooks.py), in the form's order. */
-export const EVENT_NAMES: Record<string, string> = {
+export const EVENT_NAMES: Record<WebhookEventType, string> = {
   unit_status_changed: "房源状态变化",
   units_released: "推盘",
   unit_held: "留房",
@@ -17,16 +23,17 @@ export const EVENT_NAMES: Record<string, string> = {
   contract_filed: "备案",
   deal_cancelled: "退房",
   unit_handed_over: "交房",
+  deal_unit_swapped: "换房",
   payment_received: "收款",
   payment_refunded: "退款",
 };
-export const EVENT_TYPES = Object.keys(EVENT_NAMES);
+export const EVENT_TYPES = Object.keys(EVENT_NAMES) as WebhookEventType[];
 
 export const STATE_NAMES: Record<string, string> = { pending: "待投递", delivered: "已送达", dead: "已放弃" };
 export const ENDPOINT_STATUS_NAMES: Record<string, string> = { active: "启用", disabled: "已停用" };
 
 export function eventName(type: string | undefined): string {
-  return type ? (EVENT_NAMES[type] ?? type) : "";
+  return type ? ((EVENT_NAMES as Record<string, string>)[type] ?? type) : "";
 }
 
 /** A dead delivery of an active endpoint may be sent again (the same delivery id, a new day). */
