@@ -539,6 +539,23 @@ def test_an_advisor_opens_a_customer_and_follows_up_with_a_grade_change(browser,
     no_console_errors(browser)
 
 
+def test_the_customer_page_follows_the_address_to_another_customer(browser, site):
+    """The page is reused when the address names another customer (a bell notice, back and
+    forward): it shows that one, not the first."""
+    advisor = advisor_api(site, site["advisor"])
+    ids = [advisor.ok(advisor.post(f"/api/projects/{site['pid']}/customers", {
+        "name": name, "mobile": mobile, "channel": "phone", "grade": "B"}), 201)["customer"]["id"]
+        for name, mobile in (("蒋女士", "13900139011"), ("沈先生", "13900139012"))]
+    sign_in(browser, site, site["advisor"], STAFF_PASSWORD, page=None)
+    browser.execute_script("location.hash = arguments[0]", f"#/customers/{ids[0]}")
+    wait(browser, lambda d: d.find_element(By.ID, "customer-name").text == "蒋女士", "the first customer")
+    browser.execute_script("location.hash = arguments[0]", f"#/customers/{ids[1]}")
+    wait(browser, lambda d: d.find_element(By.ID, "customer-name").text == "沈先生", "the second customer")
+    browser.back()
+    wait(browser, lambda d: d.find_element(By.ID, "customer-name").text == "蒋女士", "the first again")
+    no_console_errors(browser)
+
+
 def test_a_registration_of_a_number_a_colleague_protects_says_zhuangdan(browser, site):
     director = site["director"]
     other = account(director, "console_adv2", "advisor", [site["pid"]])
