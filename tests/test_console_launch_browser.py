@@ -281,3 +281,28 @@ def test_the_launch_report_page_shows_the_figures_and_downloads_its_excel(browse
     saved = wait(browser, lambda d: [p for p in tmp_path.iterdir() if p.suffix == ".xlsx"], "the file saved")[0]
     assert saved.name == f"launch-{launch['id']}-report.xlsx"
     no_console_errors(browser)
+
+
+def test_the_launch_pages_follow_the_address_to_another_launch(browser, site):
+    """A launch's page and its report are reused when the address names another launch (back
+    and forward, a typed address): each shows that one, not the first."""
+    api = site["manager_api"]
+    ids = [api.ok(api.post(f"/api/projects/{site['pid']}/launches", {
+        "name": name, "mode": "race", "opens_at": "2030-06-01T02:00:00+00:00", "unit_ids": units}), 201)["id"]
+        for name, units in (("四期东区", site["units"][5:6]), ("五期西区", site["units"][2:3]))]
+    as_(browser, site, "manager", None)
+
+    def shows(page, heading):
+        return lambda d: [h for h in d.find_elements(By.CSS_SELECTOR, f"{page} h2") if h.text.startswith(heading)]
+
+    for path, page, title in (("", ".launch-detail", ""), ("/report", ".launch-report", "开盘报告：")):
+        browser.execute_script("location.hash = arguments[0]", f"#/launches/{ids[0]}{path}")
+        wait(browser, shows(page, f"{title}四期东区"), f"the first launch{path}")
+        browser.execute_script("location.hash = arguments[0]", f"#/launches/{ids[1]}{path}")
+        wait(browser, shows(page, f"{title}五期西区"), f"the second launch{path}")
+        browser.back()
+        wait(browser, shows(page, f"{title}四期东区"), f"the first launch{path} again")
+    # the report's links follow it too
+    href = browser.find_element(By.CSS_SELECTOR, ".launch-report p a").get_attribute("href")
+    assert href.endswith(f"#/launches/{ids[0]}")
+    no_console_errors(browser)
