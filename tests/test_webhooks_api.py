@@ -4,10 +4,12 @@ on every attempt; a receiver that fails (500), then times out, then recovers get
 accepted once and the log shows the three attempts; a receiver that never recovers has its
 delivery dead, then redelivered by hand; payloads masked unless the endpoint is granted
 personal data; another agency's events never reach this agency's endpoints, nor its routes; a
-rotated secret signs beside the new one for its grace period, then never."""
+rotated secret signs beside the new one for its grace period, then never; of two directors
+rotating one endpoint at the same moment one gets the new secret, the other is told."""
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +19,7 @@ from gateway import webhook_rules
 from loupan.testing import wait_until
 from loupan.testing.client import Api
 from tests.api import make_project, own_system
+from tests.conftest import staff
 
 # small retry delays (seconds): the schedule's shape is gateway/tests/test_webhook_rules.py's
 system = own_system(WEBHOOKS_ALLOW_LOCAL="1", WEBHOOK_SEND_SECONDS="0.2", WEBHOOK_TIMEOUT_SECONDS="1",
@@ -293,3 +296,56 @@ def test_a_rotated_secret_signs_beside_the_new_one_for_its_grace_period_then_nev
     director.ok(director.delete(f"/api/webhooks/{hook['id']}"))
     refused = director.post(f"/api/webhooks/{hook['id']}/rotate-secret")
     assert (refused.status_code, refused.json()["error"]) == (409, "WEBHOOK_DISABLED")
+
+
+def test_two_directors_rotating_one_endpoint_at_once_one_gets_the_new_secret(system, director, receiver):
+    """Two directors rotate one endpoint's secret at the same moment: both read the secret it had,
+    one replaces it and is answered the new secret, the other 409 WEBHOOK_ROTATED_MEANWHILE and
+    no secret (one already replaced would be a secret nothing signs with). The endpoint keeps the
+    winner's secret, the one both read signs beside it for the grace, and deliveries verify with
+    the winner's. The moment is made, not hoped for: the test holds the endpoint's row until both
+    rotations wait on it, then lets it go unchanged."""
+    from sqlalchemy import create_engine, text
+
+    second = staff(system, director, "wh_director2", "director", [])
+    hook = register(director, receiver, "/race", ["units_released"])
+    path = f"/api/webhooks/{hook['id']}/rotate-secret"
+    engine = create_engine(system.urls["gateway"])
+
+    def rotations_waiting():
+        with engine.connect() as conn:
+            return conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE webhook_endpoints%secret_rotated_at%'")).scalar()
+    try:
+        with engine.connect() as holder, ThreadPoolExecutor(2) as pool:
+            held = holder.begin()
+            holder.execute(text("SELECT id FROM webhook_endpoints WHERE id = :id FOR UPDATE"), {"id": hook["id"]})
+            asked = [pool.submit(api.post, path) for api in (director, second)]
+            wait_until(lambda: rotations_waiting() == 2, timeout=30,
+                       what=lambda: f"both rotations waiting on the row ({rotations_waiting()} waiting, "
+                                    f"{[a.result().text for a in asked if a.done()]})")
+            held.commit()
+            answers = [a.result() for a in asked]
+        assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+        (won,) = [a.json() for a in answers if a.status_code == 200]
+        (lost,) = [a.json() for a in answers if a.status_code == 409]
+        assert lost["error"] == "WEBHOOK_ROTATED_MEANWHILE" and "secret" not in lost
+        winner = (director, second)[[a.status_code for a in answers].index(200)]
+        assert won["secret"].startswith("whsec_") and won["secret"] != hook["secret"]
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT secret, previous_secret, secret_rotated_by FROM webhook_endpoints "
+                                     "WHERE id = :id"), {"id": hook["id"]}).one()
+        assert tuple(kept) == (won["secret"], hook["secret"], winner.ok(winner.get("/api/me"))["id"])
+    finally:
+        engine.dispose()
+
+    project, _ = make_project(director, "轮换并发楼盘", units=1)
+
+    def release():
+        return [r for r in receiver.requests("/race") if json.loads(r["body"])["project_id"] == project["id"]]
+    wait_until(release, timeout=60, what="the release delivered")
+    (delivered,) = release()
+    assert signatures(delivered)[0] == webhook_rules.signature(
+        won["secret"], delivered["headers"]["Loupan-Timestamp"], delivered["body"])
+    assert verified(won, delivered) and len(signatures(delivered)) == 2  # the winner's, and the old one's grace
