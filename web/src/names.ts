@@ -4,14 +4,23 @@ import { client, ok } from "./client";
 import { can } from "./state";
 
 export async function accountNames(): Promise<Map<number, string>> {
-  const names = new Map<number, string>();
-  if (!can("accounts.read")) return names;
+  return (await people()).byId;
+}
+
+/** The people by account id and by login name (facts recorded with the actor's login name,
+ * e.g. a risk alert's `by`): empty maps when the account may not read them. */
+export async function people(): Promise<{ byId: Map<number, string>; byLogin: Map<string, string> }> {
+  const byId = new Map<number, string>();
+  const byLogin = new Map<string, string>();
+  if (!can("accounts.read")) return { byId, byLogin };
   try {
     for (const a of await ok(client.GET("/api/accounts", { params: { query: { limit: 500 } } }))) {
-      if (a.id) names.set(a.id, a.full_name || a.username || `#${a.id}`);
+      const name = a.full_name || a.username || `#${a.id}`;
+      if (a.id) byId.set(a.id, name);
+      if (a.username) byLogin.set(a.username, name);
     }
   } catch { /* the names fall back to what the answers carry */ }
-  return names;
+  return { byId, byLogin };
 }
 
 export function shanghaiTime(iso: string | null | undefined): string {

@@ -39,12 +39,33 @@ describe("channel labels", () => {
     expect(alertFacts("report_before_deal", { channel: "链家", broker: "张", filed_at: "2026-12-06T01:00:00Z",
       subscribed_at: "2026-12-06T01:20:00Z", minutes_before: 20, deal_id: 7 }, day)[1]).toContain("仅早 20 分钟");
     expect(alertFacts("owner_change", { from_owner_id: 3, to_owner_id: 11, reason: "" }, day))
-      .toEqual(["归属由顾问 #3 改为 #11", "未填写原因"]);
+      .toEqual(["归属由 顾问 #3 改为 顾问 #11", "未注明方式"]);
     expect(alertFacts("mobile_change", { stage: "approved", old_mobile: "136****1234", new_mobile: "136****5678",
       reason: "客户换号", by: "李顾问", approved_by: "王经理" }, day))
       .toEqual(["手机号 136****1234 → 136****5678（经理 王经理 批准）", "申请人 李顾问；原因：客户换号"]);
     expect(alertFacts("mobile_change", { stage: "requested", old_mobile: "136****1234", new_mobile: "136****5678",
       reason: "客户换号", by: "李顾问", approved_by: null }, day)[0]).toContain("待经理审批");
+  });
+
+  it("says how long before its 认购 a report came, in words for under a minute and after", () => {
+    const lead = (minutes: unknown) => alertFacts("report_before_deal", { channel: "链家", broker: "张", deal_id: 7,
+      filed_at: "2026-12-06T01:00:00Z", subscribed_at: "2026-12-06T01:00:30Z", minutes_before: minutes }, day)[1];
+    expect(lead(0)).toBe("认购时间 2026-12-06（成交 #7），报备与认购相隔不到 1 分钟");
+    expect(lead(-3)).toContain("报备晚于认购 3 分钟");
+    expect(lead(45)).toContain("报备仅早 45 分钟");
+    expect(lead(undefined)).toContain("报备时间不详");
+  });
+
+  it("names the people of an alert's facts, known by login or account id", () => {
+    const people = { byId: new Map([[3, "张顾问"], [11, "李顾问"]]), byLogin: new Map([["a.li", "李顾问"], ["m.wang", "王经理"]]) };
+    expect(alertFacts("mobile_change", { stage: "approved", old_mobile: "136****1234", new_mobile: "136****5678",
+      reason: "客户换号", by: "a.li", approved_by: "m.wang" }, day, people))
+      .toEqual(["手机号 136****1234 → 136****5678（经理 王经理 批准）", "申请人 李顾问；原因：客户换号"]);
+    expect(alertFacts("owner_change", { from_owner_id: 3, to_owner_id: 11, reason: "ruling", by: "m.wang" }, day, people))
+      .toEqual(["归属由 顾问 张顾问 改为 顾问 李顾问", "撞单裁定，操作人 王经理"]);
+    // a customer reception registered (no owner) given to an advisor; someone the list does not know: as recorded
+    expect(alertFacts("owner_change", { from_owner_id: null, to_owner_id: 4, reason: "reassigned", by: "gone" }, day, people))
+      .toEqual(["归属由 未分配 改为 顾问 #4", "重新分配，操作人 gone"]);
   });
 
   it("cleans a typed 带看码", () => {

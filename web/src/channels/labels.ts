@@ -3,6 +3,8 @@
 // project's 判客 rules each said in one line, what reception is told after checking a 带看码, and
 // a risk alert's facts as sentences. Pure: the pages (src/views/channels/) show what these say.
 
+import { OWNER_REASONS } from "../labels";
+
 export const GRADES = ["A", "B", "C"] as const;
 export const GRADE_NAMES: Record<string, string> = { A: "A 级", B: "B 级", C: "C 级" };
 export const CHANNEL_STATUS: Record<string, string> = { active: "合作中", suspended: "已暂停" };
@@ -84,23 +86,41 @@ export function visitVerdict(result: {
   }
 }
 
+/** The agency's people for an alert's facts: by account id (an owner change's advisors) and by
+ * login name (who asked or approved, as crm records them); unknown ones stay as recorded. */
+export interface People { byId?: Map<number, string>; byLogin?: Map<string, string> }
+
+/** How long before its 认购 a report was filed (minutes, whole; negative: after it). */
+export function reportLead(minutes: unknown): string {
+  const m = Number(minutes);
+  if (!Number.isFinite(m)) return "报备时间不详";
+  if (m < 0) return `报备晚于认购 ${-m} 分钟`;
+  return m === 0 ? "报备与认购相隔不到 1 分钟" : `报备仅早 ${m} 分钟`;
+}
+
 /** A risk alert's facts as short sentences for the manager. */
-export function alertFacts(kind: string | undefined, f: Record<string, unknown>, time: (iso: string) => string): string[] {
+export function alertFacts(kind: string | undefined, f: Record<string, unknown>, time: (iso: string) => string,
+  people: People = {}): string[] {
   const s = (v: unknown) => (v == null ? "" : String(v));
+  const login = (v: unknown) => people.byLogin?.get(s(v)) ?? s(v);
+  const advisor = (v: unknown) => people.byId?.get(Number(v)) ?? `#${s(v)}`;
   switch (kind) {
     case "report_before_deal":
       return [`${s(f.channel)} 经纪人 ${s(f.broker)} 于 ${time(s(f.filed_at))} 报备`,
-              `认购时间 ${time(s(f.subscribed_at))}（成交 #${s(f.deal_id)}），报备仅早 ${s(f.minutes_before)} 分钟`];
+              `认购时间 ${time(s(f.subscribed_at))}（成交 #${s(f.deal_id)}），${reportLead(f.minutes_before)}`];
     case "many_channels":
       return [`${s(f.days)} 天内 ${Array.isArray(f.channels) ? f.channels.length : 0} 家渠道报备同一客户：${
         Array.isArray(f.channels) ? f.channels.join("、") : ""}`, `共 ${s(f.reports)} 次报备`];
-    case "owner_change":
-      return [`归属由顾问 #${s(f.from_owner_id)} 改为 #${s(f.to_owner_id)}${f.by ? `（操作人 ${s(f.by)}）` : ""}`,
-              f.reason ? `原因：${s(f.reason)}` : "未填写原因"];
+    case "owner_change": {
+      // reason: how the owner changed (crm's ownership history: claimed, reassigned, ruling)
+      const owner = (v: unknown) => (v == null ? "未分配" : `顾问 ${advisor(v)}`);
+      const how = f.reason ? OWNER_REASONS[s(f.reason)] ?? s(f.reason) : "未注明方式";
+      return [`归属由 ${owner(f.from_owner_id)} 改为 ${owner(f.to_owner_id)}`, `${how}${f.by ? `，操作人 ${login(f.by)}` : ""}`];
+    }
     case "mobile_change": {
-      const step = { requested: "顾问申请，待经理审批", approved: `经理 ${s(f.approved_by)} 批准`, applied: `经理 ${s(f.approved_by)} 直接更正` }[s(f.stage)] ?? s(f.stage);
+      const step = { requested: "顾问申请，待经理审批", approved: `经理 ${login(f.approved_by)} 批准`, applied: `经理 ${login(f.approved_by)} 直接更正` }[s(f.stage)] ?? s(f.stage);
       return [`手机号 ${s(f.old_mobile)} → ${s(f.new_mobile)}（${step}）`,
-              `申请人 ${s(f.by)}；原因：${s(f.reason) || "未填写"}`];
+              `申请人 ${login(f.by)}；原因：${s(f.reason) || "未填写"}`];
     }
     case "high_conversion": {
       const pct = (v: unknown) => `${(Number(v || 0) * 100).toFixed(1)}%`;
