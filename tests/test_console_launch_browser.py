@@ -14,10 +14,11 @@ import subprocess
 import sys
 
 import pytest
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.api import make_project
+from tests.api import code_from, make_project, texts_to
 from tests.browser import (ROOT, STAFF_PASSWORD, browser, built_console, no_console_errors,  # noqa: F401 (fixtures)
                            project_names, shot, sign_in, wait)
 from tests.test_console_a11y_browser import axe_violations, report, settled
@@ -251,7 +252,7 @@ def test_an_ineligible_and_a_cancelled_registration_stay_off_the_published_list(
     no_console_errors(browser)
 
 
-def test_the_launch_report_page_shows_the_figures_and_downloads_its_excel(browser, site, tmp_path):
+def test_the_launch_report_page_shows_the_figures_and_downloads_its_excel(browser, system, site, tmp_path):
     api = site["manager_api"]
     advisor = type(api)(site["url"]).login(site["people"]["advisor"], STAFF_PASSWORD)
     assistant = type(api)(site["url"]).login(site["people"]["assistant"], STAFF_PASSWORD)
@@ -272,6 +273,17 @@ def test_the_launch_report_page_shows_the_figures_and_downloads_its_excel(browse
     assert (figure(browser, "registrations"), figure(browser, "eligible"), figure(browser, "units"),
             figure(browser, "sell_out"), figure(browser, "attempts")) == ("1", "1", "2 / 0 / 2", "未售罄", "0")
     assert not browser.find_elements(By.ID, "report-windows")  # a race has no windows
+    # the buyer asks for a unit that is not the launch's: the refusal is said in Chinese
+    body = {"launch_id": launch["id"], "mobile": "13900003001"}
+    assert requests.post(f"{site['url']}/api/buyer/codes", json=body, timeout=30).status_code == 202
+    phone = requests.post(f"{site['url']}/api/buyer/sessions", timeout=30,
+                          json=dict(body, code=code_from(texts_to(system, "13900003001")[-1]))).json()["token"]
+    held = requests.post(f"{site['url']}/api/buyer/holds", json={"unit_id": site["units"][0]}, timeout=30,
+                         headers={"Authorization": f"Bearer {phone}"})
+    assert (held.status_code, held.json()["error"]) == (404, "UNIT_NOT_IN_LAUNCH")
+    browser.refresh()
+    reason = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#report-refusals .r-reason"), "the refusal")[0]
+    assert reason.text and not any("A" <= c <= "Z" for c in reason.text), reason.text  # a sentence, not the code
     no_axe_violations(browser, "launch-report")
 
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
