@@ -429,8 +429,11 @@ def test_an_advisor_drafts_a_subscription_from_a_hold_and_the_manager_approves_i
     browser.find_element(By.ID, "sub-submit").click()
     wait(browser, lambda d: cell(d, unit).get_attribute("data-status") == "subscribed", "the cell turned subscribed")
     wait(browser, lambda d: countdown(d, unit) is None, "the hold gone from my holds")
-    deals = director.ok(director.get(f"/api/projects/{pid}/deals", params={"status": "submitted"}))["items"]
-    deal = next(d for d in deals if d["unit_id"] == unit)
+    # waited for: the board hears of the sale from the feed (unit_hold_converted) as soon as
+    # inventory commits, which can be before contracts has finished the 认购's saga
+    deal = wait(browser, lambda d: [x for x in director.ok(director.get(
+        f"/api/projects/{pid}/deals", params={"status": "submitted", "limit": 500}))["items"] if x["unit_id"] == unit],
+        "the 认购 submitted")[0]
     assert (deal["price"], deal["deposit"], deal["payment_method"], deal["delivery_date"]) == \
         (list_price, "100000.00", "full", "2027-12-31")
     no_console_errors(browser)
