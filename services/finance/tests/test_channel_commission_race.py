@@ -78,28 +78,20 @@ def owners(config, deal_id):
         engine.dispose()
 
 
-def test_a_ruling_ends_one_attribution_while_the_other_is_made_and_the_deal_moves(finance, finance_config):
+@pytest.mark.parametrize("end_first", [True, False], ids=["end-first", "attribution-first"])
+def test_a_ruling_ends_one_attribution_while_the_other_is_made_and_the_deal_moves(finance, finance_config, end_first):
+    """申诉 ruled to another channel: crm publishes the old attribution's end and the new one."""
     config = finance_config
-    attributed(config, customer_id=801, report_id=9401)
-    signed(config, 91, customer_id=801)
-    wait_until(lambda: channel_deal(config, 91), what="the first channel's deal")
-    ended = event("channel_attribution_ended", {"customer_id": 801, "project_id": P1, "channel_id": CHANNEL,
-                                                "report_id": 9401, "reason": "ruling"})
-    interleaved(config, (channel_commission.apply_attribution_ended, ended),
-                (channel_commission.apply_attributed, attributed_event(801, 9402, OTHER)))
-    assert owners(config, 91) == {(CHANNEL, False), (OTHER, True)}
-
-
-def test_the_other_order_moves_the_deal_too(finance, finance_config):
-    config = finance_config
-    attributed(config, customer_id=802, report_id=9501)
-    signed(config, 92, customer_id=802)
-    wait_until(lambda: channel_deal(config, 92), what="the first channel's deal")
-    ended = event("channel_attribution_ended", {"customer_id": 802, "project_id": P1, "channel_id": CHANNEL,
-                                                "report_id": 9501, "reason": "ruling"})
-    interleaved(config, (channel_commission.apply_attributed, attributed_event(802, 9502, OTHER)),
-                (channel_commission.apply_attribution_ended, ended))
-    assert owners(config, 92) == {(CHANNEL, False), (OTHER, True)}
+    deal_id, customer_id, report_id = (91, 801, 9401) if end_first else (92, 802, 9501)
+    attributed(config, customer_id=customer_id, report_id=report_id)
+    signed(config, deal_id, customer_id=customer_id)
+    wait_until(lambda: channel_deal(config, deal_id), what="the first channel's deal")
+    ended = (channel_commission.apply_attribution_ended, event("channel_attribution_ended", {
+        "customer_id": customer_id, "project_id": P1, "channel_id": CHANNEL, "report_id": report_id,
+        "reason": "ruling"}))
+    made = (channel_commission.apply_attributed, attributed_event(customer_id, report_id + 1, OTHER))
+    interleaved(config, *((ended, made) if end_first else (made, ended)))
+    assert owners(config, deal_id) == {(CHANNEL, False), (OTHER, True)}
 
 
 @pytest.mark.parametrize("attribution_first", [True, False], ids=["attribution-first", "signing-first"])
