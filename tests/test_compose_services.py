@@ -253,7 +253,8 @@ def compose_config(tmp_path, env):
     process's environment may stand in for a variable of the file."""
     env_file = tmp_path / ".env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k not in sample_env() and not k.startswith("COMPOSE_")}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in sample_env() and not k.startswith(("COMPOSE_", "LOUPAN_"))}
     return subprocess.run([*compose_command(), "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config"],
                           capture_output=True, text=True, timeout=120, env=clean, cwd=tmp_path)
 
@@ -281,7 +282,7 @@ def test_docker_compose_config_resolves_the_file_with_a_dot_env(tmp_path):
     """`docker compose config` (or docker-compose's, v1) with a .env made from .env.example, as
     the README says: compose accepts the file, every service is there with the environment the
     test above started its command with (every password from .env, nothing else), every port
-    on 127.0.0.1 only, every bind mount a file of the repository; a .env without one of the
+    on 127.0.0.1 only (the gateway and the feed elsewhere when LOUPAN_PUBLIC_ADDRESS says so), every bind mount a file of the repository; a .env without one of the
     names is refused with the file's own message."""
     env = sample_env()
     done = compose_config(tmp_path, env)
@@ -301,6 +302,14 @@ def test_docker_compose_config_resolves_the_file_with_a_dot_env(tmp_path):
             assert Path(source).resolve().is_relative_to(ROOT) and read_only, f"{name}: {source}:{target}"
     assert used == set(env.values()), "a .env value no service receives"
     assert {name for name, s in resolved["services"].items() if s.get("ports")} >= {"rabbitmq", "postgres", "gateway"}
+
+    # told otherwise: the gateway and the feed on every interface, the rest still private
+    opened = compose_config(tmp_path, dict(env, LOUPAN_PUBLIC_ADDRESS="0.0.0.0"))
+    assert opened.returncode == 0, opened.stderr
+    hosts = {name: {published(p)[0] for p in service.get("ports", [])}
+             for name, service in yaml.safe_load(opened.stdout)["services"].items() if service.get("ports")}
+    assert hosts.pop("gateway") == hosts.pop("feed") == {"0.0.0.0"}
+    assert set().union(*hosts.values()) == {"127.0.0.1"} and {"postgres", "rabbitmq"} <= set(hosts)
 
     text = COMPOSE_FILE.read_text(encoding="utf-8")
     for missing in ("LOUPAN_BUS_KEY", "POSTGRES_PASSWORD"):

@@ -654,9 +654,17 @@ def test_no_shipped_file_has_a_default_password():
             assert not found, f"{path.relative_to(ROOT)}: {found.group()!r}"
 
 
+BIND_ADDRESSES = ("LOUPAN_PUBLIC_ADDRESS", "LOUPAN_INTERNAL_ADDRESS")  # optional, in .env.example as comments
+
+
 def test_compose_takes_every_password_from_env_and_documents_it(raw_compose):
     text = COMPOSE_FILE.read_text(encoding="utf-8")
-    used = {m.group(1): m.group(2) for m in COMPOSE_VAR.finditer(text)}
+    found = {m.group(1): (m.group(2), m.group(3)) for m in COMPOSE_VAR.finditer(text)}
+    # the published addresses are no secrets: unset, they are this machine's only
+    for name in BIND_ADDRESSES:
+        assert found.pop(name) == ("-", "127.0.0.1"), name
+        assert f"#{name}=" in ENV_EXAMPLE.read_text(encoding="utf-8"), f".env.example does not show {name}"
+    used = {name: kind for name, (kind, _) in found.items()}
     assert {"POSTGRES_PASSWORD", "RABBITMQ_ADMIN_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "LOUPAN_JWT_SECRET",
             "LOUPAN_BUS_KEY"} | {f"RABBITMQ_{s.upper()}_PASSWORD" for s in EXPECTED_PORTS} <= set(used)
     for name, kind in used.items():
@@ -669,7 +677,7 @@ def test_compose_takes_every_password_from_env_and_documents_it(raw_compose):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     docker_section = readme[readme.index("## Run with Docker"):]
     assert "cp .env.example .env" in docker_section
-    for name in names:
+    for name in (*names, *BIND_ADDRESSES):
         assert name in readme, f"the README does not mention {name}"
     assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     with pytest.raises(KeyError):  # compose refuses to start without .env
