@@ -106,6 +106,8 @@ def test_a_lottery_launch_from_plan_to_the_drawn_order(browser, site, tmp_path):
     status_is(browser, "认筹中")
     history = browser.find_element(By.ID, "launch-history").text
     assert "等待公证员到场" in history and "恢复" in history and "开放认筹" in history
+    wait(browser, lambda d: {a.text for a in d.find_elements(By.CSS_SELECTOR, "#launch-history .h-actor")} == {"卢经理"},
+         "who acted, by name, not login")
     no_axe_violations(browser, "launch")
     no_console_errors(browser)
 
