@@ -91,7 +91,10 @@ def test_sigkill_inventory_and_gateway_during_holds_and_deals(system, director):
             restart(system, "gateway")
             wait_until(lambda: stream.answers[-1][1] in (201, 409, 422), timeout=60,
                        what="holds answered again after the gateway restart")
-            time.sleep(1)  # a little more traffic on the restarted pair
+            # a little more traffic on the restarted pair, until a hold is refused as taken: with
+            # the restarts' outage long, a run once ended before any unit was asked twice
+            wait_until(lambda: any(a[1] == 409 for a in list(stream.answers)), timeout=60,
+                       what="a unit refused as taken (409) after the restarts")
         statuses = Counter(a[1] for a in stream.answers)
         print("hold answers:", dict(statuses))
         assert statuses[201] >= 4 and statuses[409] >= 1, statuses
