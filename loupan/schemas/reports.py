@@ -260,15 +260,9 @@ class ChannelRow(Schema):
     cost_per_deal = fields.Decimal(places=2, as_string=True, allow_none=True)
 
 
-class DistributionRow(Schema):
-    channel_id = fields.Integer(allow_none=True, metadata={
-        "description": "the channel company, or the agency's 全民经纪人 channel (null: not made yet)"})
-    channel_name = fields.String()
-    individual = fields.Boolean(metadata={"description": "the 全民经纪人 row: every broker of no channel"})
-    reports = fields.Integer(metadata={"description": "报备 filed in the month, whatever their verdict"})
-    visits = fields.Integer(metadata={"description": "带看 verified at reception in the month"})
-    deals = fields.Integer(metadata={
-        "description": "认购: customers who first subscribed in the month while the channel held them"})
+class DistributionRow(ChannelFacts):
+    """ChannelFacts of the report's month, with what the channel cost."""
+
     commission = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={
         "description": "分销佣金 billed in the month: the totals of its 结佣对账单 issued then (reversals "
                        "after 退房 net); null where finance's commission part is missing"})
